@@ -1,0 +1,225 @@
+"""Self-assessment per unit and period: item entries with every scoring layer, evidence, workflow history.
+
+Every layer stays stored on the entry (self, round 1, explanation, round 2, survey); ``ItemHistory`` keeps
+each change (who, when, old → new, reason), append-only.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from appraisal.core.models import TimeStampedModel
+from appraisal.registry.models import IndexNode, Period, Unit
+
+
+class AssessmentState(models.TextChoices):
+    DRAFT = "draft", "Đang tự đánh giá"
+    SUBMITTED = "submitted", "Đã chốt tự đánh giá"
+    RETURNED = "returned", "Bị trả lại để bổ sung"
+    APPRAISED = "appraised", "Đã thẩm định vòng 1"
+    EXPLAINED = "explained", "Đã gửi giải trình"
+    REAPPRAISED = "reappraised", "Đã thẩm định vòng 2"
+    FINALISED = "finalised", "Đã hoàn tất"
+
+
+S = AssessmentState
+
+# The one transition table (STYLE.md). Services check permission and this table, then compare-and-set.
+ASSESSMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.DRAFT: frozenset({S.SUBMITTED}),
+    S.SUBMITTED: frozenset({S.DRAFT, S.RETURNED, S.APPRAISED}),
+    S.RETURNED: frozenset({S.SUBMITTED}),
+    S.APPRAISED: frozenset({S.EXPLAINED, S.REAPPRAISED, S.FINALISED}),
+    S.EXPLAINED: frozenset({S.REAPPRAISED}),
+    S.REAPPRAISED: frozenset({S.FINALISED}),
+    S.FINALISED: frozenset({S.REAPPRAISED}),  # the chair's reopening, with a reason
+}
+
+EDITABLE_BY_UNIT = frozenset({S.DRAFT, S.RETURNED})
+
+
+class Assessment(TimeStampedModel):
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="assessments")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assessments")
+    state = models.CharField("trạng thái", max_length=20, choices=AssessmentState.choices, default=S.DRAFT)
+    extension_until = models.DateTimeField("gia hạn riêng đến", null=True, blank=True)
+    extension_reason = models.TextField("lý do gia hạn", blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    returned_reason = models.TextField("lý do trả lại", blank=True)
+    explanation_submitted_at = models.DateTimeField(null=True, blank=True)
+    explanation_submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    head_veto_reason = models.TextField("lý do không xét mức hoàn thành (veto)", blank=True)
+    head_override = models.CharField("điều chỉnh mức đánh giá người đứng đầu", max_length=10, blank=True)
+    head_override_reason = models.TextField("lý do điều chỉnh", blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["period", "unit"], name="uniq_assessment")]
+        ordering = ["period", "unit__name"]
+        verbose_name = "bản tự đánh giá"
+        verbose_name_plural = "bản tự đánh giá"
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.period.year}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state == S.FINALISED
+
+
+class Round2Decision(models.TextChoices):
+    ACCEPT = "accept", "Chấp nhận"
+    PARTIAL = "partial", "Chấp nhận một phần"
+    KEEP = "keep", "Giữ nguyên"
+
+
+class ItemEntry(models.Model):
+    """One applicable leaf of one assessment with every layer. ``version`` guards concurrent saves."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="entries")
+    node = models.ForeignKey(IndexNode, on_delete=models.PROTECT, related_name="entries")
+    version = models.PositiveIntegerField(default=0)
+    # Self-assessment
+    self_value = models.CharField("giá trị tự đánh giá", max_length=200, blank=True)
+    self_points = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
+    self_note = models.TextField("ghi chú / thuyết minh", blank=True)
+    # Round 1
+    round1_value = models.CharField(max_length=200, blank=True)
+    round1_points = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
+    round1_reason = models.TextField(blank=True)
+    round1_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    round1_at = models.DateTimeField(null=True, blank=True)
+    # Explanation (giải trình)
+    explanation = models.TextField(blank=True)
+    explanation_at = models.DateTimeField(null=True, blank=True)
+    # Round 2
+    round2_decision = models.CharField(max_length=10, choices=Round2Decision.choices, blank=True)
+    round2_value = models.CharField(max_length=200, blank=True)
+    round2_points = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
+    round2_reason = models.TextField(blank=True)
+    round2_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    round2_at = models.DateTimeField(null=True, blank=True)
+    # Survey (XHH)
+    survey_value = models.CharField(max_length=200, blank=True)
+    survey_points = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "node"], name="uniq_entry")]
+        ordering = ["node__position"]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} · {self.node.code}"
+
+
+class Layer(models.TextChoices):
+    SELF = "self", "Tự đánh giá"
+    ROUND1 = "round1", "Thẩm định vòng 1"
+    EXPLANATION = "explanation", "Giải trình"
+    ROUND2 = "round2", "Thẩm định vòng 2"
+    SURVEY = "survey", "Điều tra XHH"
+
+
+class ItemHistory(models.Model):
+    """Append-only: every change to any layer of an entry."""
+
+    entry = models.ForeignKey(ItemEntry, on_delete=models.CASCADE, related_name="history")
+    layer = models.CharField(max_length=20, choices=Layer.choices)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    old_points = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
+    new_points = models.DecimalField(max_digits=9, decimal_places=4, null=True, blank=True)
+    reason = models.TextField(blank=True)
+    source = models.CharField(max_length=20, default="web")  # web, excel, import, command
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class AssessmentEvent(models.Model):
+    """Append-only: every state change of an assessment (submit, withdraw, return, finalise, reopen…)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(max_length=20, choices=AssessmentState.choices)
+    to_state = models.CharField(max_length=20, choices=AssessmentState.choices)
+    reason = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class StoredFile(models.Model):
+    """File content stored once, keyed by its SHA-256."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    file = models.FileField(upload_to="evidence/%Y/")
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class EvidenceKind(models.TextChoices):
+    FILE = "file", "Tệp đính kèm"
+    DOCUMENT = "document", "Văn bản đã ban hành"
+
+
+class Evidence(TimeStampedModel):
+    """An item of a unit's evidence library: a file (with versions) or a reference to an issued document."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="evidence")
+    kind = models.CharField(max_length=10, choices=EvidenceKind.choices)
+    title = models.CharField("tên tài liệu", max_length=255)
+    file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    original_name = models.CharField(max_length=255, blank=True)
+    doc_number = models.CharField("số/ký hiệu", max_length=100, blank=True)
+    doc_date = models.DateField("ngày ban hành", null=True, blank=True)
+    doc_summary = models.TextField("trích yếu", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "tài liệu kiểm chứng"
+        verbose_name_plural = "tài liệu kiểm chứng"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EvidenceVersion(models.Model):
+    """Replaced files keep their history; nothing is hard-deleted."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="versions")
+    file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+    original_name = models.CharField(max_length=255)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class EvidenceLink(models.Model):
+    """Evidence attached to an entry, for the self-assessment or for an explanation."""
+
+    entry = models.ForeignKey(ItemEntry, on_delete=models.CASCADE, related_name="evidence_links")
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="links")
+    layer = models.CharField(max_length=20, choices=Layer.choices, default=Layer.SELF)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]

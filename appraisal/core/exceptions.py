@@ -1,0 +1,17 @@
+"""Errors raised by services; views turn them into messages."""
+
+
+class ServiceError(Exception):
+    """A business rule refused the action; ``message`` is Vietnamese and shown to the user as is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ConcurrencyError(ServiceError):
+    """A compare-and-set found the row changed by someone else since it was read."""
+
+
+class PhaseError(ServiceError):
+    """The action is not open in the period's current phase or time window."""

@@ -1,0 +1,107 @@
+"""Role predicates: the one place that says who may do what (SPEC §1). Views, selectors and templates ask
+these; nothing else looks at role rows directly.
+
+Roles are read once per request and cached on the user object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SECRETARIAT = "secretariat"
+CHAIR = "chair"
+VICE_CHAIR = "vice_chair"
+MEMBER = "member"
+UNIT_EDITOR = "unit_editor"
+UNIT_HEAD = "unit_head"
+OBSERVER = "observer"
+COUNCIL = frozenset({CHAIR, VICE_CHAIR, MEMBER})
+
+
+@dataclass(frozen=True)
+class Roles:
+    roles: frozenset[str] = frozenset()
+    editor_units: frozenset[int] = frozenset()  # unit ids the person edits (editor or head)
+    head_units: frozenset[int] = frozenset()
+    own_units: frozenset[int] = field(default_factory=frozenset)  # every unit the person belongs to
+    superuser: bool = False
+
+
+def roles_of(user: Any) -> Roles:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Roles()
+    cached = getattr(user, "_parindex_roles", None)
+    if cached is not None:
+        return cached
+    roles: set[str] = set()
+    editor: set[int] = set()
+    head: set[int] = set()
+    own: set[int] = set()
+    for role, unit_id in user.role_assignments.values_list("role", "unit_id"):
+        roles.add(role)
+        if unit_id is not None:
+            own.add(unit_id)
+            if role in (UNIT_EDITOR, UNIT_HEAD):
+                editor.add(unit_id)
+            if role == UNIT_HEAD:
+                head.add(unit_id)
+    result = Roles(frozenset(roles), frozenset(editor), frozenset(head), frozenset(own), bool(user.is_superuser))
+    user._parindex_roles = result
+    return result
+
+
+def forget_roles(user: Any) -> None:
+    if hasattr(user, "_parindex_roles"):
+        del user._parindex_roles
+
+
+def is_admin(user: Any) -> bool:
+    return roles_of(user).superuser
+
+
+def is_secretariat(user: Any) -> bool:
+    r = roles_of(user)
+    return r.superuser or SECRETARIAT in r.roles
+
+
+def is_chair(user: Any) -> bool:
+    return CHAIR in roles_of(user).roles
+
+
+def is_council(user: Any) -> bool:
+    return bool(COUNCIL & roles_of(user).roles)
+
+
+def is_observer(user: Any) -> bool:
+    return OBSERVER in roles_of(user).roles
+
+
+def can_manage_registry(user: Any) -> bool:
+    """Units, groups, index sets, imports: the secretariat and the administrator."""
+    return is_secretariat(user)
+
+
+def can_view_all_results(user: Any) -> bool:
+    """Province-wide results and documents: secretariat, council, observers."""
+    return is_secretariat(user) or is_council(user) or is_observer(user)
+
+
+def can_view_unit(user: Any, unit_id: int) -> bool:
+    """A unit's own assessment: its people, the secretariat, observers (read-only). Council access goes
+    through assignments and conflict checks in the council selectors, not here."""
+    r = roles_of(user)
+    return unit_id in r.editor_units or is_secretariat(user) or is_observer(user)
+
+
+def can_edit_unit(user: Any, unit_id: int) -> bool:
+    return unit_id in roles_of(user).editor_units
+
+
+def is_unit_head(user: Any, unit_id: int) -> bool:
+    return unit_id in roles_of(user).head_units
+
+
+def own_unit_ids(user: Any) -> frozenset[int]:
+    """Units a person belongs to: a council member never appraises these (conflict of interest)."""
+    return roles_of(user).own_units

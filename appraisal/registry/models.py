@@ -1,0 +1,344 @@
+"""Reference data: organisation, groups, units, people and roles, periods and their index sets (SPEC §2–4)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+from appraisal.core.models import TimeStampedModel
+
+
+class Organisation(TimeStampedModel):
+    """The appraising authority; one row. Letterhead and signer feed the decision (SPEC §9)."""
+
+    name = models.CharField("tên cơ quan", max_length=200, default="Ủy ban nhân dân tỉnh Hà Tĩnh")
+    issuer_name = models.CharField(
+        "tên cơ quan ban hành (in hoa)", max_length=200, default="ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH"
+    )
+    parent_name = models.CharField("cơ quan chủ quản (dòng trên, nếu có)", max_length=200, blank=True)
+    place = models.CharField("địa danh ghi ngày tháng", max_length=100, default="Hà Tĩnh")
+    chairman_title = models.CharField(
+        "chức danh người có thẩm quyền", max_length=200, default="CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH"
+    )
+    signer_name = models.CharField("người ký", max_length=100, blank=True)
+    signer_title = models.CharField("chức vụ người ký", max_length=100, default="PHÓ CHỦ TỊCH")
+    signer_for = models.CharField("ký thay (KT.)", max_length=100, default="KT. CHỦ TỊCH", blank=True)
+
+    class Meta:
+        verbose_name = "cơ quan thẩm định"
+        verbose_name_plural = "cơ quan thẩm định"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> Organisation:
+        org = cls.objects.order_by("pk").first()
+        return org if org is not None else cls.objects.create()
+
+
+class Group(models.Model):
+    """A khối: provincial departments, district committees, central agencies… Data, not code."""
+
+    code = models.SlugField("mã khối", max_length=40, unique=True)
+    name = models.CharField("tên khối", max_length=200)
+    title_noun = models.CharField(
+        "cụm từ trong tiêu đề phụ lục", max_length=200, blank=True, help_text="Ví dụ: CỦA CÁC SỞ, BAN, NGÀNH"
+    )
+    order = models.PositiveIntegerField("thứ tự", default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = "khối"
+        verbose_name_plural = "khối"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(TimeStampedModel):
+    """A đơn vị. Its group is per period (UnitMembership) so earlier years stay reproducible."""
+
+    code = models.SlugField("mã đơn vị", max_length=40, unique=True)
+    name = models.CharField("tên đơn vị", max_length=255)
+    short_name = models.CharField("tên viết tắt", max_length=100, blank=True)
+    tags = models.CharField("nhãn", max_length=255, blank=True, help_text="Danh sách cách nhau bởi dấu phẩy")
+    head_name = models.CharField("người đứng đầu", max_length=100, blank=True)
+    head_title = models.CharField("chức vụ người đứng đầu", max_length=100, blank=True)
+    email = models.EmailField("thư điện tử", blank=True)
+    active = models.BooleanField("đang hoạt động", default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "đơn vị"
+        verbose_name_plural = "đơn vị"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tag_set(self) -> frozenset[str]:
+        return frozenset(t.strip() for t in self.tags.split(",") if t.strip())
+
+
+class Phase(models.TextChoices):
+    PREPARING = "preparing", "Chuẩn bị"
+    SELF_ASSESSMENT = "self_assessment", "Tự đánh giá"
+    APPRAISAL = "appraisal", "Thẩm định vòng 1"
+    EXPLANATION = "explanation", "Giải trình"
+    REAPPRAISAL = "reappraisal", "Thẩm định vòng 2"
+    FINALISED = "finalised", "Đã chốt kết quả"
+    APPROVED = "approved", "Đã phê duyệt"
+
+
+PHASE_ORDER = [p.value for p in Phase]
+
+# A period moves forward one phase at a time; the chair's reopening is the only way back (from finalised).
+PERIOD_TRANSITIONS: dict[str, frozenset[str]] = {
+    Phase.PREPARING: frozenset({Phase.SELF_ASSESSMENT}),
+    Phase.SELF_ASSESSMENT: frozenset({Phase.APPRAISAL, Phase.PREPARING}),
+    Phase.APPRAISAL: frozenset({Phase.EXPLANATION}),
+    Phase.EXPLANATION: frozenset({Phase.REAPPRAISAL}),
+    Phase.REAPPRAISAL: frozenset({Phase.FINALISED}),
+    Phase.FINALISED: frozenset({Phase.APPROVED, Phase.REAPPRAISAL}),
+    Phase.APPROVED: frozenset(),
+}
+
+
+def default_bands() -> list[list[str]]:
+    return [["xuat_sac", "90"], ["tot", "80"], ["kha", "70"], ["trung_binh", "50"]]
+
+
+def default_head_ratings() -> list[list[str]]:
+    return [["htxs", "90"], ["htt", "80"], ["ht", "70"]]
+
+
+def default_survey_weights() -> dict[str, str]:
+    return {"A": "100", "B": "60", "C": "20", "D": "0"}
+
+
+def default_legal_bases() -> str:
+    return "\n".join(
+        [
+            "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ sung một số "
+            "điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019;",
+            "Căn cứ Nghị quyết số 76/NQ-CP ngày 15 tháng 7 năm 2021 của Chính phủ ban hành Chương trình tổng thể "
+            "cải cách hành chính nhà nước giai đoạn 2021 – 2030;",
+            "Căn cứ Quyết định của Ủy ban nhân dân tỉnh ban hành Bộ Chỉ số theo dõi, đánh giá, xếp hạng kết quả "
+            "thực hiện cải cách hành chính của các cơ quan, đơn vị trên địa bàn tỉnh;",
+        ]
+    )
+
+
+class Period(TimeStampedModel):
+    """A kỳ đánh giá (one year) with its phase, settings and decision fields."""
+
+    year = models.PositiveIntegerField("năm", unique=True)
+    name = models.CharField("tên kỳ", max_length=200)
+    phase = models.CharField("giai đoạn", max_length=20, choices=Phase.choices, default=Phase.PREPARING)
+    decimals = models.PositiveSmallIntegerField("số chữ số thập phân của chỉ số", default=2)
+    bands = models.JSONField("ngưỡng xếp loại", default=default_bands)
+    head_ratings = models.JSONField("ngưỡng đánh giá người đứng đầu", default=default_head_ratings)
+    head_min_field_index = models.DecimalField(
+        "chỉ số thành phần tối thiểu (tùy chọn)", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    survey_weights = models.JSONField("trọng số phương án XHH (%)", default=default_survey_weights)
+    explanation_days = models.PositiveSmallIntegerField("số ngày giải trình", default=5)
+    # Decision (SPEC §9): edited by the secretariat.
+    decision_number = models.CharField("số quyết định", max_length=50, blank=True)
+    decision_date = models.DateField("ngày quyết định", null=True, blank=True)
+    legal_bases = models.TextField("căn cứ pháp lý (mỗi dòng một căn cứ)", default=default_legal_bases)
+    proposal = models.CharField(
+        "theo đề nghị của", max_length=500, default="Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số"
+    )
+    recipients = models.TextField(
+        "nơi nhận (mỗi dòng một nơi)",
+        default="Như Điều 4;\nBộ Nội vụ;\nTT Tỉnh ủy, TT HĐND tỉnh;\nChủ tịch, các PCT UBND tỉnh;\nLưu: VT, NV.",
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = "kỳ đánh giá"
+        verbose_name_plural = "kỳ đánh giá"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_locked_structure(self) -> bool:
+        """Index sets are locked from self-assessment on (only typo fixes, logged)."""
+        return self.phase != Phase.PREPARING
+
+    def phase_index(self) -> int:
+        return PHASE_ORDER.index(self.phase)
+
+
+class PhaseWindow(models.Model):
+    """Dated open/close time of a phase (Asia/Ho_Chi_Minh, to the minute) with an optional hidden grace."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="windows")
+    phase = models.CharField("giai đoạn", max_length=20, choices=Phase.choices)
+    opens_at = models.DateTimeField("mở lúc")
+    due_at = models.DateTimeField("hạn chót")
+    grace_minutes = models.PositiveIntegerField("gia hạn ẩn (phút)", default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["period", "phase"], name="uniq_window_per_phase")]
+        ordering = ["opens_at"]
+        verbose_name = "thời hạn giai đoạn"
+        verbose_name_plural = "thời hạn giai đoạn"
+
+    def __str__(self) -> str:
+        return f"{self.period} – {self.get_phase_display()}"
+
+
+class PeriodEvent(models.Model):
+    """Append-only history of a period's phase changes."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="events")
+    from_phase = models.CharField(max_length=20, choices=Phase.choices)
+    to_phase = models.CharField(max_length=20, choices=Phase.choices)
+    reason = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class UnitMembership(models.Model):
+    """Which group a unit belongs to in a period."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="memberships")
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="memberships")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["period", "unit"], name="uniq_unit_per_period")]
+        verbose_name = "thành viên khối"
+        verbose_name_plural = "thành viên khối"
+
+    def __str__(self) -> str:
+        return f"{self.unit} ∈ {self.group} ({self.period.year})"
+
+
+class Role(models.TextChoices):
+    SECRETARIAT = "secretariat", "Tổ thư ký (Sở Nội vụ)"
+    CHAIR = "chair", "Chủ tịch Hội đồng"
+    VICE_CHAIR = "vice_chair", "Phó Chủ tịch Hội đồng"
+    MEMBER = "member", "Thành viên Hội đồng"
+    UNIT_EDITOR = "unit_editor", "Cán bộ đầu mối CCHC"
+    UNIT_HEAD = "unit_head", "Lãnh đạo đơn vị"
+    OBSERVER = "observer", "Lãnh đạo UBND tỉnh / theo dõi"
+
+
+UNIT_ROLES = frozenset({Role.UNIT_EDITOR, Role.UNIT_HEAD})
+COUNCIL_ROLES = frozenset({Role.CHAIR, Role.VICE_CHAIR, Role.MEMBER})
+
+
+class RoleAssignment(models.Model):
+    """A role a person holds. Unit roles name the unit; a council member names the unit they belong to
+    (for conflicts of interest). ``period`` empty means every period."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField("vai trò", max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="role_assignments")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "unit", "period"], name="uniq_role_assignment"),
+        ]
+        verbose_name = "phân quyền"
+        verbose_name_plural = "phân quyền"
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()}" + (f" – {self.unit}" if self.unit_id else "")
+
+
+class Method(models.TextChoices):
+    APPRAISAL = "appraisal", "Thẩm định (TĐ)"
+    SURVEY = "survey", "Điều tra XHH"
+    BONUS = "bonus", "Điểm thưởng"
+    PENALTY = "penalty", "Điểm trừ"
+
+
+class IndexSet(TimeStampedModel):
+    """A Bộ chỉ số for one group in one period."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="index_sets")
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="index_sets")
+    version = models.PositiveIntegerField("phiên bản", default=1)
+    copied_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    source_name = models.CharField("tệp nguồn", max_length=255, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["period", "group"], name="uniq_index_set_per_group")]
+        ordering = ["period", "group__order"]
+        verbose_name = "bộ chỉ số"
+        verbose_name_plural = "bộ chỉ số"
+
+    def __str__(self) -> str:
+        return f"Bộ chỉ số {self.group.name} năm {self.period.year}"
+
+
+class IndexNode(models.Model):
+    """A field, criterion or sub-criterion. A leaf (no children) carries a method and a rule text."""
+
+    index_set = models.ForeignKey(IndexSet, on_delete=models.CASCADE, related_name="nodes")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    code = models.CharField("mã", max_length=40)
+    title = models.TextField("nội dung")
+    max_points = models.DecimalField("điểm tối đa", max_digits=7, decimal_places=2, default=Decimal("0"))
+    method = models.CharField("phương pháp", max_length=20, choices=Method.choices, blank=True)
+    rule = models.CharField("cách chấm", max_length=500, blank=True)
+    guidance = models.TextField("hướng dẫn chấm", blank=True)
+    evidence = models.TextField("tài liệu kiểm chứng", blank=True)
+    excluded_tags = models.CharField("không áp dụng cho (nhãn)", max_length=255, blank=True)
+    position = models.PositiveIntegerField("thứ tự", default=0)
+    depth = models.PositiveSmallIntegerField(default=0)
+    is_leaf = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["index_set", "code"], name="uniq_node_code")]
+        ordering = ["index_set", "position"]
+        verbose_name = "tiêu chí"
+        verbose_name_plural = "tiêu chí"
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.title[:60]}"
+
+    @property
+    def excluded_tag_set(self) -> frozenset[str]:
+        return frozenset(t.strip() for t in self.excluded_tags.split(",") if t.strip())
+
+    @property
+    def is_adjustment(self) -> bool:
+        return self.method in (Method.BONUS, Method.PENALTY)
+
+
+class UnitExclusion(models.Model):
+    """The secretariat excludes one leaf for one unit, with a reason (SPEC §4 applicability)."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="exclusions")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="exclusions")
+    node = models.ForeignKey(IndexNode, on_delete=models.CASCADE, related_name="exclusions")
+    reason = models.TextField("lý do")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "node"], name="uniq_exclusion")]
+
+
+class TextFixLog(models.Model):
+    """Typo fixes to a locked index set's texts are allowed but logged."""
+
+    node = models.ForeignKey(IndexNode, on_delete=models.CASCADE, related_name="text_fixes")
+    field = models.CharField(max_length=40)
+    old = models.TextField()
+    new = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
