@@ -31,7 +31,9 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("PARINDEX_SECRET_KEY is required when PARINDEX_DEBUG=0.")
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production-0123456789"
 
-ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip() for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "").split(",") if h.strip()
+]
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("PARINDEX_ALLOWED_HOSTS is required when PARINDEX_DEBUG=0.")
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o.strip()]

@@ -46,7 +46,9 @@ def roles_of(user: Any) -> Roles:
                 editor.add(unit_id)
             if role == UNIT_HEAD:
                 head.add(unit_id)
-    result = Roles(frozenset(roles), frozenset(editor), frozenset(head), frozenset(own), bool(user.is_superuser))
+    result = Roles(
+        frozenset(roles), frozenset(editor), frozenset(head), frozenset(own), bool(user.is_superuser)
+    )
     user._parindex_roles = result
     return result
 

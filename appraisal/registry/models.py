@@ -242,9 +242,13 @@ class RoleAssignment(models.Model):
     """A role a person holds. Unit roles name the unit; a council member names the unit they belong to
     (for conflicts of interest). ``period`` empty means every period."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
+    )
     role = models.CharField("vai trò", max_length=20, choices=Role.choices)
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="role_assignments")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="role_assignments"
+    )
     period = models.ForeignKey(Period, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
 
     class Meta:
@@ -271,7 +275,9 @@ class IndexSet(TimeStampedModel):
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="index_sets")
     group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="index_sets")
     version = models.PositiveIntegerField("phiên bản", default=1)
-    copied_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     source_name = models.CharField("tệp nguồn", max_length=255, blank=True)
 
     class Meta:
@@ -288,7 +294,9 @@ class IndexNode(models.Model):
     """A field, criterion or sub-criterion. A leaf (no children) carries a method and a rule text."""
 
     index_set = models.ForeignKey(IndexSet, on_delete=models.CASCADE, related_name="nodes")
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
     code = models.CharField("mã", max_length=40)
     title = models.TextField("nội dung")
     max_points = models.DecimalField("điểm tối đa", max_digits=7, decimal_places=2, default=Decimal("0"))

@@ -79,7 +79,9 @@ class IndexSet:
     fields: tuple[Field, ...]
     leaves: tuple[Leaf, ...]
     # Pre-parsed computation plans, built once per survey weighting (see compute.py).
-    _plans: dict[object, object] = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
+    _plans: dict[object, object] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     def __post_init__(self) -> None:
         field_codes = {f.code for f in self.fields}
@@ -163,7 +165,9 @@ class Settings:
     """
 
     decimals: int = 2
-    bands: tuple[tuple[str, Decimal], ...] = _decimals(("xuat_sac", 90), ("tot", 80), ("kha", 70), ("trung_binh", 50))
+    bands: tuple[tuple[str, Decimal], ...] = _decimals(
+        ("xuat_sac", 90), ("tot", 80), ("kha", 70), ("trung_binh", 50)
+    )
     head_ratings: tuple[tuple[str, Decimal], ...] = _decimals(("htxs", 90), ("htt", 80), ("ht", 70))
     survey_weights: Mapping[str, Decimal] = field(default_factory=lambda: dict(DEFAULT_SURVEY_WEIGHTS))
     head_min_field_index: Decimal | None = None

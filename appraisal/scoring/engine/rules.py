@@ -4,14 +4,13 @@ A rule is written as one text cell in the index-set workbook, e.g. ``levels: T�
 The unit enters the *fact* (Có/Không, a level label, a percentage, a count…) and the rule derives the points,
 so a score can never exceed what the fact allows. Rule-derived points keep 4 decimal places, half up.
 
-| rule text                                   | input                                  | points                         |
-| ``boolean``                                 | Có / Không                             | max or 0                       |
-| ``levels: Tốt=1; Đạt=0.5; Chưa đạt=0``      | one of the labels                      | that label's points            |
-| ``tiers: >=100%=1; >=80%=0.5; else=0``      | a percentage or n/d                    | the first tier that matches    |
-| ``proportional`` / ``proportional: min=50%`` | a percentage or n/d                   | max × ratio (≤ 1; 0 below min) |
-| ``manual`` / ``manual: step=0.25``          | points                                 | the number (0..max, × step)    |
-| ``penalty: per=0.5``                        | a count of events                      | count × per, capped at max     |
-| ``survey``                                  | a percentage or counts A/B/C/D         | max × ratio                    |
+- ``boolean``: Có / Không → max or 0;
+- ``levels: Tốt=1; Đạt=0.5; Chưa đạt=0``: one of the labels → that label's points;
+- ``tiers: >=100%=1; >=80%=0.5; else=0``: a percentage or n/d → the first tier that matches (else 0);
+- ``proportional`` / ``proportional: min=50%``: a percentage or n/d → max × ratio (≤ 1; 0 below min);
+- ``manual`` / ``manual: step=0.25``: points → the number, 0..max, a multiple of step;
+- ``penalty: per=0.5``: a count of events → count × per, capped at max (a deduction);
+- ``survey``: a percentage, or answer counts A/B/C/D weighed 100/60/20/0 % → max × ratio.
 """
 
 from __future__ import annotations
@@ -53,6 +52,7 @@ DEFAULT_SURVEY_WEIGHTS: Mapping[str, Decimal] = {
 SurveyWeightsKey = tuple[Decimal, Decimal, Decimal, Decimal]
 
 _ZERO = Decimal(0)
+_NO_POINTS = Decimal("0.0000")
 _HUNDRED = Decimal(100)
 _ONE = Decimal(1)
 _MEMO_LIMIT = 50_000
@@ -143,7 +143,7 @@ class Rule:
     choices: tuple[str, ...] = ()
     levels: tuple[tuple[str, Decimal], ...] = ()
     tiers: tuple[Tier, ...] = ()
-    else_points: Decimal = _ZERO
+    else_points: Decimal = _NO_POINTS
     step: Decimal | None = None
     per: Decimal | None = None
     min_ratio: Decimal | None = None
@@ -256,7 +256,7 @@ def _eval_boolean(rule: Rule, text: str, weights: SurveyWeightsKey) -> tuple[str
     answer = _BOOLEAN_WORDS.get(_label_key(text))
     if answer is None:
         raise InputError(f"«{text}» không phải là Có hoặc Không.")
-    return (_YES, q4(rule.max_points)) if answer else (_NO, _ZERO)
+    return (_YES, q4(rule.max_points)) if answer else (_NO, _NO_POINTS)
 
 
 def _eval_levels(rule: Rule, text: str, weights: SurveyWeightsKey) -> tuple[str, Decimal]:
@@ -278,7 +278,7 @@ def _eval_proportional(rule: Rule, text: str, weights: SurveyWeightsKey) -> tupl
     canonical, percent = _percent(text)
     ratio = ENGINE_CONTEXT.divide(percent, _HUNDRED)
     if rule.min_ratio is not None and ratio < rule.min_ratio:
-        return canonical, _ZERO
+        return canonical, _NO_POINTS
     return canonical, q4(ENGINE_CONTEXT.multiply(rule.max_points, min(ratio, _ONE)))
 
 
@@ -322,7 +322,10 @@ def _eval_survey(rule: Rule, text: str, weights: SurveyWeightsKey) -> tuple[str,
         if total == 0:
             raise InputError("Tổng số phiếu bằng 0: không tính được.")
         weighted = sum(
-            (Decimal(counts.get(answer, 0)) * weight for answer, weight in zip(SURVEY_ANSWERS, weights)),
+            (
+                Decimal(counts.get(answer, 0)) * weight
+                for answer, weight in zip(SURVEY_ANSWERS, weights, strict=True)
+            ),
             _ZERO,
         )
         percent = ENGINE_CONTEXT.divide(weighted, Decimal(total))
@@ -361,7 +364,7 @@ def _rule_points(text: str, max_points: Decimal, what: str) -> Decimal:
         raise RuleError(f"{what}: {_vn(value)} điểm vượt quá điểm tối đa {_vn(max_points)}.")
     if q4(value) != value:
         raise RuleError(f"{what}: điểm chỉ được có tối đa 4 chữ số thập phân.")
-    return abs(value)
+    return q4(abs(value))
 
 
 def _params(kind: str, args: str, allowed: tuple[str, ...]) -> dict[str, str]:
@@ -449,8 +452,10 @@ def _parse_tiers(args: str, max_points: Decimal, method: str) -> Rule:
         tiers.append(tier)
     if not tiers:
         raise RuleError("Cách chấm tiers cần ít nhất một bậc, ví dụ «tiers: >=100%=1; >=80%=0.5; else=0».")
-    final = else_points if else_points is not None else _ZERO
-    text = "tiers: " + "; ".join(f"{_tier_text(t)}={plain(t.points)}" for t in tiers) + f"; else={plain(final)}"
+    final = else_points if else_points is not None else _NO_POINTS
+    text = (
+        "tiers: " + "; ".join(f"{_tier_text(t)}={plain(t.points)}" for t in tiers) + f"; else={plain(final)}"
+    )
     return Rule(
         kind="tiers", text=text, max_points=max_points, method=method, tiers=tuple(tiers), else_points=final
     )
@@ -498,7 +503,9 @@ def _parse_penalty(args: str, max_points: Decimal, method: str) -> Rule:
         raise RuleError("Mức trừ mỗi lần (per) phải lớn hơn 0.")
     if q4(per) != per:
         raise RuleError("Mức trừ mỗi lần (per) chỉ được có tối đa 4 chữ số thập phân.")
-    return Rule(kind="penalty", text=f"penalty: per={plain(per)}", max_points=max_points, method=method, per=per)
+    return Rule(
+        kind="penalty", text=f"penalty: per={plain(per)}", max_points=max_points, method=method, per=per
+    )
 
 
 def _parse_plain(kind: str, args: str, max_points: Decimal, method: str) -> Rule:
@@ -561,4 +568,3 @@ def validate_rule_text(text: str, max_points: Decimal, method: str) -> str | Non
     except RuleError as error:
         return error.message
     return None
-

@@ -1,0 +1,57 @@
+"""ParIndex scoring engine: pure Python, standard library only (no Django).
+
+Rules turn a unit's facts into points; :func:`compute_period` turns a period's inputs into totals, indices,
+ranks, bands and head ratings; :func:`result_to_json` renders them for ``compute_results --json``.
+"""
+
+from .compute import ENGINE_VERSION, compute_period, compute_unit
+from .errors import EngineError, InputError, RuleError
+from .explain import explain_item
+from .fingerprint import canonical_inputs, inputs_hash
+from .jsonout import result_to_json
+from .labels import BAND_LABELS, HEAD_RATING_LABELS, LAYER_LABELS, METHOD_LABELS
+from .model import Field, GroupInput, IndexSet, ItemValues, Leaf, PeriodInput, Settings, UnitInput
+from .results import FieldResult, GroupResult, ItemResult, PeriodResult, UnitResult
+from .rounding import format_vn, parse_decimal, q4, round_half_up
+from .rules import DEFAULT_SURVEY_WEIGHTS, KINDS, METHODS, Rule, Tier, parse_rule, validate_rule_text
+
+__all__ = [
+    "BAND_LABELS",
+    "DEFAULT_SURVEY_WEIGHTS",
+    "ENGINE_VERSION",
+    "HEAD_RATING_LABELS",
+    "KINDS",
+    "LAYER_LABELS",
+    "METHODS",
+    "METHOD_LABELS",
+    "EngineError",
+    "Field",
+    "FieldResult",
+    "GroupInput",
+    "GroupResult",
+    "IndexSet",
+    "InputError",
+    "ItemResult",
+    "ItemValues",
+    "Leaf",
+    "PeriodInput",
+    "PeriodResult",
+    "Rule",
+    "RuleError",
+    "Settings",
+    "Tier",
+    "UnitInput",
+    "UnitResult",
+    "canonical_inputs",
+    "compute_period",
+    "compute_unit",
+    "explain_item",
+    "format_vn",
+    "inputs_hash",
+    "parse_decimal",
+    "parse_rule",
+    "q4",
+    "result_to_json",
+    "round_half_up",
+    "validate_rule_text",
+]

@@ -1,0 +1,472 @@
+"""Totals, index, ranking, bands and head ratings of a period (SPEC §8).
+
+- Item final points: appraisal, bonus and penalty items take round 2, else round 1 (else 0); survey items
+  take the survey value.
+- Unit max: the sum of the max of the unit's applicable leaves in the 100-point tree. A leaf does not apply
+  when the unit carries one of its ``excluded_tags`` or the secretariat excluded it for the unit.
+- Total: appraisal + survey + bonus − penalty, kept within [0, unit max].
+- Index: total / unit max × 100, unrounded (28 significant digits); published rounded half up to the
+  period's decimals. Bands and head ratings compare the published figure.
+- Ranking inside each group by the unrounded index: exactly equal indices share a rank (1, 2, 2, 4).
+
+Speed: rules are parsed once per index set by the caller, the set is turned once into a plan (per survey
+weighting and per distinct set of exclusions), and each distinct (rule, input) is evaluated once. The hot loop
+only looks inputs up and adds Decimals; item results and the explanation are derived when first read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, localcontext
+
+from . import explain
+from .errors import EngineError, InputError
+from .fingerprint import inputs_hash
+from .labels import LAYER_LABELS
+from .model import GroupInput, IndexSet, ItemValues, Leaf, PeriodInput, Settings, UnitInput
+from .results import FieldResult, GroupResult, ItemResult, PeriodResult, UnitResult
+from .rounding import ENGINE_CONTEXT, format_vn, round_half_up
+from .rules import Rule, SurveyWeightsKey, survey_weights_key
+
+__all__ = [
+    "ENGINE_VERSION",
+    "FieldResult",
+    "GroupResult",
+    "ItemResult",
+    "PeriodResult",
+    "UnitResult",
+    "compute_period",
+    "compute_unit",
+    "inputs_hash",
+]
+
+ENGINE_VERSION = "1.0"
+
+_ZERO = Decimal(0)
+_NO_POINTS = Decimal("0.0000")  # sums of 4-place points start here, so that they print with 4 places
+_HUNDRED = Decimal(100)
+_NO_VALUES = ItemValues()
+_NO_CODES: frozenset[str] = frozenset()
+
+# (leaf code, the rule's raw → points memo, rule): what the hot loop needs of a leaf.
+_Entry = tuple[str, dict[str, Decimal], Rule]
+
+
+@dataclass(frozen=True, slots=True)
+class _FieldPlan:
+    code: str
+    title: str
+    max_points: Decimal  # applicable max
+    appraisal: tuple[_Entry, ...]
+    survey: tuple[_Entry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Applicable:
+    """The leaves that apply to units sharing one set of excluded leaf codes."""
+
+    excluded: frozenset[str]
+    max_points: Decimal
+    fields: tuple[_FieldPlan, ...]
+    bonus: tuple[_Entry, ...]
+    penalty: tuple[_Entry, ...]
+
+
+class _Plan:
+    """An index set prepared for computing under one survey weighting."""
+
+    __slots__ = ("_variants", "exclusion_tags", "index_set", "leaves", "tag_leaves", "weights")
+
+    def __init__(self, index_set: IndexSet, weights: SurveyWeightsKey) -> None:
+        self.index_set = index_set
+        self.weights = weights
+        self.leaves = {leaf.code: leaf for leaf in index_set.leaves}
+        tag_leaves: dict[str, set[str]] = {}
+        for leaf in index_set.leaves:
+            for tag in leaf.excluded_tags:
+                tag_leaves.setdefault(tag, set()).add(leaf.code)
+        self.tag_leaves = {tag: frozenset(codes) for tag, codes in tag_leaves.items()}
+        self.exclusion_tags = frozenset(self.tag_leaves)
+        self._variants: dict[frozenset[str], _Applicable] = {}
+
+    def entry(self, leaf: Leaf) -> _Entry:
+        return (leaf.code, leaf.rule.memo(self.weights), leaf.rule)
+
+    def applicable(self, excluded: frozenset[str]) -> _Applicable:
+        found = self._variants.get(excluded)
+        if found is None:
+            found = self._variants[excluded] = self._build(excluded)
+        return found
+
+    def _build(self, excluded: frozenset[str]) -> _Applicable:
+        leaves = [leaf for leaf in self.index_set.leaves if leaf.code not in excluded]
+        fields = []
+        for f in self.index_set.fields:
+            own = [leaf for leaf in leaves if leaf.in_tree and leaf.field_code == f.code]
+            fields.append(
+                _FieldPlan(
+                    code=f.code,
+                    title=f.title,
+                    max_points=sum((leaf.max_points for leaf in own), _ZERO),
+                    appraisal=tuple(self.entry(leaf) for leaf in own if leaf.method == "appraisal"),
+                    survey=tuple(self.entry(leaf) for leaf in own if leaf.method == "survey"),
+                )
+            )
+        return _Applicable(
+            excluded=excluded,
+            max_points=sum((f.max_points for f in fields), _ZERO),
+            fields=tuple(fields),
+            bonus=tuple(self.entry(leaf) for leaf in leaves if leaf.method == "bonus"),
+            penalty=tuple(self.entry(leaf) for leaf in leaves if leaf.method == "penalty"),
+        )
+
+    def excluded_codes(self, unit: UnitInput) -> frozenset[str]:
+        """Codes of the leaves that do not apply to the unit (by tag, or by the secretariat)."""
+        if not unit.excluded and self.exclusion_tags.isdisjoint(unit.tags):
+            return _NO_CODES
+        codes: set[str] = set()
+        for tag in unit.tags:
+            codes |= self.tag_leaves.get(tag, _NO_CODES)
+        for code in unit.excluded:
+            under = self.leaves_under(code)
+            if not under:
+                raise InputError(
+                    f"Đơn vị «{unit.code}»: mã «{code}» được loại trừ nhưng không có trong bộ chỉ số.",
+                    unit_code=unit.code,
+                    item_code=code,
+                )
+            codes |= under
+        return frozenset(codes)
+
+    def leaves_under(self, code: str) -> frozenset[str]:
+        """The leaf ``code`` itself, or every leaf of the field or criterion ``code``."""
+        prefix = code + "."
+        return frozenset(
+            leaf.code
+            for leaf in self.index_set.leaves
+            if leaf.code == code or leaf.code.startswith(prefix) or (leaf.in_tree and leaf.field_code == code)
+        )
+
+    def excluded_reason(self, unit: UnitInput, leaf: Leaf) -> str | None:
+        """Why a leaf does not apply to the unit, or None when it applies."""
+        for code, reason in unit.excluded.items():
+            if leaf.code in self.leaves_under(code):
+                return reason
+        tags = sorted(leaf.excluded_tags & unit.tags)
+        if tags:
+            return f"Không áp dụng cho đơn vị có nhãn {', '.join(tags)}"
+        return None
+
+
+def _plan(index_set: IndexSet, weights: SurveyWeightsKey) -> _Plan:
+    plan = index_set._plans.get(weights)
+    if not isinstance(plan, _Plan):
+        plan = index_set._plans[weights] = _Plan(index_set, weights)
+    return plan
+
+
+def _points(
+    rule: Rule, raw: str, weights: SurveyWeightsKey, unit: UnitInput, code: str, layer: str
+) -> Decimal:
+    """Evaluate an input the memo does not hold, naming the unit, item and layer on error."""
+    try:
+        return rule.memo_miss(raw, weights)
+    except InputError as error:
+        raise InputError(
+            f"Đơn vị «{unit.code}», tiêu chí {code} ({LAYER_LABELS[layer]}): {error.message}",
+            unit_code=unit.code,
+            item_code=code,
+            layer=layer,
+        )
+
+
+@dataclass(slots=True)
+class _Score:
+    """A unit's numbers before ranking."""
+
+    unit: UnitInput
+    applicable: _Applicable
+    self_points: Decimal
+    appraisal_points: Decimal
+    survey_points: Decimal
+    bonus_points: Decimal
+    penalty_points: Decimal
+    total_points: Decimal
+    index: Decimal
+    field_points: list[Decimal]
+
+
+def _adjustment(entries: tuple[_Entry, ...], unit: UnitInput, weights: SurveyWeightsKey) -> Decimal:
+    """Sum of the final (round 2, else round 1) points of bonus or penalty leaves."""
+    total = _NO_POINTS
+    values_get = unit.values.get
+    for code, memo, rule in entries:
+        values = values_get(code)
+        if values is None:
+            continue
+        raw = values.round2 or values.round1
+        if raw:
+            try:
+                total += memo[raw]
+            except KeyError:
+                total += _points(rule, raw, weights, unit, code, "round2" if values.round2 else "round1")
+    return total
+
+
+def _score(plan: _Plan, unit: UnitInput) -> _Score:
+    """Sum a unit's points by field and method. Must run inside ``localcontext(ENGINE_CONTEXT)``."""
+    applicable = plan.applicable(plan.excluded_codes(unit))
+    weights = plan.weights
+    values_get = unit.values.get
+    self_total = appraisal_total = survey_total = _NO_POINTS
+    field_points = []
+    for field_plan in applicable.fields:
+        appraised = _NO_POINTS
+        for code, memo, rule in field_plan.appraisal:
+            values = values_get(code)
+            if values is None:
+                continue
+            raw = values.round2 or values.round1
+            if raw:
+                try:
+                    appraised += memo[raw]
+                except KeyError:
+                    layer = "round2" if values.round2 else "round1"
+                    appraised += _points(rule, raw, weights, unit, code, layer)
+            raw = values.self_value
+            if raw:
+                try:
+                    self_total += memo[raw]
+                except KeyError:
+                    self_total += _points(rule, raw, weights, unit, code, "self")
+        surveyed = _NO_POINTS
+        for code, memo, rule in field_plan.survey:
+            values = values_get(code)
+            if values is None:
+                continue
+            raw = values.survey
+            if raw:
+                try:
+                    surveyed += memo[raw]
+                except KeyError:
+                    surveyed += _points(rule, raw, weights, unit, code, "survey")
+        appraisal_total += appraised
+        survey_total += surveyed
+        field_points.append(appraised + surveyed)
+    bonus = _adjustment(applicable.bonus, unit, weights)
+    penalty = _adjustment(applicable.penalty, unit, weights)
+    max_points = applicable.max_points
+    total = appraisal_total + survey_total + bonus - penalty
+    if total < _ZERO:
+        total = _NO_POINTS
+    elif total > max_points:
+        total = max_points
+    index = total * _HUNDRED / max_points if max_points else _ZERO
+    return _Score(
+        unit,
+        applicable,
+        self_total,
+        appraisal_total,
+        survey_total,
+        bonus,
+        penalty,
+        total,
+        index,
+        field_points,
+    )
+
+
+def _band(index_display: Decimal, settings: Settings) -> str:
+    for code, threshold in settings.bands:
+        if index_display >= threshold:
+            return code
+    return settings.band_below
+
+
+def _head_rating(
+    index_display: Decimal, fields: tuple[FieldResult, ...], unit: UnitInput, settings: Settings
+) -> tuple[str, str | None]:
+    """The head of unit's rating and the reason when it is not the plain threshold one.
+
+    Thresholds on the published index; then one level down when an applicable field's component index is
+    below the period's minimum; then the council's veto (không hoàn thành); then a manual override.
+    """
+    rating = settings.head_rating_below
+    for code, threshold in settings.head_ratings:
+        if index_display >= threshold:
+            rating = code
+            break
+    reason: str | None = None
+    minimum = settings.head_min_field_index
+    ladder = settings.head_rating_ladder
+    if minimum is not None and rating != ladder[-1]:
+        low = [f for f in fields if f.index is not None and f.index < minimum]
+        if low:
+            rating = ladder[ladder.index(rating) + 1]
+            listed = ", ".join(
+                f"lĩnh vực {f.code} ({format_vn(f.index or _ZERO, settings.decimals)}%)" for f in low
+            )
+            reason = f"Hạ một mức vì chỉ số thành phần thấp hơn {explain.number(minimum)}%: {listed}."
+    if unit.head_veto is not None:
+        if not unit.head_veto.strip():
+            raise EngineError(f"Đơn vị «{unit.code}»: phủ quyết mức độ hoàn thành nhiệm vụ phải có lý do.")
+        rating = settings.head_rating_below
+        reason = f"Hội đồng phủ quyết: {unit.head_veto.strip()}"
+    if unit.head_override is not None:
+        code, why = unit.head_override
+        if code not in ladder:
+            raise EngineError(f"Đơn vị «{unit.code}»: mức «{code}» không có; chọn {', '.join(ladder)}.")
+        if not why.strip():
+            raise EngineError(f"Đơn vị «{unit.code}»: điều chỉnh mức độ hoàn thành nhiệm vụ phải có lý do.")
+        rating = code
+        reason = f"Điều chỉnh: {why.strip()}"
+    return rating, reason
+
+
+class _Details:
+    """Builds a unit's item results and trace when first asked, from the inputs that gave its numbers."""
+
+    __slots__ = ("_applicable", "_items", "_plan", "_settings", "_trace", "_unit")
+
+    def __init__(self, plan: _Plan, applicable: _Applicable, unit: UnitInput, settings: Settings) -> None:
+        self._plan = plan
+        self._applicable = applicable
+        self._unit = unit
+        self._settings = settings
+        self._items: tuple[ItemResult, ...] | None = None
+        self._trace: tuple[str, ...] | None = None
+
+    def items(self) -> tuple[ItemResult, ...]:
+        if self._items is None:
+            with localcontext(ENGINE_CONTEXT):
+                self._items = tuple(self._item(leaf) for leaf in self._plan.index_set.leaves)
+        return self._items
+
+    def _item(self, leaf: Leaf) -> ItemResult:
+        unit, rule, weights = self._unit, leaf.rule, self._plan.weights
+        values = unit.values.get(leaf.code, _NO_VALUES)
+
+        def points(raw: str | None, layer: str) -> Decimal | None:
+            if not raw:
+                return None
+            found = rule.memo(weights).get(raw)
+            return found if found is not None else _points(rule, raw, weights, unit, leaf.code, layer)
+
+        reason = self._plan.excluded_reason(unit, leaf) if leaf.code in self._applicable.excluded else None
+        self_points = round1 = round2 = None
+        layer: str | None = None
+        raw: str | None = None
+        if reason is None and leaf.method == "survey":
+            if values.survey:
+                layer, raw = "survey", values.survey
+        elif reason is None:
+            self_points = points(values.self_value, "self")
+            round1 = points(values.round1, "round1")
+            round2 = points(values.round2, "round2")
+            if values.round2:
+                layer, raw = "round2", values.round2
+            elif values.round1:
+                layer, raw = "round1", values.round1
+        final = points(raw, layer) if layer is not None else None
+        return ItemResult(
+            code=leaf.code,
+            field_code=leaf.field_code,
+            method=leaf.method,
+            max_points=leaf.max_points,
+            applicable=reason is None,
+            excluded_reason=reason,
+            layer=layer,
+            value=rule.normalize_input(raw) if raw else None,
+            points=final if final is not None else _NO_POINTS,
+            self_value=values.self_value,
+            self_points=self_points,
+            round1_points=round1,
+            round2_points=round2,
+            rule_text=rule.text,
+        )
+
+    def trace(self, result: UnitResult) -> tuple[str, ...]:
+        if self._trace is None:
+            index_set = self._plan.index_set
+            excluded = tuple(
+                leaf for leaf in index_set.leaves if leaf.in_tree and leaf.code in self._applicable.excluded
+            )
+            self._trace = explain.unit_trace(result, index_set.scale, excluded, self._unit, self._settings)
+        return self._trace
+
+
+def _field_results(score: _Score) -> tuple[FieldResult, ...]:
+    return tuple(
+        FieldResult(
+            code=plan.code,
+            title=plan.title,
+            points=points,
+            max_points=plan.max_points,
+            index=points * _HUNDRED / plan.max_points if plan.max_points else None,
+        )
+        for plan, points in zip(score.applicable.fields, score.field_points, strict=True)
+    )
+
+
+def _result(plan: _Plan, score: _Score, settings: Settings, rank: int | None) -> UnitResult:
+    unit = score.unit
+    fields = _field_results(score)
+    index_display = round_half_up(score.index, settings.decimals)
+    head_rating, head_rating_reason = _head_rating(index_display, fields, unit, settings)
+    return UnitResult(
+        code=unit.code,
+        name=unit.name,
+        max_points=score.applicable.max_points,
+        self_points=score.self_points,
+        appraisal_points=score.appraisal_points,
+        survey_points=score.survey_points,
+        bonus_points=score.bonus_points,
+        penalty_points=score.penalty_points,
+        total_points=score.total_points,
+        index=score.index,
+        index_display=index_display,
+        rank=rank,
+        rank_change=unit.previous_rank - rank
+        if rank is not None and unit.previous_rank is not None
+        else None,
+        band=_band(index_display, settings),
+        head_rating=head_rating,
+        head_rating_reason=head_rating_reason,
+        fields=fields,
+        details=_Details(plan, score.applicable, unit, settings),
+    )
+
+
+def compute_unit(index_set: IndexSet, unit: UnitInput, settings: Settings) -> UnitResult:
+    """One unit's result, without rank (ranking needs the whole group: see :func:`compute_period`)."""
+    plan = _plan(index_set, survey_weights_key(settings.survey_weights))
+    with localcontext(ENGINE_CONTEXT):
+        return _result(plan, _score(plan, unit), settings, None)
+
+
+def _compute_group(group: GroupInput, settings: Settings, weights: SurveyWeightsKey) -> GroupResult:
+    plan = _plan(group.index_set, weights)
+    scores = [_score(plan, unit) for unit in group.units]
+    if len({score.unit.code for score in scores}) != len(scores):
+        raise EngineError(f"Khối «{group.code}» có mã đơn vị bị lặp lại.")
+    # Highest unrounded index first; equal indices share a rank and are listed by code.
+    scores.sort(key=lambda score: score.unit.code)
+    scores.sort(key=lambda score: score.index, reverse=True)
+    units = []
+    rank = 0
+    previous: Decimal | None = None
+    for position, score in enumerate(scores, start=1):
+        if score.index != previous:
+            rank, previous = position, score.index
+        units.append(_result(plan, score, settings, rank))
+    return GroupResult(code=group.code, name=group.name, scale=group.index_set.scale, units=tuple(units))
+
+
+def compute_period(period: PeriodInput) -> PeriodResult:
+    """Results of every group of the period: units' numbers, ranks, bands and head ratings."""
+    weights = survey_weights_key(period.settings.survey_weights)
+    if len({group.code for group in period.groups}) != len(period.groups):
+        raise EngineError("Mã khối bị lặp lại trong kỳ đánh giá.")
+    with localcontext(ENGINE_CONTEXT):
+        groups = tuple(_compute_group(group, period.settings, weights) for group in period.groups)
+    return PeriodResult(year=period.year, settings=period.settings, groups=groups)

@@ -1,0 +1,87 @@
+"""Engine speed against a floor: ``python -m bench.bench_engine [units] [items]``.
+
+``engine_seconds``: :func:`compute_period` on a synthetic period, best of 3, each run on freshly built inputs
+(rules parsed anew, so the rule memos start empty as they do when the web app computes a period).
+``floor_seconds``: the least any implementation must do on the same data, best of 3: per unit a bare loop of
+Decimal additions over already computed item points, the index division, and the sort of each group.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from decimal import Decimal, localcontext
+
+from appraisal.scoring.engine import PeriodInput, compute_period
+from appraisal.scoring.engine.rounding import ENGINE_CONTEXT
+from bench import synthetic
+
+_HUNDRED = Decimal(100)
+
+# Per group: (unit code, final points of its applicable items with penalties negated, unit max).
+FloorData = list[list[tuple[str, list[Decimal], Decimal]]]
+
+
+def floor_data(period: PeriodInput) -> FloorData:
+    """Each unit's final item points, computed once outside the timing."""
+    data: FloorData = []
+    for group in period.groups:
+        rows = []
+        for unit in group.units:
+            points: list[Decimal] = []
+            max_points = Decimal(0)
+            excluded = set(unit.excluded)
+            for leaf in group.index_set.leaves:
+                if leaf.code in excluded or leaf.excluded_tags & unit.tags:
+                    continue
+                if leaf.in_tree:
+                    max_points += leaf.max_points
+                values = unit.values.get(leaf.code)
+                raw = None if values is None else values.survey if leaf.method == "survey" else values.round2 or values.round1
+                if raw:
+                    value = leaf.rule.points(raw)
+                    points.append(-value if leaf.method == "penalty" else value)
+            rows.append((unit.code, points, max_points))
+        data.append(rows)
+    return data
+
+
+def floor(data: FloorData) -> None:
+    for rows in data:
+        indexed = []
+        for code, points, max_points in rows:
+            total = Decimal(0)
+            for value in points:
+                total += value
+            indexed.append((total * _HUNDRED / max_points, code))
+        indexed.sort(key=lambda row: row[0], reverse=True)
+
+
+def run(units: int = 3300, items: int = 100) -> dict[str, float | int]:
+    """Best-of-3 seconds of the engine and of the floor on ``units`` × ``items``, and their ratio."""
+    engine = float("inf")
+    for _ in range(3):
+        period = synthetic.period(units, items)
+        started = time.perf_counter()
+        compute_period(period)
+        engine = min(engine, time.perf_counter() - started)
+    data = floor_data(synthetic.period(units, items))
+    bare = float("inf")
+    for _ in range(3):
+        with localcontext(ENGINE_CONTEXT):
+            started = time.perf_counter()
+            floor(data)
+            bare = min(bare, time.perf_counter() - started)
+    return {
+        "engine_units": units,
+        "engine_items": items,
+        "engine_seconds": float(f"{engine:.4f}"),
+        "floor_seconds": float(f"{bare:.4f}"),
+        "engine_ratio": float(f"{engine / bare:.2f}"),
+    }
+
+
+if __name__ == "__main__":
+    arguments = [int(argument) for argument in sys.argv[1:3]]
+    print(json.dumps(run(*arguments)))
