@@ -45,6 +45,10 @@ class Assessment(TimeStampedModel):
     state = models.CharField("trạng thái", max_length=20, choices=AssessmentState.choices, default=S.DRAFT)
     extension_until = models.DateTimeField("gia hạn riêng đến", null=True, blank=True)
     extension_reason = models.TextField("lý do gia hạn", blank=True)
+    extension_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    extension_at = models.DateTimeField("gia hạn lúc", null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -220,6 +224,17 @@ class EvidenceLink(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["at", "pk"]
+        constraints = [
+            # One live link per (entry, evidence, layer); detached links stay as history.
+            models.UniqueConstraint(
+                fields=["entry", "evidence", "layer"],
+                condition=models.Q(removed_at__isnull=True),
+                name="uniq_live_evidence_link",
+            )
+        ]

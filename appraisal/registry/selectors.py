@@ -1,8 +1,22 @@
-"""Read-side queries for reference data."""
+"""Read-side queries for reference data. Registry pages fetch through the ``*_for_user`` functions, which
+authorise where they fetch (403 for anyone who may not manage the registry, 404 for what does not exist)."""
 
 from __future__ import annotations
 
-from .models import Period
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from appraisal.core.roles import can_manage_registry
+
+from .models import Group, IndexNode, IndexSet, Method, Period, PeriodEvent, PhaseWindow, Unit, UnitMembership
+
+ADJUSTMENTS = (Method.BONUS, Method.PENALTY)
 
 
 def period_current() -> Period | None:
@@ -12,3 +26,147 @@ def period_current() -> Period | None:
 
 def period_by_year(year: int) -> Period | None:
     return Period.objects.filter(year=year).first()
+
+
+def registry_require(user: Any) -> None:
+    """Registry pages are for the secretariat and the administrator only."""
+    if not can_manage_registry(user):
+        raise PermissionDenied("Chỉ Tổ thư ký và quản trị hệ thống được quản lý danh mục.")
+
+
+def group_get_for_user(user: Any, pk: int) -> Group:
+    registry_require(user)
+    return get_object_or_404(Group, pk=pk)
+
+
+def unit_get_for_user(user: Any, pk: int) -> Unit:
+    registry_require(user)
+    return get_object_or_404(Unit, pk=pk)
+
+
+def period_get_for_user(user: Any, pk: int) -> Period:
+    registry_require(user)
+    return get_object_or_404(Period, pk=pk)
+
+
+def index_set_get_for_user(user: Any, pk: int) -> IndexSet:
+    registry_require(user)
+    return get_object_or_404(IndexSet.objects.select_related("period", "group", "copied_from__period"), pk=pk)
+
+
+def index_node_get_for_user(user: Any, pk: int) -> IndexNode:
+    registry_require(user)
+    return get_object_or_404(IndexNode.objects.select_related("index_set__period", "index_set__group"), pk=pk)
+
+
+def period_list() -> QuerySet[Period]:
+    return Period.objects.annotate(
+        set_count=Count("index_sets", distinct=True), unit_count=Count("memberships", distinct=True)
+    ).order_by("-year")
+
+
+def group_list() -> QuerySet[Group]:
+    return Group.objects.annotate(set_count=Count("index_sets", distinct=True)).order_by("order", "code")
+
+
+def group_list_with_units(period: Period | None) -> QuerySet[Group]:
+    groups = group_list()
+    if period is None:
+        return groups.annotate(unit_count=Value(0))
+    return groups.annotate(unit_count=Count("memberships", filter=Q(memberships__period=period), distinct=True))
+
+
+def unit_list(*, period: Period | None, group: Group | None = None, include_inactive: bool = True) -> QuerySet[Unit]:
+    """Units with their group in ``period`` (``member_group_name``/``member_group_code``, None when not
+    placed that year); ``group`` keeps only that group's units for the period."""
+    units = Unit.objects.all()
+    if not include_inactive:
+        units = units.filter(active=True)
+    if period is not None:
+        membership = UnitMembership.objects.filter(period=period, unit=OuterRef("pk"))
+        units = units.annotate(
+            member_group_name=Subquery(membership.values("group__name")[:1]),
+            member_group_code=Subquery(membership.values("group__code")[:1]),
+            member_group_order=Subquery(membership.values("group__order")[:1]),
+        )
+        if group is not None:
+            units = units.filter(memberships__period=period, memberships__group=group)
+        return units.order_by("member_group_order", "name")
+    return units.order_by("name")
+
+
+def _scale_sum() -> Coalesce:
+    return Coalesce(
+        Sum("nodes__max_points", filter=Q(nodes__depth=0) & ~Q(nodes__method__in=ADJUSTMENTS)),
+        Value(Decimal("0")),
+        output_field=DecimalField(max_digits=9, decimal_places=2),
+    )
+
+
+def index_set_list(period: Period | None = None) -> QuerySet[IndexSet]:
+    """Index sets with their scale and number of scored leaves."""
+    sets = IndexSet.objects.select_related("period", "group")
+    if period is not None:
+        sets = sets.filter(period=period)
+    return sets.annotate(
+        scale=_scale_sum(), leaf_count=Count("nodes", filter=Q(nodes__is_leaf=True))
+    ).order_by("-period__year", "group__order", "group__code")
+
+
+@dataclass(frozen=True)
+class IndexSetTree:
+    index_set: IndexSet
+    nodes: list[IndexNode]  # in file order, each with .depth and .is_leaf
+
+    @property
+    def fields(self) -> list[IndexNode]:
+        return [n for n in self.nodes if n.depth == 0 and n.method not in ADJUSTMENTS]
+
+    @property
+    def adjustments(self) -> list[IndexNode]:
+        return [n for n in self.nodes if n.depth == 0 and n.method in ADJUSTMENTS]
+
+    @property
+    def scale(self) -> Decimal:
+        """The sum of the fields (usually 100; 60 for a 40 + 20 central-agency set)."""
+        return sum((n.max_points for n in self.fields), Decimal("0"))
+
+    def _leaf_sum(self, method: str) -> Decimal:
+        return sum((n.max_points for n in self.nodes if n.is_leaf and n.method == method), Decimal("0"))
+
+    @property
+    def appraisal_points(self) -> Decimal:
+        return self._leaf_sum(Method.APPRAISAL)
+
+    @property
+    def survey_points(self) -> Decimal:
+        return self._leaf_sum(Method.SURVEY)
+
+    @property
+    def leaf_count(self) -> int:
+        return sum(1 for n in self.nodes if n.is_leaf and n.method not in ADJUSTMENTS)
+
+
+def index_set_tree(index_set: IndexSet) -> IndexSetTree:
+    return IndexSetTree(index_set, list(index_set.nodes.order_by("position")))
+
+
+def index_set_text_fixes(index_set: IndexSet, limit: int = 20) -> list[Any]:
+    from .models import TextFixLog
+
+    return list(
+        TextFixLog.objects.filter(node__index_set=index_set).select_related("node", "by").order_by("-at")[:limit]
+    )
+
+
+def period_windows(period: Period) -> list[PhaseWindow]:
+    return list(period.windows.order_by("opens_at"))
+
+
+def period_events(period: Period) -> list[PeriodEvent]:
+    return list(period.events.select_related("by").order_by("-at", "-pk"))
+
+
+def index_set_sources() -> QuerySet[IndexSet]:
+    """Sets that can be copied to another year."""
+    return IndexSet.objects.select_related("period", "group").order_by("-period__year", "group__order")

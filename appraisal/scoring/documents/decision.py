@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from copy import deepcopy
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -141,6 +142,9 @@ def _set_fonts(rpr: object, size: float | None = None) -> None:
     fonts = rpr.get_or_add_rFonts()
     for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(slot), FONT_NAME)
+    # A theme font (the template's Calibri/Cambria) would win over the names above.
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)
     if size is not None:
         half_points = str(int(size * 2))
         for tag in ("w:sz", "w:szCs"):
@@ -251,7 +255,14 @@ def _no_borders(table: Table) -> None:
         el.set(qn("w:val"), "nil")
         borders.append(el)
     _table_property(
-        table, borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription"
+        table,
+        borders,
+        "w:shd",
+        "w:tblLayout",
+        "w:tblCellMar",
+        "w:tblLook",
+        "w:tblCaption",
+        "w:tblDescription",
     )
 
 
@@ -260,7 +271,14 @@ def _grid_borders(table: Table) -> None:
     for edge in ("w:top", "w:left", "w:bottom", "w:right", "w:insideH", "w:insideV"):
         borders.append(_border(edge, size_eighths=4, space=0))
     _table_property(
-        table, borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription"
+        table,
+        borders,
+        "w:shd",
+        "w:tblLayout",
+        "w:tblCellMar",
+        "w:tblLook",
+        "w:tblCaption",
+        "w:tblDescription",
     )
 
 
@@ -281,10 +299,19 @@ def fixed_table(container: object, rows: int, widths_mm: Sequence[float]) -> Tab
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for col, width in zip(table.columns, widths_mm, strict=True):
         col.width = Mm(width)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths_mm, strict=True):
+    for cells in row_cells(table):
+        for cell, width in zip(cells, widths_mm, strict=True):
             cell.width = Mm(width)
     return table
+
+
+def row_cells(table: Table) -> list[list[_Cell]]:
+    """Every row's cells, in one pass.
+
+    python-docx's ``table.cell(r, c)`` and ``row.cells`` walk the whole table on each call (quadratic: 8 s
+    for the 38-unit province); the rows built here have no merged cells, so each ``w:tc`` is one column.
+    """
+    return [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
 
 
 def _repeat_header(row: object) -> None:
@@ -299,7 +326,13 @@ def _cant_split(row: object) -> None:
 
 def _page_field(p: Paragraph, size: float) -> None:
     """A PAGE field, so that each page prints its own number."""
-    for kind, text in (("begin", None), ("instr", " PAGE "), ("separate", None), ("text", "1"), ("end", None)):
+    for kind, text in (
+        ("begin", None),
+        ("instr", " PAGE "),
+        ("separate", None),
+        ("text", "1"),
+        ("end", None),
+    ):
         run = p.add_run()
         _set_fonts(run._r.get_or_add_rPr(), size)
         if kind == "instr":
@@ -333,6 +366,10 @@ def _set_page(section: Section, *, landscape: bool) -> None:
 
 def _restart_numbering(section: Section) -> None:
     """Decree 30 §II.11: each annex is numbered on its own, from 1."""
+    num = section._sectPr.find(qn("w:pgNumType"))
+    if num is not None:  # inherited from the previous annex's section
+        num.set(qn("w:start"), "1")
+        return
     num = OxmlElement("w:pgNumType")
     num.set(qn("w:start"), "1")
     section._sectPr.insert_element_before(
@@ -352,6 +389,7 @@ def set_headers(section: Section, *, draft: bool, width_mm: float, first_page_ma
         part.is_linked_to_previous = False
 
     header = section.header.paragraphs[0]
+    header.style = None  # the template's 'Header' style brings Letter-size tab stops
     header.paragraph_format.tab_stops.add_tab_stop(Mm(width_mm / 2), WD_TAB_ALIGNMENT.CENTER)
     header.paragraph_format.tab_stops.add_tab_stop(Mm(width_mm), WD_TAB_ALIGNMENT.RIGHT)
     add_run(header, "\t", size=13)
@@ -361,6 +399,7 @@ def set_headers(section: Section, *, draft: bool, width_mm: float, first_page_ma
         add_run(header, DRAFT_MARK, size=12, bold=True)
 
     first = section.first_page_header.paragraphs[0]
+    first.style = None
     first.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if draft and first_page_mark:
         add_run(first, DRAFT_MARK, size=12, bold=True)
@@ -454,7 +493,9 @@ def add_signature(doc: DocxDocument, org: Org, recipients: Sequence[str]) -> Tab
     table = fixed_table(doc, 1, (TEXT_WIDTH_MM * 0.5, TEXT_WIDTH_MM * 0.5))
     _no_borders(table)
     left, right = table.cell(0, 0), table.cell(0, 1)
-    add_paragraph(left, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, first=True)
+    add_paragraph(
+        left, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, first=True
+    )
     for line in recipients:
         add_paragraph(left, line, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
 
@@ -483,6 +524,46 @@ def add_body(doc: DocxDocument, *parts: tuple[str, dict[str, bool]] | str, itali
     return p
 
 
+class CellWriter:
+    """Writes one-paragraph table cells fast.
+
+    Each (size, bold, italic, alignment) paragraph is built once through python-docx and then copied as
+    XML: building every cell's paragraph through the API costs ~2 ms a cell, half a minute for a large group.
+    """
+
+    def __init__(self) -> None:
+        self._prototypes: dict[tuple[float, bool, bool, int], object] = {}
+
+    def write(
+        self,
+        cell: _Cell,
+        text: str,
+        *,
+        size: float,
+        bold: bool = False,
+        italic: bool = False,
+        align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.CENTER,
+    ) -> None:
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        key = (size, bold, italic, int(align))
+        prototype = self._prototypes.get(key)
+        if prototype is None:
+            p = add_paragraph(cell, "\u200b", size=size, bold=bold, italic=italic, align=align, first=True)
+            self._prototypes[key] = deepcopy(p._p)
+            p.runs[0].text = safe_text(text)
+            return
+        new_p = deepcopy(prototype)
+        t = new_p.find(f"{_W}r/{_W}t")
+        t.text = safe_text(text)
+        t.set(qn("xml:space"), "preserve")
+        old_p = cell._tc.p_lst[0]
+        old_p.addnext(new_p)
+        cell._tc.remove(old_p)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
 def set_cell(
     cell: _Cell,
     text: str,
@@ -492,8 +573,24 @@ def set_cell(
     italic: bool = False,
     align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.CENTER,
 ) -> None:
+    """Fill an empty cell with one paragraph (a header, a note)."""
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     add_paragraph(cell, text, size=size, bold=bold, italic=italic, align=align, first=True)
+
+
+def add_rows(table: Table, count: int) -> list[tuple[object, list[_Cell]]]:
+    """Append ``count`` rows (each row's own widths, rows kept whole on a page); return them with cells."""
+    widths = [cell.width for cell in row_cells(table)[0]] if table.rows else []
+    added = []
+    for _ in range(count):
+        row = table.add_row()
+        _cant_split(row)
+        cells = [_Cell(tc, table) for tc in row._tr.tc_lst]
+        for cell, width in zip(cells, widths, strict=False):
+            if width is not None:
+                cell.width = width
+        added.append((row, cells))
+    return added
 
 
 def data_table(
@@ -506,18 +603,18 @@ def data_table(
     left_columns: frozenset[int] = frozenset(),
     bold_columns: frozenset[int] = frozenset(),
 ) -> Table:
-    """A bordered table with a repeated one-row header; ``left_columns`` are text, the rest centred/right."""
-    table = fixed_table(container, 1 + len(rows), widths_mm)
+    """A bordered table with a repeated one-row header; ``left_columns`` are text, the rest centred."""
+    table = fixed_table(container, 1, widths_mm)
     _grid_borders(table)
     _cell_margins(table, 0.8)
-    for col, label in enumerate(header):
-        set_cell(table.cell(0, col), label, size=size, bold=True)
+    for cell, label in zip(row_cells(table)[0], header, strict=True):
+        set_cell(cell, label, size=size, bold=True)
     _repeat_header(table.rows[0])
-    for r, values in enumerate(rows, start=1):
-        _cant_split(table.rows[r])
-        for col, value in enumerate(values):
+    writer = CellWriter()
+    for (_, cells), values in zip(add_rows(table, len(rows)), rows, strict=True):
+        for col, (cell, value) in enumerate(zip(cells, values, strict=True)):
             align = WD_ALIGN_PARAGRAPH.LEFT if col in left_columns else WD_ALIGN_PARAGRAPH.CENTER
-            set_cell(table.cell(r, col), value, size=size, align=align, bold=col in bold_columns)
+            writer.write(cell, value, size=size, align=align, bold=col in bold_columns)
     return table
 
 
@@ -696,7 +793,7 @@ def _field_table(doc: DocxDocument, data: DecisionData, group: GroupTable) -> No
     rest = ANNEX_TEXT_WIDTH_MM - 9 - 48
     widths = [9, 48] + [rest / (2 * nfields)] * (2 * nfields)
     size = 10 if nfields <= 6 else 9
-    table = fixed_table(doc, 2 + len(group.rows), widths)
+    table = fixed_table(doc, 2, widths)
     _grid_borders(table)
     _cell_margins(table, 0.5)
     for col, label in enumerate(("STT", "Tên cơ quan, đơn vị")):
@@ -708,17 +805,17 @@ def _field_table(doc: DocxDocument, data: DecisionData, group: GroupTable) -> No
         set_cell(merged, f"{field.code}. {field.title}", size=size, bold=True)
         for offset, (label, _) in enumerate(FIELD_SUBCOLUMNS):
             set_cell(table.cell(1, col + offset), label, size=size, bold=True)
-    _repeat_header(table.rows[0])
-    _repeat_header(table.rows[1])
-    for r, row in enumerate(group.rows, start=2):
-        _cant_split(table.rows[r])
-        cells = table.rows[r].cells
-        set_cell(cells[0], str(row.stt), size=size)
-        set_cell(cells[1], row.name, size=size, align=WD_ALIGN_PARAGRAPH.LEFT)
+    header_rows = list(table.rows)
+    _repeat_header(header_rows[0])
+    _repeat_header(header_rows[1])
+    writer = CellWriter()
+    for (_, cells), row in zip(add_rows(table, len(group.rows)), group.rows, strict=True):
+        writer.write(cells[0], str(row.stt), size=size)
+        writer.write(cells[1], row.name, size=size, align=WD_ALIGN_PARAGRAPH.LEFT)
         for number, field in enumerate(row.fields):
             shown = "" if field.index is None else format_vn(field.index, data.decimals)
-            set_cell(cells[2 + 2 * number], vn_points(field.points), size=size)
-            set_cell(cells[3 + 2 * number], shown, size=size)
+            writer.write(cells[2 + 2 * number], vn_points(field.points), size=size)
+            writer.write(cells[3 + 2 * number], shown, size=size)
 
 
 def _heads_annex(doc: DocxDocument, data: DecisionData, numeral: str) -> None:

@@ -1,0 +1,502 @@
+"""Read side of the self-assessment: who may see what, the form as a tree, what is still missing.
+
+"Authorise where you fetch": every ``*_get_for_user`` returns the object or raises Http404 (the person may
+not see it: another unit's people get 404, never a hint that it exists) or PermissionDenied (they may see
+but not change it, e.g. an observer). Role questions go to :mod:`appraisal.core.roles`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
+
+from appraisal.core import roles
+from appraisal.core.exceptions import PhaseError
+from appraisal.registry.models import (
+    PHASE_ORDER,
+    IndexNode,
+    Method,
+    Period,
+    Phase,
+    Unit,
+    UnitExclusion,
+    UnitMembership,
+)
+from appraisal.registry.phases import Deadline, phase_check, phase_deadline
+from appraisal.scoring.engine import Rule, RuleError, parse_rule
+
+from .models import (
+    EDITABLE_BY_UNIT,
+    Assessment,
+    AssessmentState,
+    Evidence,
+    EvidenceLink,
+    EvidenceVersion,
+    ItemEntry,
+    ItemHistory,
+    Layer,
+)
+
+ZERO = Decimal("0")
+SURVEY_TEXT = "Chấm qua điều tra xã hội học"
+
+# -- permissions ------------------------------------------------------------------------------------------
+
+
+def evidence_can_download(user: Any, evidence: Evidence) -> bool:
+    """The one predicate for evidence downloads: the unit's people, the secretariat and observers.
+
+    Council access (assigned members, never for their own unit) is added here by the council work, so that
+    every download view keeps asking this single function."""
+    return roles.can_view_unit(user, evidence.unit_id)
+
+
+def assessment_get_for_user(user: Any, pk: int, *, write: bool = False) -> Assessment:
+    """The assessment, if ``user`` may see it (404 otherwise); with ``write``, may also edit it (403)."""
+    assessment = Assessment.objects.select_related("period", "unit").filter(pk=pk).first()
+    if assessment is None or not roles.can_view_unit(user, assessment.unit_id):
+        raise Http404("Không tìm thấy bản tự đánh giá.")
+    if write and not roles.can_edit_unit(user, assessment.unit_id):
+        raise PermissionDenied("Bạn chỉ có quyền xem bản tự đánh giá này.")
+    return assessment
+
+
+def entry_get_for_user(user: Any, assessment: Assessment, pk: int, *, write: bool = False) -> ItemEntry:
+    """An entry of an assessment already fetched with :func:`assessment_get_for_user`."""
+    if write and not roles.can_edit_unit(user, assessment.unit_id):
+        raise PermissionDenied("Bạn chỉ có quyền xem bản tự đánh giá này.")
+    entry = ItemEntry.objects.select_related("node").filter(pk=pk, assessment=assessment).first()
+    if entry is None:
+        raise Http404("Không tìm thấy mục này.")
+    entry.assessment = assessment
+    return entry
+
+
+def evidence_get_for_user(user: Any, pk: int, *, write: bool = False) -> Evidence:
+    """Evidence the person may download (404 otherwise); with ``write``, one of the unit's editors (403)."""
+    evidence = Evidence.objects.select_related("file", "unit").filter(pk=pk).first()
+    if evidence is None or not evidence_can_download(user, evidence):
+        raise Http404("Không tìm thấy tài liệu.")
+    if write and not roles.can_edit_unit(user, evidence.unit_id):
+        raise PermissionDenied("Bạn chỉ có quyền xem tài liệu này.")
+    return evidence
+
+
+def evidence_version_get_for_user(user: Any, evidence: Evidence, pk: int) -> EvidenceVersion:
+    version = EvidenceVersion.objects.select_related("file").filter(pk=pk, evidence=evidence).first()
+    if version is None:
+        raise Http404("Không tìm thấy phiên bản tài liệu.")
+    return version
+
+
+def link_get_for_user(user: Any, entry: ItemEntry, pk: int) -> EvidenceLink:
+    link = EvidenceLink.objects.filter(pk=pk, entry=entry, removed_at__isnull=True).first()
+    if link is None:
+        raise Http404("Không tìm thấy tài liệu gắn với mục này.")
+    return link
+
+
+# -- phases -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeadlineInfo:
+    deadline: Deadline
+    is_open: bool
+    refusal: str  # why the self-assessment phase is closed for this unit ('' when open)
+
+    @property
+    def remaining(self) -> str:
+        return remaining_text(self.deadline.due_at)
+
+
+def remaining_text(due_at: datetime | None, now: datetime | None = None) -> str:
+    """'còn 3 ngày 4 giờ', 'còn 2 giờ 5 phút', 'còn 12 phút', 'đã quá hạn' or '' without a deadline."""
+    if due_at is None:
+        return ""
+    delta = due_at - (now or timezone.now())
+    if delta <= timedelta(0):
+        return "đã quá hạn"
+    days, seconds = delta.days, delta.seconds
+    hours, minutes = seconds // 3600, (seconds % 3600) // 60
+    if days:
+        return f"còn {days} ngày {hours} giờ"
+    if hours:
+        return f"còn {hours} giờ {minutes} phút"
+    return f"còn {max(minutes, 1)} phút"
+
+
+def self_phase_refusal(assessment: Assessment, now: datetime | None = None) -> str:
+    """Why the unit cannot change its self-assessment now ('' when the phase is open for it)."""
+    period = assessment.period
+    if period.phase != Phase.SELF_ASSESSMENT:
+        if PHASE_ORDER.index(period.phase) < PHASE_ORDER.index(Phase.SELF_ASSESSMENT):
+            return "Giai đoạn Tự đánh giá chưa mở (kỳ đánh giá đang ở giai đoạn «{cur}»).".format(
+                cur=Phase(period.phase).label
+            )
+        return "Giai đoạn Tự đánh giá đã kết thúc (kỳ đánh giá đang ở giai đoạn «{cur}»).".format(
+            cur=Phase(period.phase).label
+        )
+    try:
+        phase_check(
+            period=period, phase=Phase.SELF_ASSESSMENT, extension_until=assessment.extension_until, now=now
+        )
+    except PhaseError as error:
+        return error.message
+    return ""
+
+
+def assessment_deadline(assessment: Assessment) -> DeadlineInfo:
+    deadline = phase_deadline(
+        period=assessment.period, phase=Phase.SELF_ASSESSMENT, extension_until=assessment.extension_until
+    )
+    refusal = self_phase_refusal(assessment)
+    return DeadlineInfo(deadline=deadline, is_open=not refusal, refusal=refusal)
+
+
+def assessment_edit_refusal(user: Any, assessment: Assessment) -> str:
+    """Why ``user`` cannot change the unit's entries now ('' when they can)."""
+    if not roles.can_edit_unit(user, assessment.unit_id):
+        return "Bạn chỉ có quyền xem bản tự đánh giá này."
+    if assessment.state not in EDITABLE_BY_UNIT:
+        return "Bản tự đánh giá đang ở trạng thái «{s}»: không sửa được.{hint}".format(
+            s=AssessmentState(assessment.state).label,
+            hint=" Muốn sửa, hãy rút lại bản đã chốt (trước hạn chót)."
+            if assessment.state == AssessmentState.SUBMITTED
+            else "",
+        )
+    return self_phase_refusal(assessment)
+
+
+# -- the form as a tree ----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8192)
+def rule_for(text: str, max_points: Decimal, method: str) -> Rule | None:
+    """The parsed rule of a leaf (cached: rules repeat across units), None if the stored text is broken."""
+    try:
+        return parse_rule(text, max_points, method)
+    except RuleError:
+        return None
+
+
+@dataclass
+class Item:
+    """One leaf of the unit's form."""
+
+    node: IndexNode
+    entry: ItemEntry | None  # None when the leaf does not apply to the unit
+    rule: Rule | None = None
+    links: list[EvidenceLink] = field(default_factory=list)
+    excluded_reason: str = ""
+
+    @property
+    def kind(self) -> str:
+        return self.rule.kind if self.rule is not None else ""
+
+    @property
+    def is_survey(self) -> bool:
+        return self.node.method == Method.SURVEY
+
+    @property
+    def has_input(self) -> bool:
+        return self.entry is not None and bool(self.entry.self_value)
+
+    @property
+    def missing_input(self) -> bool:
+        """Every applicable appraised leaf needs an input before submission."""
+        return self.entry is not None and self.node.method == Method.APPRAISAL and not self.entry.self_value
+
+    @property
+    def missing_evidence(self) -> bool:
+        """A claim of points needs evidence or a written explanation."""
+        entry = self.entry
+        return (
+            entry is not None
+            and self.node.method in (Method.APPRAISAL, Method.BONUS)
+            and entry.self_points is not None
+            and entry.self_points > 0
+            and not self.links
+            and not entry.self_note.strip()
+        )
+
+    @property
+    def input_hint(self) -> str:
+        return self.rule.input_hint if self.rule is not None else ""
+
+
+@dataclass
+class Row:
+    node: IndexNode
+    item: Item | None  # None on inner nodes
+
+
+@dataclass
+class Block:
+    """A top-level node (a field, or a bonus/penalty item) with its rows and running total."""
+
+    node: IndexNode
+    rows: list[Row]
+    points: Decimal = ZERO
+    max_points: Decimal = ZERO
+    is_survey: bool = False
+
+
+@dataclass
+class Missing:
+    code: str
+    title: str
+    entry_id: int
+    problem: str
+
+    def __str__(self) -> str:
+        return f"Mục {self.code}: {self.problem}"
+
+
+@dataclass
+class FormData:
+    assessment: Assessment
+    blocks: list[Block]
+    items: dict[int, Item]  # by entry id
+    self_points: Decimal
+    self_max: Decimal
+    survey_max: Decimal
+    bonus: Decimal
+    penalty: Decimal
+    required: int
+    entered: int
+    missing: list[Missing]
+
+    @property
+    def total(self) -> Decimal:
+        return self.self_points + self.bonus - self.penalty
+
+    def block_of(self, entry_id: int) -> Block | None:
+        for block in self.blocks:
+            if any(row.item is not None and row.item.entry and row.item.entry.pk == entry_id for row in block.rows):
+                return block
+        return None
+
+
+def index_nodes_for(*, period: Period, unit: Unit) -> list[IndexNode]:
+    """Every node of the unit's group's index set for the period, in order (one query)."""
+    return list(
+        IndexNode.objects.filter(
+            index_set__period=period,
+            index_set__group__memberships__period=period,
+            index_set__group__memberships__unit=unit,
+        ).order_by("position")
+    )
+
+
+def assessment_form(assessment: Assessment, *, nodes: list[IndexNode] | None = None) -> FormData:
+    """The unit's form: fields → criteria → sub-criteria with entries, evidence, totals and what is missing.
+
+    A constant number of queries whatever the size of the set (nodes, entries, evidence links, exclusions).
+    Points come from the entries, where the engine put them when each input was saved."""
+    period, unit = assessment.period, assessment.unit
+    if nodes is None:
+        nodes = index_nodes_for(period=period, unit=unit)
+    live_links = EvidenceLink.objects.filter(removed_at__isnull=True, layer=Layer.SELF).select_related(
+        "evidence", "evidence__file"
+    )
+    entries = {
+        e.node_id: e
+        for e in ItemEntry.objects.filter(assessment=assessment).prefetch_related(
+            Prefetch("evidence_links", queryset=live_links, to_attr="live_links")
+        )
+    }
+    exclusions = {x.node_id: x.reason for x in UnitExclusion.objects.filter(period=period, unit=unit)}
+    tags = unit.tag_set
+
+    children: dict[int | None, list[IndexNode]] = defaultdict(list)
+    for node in nodes:
+        children[node.parent_id].append(node)
+
+    items: dict[int, Item] = {}
+    blocks: list[Block] = []
+    totals = {"self": ZERO, "self_max": ZERO, "survey_max": ZERO, "bonus": ZERO, "penalty": ZERO}
+    required = entered = 0
+    missing: list[Missing] = []
+
+    def make_item(node: IndexNode) -> Item:
+        entry = entries.get(node.pk)
+        if entry is None:
+            reason = exclusions.get(node.pk)
+            if reason is None:
+                tagged = sorted(node.excluded_tag_set & tags)
+                reason = (
+                    "Không áp dụng cho đơn vị có nhãn «{t}».".format(t=", ".join(tagged))
+                    if tagged
+                    else "Không áp dụng cho đơn vị."
+                )
+            return Item(node=node, entry=None, excluded_reason=reason)
+        entry.assessment = assessment
+        entry.node = node
+        return Item(
+            node=node,
+            entry=entry,
+            rule=rule_for(node.rule, node.max_points, node.method),
+            links=list(getattr(entry, "live_links", [])),
+        )
+
+    def walk(node: IndexNode, block: Block) -> None:
+        nonlocal required, entered
+        if not node.is_leaf:
+            block.rows.append(Row(node=node, item=None))
+            for child in children.get(node.pk, []):
+                walk(child, block)
+            return
+        item = make_item(node)
+        block.rows.append(Row(node=node, item=item))
+        if item.entry is None:
+            return
+        items[item.entry.pk] = item
+        points = item.entry.self_points or ZERO
+        method = node.method
+        if method == Method.APPRAISAL:
+            required += 1
+            entered += 1 if item.has_input else 0
+            block.points += points
+            block.max_points += node.max_points
+            totals["self"] += points
+            totals["self_max"] += node.max_points
+        elif method == Method.SURVEY:
+            block.max_points += node.max_points
+            totals["survey_max"] += node.max_points
+        elif method == Method.BONUS:
+            block.points += points
+            block.max_points += node.max_points
+            totals["bonus"] += points
+        elif method == Method.PENALTY:
+            block.points += points
+            block.max_points += node.max_points
+            totals["penalty"] += points
+        if item.missing_input:
+            missing.append(Missing(node.code, node.title, item.entry.pk, "chưa nhập giá trị"))
+        elif item.missing_evidence:
+            missing.append(
+                Missing(node.code, node.title, item.entry.pk, "có điểm nhưng chưa có tài liệu kiểm chứng hoặc ghi chú")
+            )
+
+    for top in children.get(None, []):
+        block = Block(node=top, rows=[])
+        walk(top, block)
+        block.is_survey = all(
+            row.item is None or row.item.is_survey for row in block.rows
+        ) and any(row.item is not None and row.item.is_survey for row in block.rows)
+        blocks.append(block)
+
+    return FormData(
+        assessment=assessment,
+        blocks=blocks,
+        items=items,
+        self_points=totals["self"],
+        self_max=totals["self_max"],
+        survey_max=totals["survey_max"],
+        bonus=totals["bonus"],
+        penalty=totals["penalty"],
+        required=required,
+        entered=entered,
+        missing=missing,
+    )
+
+
+def assessment_missing(assessment: Assessment) -> list[Missing]:
+    """What stops submission: appraised leaves without input, claimed points without evidence or note."""
+    return assessment_form(assessment).missing
+
+
+def entry_last_self_change(entry: ItemEntry) -> ItemHistory | None:
+    """Who last saved the unit's own input of an entry, and when (for the conflict message)."""
+    return (
+        ItemHistory.objects.filter(entry=entry, layer=Layer.SELF).select_related("by").order_by("-at", "-pk").first()
+    )
+
+
+# -- lists ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class UnitRow:
+    unit: Unit
+    assessment: Assessment | None
+    required: int = 0
+    entered: int = 0
+
+    @property
+    def state_label(self) -> str:
+        if self.assessment is None:
+            return "Chưa bắt đầu"
+        return AssessmentState(self.assessment.state).label
+
+
+def assessment_rows_for_user(*, user: Any, period: Period) -> list[UnitRow]:
+    """The units whose self-assessment ``user`` may open in ``period``: their own units, or every unit of
+    the period for the secretariat and observers; each with its state and progress (two queries)."""
+    memberships = UnitMembership.objects.filter(period=period).select_related("unit", "group")
+    if not (roles.is_secretariat(user) or roles.is_observer(user)):
+        memberships = memberships.filter(unit_id__in=roles.roles_of(user).editor_units)
+    memberships = memberships.order_by("group__order", "unit__name")
+    assessments = {
+        a.unit_id: a
+        for a in Assessment.objects.filter(period=period).annotate(
+            n_required=Count("entries", filter=Q(entries__node__method=Method.APPRAISAL)),
+            n_entered=Count(
+                "entries", filter=Q(entries__node__method=Method.APPRAISAL) & ~Q(entries__self_value="")
+            ),
+        )
+    }
+    rows = []
+    for membership in memberships:
+        assessment = assessments.get(membership.unit_id)
+        row = UnitRow(unit=membership.unit, assessment=assessment)
+        if assessment is not None:
+            assessment.period = period
+            row.required, row.entered = assessment.n_required, assessment.n_entered
+        rows.append(row)
+    return rows
+
+
+def evidence_library(assessment: Assessment) -> list[tuple[Evidence, list[EvidenceLink]]]:
+    """The unit's evidence with the items (of this assessment) that use each piece (three queries)."""
+    links = EvidenceLink.objects.filter(
+        removed_at__isnull=True, entry__assessment=assessment
+    ).select_related("entry__node")
+    evidence = (
+        Evidence.objects.filter(unit=assessment.unit)
+        .select_related("file")
+        .prefetch_related(Prefetch("links", queryset=links, to_attr="live_links"))
+        .prefetch_related("versions")
+        .order_by("-created_at", "-pk")
+    )
+    return [(e, list(e.live_links)) for e in evidence]
+
+
+def evidence_choices(assessment: Assessment, entry: ItemEntry) -> list[Evidence]:
+    """Library evidence of the unit not yet attached to ``entry``."""
+    attached = EvidenceLink.objects.filter(entry=entry, removed_at__isnull=True, layer=Layer.SELF).values(
+        "evidence_id"
+    )
+    return list(Evidence.objects.filter(unit=assessment.unit).exclude(pk__in=attached).order_by("title"))
+
+
+def entry_live_links(entry: ItemEntry) -> list[EvidenceLink]:
+    return list(
+        EvidenceLink.objects.filter(entry=entry, removed_at__isnull=True, layer=Layer.SELF).select_related(
+            "evidence", "evidence__file"
+        )
+    )
+
+
+def assessment_events(assessment: Assessment) -> list[Any]:
+    return list(assessment.events.select_related("by").order_by("-at", "-pk"))

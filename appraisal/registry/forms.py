@@ -1,0 +1,390 @@
+"""Registry forms: they validate input and return typed values; the services decide and write."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from .importing import split_list
+from .models import PERIOD_TRANSITIONS, Group, IndexSet, Organisation, Period, Phase
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+_CODE_HELP = "Chữ cái không dấu, chữ số, «_» hoặc «-», ví dụ «skhcn»."
+_CODE = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _year_field(initial: int | None = None) -> forms.IntegerField:
+    return forms.IntegerField(
+        label="Năm đánh giá",
+        min_value=2000,
+        max_value=2100,
+        initial=initial,
+        error_messages={
+            "required": "Hãy nhập năm đánh giá.",
+            "invalid": "Năm phải là số, ví dụ 2024.",
+            "min_value": "Năm phải từ 2000 trở đi.",
+            "max_value": "Năm phải trước 2100.",
+        },
+    )
+
+
+def _code_field(label: str) -> forms.RegexField:
+    return forms.RegexField(
+        label=label,
+        regex=r"^[A-Za-z0-9_-]+$",
+        max_length=40,
+        help_text=_CODE_HELP,
+        error_messages={
+            "required": "Hãy nhập mã.",
+            "invalid": "Mã chỉ được gồm chữ cái không dấu, chữ số, «_» hoặc «-».",
+            "max_length": "Mã dài tối đa 40 ký tự.",
+        },
+    )
+
+
+class _UploadField(forms.FileField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            label="Tệp Excel (.xlsx) hoặc CSV",
+            error_messages={"required": "Hãy chọn tệp cần nhập.", "empty": "Tệp đã chọn trống (0 byte)."},
+            help_text="Dòng đầu là tên cột (theo tệp mẫu). Tệp CSV lưu với mã hóa UTF-8; dấu phân cách «,» hoặc «;».",
+            **kwargs,
+        )
+        self.widget.attrs["accept"] = ".xlsx,.csv"
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        upload = super().clean(data, initial)
+        if upload is not None and upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("Tệp lớn hơn 5 MB: hãy kiểm tra lại tệp.")
+        return upload
+
+
+def _current_year() -> int:
+    return timezone.localdate().year
+
+
+class UnitsImportForm(forms.Form):
+    year = _year_field()
+    file = _UploadField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = _default_year()
+
+
+def _default_year() -> int:
+    latest = Period.objects.order_by("-year").values_list("year", flat=True).first()
+    return latest or _current_year()
+
+
+class IndexSetImportForm(forms.Form):
+    year = _year_field()
+    group = forms.CharField(
+        label="Khối",
+        max_length=40,
+        help_text="Chọn khối đã có, hoặc gõ mã khối mới (kèm tên khối bên dưới).",
+        error_messages={"required": "Hãy chọn hoặc nhập mã khối."},
+    )
+    group_name = forms.CharField(
+        label="Tên khối mới", max_length=200, required=False, help_text="Chỉ cần khi tạo khối mới."
+    )
+    scale = forms.DecimalField(
+        label="Thang điểm mong đợi",
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=7,
+        decimal_places=2,
+        help_text="Ví dụ 100, hoặc 60 với khối cơ quan Trung ương. Để trống nếu không cần kiểm tra.",
+        error_messages={"invalid": "Thang điểm phải là số, ví dụ 100."},
+    )
+    file = _UploadField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = _default_year()
+        self.fields["group"].widget.attrs["list"] = "group-codes"
+
+    def clean_group(self) -> str:
+        code = self.cleaned_data["group"].strip()
+        if not _CODE.fullmatch(code):
+            raise forms.ValidationError("Mã khối chỉ được gồm chữ cái không dấu, chữ số, «_» hoặc «-».")
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        code = data.get("group")
+        if code and not data.get("group_name") and not Group.objects.filter(code=code).exists():
+            self.add_error("group_name", f"Khối «{code}» chưa có: hãy nhập tên khối để tạo khối mới.")
+        return data
+
+
+class IndexSetCopyForm(forms.Form):
+    source = forms.ModelChoiceField(
+        label="Bộ chỉ số nguồn",
+        queryset=IndexSet.objects.none(),
+        empty_label=None,
+        error_messages={"required": "Hãy chọn bộ chỉ số nguồn.", "invalid_choice": "Bộ chỉ số không còn."},
+    )
+    year = _year_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = IndexSet.objects.select_related("period", "group").order_by(
+            "-period__year", "group__order"
+        )
+        self.fields["year"].initial = _default_year() + 1
+
+
+class GroupForm(forms.Form):
+    code = _code_field("Mã khối")
+    name = forms.CharField(label="Tên khối", max_length=200, error_messages={"required": "Hãy nhập tên khối."})
+    title_noun = forms.CharField(
+        label="Cụm từ trong tiêu đề phụ lục", max_length=200, required=False, help_text="Ví dụ: CỦA CÁC SỞ, BAN, NGÀNH"
+    )
+    order = forms.IntegerField(label="Thứ tự", min_value=0, required=False)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["code"].disabled = True
+            self.fields["code"].help_text = "Mã khối không đổi được."
+
+
+class UnitForm(forms.Form):
+    code = _code_field("Mã đơn vị")
+    name = forms.CharField(label="Tên đơn vị", max_length=255, error_messages={"required": "Hãy nhập tên đơn vị."})
+    short_name = forms.CharField(label="Tên viết tắt", max_length=100, required=False)
+    period = forms.ModelChoiceField(
+        label="Kỳ đánh giá", queryset=Period.objects.none(), required=False, empty_label="— không xếp khối —"
+    )
+    group = forms.ModelChoiceField(label="Khối trong kỳ", queryset=Group.objects.none(), required=False)
+    head_name = forms.CharField(label="Người đứng đầu", max_length=100, required=False)
+    head_title = forms.CharField(label="Chức vụ người đứng đầu", max_length=100, required=False)
+    email = forms.EmailField(
+        label="Thư điện tử", required=False, error_messages={"invalid": "Địa chỉ thư điện tử không hợp lệ."}
+    )
+    tags = forms.CharField(
+        label="Nhãn", max_length=255, required=False, help_text="Cách nhau bởi dấu phẩy, ví dụ no_tthc."
+    )
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = Period.objects.order_by("-year")
+        self.fields["group"].queryset = Group.objects.order_by("order", "code")
+        if editing:
+            self.fields["code"].disabled = True
+            self.fields["code"].help_text = "Mã đơn vị không đổi được."
+
+    def clean_tags(self) -> str:
+        tags = split_list(self.cleaned_data["tags"])
+        bad = [t for t in tags if not _CODE.fullmatch(t)]
+        if bad:
+            raise forms.ValidationError(f"Nhãn «{', '.join(bad)}» chỉ được gồm chữ cái không dấu, chữ số, «_», «-».")
+        return ",".join(tags)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("period") and not data.get("group"):
+            self.add_error("group", "Hãy chọn khối của đơn vị trong kỳ đã chọn.")
+        if data.get("group") and not data.get("period"):
+            self.add_error("period", "Hãy chọn kỳ đánh giá để xếp đơn vị vào khối.")
+        return data
+
+
+class UnitFilterForm(forms.Form):
+    period = forms.ModelChoiceField(
+        label="Kỳ đánh giá", queryset=Period.objects.none(), required=False, empty_label="— tất cả —"
+    )
+    group = forms.ModelChoiceField(label="Khối", queryset=Group.objects.none(), required=False, empty_label="— tất cả —")
+
+    def __init__(self, *args: Any, periods: Any, groups: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = periods
+        self.fields["group"].queryset = groups
+
+
+class NodeTextFixForm(forms.Form):
+    title = forms.CharField(label="Nội dung", widget=forms.Textarea(attrs={"rows": 3}))
+    guidance = forms.CharField(label="Hướng dẫn chấm", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    evidence = forms.CharField(label="Tài liệu kiểm chứng", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class PeriodCreateForm(forms.Form):
+    year = _year_field()
+    name = forms.CharField(label="Tên kỳ", max_length=200, required=False, help_text="Mặc định: Chỉ số CCHC năm …")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = _default_year() + 1
+
+
+def _threshold(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        error_messages={"required": "Hãy nhập ngưỡng.", "invalid": "Ngưỡng phải là số từ 0 đến 100."},
+    )
+
+
+BAND_FIELDS = (
+    ("xuat_sac", "Xuất sắc từ (%)"),
+    ("tot", "Tốt từ (%)"),
+    ("kha", "Khá từ (%)"),
+    ("trung_binh", "Trung bình từ (%)"),
+)
+HEAD_FIELDS = (
+    ("htxs", "Hoàn thành xuất sắc nhiệm vụ từ (%)"),
+    ("htt", "Hoàn thành tốt nhiệm vụ từ (%)"),
+    ("ht", "Hoàn thành nhiệm vụ từ (%)"),
+)
+SURVEY_ANSWERS = ("A", "B", "C", "D")
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class PeriodSettingsForm(forms.Form):
+    """Settings and decision fields of a period. Thresholds are stored as the JSON the engine reads."""
+
+    name = forms.CharField(label="Tên kỳ", max_length=200)
+    decimals = forms.IntegerField(label="Số chữ số thập phân của chỉ số", min_value=0, max_value=4)
+    explanation_days = forms.IntegerField(label="Số ngày giải trình", min_value=0, max_value=60)
+    head_min_field_index = forms.DecimalField(
+        label="Chỉ số thành phần tối thiểu để xét người đứng đầu (%)",
+        required=False,
+        min_value=0,
+        max_value=100,
+        max_digits=6,
+        decimal_places=2,
+        help_text="Để trống nếu không áp dụng.",
+    )
+    decision_number = forms.CharField(label="Số quyết định", max_length=50, required=False,
+                                      help_text="Ví dụ 519/QĐ-UBND")
+    decision_date = forms.DateField(
+        label="Ngày quyết định", required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        help_text="dd/mm/yyyy", error_messages={"invalid": "Ngày phải theo dạng dd/mm/yyyy, ví dụ 05/02/2024."},
+    )
+    legal_bases = forms.CharField(label="Căn cứ pháp lý (mỗi dòng một căn cứ)", widget=forms.Textarea(attrs={"rows": 5}))
+    proposal = forms.CharField(label="Theo đề nghị của", max_length=500)
+    recipients = forms.CharField(label="Nơi nhận (mỗi dòng một nơi)", widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args: Any, period: Period, **kwargs: Any) -> None:
+        initial = {
+            "name": period.name,
+            "decimals": period.decimals,
+            "explanation_days": period.explanation_days,
+            "head_min_field_index": period.head_min_field_index,
+            "decision_number": period.decision_number,
+            "decision_date": period.decision_date.strftime("%d/%m/%Y") if period.decision_date else "",
+            "legal_bases": period.legal_bases,
+            "proposal": period.proposal,
+            "recipients": period.recipients,
+        }
+        bands = dict(period.bands)
+        heads = dict(period.head_ratings)
+        for key, _ in BAND_FIELDS:
+            initial[f"band_{key}"] = bands.get(key, "")
+        for key, _ in HEAD_FIELDS:
+            initial[f"head_{key}"] = heads.get(key, "")
+        for answer in SURVEY_ANSWERS:
+            initial[f"survey_{answer}"] = period.survey_weights.get(answer, "")
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        for key, label in BAND_FIELDS:
+            self.fields[f"band_{key}"] = _threshold(label)
+        for key, label in HEAD_FIELDS:
+            self.fields[f"head_{key}"] = _threshold(label)
+        for answer in SURVEY_ANSWERS:
+            self.fields[f"survey_{answer}"] = _threshold(f"Trọng số phương án {answer} (%)")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for prefix, fields, what in (("band", BAND_FIELDS, "xếp loại"), ("head", HEAD_FIELDS, "người đứng đầu")):
+            values = [data.get(f"{prefix}_{key}") for key, _ in fields]
+            if all(v is not None for v in values) and any(a <= b for a, b in zip(values, values[1:], strict=False)):
+                self.add_error(f"{prefix}_{fields[0][0]}", f"Các ngưỡng {what} phải giảm dần từ trên xuống.")
+        return data
+
+    def values(self) -> dict[str, Any]:
+        """The cleaned data in the shape period_update takes."""
+        d = self.cleaned_data
+        return {
+            "name": d["name"].strip(),
+            "decimals": d["decimals"],
+            "explanation_days": d["explanation_days"],
+            "head_min_field_index": d["head_min_field_index"],
+            "decision_number": d["decision_number"].strip(),
+            "decision_date": d["decision_date"],
+            "legal_bases": d["legal_bases"].strip(),
+            "proposal": d["proposal"].strip(),
+            "recipients": d["recipients"].strip(),
+            "bands": [[key, _plain(d[f"band_{key}"])] for key, _ in BAND_FIELDS],
+            "head_ratings": [[key, _plain(d[f"head_{key}"])] for key, _ in HEAD_FIELDS],
+            "survey_weights": {a: _plain(d[f"survey_{a}"]) for a in SURVEY_ANSWERS},
+        }
+
+
+class _LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class PhaseWindowForm(forms.Form):
+    opens_at = forms.DateTimeField(
+        label="Mở lúc",
+        widget=_LocalDateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+        error_messages={"required": "Hãy nhập thời điểm mở.", "invalid": "Thời điểm không hợp lệ."},
+    )
+    due_at = forms.DateTimeField(
+        label="Hạn chót",
+        widget=_LocalDateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+        error_messages={"required": "Hãy nhập hạn chót.", "invalid": "Thời điểm không hợp lệ."},
+    )
+    grace_minutes = forms.IntegerField(
+        label="Gia hạn ẩn (phút)", min_value=0, max_value=7 * 24 * 60, initial=0,
+        error_messages={"invalid": "Số phút phải là số nguyên."},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("opens_at") and data.get("due_at") and data["due_at"] < data["opens_at"]:
+            self.add_error("due_at", "Hạn chót phải sau thời điểm mở.")
+        return data
+
+
+class PeriodAdvanceForm(forms.Form):
+    to_phase = forms.ChoiceField(label="Chuyển sang giai đoạn", choices=())
+    reason = forms.CharField(label="Lý do / ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, period: Period, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = PERIOD_TRANSITIONS.get(period.phase, frozenset())
+        self.fields["to_phase"].choices = [(p.value, p.label) for p in Phase if p.value in allowed]
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "issuer_name",
+            "parent_name",
+            "place",
+            "chairman_title",
+            "signer_name",
+            "signer_title",
+            "signer_for",
+        ]

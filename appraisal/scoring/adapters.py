@@ -1,0 +1,437 @@
+"""The only place that turns ORM rows into engine inputs and engine results back into rows.
+
+``period_input`` reads a whole period in a constant number of queries, whatever the number of units and
+items (asserted in tests/scoring/test_adapters.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from appraisal.assessments.models import Assessment, ItemEntry
+from appraisal.registry.models import (
+    IndexNode,
+    IndexSet,
+    Method,
+    Period,
+    UnitExclusion,
+    UnitMembership,
+)
+from appraisal.scoring import engine
+
+from .models import FieldResultRow, ScoreRun, UnitResultRow
+
+ADJUSTMENTS = frozenset({Method.BONUS, Method.PENALTY})
+
+
+def settings_of(period: Period) -> engine.Settings:
+    return engine.Settings(
+        decimals=period.decimals,
+        bands=tuple((code, Decimal(str(t))) for code, t in period.bands),
+        head_ratings=tuple((code, Decimal(str(t))) for code, t in period.head_ratings),
+        survey_weights={k: Decimal(str(v)) for k, v in period.survey_weights.items()},
+        head_min_field_index=period.head_min_field_index,
+    )
+
+
+def index_set_input(index_set: IndexSet, nodes: list[IndexNode]) -> engine.IndexSet:
+    """Fields are the top-level nodes of the appraisal/survey tree; bonus/penalty leaves stand alone."""
+    fields: list[engine.Field] = []
+    leaves: list[engine.Leaf] = []
+    for node in nodes:
+        top = node.code.split(".")[0]
+        if node.parent_id is None and node.method not in ADJUSTMENTS:
+            fields.append(engine.Field(code=node.code, title=node.title, max_points=node.max_points))
+        if node.is_leaf:
+            leaves.append(
+                engine.Leaf(
+                    code=node.code,
+                    field_code=node.code if node.method in ADJUSTMENTS else top,
+                    title=node.title,
+                    max_points=node.max_points,
+                    method=node.method,
+                    rule=engine.parse_rule(node.rule, node.max_points, node.method),
+                    excluded_tags=node.excluded_tag_set,
+                )
+            )
+    return engine.IndexSet(
+        group_code=index_set.group.code,
+        version=str(index_set.version),
+        fields=tuple(fields),
+        leaves=tuple(leaves),
+    )
+
+
+@dataclass
+class PeriodData:
+    """Engine input plus what the adapters need to write rows back (unit ids, heads, node titles)."""
+
+    period: Period
+    input: engine.PeriodInput
+    units: dict[str, Any]  # unit code → Unit
+    groups: dict[str, Any]  # group code → Group
+    node_titles: dict[tuple[str, str], str]  # (group code, item code) → title
+    index_set_versions: dict[str, int]
+    reasons: dict[tuple[str, str], str]  # (unit code, item code) → the council's latest reason
+
+
+def previous_ranks(period: Period) -> dict[tuple[str, str], int]:
+    """(group code, unit code) → rank in the previous year's final snapshot, when there is one."""
+    previous = (
+        ScoreRun.objects.filter(period__year=period.year - 1, is_final=True)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if previous is None:
+        return {}
+    rows = UnitResultRow.objects.filter(run=previous).values_list("group_code", "unit_code", "rank")
+    return {(g, u): r for g, u, r in rows}
+
+
+def period_input(period: Period) -> PeriodData:
+    """Build the engine input for a whole period in a constant number of queries."""
+    memberships = list(
+        UnitMembership.objects.filter(period=period, unit__active=True)
+        .select_related("unit", "group")
+        .order_by("group__order", "group__code", "unit__name")
+    )
+    index_sets = {s.group_id: s for s in IndexSet.objects.filter(period=period).select_related("group")}
+    nodes_by_set: dict[int, list[IndexNode]] = defaultdict(list)
+    for node in IndexNode.objects.filter(index_set__period=period).order_by("index_set_id", "position"):
+        nodes_by_set[node.index_set_id].append(node)
+    node_code: dict[int, str] = {}
+    node_titles: dict[tuple[str, str], str] = {}
+    group_code_of_set = {s.pk: s.group.code for s in index_sets.values()}
+    for set_id, nodes in nodes_by_set.items():
+        group_code = group_code_of_set.get(set_id, "")
+        for n in nodes:
+            node_code[n.pk] = n.code
+            node_titles[(group_code, n.code)] = n.title
+    exclusions: dict[int, dict[str, str]] = defaultdict(dict)
+    for unit_id, code, reason in UnitExclusion.objects.filter(period=period).values_list(
+        "unit_id", "node__code", "reason"
+    ):
+        exclusions[unit_id][code] = reason
+    assessments = {
+        a.unit_id: a
+        for a in Assessment.objects.filter(period=period).only(
+            "pk", "unit_id", "head_veto_reason", "head_override", "head_override_reason"
+        )
+    }
+    values: dict[int, dict[str, engine.ItemValues]] = defaultdict(dict)
+    reasons: dict[tuple[int, str], str] = {}
+    for unit_id, node_id, s, r1, r1_reason, r2, r2_reason, sv in ItemEntry.objects.filter(
+        assessment__period=period
+    ).values_list(
+        "assessment__unit_id",
+        "node_id",
+        "self_value",
+        "round1_value",
+        "round1_reason",
+        "round2_value",
+        "round2_reason",
+        "survey_value",
+    ):
+        code = node_code.get(node_id)
+        if code is None:
+            continue
+        values[unit_id][code] = engine.ItemValues(
+            self_value=s or None, round1=r1 or None, round2=r2 or None, survey=sv or None
+        )
+        reason = r2_reason or r1_reason
+        if reason:
+            reasons[(unit_id, code)] = reason
+    prev = previous_ranks(period)
+
+    engine_sets = {
+        group_id: index_set_input(s, nodes_by_set.get(s.pk, [])) for group_id, s in index_sets.items()
+    }
+    grouped: dict[int, list[UnitMembership]] = defaultdict(list)
+    group_objs: dict[int, Any] = {}
+    for m in memberships:
+        if m.group_id in engine_sets:
+            grouped[m.group_id].append(m)
+            group_objs[m.group_id] = m.group
+    groups = []
+    units = {}
+    for group_id, members in grouped.items():
+        group = group_objs[group_id]
+        unit_inputs = []
+        for m in members:
+            unit = m.unit
+            units[unit.code] = unit
+            a = assessments.get(unit.pk)
+            override = (
+                (a.head_override, a.head_override_reason) if a is not None and a.head_override else None
+            )
+            unit_inputs.append(
+                engine.UnitInput(
+                    code=unit.code,
+                    name=unit.name,
+                    tags=unit.tag_set,
+                    values=values.get(unit.pk, {}),
+                    excluded=exclusions.get(unit.pk, {}),
+                    head_veto=(a.head_veto_reason or None) if a is not None else None,
+                    head_override=override,
+                    previous_rank=prev.get((group.code, unit.code)),
+                )
+            )
+        groups.append(
+            engine.GroupInput(
+                code=group.code, name=group.name, index_set=engine_sets[group_id], units=tuple(unit_inputs)
+            )
+        )
+    code_of_unit = {m.unit_id: m.unit.code for m in memberships}
+    unit_reasons = {(code_of_unit[uid], code): r for (uid, code), r in reasons.items() if uid in code_of_unit}
+    data = engine.PeriodInput(year=period.year, settings=settings_of(period), groups=tuple(groups))
+    return PeriodData(
+        period=period,
+        input=data,
+        units=units,
+        groups={g.code: g for g in group_objs.values()},
+        node_titles=node_titles,
+        index_set_versions={s.group.code: s.version for s in index_sets.values()},
+        reasons=unit_reasons,
+    )
+
+
+def _item_json(item: engine.ItemResult, title: str, reason: str) -> dict[str, Any]:
+    def s(x: Decimal | None) -> str | None:
+        return None if x is None else format(x, "f")
+
+    return {
+        "code": item.code,
+        "title": title,
+        "field_code": item.field_code,
+        "method": item.method,
+        "max_points": s(item.max_points),
+        "applicable": item.applicable,
+        "excluded_reason": item.excluded_reason,
+        "layer": item.layer,
+        "value": item.value,
+        "points": s(item.points),
+        "self_value": item.self_value,
+        "self_points": s(item.self_points),
+        "round1_points": s(item.round1_points),
+        "round2_points": s(item.round2_points),
+        "rule": item.rule_text,
+        "reason": reason,
+    }
+
+
+def result_rows_write(*, run: ScoreRun, data: PeriodData, result: engine.PeriodResult) -> None:
+    """Persist one row per unit and per field of the engine's result (bulk, constant queries)."""
+    unit_rows = []
+    for g_pos, group in enumerate(result.groups):
+        group_obj = data.groups[group.code]
+        for position, u in enumerate(group.units):
+            unit = data.units[u.code]
+            items = [
+                _item_json(
+                    item,
+                    data.node_titles.get((group.code, item.code), ""),
+                    data.reasons.get((u.code, item.code), ""),
+                )
+                for item in u.items
+            ]
+            unit_rows.append(
+                UnitResultRow(
+                    run=run,
+                    unit=unit,
+                    group_code=group.code,
+                    group_name=group.name,
+                    group_order=group_obj.order * 1000 + g_pos,
+                    position=position,
+                    unit_code=u.code,
+                    unit_name=u.name,
+                    head_name=unit.head_name,
+                    head_title=unit.head_title,
+                    max_points=u.max_points,
+                    self_points=u.self_points,
+                    appraisal_points=u.appraisal_points,
+                    survey_points=u.survey_points,
+                    bonus_points=u.bonus_points,
+                    penalty_points=u.penalty_points,
+                    total_points=u.total_points,
+                    index=u.index.quantize(Decimal("1e-12")),
+                    index_display=u.index_display,
+                    rank=u.rank or 0,
+                    rank_change=u.rank_change,
+                    band=u.band,
+                    head_rating=u.head_rating,
+                    head_rating_reason=u.head_rating_reason or "",
+                    trace=list(u.trace),
+                    items=items,
+                )
+            )
+    created = UnitResultRow.objects.bulk_create(unit_rows, batch_size=500)
+    field_rows = []
+    by_code = {(r.group_code, r.unit_code): r for r in created}
+    for group in result.groups:
+        for u in group.units:
+            row = by_code[(group.code, u.code)]
+            for position, f in enumerate(u.fields):
+                field_rows.append(
+                    FieldResultRow(
+                        unit_row=row,
+                        code=f.code,
+                        title=f.title,
+                        points=f.points,
+                        max_points=f.max_points,
+                        index=None if f.index is None else f.index.quantize(Decimal("1e-12")),
+                        position=position,
+                    )
+                )
+    FieldResultRow.objects.bulk_create(field_rows, batch_size=2000)
+
+
+# --- Snapshot → document inputs -------------------------------------------------------------------------
+
+
+def org_data(org: Any) -> Any:
+    from .documents.data import Org
+
+    return Org(
+        name=org.issuer_name,
+        parent_name=org.parent_name,
+        place=org.place,
+        signer_name=org.signer_name,
+        signer_title=org.signer_title,
+        signer_for=org.signer_for,
+        chairman_title=org.chairman_title,
+    )
+
+
+def _in_sentence(name: str) -> str:
+    """'Các sở, ban, ngành' reads 'các sở, ban, ngành' inside a sentence; 'UBND …' keeps its capitals."""
+    if len(name) > 1 and name[0].isupper() and name[1].islower():
+        return name[0].lower() + name[1:]
+    return name
+
+
+def decision_data_from_run(run: ScoreRun) -> Any:
+    """The decision, annex and CSV input from a stored snapshot (never from live data)."""
+    from appraisal.registry.models import Group, Organisation, Phase
+
+    from .documents.data import Decision, DecisionData, FieldCell, FieldCol, GroupTable, HeadRow, UnitRow
+
+    period = run.period
+    rows = list(run.unit_rows.prefetch_related("field_rows").order_by("group_order", "position"))
+    groups_meta = {g.code: g for g in Group.objects.filter(code__in={r.group_code for r in rows})}
+    tables = []
+    heads = []
+    by_group: dict[str, list[UnitResultRow]] = defaultdict(list)
+    for r in rows:
+        by_group[r.group_code].append(r)
+    for code, group_rows in by_group.items():
+        meta = groups_meta.get(code)
+        first_fields = list(group_rows[0].field_rows.all())
+        table_rows = []
+        for stt, r in enumerate(group_rows, start=1):
+            table_rows.append(
+                UnitRow(
+                    stt=stt,
+                    name=r.unit_name,
+                    max_points=r.max_points,
+                    self_points=r.self_points,
+                    appraisal_points=r.appraisal_points,
+                    survey_points=r.survey_points,
+                    bonus_points=r.bonus_points,
+                    penalty_points=r.penalty_points,
+                    total_points=r.total_points,
+                    index=r.index,
+                    index_display=r.index_display.quantize(Decimal(1).scaleb(-period.decimals)),
+                    rank=r.rank,
+                    rank_change=r.rank_change,
+                    band_label=engine.BAND_LABELS.get(r.band, r.band),
+                    fields=tuple(
+                        FieldCell(points=f.points, max_points=f.max_points, index=f.index)
+                        for f in r.field_rows.all()
+                    ),
+                )
+            )
+        tables.append(
+            GroupTable(
+                code=code,
+                name=_in_sentence(meta.name if meta else group_rows[0].group_name),
+                title_noun=(
+                    meta.title_noun if meta and meta.title_noun else f"CỦA {group_rows[0].group_name.upper()}"
+                ),
+                field_cols=tuple(FieldCol(code=f.code, title=f.title) for f in first_fields),
+                rows=tuple(table_rows),
+            )
+        )
+    for stt, r in enumerate(rows, start=1):
+        heads.append(
+            HeadRow(
+                stt=stt,
+                name=r.head_name,
+                title=r.head_title,
+                unit_name=r.unit_name,
+                index_display=r.index_display.quantize(Decimal(1).scaleb(-period.decimals)),
+                rating_label=engine.HEAD_RATING_LABELS.get(r.head_rating, r.head_rating),
+                note=r.head_rating_reason,
+            )
+        )
+    approved = period.phase == Phase.APPROVED
+    decision = Decision(
+        number=period.decision_number or None,
+        date=period.decision_date,
+        draft=not approved,
+        legal_bases=tuple(line.strip() for line in period.legal_bases.splitlines() if line.strip()),
+        proposal=period.proposal,
+        recipients=tuple(line.strip() for line in period.recipients.splitlines() if line.strip()),
+    )
+    return DecisionData(
+        org=org_data(Organisation.current()),
+        year=period.year,
+        decimals=period.decimals,
+        decision=decision,
+        groups=tuple(tables),
+        heads=tuple(heads),
+        snapshot_id=f"lần tính #{run.pk} / sha256:{run.inputs_hash.removeprefix('sha256:')[:16]}",
+        generated_at=run.created_at,
+    )
+
+
+def unit_doc_data(run: ScoreRun, unit_code: str, kind: str) -> Any:
+    """A unit's notice (items whose points were lowered) or shortcomings report (every item that lost
+    points), from a snapshot's item layers."""
+    from .documents.data import Shortfall, UnitDocData
+
+    row = run.unit_rows.get(unit_code=unit_code)
+    field_titles = {f.code: f.title for f in row.field_rows.all()}
+    items = []
+    for it in row.items:
+        if not it["applicable"]:
+            continue
+        final = Decimal(it["points"])
+        max_points = Decimal(it["max_points"])
+        claimed = Decimal(it["self_points"]) if it["self_points"] is not None else None
+        if it["method"] == "penalty":
+            continue
+        if kind == "notice":
+            first = Decimal(it["round1_points"]) if it["round1_points"] is not None else None
+            if claimed is None or first is None or first >= claimed:
+                continue
+        elif final >= max_points:
+            continue
+        items.append(
+            Shortfall(
+                item_code=it["code"],
+                item_title=it["title"],
+                field_code=it["field_code"],
+                field_title=field_titles.get(it["field_code"], ""),
+                max_points=max_points,
+                self_points=claimed,
+                final_points=final,
+                lost=max_points - final,
+                reason=it.get("reason", ""),
+            )
+        )
+    return UnitDocData(
+        unit_name=row.unit_name, unit_head_name=row.head_name, year=run.period.year, items=tuple(items)
+    )

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from appraisal.scoring.documents.decision import build_decision
+
+from ._export import export
+
+
+class Command(BaseCommand):
+    help = "Xuất quyết định phê duyệt (.docx) từ kết quả chính thức (trước khi chốt: bản DỰ THẢO)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--output", required=True)
+        parser.add_argument(
+            "--draft", action="store_true", help="Khi chưa chốt: tính mới và xuất bản DỰ THẢO"
+        )
+
+    def handle(self, *args, year, output, **options):
+        export(self, year=year, output=output, build=build_decision)

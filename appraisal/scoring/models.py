@@ -1,0 +1,80 @@
+"""Result snapshots (SPEC §8): what was computed, from which inputs, by whom, when. Immutable once written."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from appraisal.registry.models import Period, Unit
+
+
+class ScoreRun(models.Model):
+    """One computation of a period. ``is_final`` marks the snapshot stored by finalisation: the decision
+    and its annexes always come from the latest final run."""
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="score_runs")
+    is_final = models.BooleanField("chính thức", default=False)
+    inputs_hash = models.CharField(max_length=80)
+    engine_version = models.CharField(max_length=20)
+    index_set_versions = models.JSONField(default=dict)
+    result_json = models.JSONField("kết quả (định dạng compute_results --json)")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "lần tính kết quả"
+        verbose_name_plural = "lần tính kết quả"
+
+    def __str__(self) -> str:
+        return f"Lần tính #{self.pk} – {self.period.year}"
+
+    @property
+    def label(self) -> str:
+        return f"lần tính #{self.pk} / {self.inputs_hash[:19]}"
+
+
+class UnitResultRow(models.Model):
+    run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="unit_rows")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    group_code = models.CharField(max_length=40)
+    group_name = models.CharField(max_length=200)
+    group_order = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(default=0)
+    unit_code = models.CharField(max_length=40)
+    unit_name = models.CharField(max_length=255)
+    head_name = models.CharField(max_length=100, blank=True)
+    head_title = models.CharField(max_length=100, blank=True)
+    max_points = models.DecimalField(max_digits=9, decimal_places=4)
+    self_points = models.DecimalField(max_digits=9, decimal_places=4)
+    appraisal_points = models.DecimalField(max_digits=9, decimal_places=4)
+    survey_points = models.DecimalField(max_digits=9, decimal_places=4)
+    bonus_points = models.DecimalField(max_digits=9, decimal_places=4)
+    penalty_points = models.DecimalField(max_digits=9, decimal_places=4)
+    total_points = models.DecimalField(max_digits=9, decimal_places=4)
+    index = models.DecimalField("chỉ số (chưa làm tròn)", max_digits=20, decimal_places=12)
+    index_display = models.DecimalField("chỉ số công bố", max_digits=8, decimal_places=4)
+    rank = models.PositiveIntegerField()
+    rank_change = models.IntegerField(null=True, blank=True)
+    band = models.CharField(max_length=20)
+    head_rating = models.CharField(max_length=10)
+    head_rating_reason = models.TextField(blank=True)
+    trace = models.JSONField(default=list)
+    items = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["group_order", "position"]
+        constraints = [models.UniqueConstraint(fields=["run", "unit"], name="uniq_result_per_unit")]
+
+
+class FieldResultRow(models.Model):
+    unit_row = models.ForeignKey(UnitResultRow, on_delete=models.CASCADE, related_name="field_rows")
+    code = models.CharField(max_length=40)
+    title = models.TextField()
+    points = models.DecimalField(max_digits=9, decimal_places=4)
+    max_points = models.DecimalField(max_digits=9, decimal_places=4)
+    index = models.DecimalField(max_digits=20, decimal_places=12, null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
