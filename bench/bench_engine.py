@@ -38,7 +38,13 @@ def floor_data(period: PeriodInput) -> FloorData:
                 if leaf.in_tree:
                     max_points += leaf.max_points
                 values = unit.values.get(leaf.code)
-                raw = None if values is None else values.survey if leaf.method == "survey" else values.round2 or values.round1
+                raw = (
+                    None
+                    if values is None
+                    else values.survey
+                    if leaf.method == "survey"
+                    else values.round2 or values.round1
+                )
                 if raw:
                     value = leaf.rule.points(raw)
                     points.append(-value if leaf.method == "penalty" else value)

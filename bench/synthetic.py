@@ -65,12 +65,21 @@ def index_set(items: int = 100, seed: int = 0, group_code: str = "G1") -> IndexS
         code = f"8.{position + 1}"
         max_points = Decimal(2)
         leaves.append(
-            Leaf(code, "8", f"Khảo sát {code}", max_points, "survey", parse_rule("survey", max_points, "survey"))
+            Leaf(
+                code,
+                "8",
+                f"Khảo sát {code}",
+                max_points,
+                "survey",
+                parse_rule("survey", max_points, "survey"),
+            )
         )
         sums["8"] = sums.get("8", Decimal(0)) + max_points
     for code, method, text, points in _ADJUSTMENTS + _PENALTIES:
         max_points = Decimal(points)
-        leaves.append(Leaf(code, code, f"Mục {code}", max_points, method, parse_rule(text, max_points, method)))
+        leaves.append(
+            Leaf(code, code, f"Mục {code}", max_points, method, parse_rule(text, max_points, method))
+        )
     fields = tuple(Field(code, f"Lĩnh vực {code}", sums[code]) for code in sorted(sums))
     return IndexSet(group_code=group_code, version="synthetic", fields=fields, leaves=tuple(leaves))
 
@@ -141,6 +150,10 @@ def period(units_count: int = 3300, items: int = 100, seed: int = 2023, groups: 
         index = index_set(items, seed=seed * 31 + number, group_code=code)
         size = units_count // groups + (1 if number < units_count % groups else 0)
         group_inputs.append(
-            GroupInput(code, f"Khối {number + 1}", index, units(index, size, seed=seed * 97 + number, prefix=code))
+            GroupInput(
+                code, f"Khối {number + 1}", index, units(index, size, seed=seed * 97 + number, prefix=code)
+            )
         )
-    return PeriodInput(year=2023, settings=Settings(head_min_field_index=Decimal(40)), groups=tuple(group_inputs))
+    return PeriodInput(
+        year=2023, settings=Settings(head_min_field_index=Decimal(40)), groups=tuple(group_inputs)
+    )

@@ -57,7 +57,13 @@ def evidence_can_download(user: Any, evidence: Evidence) -> bool:
 
     Council access (assigned members, never for their own unit) is added here by the council work, so that
     every download view keeps asking this single function."""
-    return roles.can_view_unit(user, evidence.unit_id)
+    if roles.can_view_unit(user, evidence.unit_id):
+        return True
+    # --- council access (issue 5): assigned council members, never for their own unit ---
+    from appraisal.council.selectors import council_can_download_evidence
+
+    return council_can_download_evidence(user, evidence)
+    # --- end council access ---
 
 
 def assessment_get_for_user(user: Any, pk: int, *, write: bool = False) -> Assessment:

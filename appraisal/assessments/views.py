@@ -1,6 +1,525 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+"""Self-assessment pages. Each view parses the request, calls one service or selector, renders or redirects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from appraisal.core import roles
+from appraisal.core.exceptions import ServiceError
+from appraisal.registry.models import Unit
+from appraisal.registry.selectors import period_current
+
+from . import excel, selectors, services
+from .forms import (
+    AttachForm,
+    DocumentForm,
+    EntryForm,
+    ExtensionForm,
+    LibraryAddForm,
+    ReplaceForm,
+    ReturnForm,
+    UploadForm,
+    WorkbookForm,
+)
+from .models import Assessment, AssessmentState, ItemEntry
+
+SESSION_EXPIRED = (
+    "Phiên đăng nhập đã hết hạn — hãy đăng nhập lại (mở trang đăng nhập ở thẻ mới), "
+    "giá trị bạn nhập vẫn còn trên trang."
+)
 
 
+def _form_errors(form: Any) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def _form_url(assessment: Assessment, entry: ItemEntry | None = None) -> str:
+    url = reverse("assessments:form", args=[assessment.pk])
+    return f"{url}#entry-{entry.pk}" if entry is not None else url
+
+
+# -- landing, home, form ----------------------------------------------------------------------------------
+
+
+@require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return redirect("core:home")
+    """The unit's home, or a list when the person sees several units (secretariat, observers, multi-unit)."""
+    period = period_current()
+    if period is None:
+        return render(request, "assessments/assessment_list.html", {"period": None, "rows": []})
+    rows = selectors.assessment_rows_for_user(user=request.user, period=period)
+    wide = roles.is_secretariat(request.user) or roles.is_observer(request.user)
+    if len(rows) == 1 and not wide:
+        return redirect("assessments:open", code=rows[0].unit.code)
+    return render(request, "assessments/assessment_list.html", {"period": period, "rows": rows})
+
+
+@require_GET
+def open_unit(request: HttpRequest, code: str) -> HttpResponse:
+    period = period_current()
+    unit = Unit.objects.filter(code=code).first()
+    if period is None or unit is None or not roles.can_view_unit(request.user, unit.pk):
+        raise Http404("Không tìm thấy đơn vị.")
+    assessment = services.assessment_open(period=period, unit=unit, by=request.user)
+    return redirect("assessments:detail", pk=assessment.pk)
+
+
+def _detail_context(request: HttpRequest, assessment: Assessment) -> dict[str, Any]:
+    form = selectors.assessment_form(assessment)
+    user = request.user
+    unit_id = assessment.unit_id
+    return {
+        "assessment": assessment,
+        "form": form,
+        "deadline": selectors.assessment_deadline(assessment),
+        "edit_refusal": selectors.assessment_edit_refusal(user, assessment),
+        "can_edit_unit": roles.can_edit_unit(user, unit_id),
+        "is_head": roles.is_unit_head(user, unit_id),
+        "is_secretariat": roles.is_secretariat(user),
+        "events": selectors.assessment_events(assessment),
+        "return_form": ReturnForm(),
+        "extension_form": ExtensionForm(),
+        "workbook_form": WorkbookForm(),
+        "S": AssessmentState,
+    }
+
+
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get_for_user(request.user, pk)
+    return render(request, "assessments/assessment_detail.html", _detail_context(request, assessment))
+
+
+@require_GET
+def form_page(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get_for_user(request.user, pk)
+    refusal = selectors.assessment_edit_refusal(request.user, assessment)
+    context = {
+        "assessment": assessment,
+        "form": selectors.assessment_form(assessment),
+        "deadline": selectors.assessment_deadline(assessment),
+        "editable": not refusal,
+        "edit_refusal": refusal,
+    }
+    return render(request, "assessments/assessment_form.html", context)
+
+
+@require_GET
+def print_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get_for_user(request.user, pk)
+    context = {
+        "assessment": assessment,
+        "form": selectors.assessment_form(assessment),
+        "library": selectors.evidence_library(assessment),
+        "printed_at": timezone.localtime(),
+    }
+    return render(request, "assessments/assessment_print.html", context)
+
+
+# -- item endpoints ---------------------------------------------------------------------------------------
+
+
+def _item_context(assessment: Assessment, entry_id: int, **extra: Any) -> dict[str, Any]:
+    form = selectors.assessment_form(assessment)
+    item = form.items.get(entry_id)
+    if item is None:
+        raise Http404("Không tìm thấy mục này.")
+    return {"assessment": assessment, "form": form, "item": item, "block": form.block_of(entry_id), **extra}
+
+
+@require_GET
+def entry_detail(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    """One item's block as it is stored now (used by «Giữ giá trị đã lưu» after a conflict)."""
+    assessment = selectors.assessment_get_for_user(request.user, pk)
+    entry = selectors.entry_get_for_user(request.user, assessment, entry_pk)
+    if not request.htmx:
+        return redirect(_form_url(assessment, entry))
+    refusal = selectors.assessment_edit_refusal(request.user, assessment)
+    context = _item_context(assessment, entry.pk, editable=not refusal, oob=True)
+    return render(request, "assessments/entry_refresh.html", context)
+
+
+@login_not_required
+@require_POST
+def entry_save(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    """Autosave of one item. Answers htmx with the item's state text plus out-of-band totals; a stale
+    version gets a conflict (409) showing both values; an expired session gets 401 and the typed value
+    stays on the page."""
+    if not request.user.is_authenticated:
+        if request.htmx:
+            response = render(request, "assessments/entry_state.html", {"error": SESSION_EXPIRED, "expired": True})
+            response.status_code = 401
+            return response
+        return redirect_to_login(request.get_full_path())
+    assessment = selectors.assessment_get_for_user(request.user, pk, write=True)
+    entry = selectors.entry_get_for_user(request.user, assessment, entry_pk, write=True)
+    form = EntryForm(request.POST)
+    if not form.is_valid():
+        return _entry_error(request, assessment, entry, _form_errors(form))
+    data = form.cleaned_data
+    try:
+        saved = services.entry_save_self(
+            entry=entry,
+            value=data["value"],
+            note=data["note"],
+            expected_version=data["version"],
+            by=request.user,
+        )
+    except services.EntryConflict as conflict:
+        if not request.htmx:
+            messages.error(request, conflict.message)
+            return redirect(_form_url(assessment, entry))
+        context = {"assessment": assessment, "entry": entry, "conflict": conflict}
+        response = render(request, "assessments/entry_conflict.html", context)
+        response.status_code = 409
+        return response
+    except ServiceError as error:
+        return _entry_error(request, assessment, entry, error.message)
+    if not request.htmx:
+        messages.success(request, f"Đã lưu mục {entry.node.code}.")
+        return redirect(_form_url(assessment, entry))
+    context = _item_context(assessment, saved.pk, saved_at=timezone.localtime(), oob=True)
+    return render(request, "assessments/entry_saved.html", context)
+
+
+def _entry_error(request: HttpRequest, assessment: Assessment, entry: ItemEntry, message: str) -> HttpResponse:
+    if not request.htmx:
+        messages.error(request, message)
+        return redirect(_form_url(assessment, entry))
+    response = render(request, "assessments/entry_state.html", {"error": message})
+    response.status_code = 422
+    return response
+
+
+def _panel(
+    request: HttpRequest,
+    assessment: Assessment,
+    entry: ItemEntry,
+    *,
+    notice: str = "",
+    error: str = "",
+    upload_form: UploadForm | None = None,
+    document_form: DocumentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = _item_context(
+        assessment,
+        entry.pk,
+        notice=notice,
+        error=error,
+        upload_form=upload_form or UploadForm(),
+        document_form=document_form or DocumentForm(),
+        choices=selectors.evidence_choices(assessment, entry),
+        editable=True,
+        oob=True,
+    )
+    response = render(request, "assessments/evidence_panel.html", context)
+    response.status_code = status
+    return response
+
+
+@require_GET
+def entry_evidence(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    """The evidence panel of one item: upload, cite a document, or pick from the unit's library."""
+    assessment = selectors.assessment_get_for_user(request.user, pk, write=True)
+    entry = selectors.entry_get_for_user(request.user, assessment, entry_pk, write=True)
+    if not request.htmx:
+        return redirect(_form_url(assessment, entry))
+    return _panel(request, assessment, entry)
+
+
+def _evidence_done(request: HttpRequest, assessment: Assessment, entry: ItemEntry, notice: str) -> HttpResponse:
+    if request.htmx:
+        return _panel(request, assessment, entry, notice=notice)
+    messages.success(request, notice)
+    return redirect(_form_url(assessment, entry))
+
+
+def _evidence_failed(
+    request: HttpRequest, assessment: Assessment, entry: ItemEntry, message: str, **forms: Any
+) -> HttpResponse:
+    if request.htmx:
+        return _panel(request, assessment, entry, error=message, status=422, **forms)
+    messages.error(request, message)
+    return redirect(_form_url(assessment, entry))
+
+
+@require_POST
+def entry_upload(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get_for_user(request.user, pk, write=True)
+    entry = selectors.entry_get_for_user(request.user, assessment, entry_pk, write=True)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _evidence_failed(request, assessment, entry, _form_errors(form), upload_form=form)
+    try:
+        link = services.evidence_upload_for_entry(
+            entry=entry, uploaded=form.cleaned_data["file"], title=form.cleaned_data["title"], by=request.user
+        )
+    except ServiceError as error:
+        return _evidence_failed(request, assessment, entry, error.message, upload_form=form)
+    return _evidence_done(
+        request, assessment, entry, f"Đã tải lên «{link.evidence.original_name}» cho mục {entry.node.code}."
+    )
+
+
+@require_POST
+def entry_cite(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get_for_user(request.user, pk, write=True)
+    entry = selectors.entry_get_for_user(request.user, assessment, entry_pk, write=True)
+    form = DocumentForm(request.POST)
+    if not form.is_valid():
+        return _evidence_failed(request, assessment, entry, _form_errors(form), document_form=form)
+    try:
+        link = services.evidence_cite_for_entry(entry=entry, by=request.user, **form.cleaned_data)
+    except ServiceError as error:
+        return _evidence_failed(request, assessment, entry, error.message, document_form=form)
+    return _evidence_done(
+        request, assessment, entry, f"Đã gắn văn bản số {link.evidence.doc_number} cho mục {entry.node.code}."
+    )
+
+
+@require_POST
+def entry_attach(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get_for_user(request.user, pk, write=True)
+    entry = selectors.entry_get_for_user(request.user, assessment, entry_pk, write=True)
+    form = AttachForm(request.POST)
+    if not form.is_valid():
+        return _evidence_failed(request, assessment, entry, _form_errors(form))
+    evidence = selectors.evidence_get_for_user(request.user, form.cleaned_data["evidence"], write=True)
+    try:
+        services.evidence_attach(entry=entry, evidence=evidence, by=request.user)
+    except ServiceError as error:
+        return _evidence_failed(request, assessment, entry, error.message)
+    return _evidence_done(request, assessment, entry, f"Đã gắn «{evidence.title}» cho mục {entry.node.code}.")
+
+
+@require_POST
+def entry_detach(request: HttpRequest, pk: int, entry_pk: int, link_pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get_for_user(request.user, pk, write=True)
+    entry = selectors.entry_get_for_user(request.user, assessment, entry_pk, write=True)
+    link = selectors.link_get_for_user(request.user, entry, link_pk)
+    link.entry = entry
+    try:
+        services.evidence_detach(link=link, by=request.user)
+    except ServiceError as error:
+        return _evidence_failed(request, assessment, entry, error.message)
+    return _evidence_done(request, assessment, entry, f"Đã gỡ tài liệu khỏi mục {entry.node.code}.")
+
+
+# -- library and downloads --------------------------------------------------------------------------------
+
+
+@require_GET
+def library(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get_for_user(request.user, pk)
+    return _library(request, assessment, LibraryAddForm())
+
+
+def _library(request: HttpRequest, assessment: Assessment, add_form: LibraryAddForm, status: int = 200) -> HttpResponse:
+    context = {
+        "assessment": assessment,
+        "library": selectors.evidence_library(assessment),
+        "edit_refusal": selectors.assessment_edit_refusal(request.user, assessment),
+        "add_form": add_form,
+        "replace_form": ReplaceForm(),
+    }
+    response = render(request, "assessments/evidence_library.html", context)
+    response.status_code = status
+    return response
+
+
+@require_POST
+def library_add(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get_for_user(request.user, pk, write=True)
+    form = LibraryAddForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _library(request, assessment, form, status=422)
+    data = form.cleaned_data
+    try:
+        evidence = services.evidence_add_to_library(
+            assessment=assessment,
+            by=request.user,
+            uploaded=data["file"] or None,
+            title=data["title"],
+            doc_number=data["doc_number"],
+            doc_date=data["doc_date"],
+            doc_summary=data["doc_summary"],
+        )
+    except ServiceError as error:
+        form.add_error(None, error.message)
+        return _library(request, assessment, form, status=422)
+    messages.success(request, f"Đã thêm «{evidence.title}» vào thư viện tài liệu của đơn vị.")
+    return redirect("assessments:library", pk=assessment.pk)
+
+
+@require_POST
+def evidence_replace(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get_for_user(request.user, pk, write=True)
+    evidence = selectors.evidence_get_for_user(request.user, evidence_pk, write=True)
+    if evidence.unit_id != assessment.unit_id:
+        raise Http404("Không tìm thấy tài liệu.")
+    form = ReplaceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("assessments:library", pk=assessment.pk)
+    try:
+        services.evidence_replace_file(
+            assessment=assessment, evidence=evidence, uploaded=form.cleaned_data["file"], by=request.user
+        )
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Đã thay tệp của «{evidence.title}»; tệp cũ vẫn được lưu trong lịch sử.")
+    return redirect("assessments:library", pk=assessment.pk)
+
+
+def _file_response(stored: Any, name: str) -> FileResponse:
+    if stored is None:
+        raise Http404("Tài liệu này là văn bản trích dẫn, không có tệp.")
+    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=name, content_type=stored.content_type)
+
+
+@require_GET
+def evidence_download(request: HttpRequest, evidence_pk: int) -> FileResponse:
+    """Every evidence download passes here: the permission is :func:`selectors.evidence_can_download`."""
+    evidence = selectors.evidence_get_for_user(request.user, evidence_pk)
+    return _file_response(evidence.file, evidence.original_name)
+
+
+@require_GET
+def evidence_version_download(request: HttpRequest, evidence_pk: int, version_pk: int) -> FileResponse:
+    evidence = selectors.evidence_get_for_user(request.user, evidence_pk)
+    version = selectors.evidence_version_get_for_user(request.user, evidence, version_pk)
+    return _file_response(version.file, version.original_name)
+
+
+# -- workflow ---------------------------------------------------------------------------------------------
+
+
+def _detail_redirect(assessment: Assessment) -> HttpResponse:
+    return redirect("assessments:detail", pk=assessment.pk)
+
+
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get_for_user(request.user, pk)
+    try:
+        services.assessment_submit(assessment=assessment, by=request.user)
+    except services.IncompleteError as error:
+        context = _detail_context(request, assessment)
+        context["submit_error"] = error
+        messages.error(request, error.message)
+        return render(request, "assessments/assessment_detail.html", context, status=422)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return _detail_redirect(assessment)
+    messages.success(request, "Đã chốt bản tự đánh giá và gửi Hội đồng thẩm định.")
+    return _detail_redirect(assessment)
+
+
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get_for_user(request.user, pk)
+    try:
+        services.assessment_withdraw(assessment=assessment, by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Đã rút lại bản tự đánh giá về trạng thái đang tự đánh giá; có thể sửa tiếp.")
+    return _detail_redirect(assessment)
+
+
+@require_POST
+def return_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get_for_user(request.user, pk)
+    if not roles.is_secretariat(request.user):
+        raise PermissionDenied("Chỉ Tổ thư ký mới được trả lại bản tự đánh giá.")
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return _detail_redirect(assessment)
+    try:
+        services.assessment_return(assessment=assessment, reason=form.cleaned_data["reason"], by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, "Đã trả lại bản tự đánh giá cho đơn vị. Nếu đã quá hạn chót, hãy gia hạn riêng cho đơn vị."
+        )
+    return _detail_redirect(assessment)
+
+
+@require_POST
+def extend(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get_for_user(request.user, pk)
+    if not roles.is_secretariat(request.user):
+        raise PermissionDenied("Chỉ Tổ thư ký mới được gia hạn cho đơn vị.")
+    form = ExtensionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return _detail_redirect(assessment)
+    try:
+        services.assessment_grant_extension(assessment=assessment, by=request.user, **form.cleaned_data)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            "Đã gia hạn tự đánh giá cho {unit} đến {until}.".format(
+                unit=assessment.unit.name,
+                until=timezone.localtime(assessment.extension_until).strftime("%H:%M ngày %d/%m/%Y"),
+            ),
+        )
+    return _detail_redirect(assessment)
+
+
+# -- offline workbook -------------------------------------------------------------------------------------
+
+
+@require_GET
+def excel_download(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get_for_user(request.user, pk)
+    export = excel.build_workbook(selectors.assessment_form(assessment))
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response
+
+
+@require_POST
+def excel_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get_for_user(request.user, pk, write=True)
+    form = WorkbookForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return _detail_redirect(assessment)
+    try:
+        summary = services.assessment_import_workbook(
+            assessment=assessment, content=form.cleaned_data["file"].read(), by=request.user
+        )
+    except services.WorkbookRejected as error:
+        context = _detail_context(request, assessment)
+        context["workbook_error"] = error
+        messages.error(request, error.message)
+        return render(request, "assessments/assessment_detail.html", context, status=422)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return _detail_redirect(assessment)
+    if summary.changed:
+        messages.success(
+            request,
+            "Đã cập nhật {n} mục từ tệp Excel: {codes}.".format(n=len(summary.changed), codes=", ".join(summary.changed)),
+        )
+    else:
+        messages.info(request, "Tệp Excel không có gì khác với dữ liệu đã lưu: không thay đổi mục nào.")
+    return _detail_redirect(assessment)
+

@@ -21,7 +21,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -192,7 +192,7 @@ def forget_council_access(user: Any) -> None:
 # -- entries -------------------------------------------------------------------------------------------------
 
 
-def _entry_base(period: Period) -> QuerySet[ItemEntry]:
+def council_entries_base(period: Period) -> QuerySet[ItemEntry]:
     return ItemEntry.objects.filter(assessment__period=period, assessment__state__in=COUNCIL_STATES)
 
 
@@ -204,7 +204,7 @@ def entries_for_appraiser(user: Any, period: Period, *, write: bool = False) -> 
     if q is None:
         return ItemEntry.objects.none()
     return (
-        _entry_base(period)
+        council_entries_base(period)
         .filter(q)
         .exclude(assessment__unit_id__in=access.own_units)
         .select_related("node", "node__index_set", "assessment", "assessment__unit", "assessment__period")
@@ -404,13 +404,40 @@ def lowered_entries(assessment: Assessment) -> list[ItemEntry]:
     return [e for e in entries if entry_is_lowered(e)]
 
 
-def field_titles(assessment: Assessment) -> dict[str, str]:
-    """Top-level node titles of the assessment's index set, by code."""
-    return dict(
-        IndexNode.objects.filter(index_set__period=assessment.period, depth=0, index_set__group__memberships__unit=
-                                 assessment.unit, index_set__group__memberships__period=assessment.period)
-        .values_list("code", "title")
-    )
+def field_titles(entries: Iterable[ItemEntry]) -> dict[str, str]:
+    """Top-level node titles (fields) of the index sets the entries belong to, by code (one query)."""
+    set_ids = {e.node.index_set_id for e in entries}
+    return dict(IndexNode.objects.filter(index_set_id__in=set_ids, depth=0).values_list("code", "title"))
+
+
+def assessment_get_for_notice(user: Any, pk: int) -> Assessment:
+    """The preliminary notice: the unit's people (and the secretariat, observers) once it is open to the unit;
+    the secretariat and the council's chair or vice-chair as soon as round 1 is closed. Http404 otherwise."""
+    assessment = Assessment.objects.select_related("period", "unit").filter(pk=pk).first()
+    if assessment is None:
+        raise Http404("Không tìm thấy thông báo.")
+    access = council_access(user, assessment.period)
+    if (access.secretariat or access.leader) and assessment.unit_id not in access.own_units:
+        if assessment.state in NOTICE_STATES:
+            return assessment
+    elif roles.can_view_unit(user, assessment.unit_id) and notice_is_open(assessment):
+        return assessment
+    raise Http404("Chưa có thông báo kết quả thẩm định.")
+
+
+def assessment_get_for_layers(user: Any, pk: int) -> tuple[Assessment, bool]:
+    """The side-by-side layers page: a council user who sees the assessment (their items only, for a member),
+    or the unit's own people once the notice is open to them. Returns (assessment, council_side)."""
+    assessment = Assessment.objects.select_related("period", "unit").filter(pk=pk).first()
+    if assessment is None:
+        raise Http404("Không tìm thấy bản đánh giá.")
+    if assessments_for_council(user, assessment.period).filter(pk=pk).exists():
+        return assessment, True
+    if roles.can_view_unit(user, assessment.unit_id) and (
+        notice_is_open(assessment) or roles.is_observer(user)
+    ):
+        return assessment, False
+    raise Http404("Không tìm thấy bản đánh giá.")
 
 
 # -- workload ------------------------------------------------------------------------------------------------
@@ -437,7 +464,7 @@ class Workload:
         return self.round2_total - self.round2_done
 
 
-def _member_accesses(period: Period) -> list[tuple[Any, CouncilAccess]]:
+def member_accesses(period: Period) -> list[tuple[Any, CouncilAccess]]:
     """Every council member holding assignments in the period, with their access (three queries)."""
     from django.contrib.auth import get_user_model
 
@@ -479,7 +506,7 @@ def workload(period: Period, *, only_user: Any = None) -> tuple[list[Workload], 
     """Per member: items to appraise in round 1 and round 2, done and left; plus the secretariat's pile (items
     no non-conflicted assigned member covers). Computed in Python over one query of the period's items."""
     rows = list(
-        _entry_base(period)
+        council_entries_base(period)
         .filter(node__method__in=APPRAISED_METHODS)
         .values_list(
             "assessment__unit_id",
@@ -491,12 +518,12 @@ def workload(period: Period, *, only_user: Any = None) -> tuple[list[Workload], 
             "round2_value",
         )
     )
-    members = _member_accesses(period)
+    members = member_accesses(period)
     if only_user is not None:
         members = [(u, a) for u, a in members if u.pk == only_user.pk]
     loads = [Workload(label=u.get_full_name() or u.username, user_id=u.pk) for u, _ in members]
     fallback = Workload(label="Tổ thư ký (mục chưa phân công hoặc bị xung đột lợi ích)")
-    all_members = _member_accesses(period) if only_user is not None else members
+    all_members = member_accesses(period) if only_user is not None else members
     for unit_id, state, code, group_id, r1, expl, r2 in rows:
         fc = field_code_of(code)
         in_round2 = (state == S.EXPLAINED and expl) or state == S.REAPPRAISED
@@ -743,15 +770,3 @@ def units_of(ids: Iterable[int]) -> dict[int, Unit]:
     return Unit.objects.in_bulk(list(ids))
 
 
-__all__ = [
-    "APPRAISED_METHODS",
-    "COUNCIL_STATES",
-    "CouncilAccess",
-    "Prefetch",
-    "assessment_get_for_council",
-    "assessment_get_for_unit",
-    "council_access",
-    "council_can_download_evidence",
-    "entries_for_appraiser",
-    "entry_get_for_appraiser",
-]

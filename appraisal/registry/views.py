@@ -1,6 +1,471 @@
+"""Secretariat pages for the registry: groups, units, imports, index sets, periods, organisation.
+
+Every view is for the secretariat and the administrator only (``can_manage_registry``); the selectors'
+``*_for_user``/``registry_require`` raise 403 for anyone else. Views parse, call one service, render or redirect.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from appraisal.core.exceptions import ServiceError
+
+from . import phases, selectors, services
+from .forms import (
+    GroupForm,
+    IndexSetCopyForm,
+    IndexSetImportForm,
+    NodeTextFixForm,
+    OrganisationForm,
+    PeriodAdvanceForm,
+    PeriodCreateForm,
+    PeriodSettingsForm,
+    PhaseWindowForm,
+    UnitFilterForm,
+    UnitForm,
+    UnitsImportForm,
+)
+from .models import Group, Organisation, Period, Phase, UnitMembership
+from .templates_xlsx import TemplateFile, index_set_template, units_template
+
+WINDOW_PHASES = (Phase.SELF_ASSESSMENT, Phase.APPRAISAL, Phase.EXPLANATION, Phase.REAPPRAISAL)
+
+
+def _upload(form: Any) -> tuple[str, bytes]:
+    upload = form.cleaned_data["file"]
+    return upload.name, upload.read()
+
+
+def _file_response(file: TemplateFile) -> HttpResponse:
+    response = HttpResponse(file.content, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    return response
+
+
+# -- landing page -----------------------------------------------------------------------------------------
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    return redirect("core:home")
+    """Periods, groups, units and index sets at a glance."""
+    selectors.registry_require(request.user)
+    current = selectors.period_current()
+    return render(
+        request,
+        "registry/registry_index.html",
+        {
+            "current": current,
+            "periods": list(selectors.period_list()),
+            "groups": list(selectors.group_list_with_units(current)),
+            "index_sets": list(selectors.index_set_list()),
+            "unit_total": selectors.unit_list(period=None).count(),
+            "organisation": Organisation.current(),
+        },
+    )
+
+
+# -- groups -----------------------------------------------------------------------------------------------
+
+
+def group_list(request: HttpRequest) -> HttpResponse:
+    selectors.registry_require(request.user)
+    current = selectors.period_current()
+    return render(
+        request,
+        "registry/group_list.html",
+        {"groups": list(selectors.group_list_with_units(current)), "current": current},
+    )
+
+
+def group_create(request: HttpRequest) -> HttpResponse:
+    selectors.registry_require(request.user)
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            group = services.group_create(
+                code=d["code"], name=d["name"], title_noun=d["title_noun"], order=d["order"], by=request.user
+            )
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Đã tạo khối «{group.name}».")
+            return redirect("registry:group_list")
+    return render(request, "registry/group_form.html", {"form": form, "group": None})
+
+
+def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    group = selectors.group_get_for_user(request.user, pk)
+    initial = {"code": group.code, "name": group.name, "title_noun": group.title_noun, "order": group.order}
+    form = GroupForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.group_update(
+                group=group, name=d["name"], title_noun=d["title_noun"], order=d["order"], by=request.user
+            )
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Đã lưu khối «{group.name}».")
+            return redirect("registry:group_list")
+    return render(request, "registry/group_form.html", {"form": form, "group": group})
+
+
+# -- units ------------------------------------------------------------------------------------------------
+
+
+def unit_list(request: HttpRequest) -> HttpResponse:
+    selectors.registry_require(request.user)
+    periods = Period.objects.order_by("-year")
+    groups = Group.objects.order_by("order", "code")
+    data = request.GET.copy()
+    if "period" not in data:
+        current = selectors.period_current()
+        data["period"] = str(current.pk) if current else ""
+    form = UnitFilterForm(data, periods=periods, groups=groups)
+    period = group = None
+    if form.is_valid():
+        period, group = form.cleaned_data["period"], form.cleaned_data["group"]
+    units = list(selectors.unit_list(period=period, group=group))
+    return render(
+        request,
+        "registry/unit_list.html",
+        {"form": form, "units": units, "period": period, "group": group},
+    )
+
+
+def _unit_form_initial(unit: Any) -> dict[str, Any]:
+    initial = {
+        "code": unit.code,
+        "name": unit.name,
+        "short_name": unit.short_name,
+        "head_name": unit.head_name,
+        "head_title": unit.head_title,
+        "email": unit.email,
+        "tags": unit.tags,
+    }
+    current = selectors.period_current()
+    if current is not None:
+        initial["period"] = current.pk
+        membership = UnitMembership.objects.filter(period=current, unit=unit).first()
+        if membership is not None:
+            initial["group"] = membership.group_id
+    return initial
+
+
+def _unit_values(form: UnitForm) -> dict[str, Any]:
+    d = form.cleaned_data
+    return {
+        "name": d["name"],
+        "short_name": d["short_name"],
+        "tags": d["tags"],
+        "head_name": d["head_name"],
+        "head_title": d["head_title"],
+        "email": d["email"],
+        "period": d["period"],
+        "group": d["group"],
+    }
+
+
+def unit_create(request: HttpRequest) -> HttpResponse:
+    selectors.registry_require(request.user)
+    current = selectors.period_current()
+    form = UnitForm(request.POST or None, initial={"period": current.pk if current else None})
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_create(code=form.cleaned_data["code"], by=request.user, **_unit_values(form))
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Đã tạo đơn vị «{unit.name}».")
+            return redirect("registry:unit_list")
+    return render(request, "registry/unit_form.html", {"form": form, "unit": None})
+
+
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = selectors.unit_get_for_user(request.user, pk)
+    form = UnitForm(request.POST or None, initial=_unit_form_initial(unit), editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_update(unit=unit, by=request.user, **_unit_values(form))
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Đã lưu đơn vị «{unit.name}».")
+            return redirect("registry:unit_list")
+    return render(request, "registry/unit_form.html", {"form": form, "unit": unit})
+
+
+@require_POST
+def unit_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = selectors.unit_get_for_user(request.user, pk)
+    services.unit_set_active(unit=unit, active=False, by=request.user)
+    messages.success(request, f"Đã ngừng theo dõi đơn vị «{unit.name}». Kết quả các năm trước vẫn được giữ.")
+    return redirect("registry:unit_list")
+
+
+@require_POST
+def unit_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = selectors.unit_get_for_user(request.user, pk)
+    services.unit_set_active(unit=unit, active=True, by=request.user)
+    messages.success(request, f"Đã kích hoạt lại đơn vị «{unit.name}».")
+    return redirect("registry:unit_list")
+
+
+# -- imports ----------------------------------------------------------------------------------------------
+
+
+def units_import(request: HttpRequest) -> HttpResponse:
+    selectors.registry_require(request.user)
+    form = UnitsImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        file_name, content = _upload(form)
+        try:
+            result = services.units_import(
+                year=form.cleaned_data["year"], file_name=file_name, content=content, by=request.user
+            )
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            if result.ok:
+                messages.success(request, result.summary)
+                assert result.period is not None
+                return redirect(f"{reverse('registry:unit_list')}?period={result.period.pk}")
+    return render(request, "registry/unit_import.html", {"form": form, "result": result})
+
+
+def index_set_import(request: HttpRequest) -> HttpResponse:
+    selectors.registry_require(request.user)
+    form = IndexSetImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        file_name, content = _upload(form)
+        try:
+            result = services.index_set_import(
+                year=d["year"],
+                group_code=d["group"],
+                group_name=d["group_name"] or None,
+                file_name=file_name,
+                content=content,
+                scale=d["scale"],
+                by=request.user,
+            )
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            if result.ok:
+                messages.success(request, result.summary)
+                assert result.index_set is not None
+                return redirect("registry:index_set_detail", pk=result.index_set.pk)
+    return render(
+        request,
+        "registry/indexset_import.html",
+        {"form": form, "result": result, "groups": list(Group.objects.order_by("order", "code"))},
+    )
+
+
+def template_units(request: HttpRequest) -> HttpResponse:
+    selectors.registry_require(request.user)
+    return _file_response(units_template())
+
+
+def template_index_set(request: HttpRequest) -> HttpResponse:
+    selectors.registry_require(request.user)
+    return _file_response(index_set_template())
+
+
+# -- index sets -------------------------------------------------------------------------------------------
+
+
+def index_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    index_set = selectors.index_set_get_for_user(request.user, pk)
+    tree = selectors.index_set_tree(index_set)
+    return render(
+        request,
+        "registry/indexset_detail.html",
+        {
+            "index_set": index_set,
+            "tree": tree,
+            "locked": index_set.period.is_locked_structure,
+            "fixes": selectors.index_set_text_fixes(index_set),
+        },
+    )
+
+
+def index_set_copy(request: HttpRequest) -> HttpResponse:
+    selectors.registry_require(request.user)
+    initial = {}
+    if request.method == "GET" and request.GET.get("source", "").isdigit():
+        initial["source"] = int(request.GET["source"])
+    form = IndexSetCopyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy = services.index_set_copy(
+                source=form.cleaned_data["source"], year=form.cleaned_data["year"], by=request.user
+            )
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Đã sao chép thành {copy} (phiên bản 1).")
+            return redirect("registry:index_set_detail", pk=copy.pk)
+    return render(request, "registry/indexset_copy.html", {"form": form})
+
+
+def index_node_fix(request: HttpRequest, pk: int) -> HttpResponse:
+    node = selectors.index_node_get_for_user(request.user, pk)
+    initial = {"title": node.title, "guidance": node.guidance, "evidence": node.evidence}
+    form = NodeTextFixForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.index_node_text_fix(node=node, by=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            if changed:
+                messages.success(request, f"Đã sửa {changed} nội dung của mục {node.code}; thay đổi được ghi nhật ký.")
+            else:
+                messages.info(request, f"Mục {node.code} không có gì thay đổi.")
+            return redirect(f"{reverse('registry:index_set_detail', args=[node.index_set_id])}#node-{node.pk}")
+    return render(request, "registry/indexnode_fix.html", {"form": form, "node": node})
+
+
+# -- periods ----------------------------------------------------------------------------------------------
+
+
+def period_list(request: HttpRequest) -> HttpResponse:
+    selectors.registry_require(request.user)
+    return render(request, "registry/period_list.html", {"periods": list(selectors.period_list())})
+
+
+def period_create(request: HttpRequest) -> HttpResponse:
+    selectors.registry_require(request.user)
+    form = PeriodCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            period = services.period_create(
+                year=form.cleaned_data["year"], name=form.cleaned_data["name"], by=request.user
+            )
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Đã tạo kỳ «{period.name}».")
+            return redirect("registry:period_detail", pk=period.pk)
+    return render(request, "registry/period_create.html", {"form": form})
+
+
+def _window_rows(period: Period, bound: dict[str, PhaseWindowForm] | None = None) -> list[dict[str, Any]]:
+    windows = {w.phase: w for w in selectors.period_windows(period)}
+    rows = []
+    for phase in WINDOW_PHASES:
+        window = windows.get(phase)
+        form = (bound or {}).get(phase)
+        if form is None:
+            initial = (
+                {"opens_at": window.opens_at, "due_at": window.due_at, "grace_minutes": window.grace_minutes}
+                if window
+                else {"grace_minutes": 0}
+            )
+            form = PhaseWindowForm(initial=initial, prefix=phase)
+        rows.append({"phase": phase, "label": Phase(phase).label, "window": window, "form": form})
+    return rows
+
+
+def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    period = selectors.period_get_for_user(request.user, pk)
+    return render(
+        request,
+        "registry/period_detail.html",
+        {
+            "period": period,
+            "windows": _window_rows(period),
+            "advance_form": PeriodAdvanceForm(period=period),
+            "events": selectors.period_events(period),
+            "index_sets": list(selectors.index_set_list(period)),
+        },
+    )
+
+
+def period_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    period = selectors.period_get_for_user(request.user, pk)
+    form = PeriodSettingsForm(request.POST or None, period=period)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.period_update(period=period, by=request.user, **form.values())
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Đã lưu thiết lập của {period.name}.")
+            return redirect("registry:period_detail", pk=period.pk)
+    return render(request, "registry/period_form.html", {"form": form, "period": period})
+
+
+@require_POST
+def period_window(request: HttpRequest, pk: int, phase: str) -> HttpResponse:
+    """Save one phase window; htmx swaps the row in place, a plain post redirects to the period page."""
+    period = selectors.period_get_for_user(request.user, pk)
+    if phase not in WINDOW_PHASES:
+        return redirect("registry:period_detail", pk=period.pk)
+    form = PhaseWindowForm(request.POST, prefix=phase)
+    saved = False
+    if form.is_valid():
+        try:
+            services.phase_window_set(period=period, phase=phase, by=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            saved = True
+    if getattr(request, "htmx", False):
+        row = next(r for r in _window_rows(period, None if saved else {phase: form}) if r["phase"] == phase)
+        return render(request, "registry/includes/window_row.html", {"row": row, "period": period, "saved": saved})
+    if saved:
+        messages.success(request, f"Đã lưu thời hạn giai đoạn {Phase(phase).label}.")
+    else:
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        messages.error(request, f"Chưa lưu thời hạn giai đoạn {Phase(phase).label}: {errors}")
+    return redirect("registry:period_detail", pk=period.pk)
+
+
+@require_POST
+def period_advance(request: HttpRequest, pk: int) -> HttpResponse:
+    period = selectors.period_get_for_user(request.user, pk)
+    form = PeriodAdvanceForm(request.POST, period=period)
+    if not form.is_valid():
+        messages.error(request, "Hãy chọn giai đoạn được phép chuyển tới.")
+        return redirect("registry:period_detail", pk=period.pk)
+    old = period.get_phase_display()
+    try:
+        phases.period_set_phase(
+            period=period, to_phase=form.cleaned_data["to_phase"], by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Đã chuyển {period.name} từ «{old}» sang «{period.get_phase_display()}».")
+    return redirect("registry:period_detail", pk=period.pk)
+
+
+# -- organisation -----------------------------------------------------------------------------------------
+
+
+def organisation_edit(request: HttpRequest) -> HttpResponse:
+    selectors.registry_require(request.user)
+    org = Organisation.current()
+    form = OrganisationForm(request.POST or None, instance=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(by=request.user, **{k: form.cleaned_data[k] for k in form.Meta.fields})
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Đã lưu thông tin cơ quan.")
+            return redirect("registry:index")
+    return render(request, "registry/organisation_form.html", {"form": form})
+

@@ -42,6 +42,19 @@ def score_run_create(*, period: Period, by: Any, final: bool = False) -> ScoreRu
     return run
 
 
+def snapshot_for_documents(*, period: Period, by: Any) -> ScoreRun:
+    """The run documents come from: the official one, else a provisional run of the current inputs (reused
+    while the inputs have not changed, so repeated draft downloads write nothing new)."""
+    run = final_run(period)
+    if run is not None:
+        return run
+    data = period_input(period)
+    latest = ScoreRun.objects.filter(period=period, is_final=False).order_by("-created_at", "-pk").first()
+    if latest is not None and latest.inputs_hash == engine.inputs_hash(data.input):
+        return latest
+    return score_run_create(period=period, by=by)
+
+
 def final_run(period: Period) -> ScoreRun | None:
     return ScoreRun.objects.filter(period=period, is_final=True).order_by("-created_at", "-pk").first()
 

@@ -5,4 +5,14 @@ from . import views
 app_name = "scoring"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("<int:year>/", views.period_results, name="period"),
+    path("<int:year>/don-vi/<slug:code>/", views.unit_detail, name="unit_detail"),
+    path("<int:year>/don-vi/<slug:code>/<slug:kind>.docx", views.download_unit_doc, name="unit_doc"),
+    path("<int:year>/luu-lan-tinh/", views.period_snapshot, name="snapshot"),
+    path("<int:year>/chot/", views.period_finalise, name="finalise"),
+    path("<int:year>/mo-lai/", views.period_reopen, name="reopen"),
+    path("<int:year>/phe-duyet/", views.period_approve, name="approve"),
+    path("<int:year>/phu-luc.xlsx", views.download_annex, name="annex"),
+    path("<int:year>/quyet-dinh.docx", views.download_decision, name="decision"),
+    path("<int:year>/ket-qua.csv", views.download_csv, name="csv"),
 ]

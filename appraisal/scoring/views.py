@@ -1,6 +1,179 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+"""Results pages and downloads. Views parse, call one service or selector, and render or wrap a file."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from appraisal.core import roles
+from appraisal.core.exceptions import ServiceError
+from appraisal.registry.models import Organisation, Period, Unit
+from appraisal.registry.selectors import period_current
+
+from . import services
+from .adapters import decision_data_from_run, org_data, unit_doc_data
+from .documents.annex import build_annex
+from .documents.csvexport import build_results_csv
+from .documents.data import ExportFile
+from .documents.decision import build_decision
+from .documents.unit_docs import build_unit_notice
+from .forms import ApproveForm, ReopenForm
+from .selectors import can_download_documents, results_view, unit_result_for_user
+
+
+def _file_response(exported: ExportFile) -> HttpResponse:
+    response = HttpResponse(exported.content, content_type=exported.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, exported.filename)
+    return response
+
+
+def _period(year: int) -> Period:
+    return get_object_or_404(Period, year=year)
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    return redirect("core:home")
+    period = period_current()
+    if period is None:
+        raise Http404("Chưa có kỳ đánh giá.")
+    if roles.can_view_all_results(request.user):
+        return redirect("scoring:period", year=period.year)
+    units = roles.roles_of(request.user).editor_units
+    if units:
+        unit = Unit.objects.filter(pk__in=units).order_by("name").first()
+        return redirect("scoring:unit_detail", year=period.year, code=unit.code)
+    raise PermissionDenied
+
+
+def period_results(request: HttpRequest, year: int) -> HttpResponse:
+    if not roles.can_view_all_results(request.user):
+        raise PermissionDenied
+    period = _period(year)
+    view = results_view(period=period)
+    return render(
+        request,
+        "scoring/period_results.html",
+        {
+            "period": period,
+            "view": view,
+            "can_download": can_download_documents(request.user),
+            "is_chair": roles.is_chair(request.user),
+            "is_secretariat": roles.is_secretariat(request.user),
+            "reopen_form": ReopenForm(),
+            "approve_form": ApproveForm(),
+            "years": Period.objects.order_by("-year").values_list("year", flat=True),
+        },
+    )
+
+
+def unit_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    period = _period(year)
+    unit, row, view = unit_result_for_user(user=request.user, period=period, code=code)
+    return render(
+        request,
+        "scoring/unit_detail.html",
+        {"period": period, "unit": unit, "row": row, "view": view},
+    )
+
+
+def _do(request: HttpRequest, action, success: str, year: int) -> HttpResponse:
+    try:
+        action()
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("scoring:period", year=year)
+
+
+@require_POST
+def period_snapshot(request: HttpRequest, year: int) -> HttpResponse:
+    if not roles.is_secretariat(request.user):
+        raise PermissionDenied
+    period = _period(year)
+    run = services.score_run_create(period=period, by=request.user)
+    messages.success(request, f"Đã lưu lần tính #{run.pk}.")
+    return redirect("scoring:period", year=year)
+
+
+@require_POST
+def period_finalise(request: HttpRequest, year: int) -> HttpResponse:
+    if not roles.is_chair(request.user):
+        raise PermissionDenied
+    period = _period(year)
+    return _do(
+        request,
+        lambda: services.period_finalise(period=period, by=request.user),
+        "Đã chốt kết quả kỳ đánh giá và lưu bản kết quả chính thức.",
+        year,
+    )
+
+
+@require_POST
+def period_reopen(request: HttpRequest, year: int) -> HttpResponse:
+    if not roles.is_chair(request.user):
+        raise PermissionDenied
+    period = _period(year)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Phải nêu lý do mở lại.")
+        return redirect("scoring:period", year=year)
+    return _do(
+        request,
+        lambda: services.period_reopen(period=period, by=request.user, reason=form.cleaned_data["reason"]),
+        "Đã mở lại kỳ đánh giá để thẩm định lại.",
+        year,
+    )
+
+
+@require_POST
+def period_approve(request: HttpRequest, year: int) -> HttpResponse:
+    if not roles.is_secretariat(request.user):
+        raise PermissionDenied
+    period = _period(year)
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+        return redirect("scoring:period", year=year)
+    return _do(
+        request,
+        lambda: services.period_approve(
+            period=period, number=form.cleaned_data["number"], date=form.cleaned_data["date"], by=request.user
+        ),
+        "Đã nhập số, ngày quyết định; kỳ đánh giá chuyển sang «Đã phê duyệt».",
+        year,
+    )
+
+
+def _documents_run(request: HttpRequest, year: int):
+    if not can_download_documents(request.user):
+        raise PermissionDenied
+    period = _period(year)
+    return services.snapshot_for_documents(period=period, by=request.user)
+
+
+def download_annex(request: HttpRequest, year: int) -> HttpResponse:
+    return _file_response(build_annex(decision_data_from_run(_documents_run(request, year))))
+
+
+def download_decision(request: HttpRequest, year: int) -> HttpResponse:
+    return _file_response(build_decision(decision_data_from_run(_documents_run(request, year))))
+
+
+def download_csv(request: HttpRequest, year: int) -> HttpResponse:
+    return _file_response(build_results_csv(decision_data_from_run(_documents_run(request, year))))
+
+
+def download_unit_doc(request: HttpRequest, year: int, code: str, kind: str) -> HttpResponse:
+    if kind not in ("notice", "shortcomings"):
+        raise Http404
+    period = _period(year)
+    unit_result_for_user(user=request.user, period=period, code=code)  # 404 unless allowed
+    run = services.snapshot_for_documents(period=period, by=request.user)
+    data = unit_doc_data(run, code, kind)
+    return _file_response(build_unit_notice(data, org_data(Organisation.current()), kind=kind))

@@ -31,3 +31,8 @@ def vn_points(value: object) -> str:
     if "," in text:
         text = text.rstrip("0").rstrip(",")
     return text
+
+
+@register.filter
+def absval(value: int | None) -> int | None:
+    return None if value is None else abs(value)

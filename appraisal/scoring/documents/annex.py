@@ -59,7 +59,7 @@ GROUP_COLUMNS: tuple[tuple[str, float], ...] = (
     ("Điểm tự đánh giá", 9.5),
     ("Điểm thẩm định", 9.5),
     ("Điểm điều tra XHH", 9.5),
-    ("Điểm thưởng/trừ", 9),
+    ("Điểm thưởng/trừ", 10),
     ("Tổng điểm", 9.5),
     ("Chỉ số CCHC (%)", 9),
     ("Xếp hạng", 7.5),
@@ -177,7 +177,7 @@ def build_annex(data: DecisionData) -> ExportFile:
     props.creator = "ParIndex"
     props.lastModifiedBy = "ParIndex"
     props.description = f"Kết quả chốt: {safe_text(data.snapshot_id)}"
-    props.keywords = "DỰ THẢO" if data.decision.draft else ""
+    props.keywords = DRAFT_MARK if data.decision.draft else None
     props.created = naive_utc(data.generated_at)
 
     buffer = io.BytesIO()

@@ -50,6 +50,7 @@ __all__ = [
 
 FONT_NAME = "Times New Roman"
 DRAFT_MARK = "DỰ THẢO"
+DRAFT_BOX_MM = 28
 
 # Decree 30, Appendix I §I.5: A4, top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
 PAGE_WIDTH_MM = 210
@@ -71,6 +72,7 @@ CELL_PADDING_MM = 1.9  # Word's default left + right cell margin is 0.19 cm each
 BODY_PT = 14
 FIRST_LINE_INDENT_MM = 12.7
 SPACE_AFTER_PT = 6
+CELL_SPACE_PT = 1.5
 
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -248,7 +250,7 @@ def _table_property(table: Table, element: object, *successors: str) -> None:
     table._tbl.tblPr.insert_element_before(element, *successors)
 
 
-def _no_borders(table: Table) -> None:
+def no_borders(table: Table) -> None:
     borders = OxmlElement("w:tblBorders")
     for edge in ("w:top", "w:left", "w:bottom", "w:right", "w:insideH", "w:insideV"):
         el = OxmlElement(edge)
@@ -266,7 +268,7 @@ def _no_borders(table: Table) -> None:
     )
 
 
-def _grid_borders(table: Table) -> None:
+def grid_borders(table: Table) -> None:
     borders = OxmlElement("w:tblBorders")
     for edge in ("w:top", "w:left", "w:bottom", "w:right", "w:insideH", "w:insideV"):
         borders.append(_border(edge, size_eighths=4, space=0))
@@ -282,7 +284,7 @@ def _grid_borders(table: Table) -> None:
     )
 
 
-def _cell_margins(table: Table, side_mm: float) -> None:
+def cell_margins(table: Table, side_mm: float) -> None:
     margins = OxmlElement("w:tblCellMar")
     for edge in ("w:left", "w:right"):
         el = OxmlElement(edge)
@@ -314,12 +316,12 @@ def row_cells(table: Table) -> list[list[_Cell]]:
     return [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
 
 
-def _repeat_header(row: object) -> None:
+def repeat_header(row: object) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     tr_pr.append(OxmlElement("w:tblHeader"))
 
 
-def _cant_split(row: object) -> None:
+def cant_split(row: object) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     tr_pr.append(OxmlElement("w:cantSplit"))
 
@@ -448,21 +450,21 @@ def save(doc: DocxDocument, filename: str, when: object) -> ExportFile:
 
 def add_draft_mark(doc: DocxDocument) -> None:
     """A boxed 'DỰ THẢO' at the top right of the first page."""
-    p = add_paragraph(doc, DRAFT_MARK, size=12, bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT, space_after=4)
+    p = add_paragraph(doc, DRAFT_MARK, size=12, bold=True, space_after=6)
     pbdr = OxmlElement("w:pBdr")
     for edge in ("w:top", "w:left", "w:bottom", "w:right"):
         pbdr.append(_border(edge, size_eighths=8, space=2))
     p._p.get_or_add_pPr().insert_element_before(
         pbdr, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc", "w:rPr", "w:sectPr", "w:pPrChange"
     )
-    # The box spans the paragraph: indent it so that it hugs the two words.
-    p.paragraph_format.left_indent = Mm(TEXT_WIDTH_MM - 30)
+    # The box spans the paragraph: indent it so that it hugs the two words at the right margin.
+    p.paragraph_format.left_indent = Mm(TEXT_WIDTH_MM - DRAFT_BOX_MM)
 
 
 def add_letterhead(doc: DocxDocument, org: Org, number: str, date_line: str) -> Table:
     """Decree 30 §II.1–4: the issuer | national title table, then the number | place and date line."""
     table = fixed_table(doc, 2, (LETTERHEAD_LEFT_MM, LETTERHEAD_RIGHT_MM))
-    _no_borders(table)
+    no_borders(table)
     left, right = table.cell(0, 0), table.cell(0, 1)
     left_text = LETTERHEAD_LEFT_MM - CELL_PADDING_MM
     right_text = LETTERHEAD_RIGHT_MM - CELL_PADDING_MM
@@ -491,7 +493,7 @@ def add_letterhead(doc: DocxDocument, org: Org, number: str, date_line: str) -> 
 def add_signature(doc: DocxDocument, org: Org, recipients: Sequence[str]) -> Table:
     """Decree 30 §II.7–8: 'Nơi nhận' (bold italic 12, list 11) on the left, the signature block on the right."""
     table = fixed_table(doc, 1, (TEXT_WIDTH_MM * 0.5, TEXT_WIDTH_MM * 0.5))
-    _no_borders(table)
+    no_borders(table)
     left, right = table.cell(0, 0), table.cell(0, 1)
     add_paragraph(
         left, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, first=True
@@ -548,7 +550,10 @@ class CellWriter:
         key = (size, bold, italic, int(align))
         prototype = self._prototypes.get(key)
         if prototype is None:
-            p = add_paragraph(cell, "\u200b", size=size, bold=bold, italic=italic, align=align, first=True)
+            p = add_paragraph(
+                cell, "\u200b", size=size, bold=bold, italic=italic, align=align, first=True,
+                space_before=CELL_SPACE_PT, space_after=CELL_SPACE_PT,
+            )  # fmt: skip
             self._prototypes[key] = deepcopy(p._p)
             p.runs[0].text = safe_text(text)
             return
@@ -575,7 +580,10 @@ def set_cell(
 ) -> None:
     """Fill an empty cell with one paragraph (a header, a note)."""
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    add_paragraph(cell, text, size=size, bold=bold, italic=italic, align=align, first=True)
+    add_paragraph(
+        cell, text, size=size, bold=bold, italic=italic, align=align, first=True,
+        space_before=CELL_SPACE_PT, space_after=CELL_SPACE_PT,
+    )  # fmt: skip
 
 
 def add_rows(table: Table, count: int) -> list[tuple[object, list[_Cell]]]:
@@ -584,7 +592,7 @@ def add_rows(table: Table, count: int) -> list[tuple[object, list[_Cell]]]:
     added = []
     for _ in range(count):
         row = table.add_row()
-        _cant_split(row)
+        cant_split(row)
         cells = [_Cell(tc, table) for tc in row._tr.tc_lst]
         for cell, width in zip(cells, widths, strict=False):
             if width is not None:
@@ -605,11 +613,11 @@ def data_table(
 ) -> Table:
     """A bordered table with a repeated one-row header; ``left_columns`` are text, the rest centred."""
     table = fixed_table(container, 1, widths_mm)
-    _grid_borders(table)
-    _cell_margins(table, 0.8)
+    grid_borders(table)
+    cell_margins(table, 0.8)
     for cell, label in zip(row_cells(table)[0], header, strict=True):
         set_cell(cell, label, size=size, bold=True)
-    _repeat_header(table.rows[0])
+    repeat_header(table.rows[0])
     writer = CellWriter()
     for (_, cells), values in zip(add_rows(table, len(rows)), rows, strict=True):
         for col, (cell, value) in enumerate(zip(cells, values, strict=True)):
@@ -794,8 +802,8 @@ def _field_table(doc: DocxDocument, data: DecisionData, group: GroupTable) -> No
     widths = [9, 48] + [rest / (2 * nfields)] * (2 * nfields)
     size = 10 if nfields <= 6 else 9
     table = fixed_table(doc, 2, widths)
-    _grid_borders(table)
-    _cell_margins(table, 0.5)
+    grid_borders(table)
+    cell_margins(table, 0.5)
     for col, label in enumerate(("STT", "Tên cơ quan, đơn vị")):
         top, bottom = table.cell(0, col), table.cell(1, col)
         set_cell(top.merge(bottom), label, size=size, bold=True)
@@ -806,8 +814,8 @@ def _field_table(doc: DocxDocument, data: DecisionData, group: GroupTable) -> No
         for offset, (label, _) in enumerate(FIELD_SUBCOLUMNS):
             set_cell(table.cell(1, col + offset), label, size=size, bold=True)
     header_rows = list(table.rows)
-    _repeat_header(header_rows[0])
-    _repeat_header(header_rows[1])
+    repeat_header(header_rows[0])
+    repeat_header(header_rows[1])
     writer = CellWriter()
     for (_, cells), row in zip(add_rows(table, len(group.rows)), group.rows, strict=True):
         writer.write(cells[0], str(row.stt), size=size)
@@ -821,7 +829,7 @@ def _field_table(doc: DocxDocument, data: DecisionData, group: GroupTable) -> No
 def _heads_annex(doc: DocxDocument, data: DecisionData, numeral: str) -> None:
     _annex_section(doc, data)
     _annex_heading(doc, data, numeral, heads_title(data))
-    widths = _fit([10, 44, 44, 70, 22, 44, 28], ANNEX_TEXT_WIDTH_MM)
+    widths = _fit([10, 42, 42, 64, 20, 58, 26], ANNEX_TEXT_WIDTH_MM)
     rows = [
         [
             str(head.stt),

@@ -9,15 +9,18 @@
   period's decimals. Bands and head ratings compare the published figure.
 - Ranking inside each group by the unrounded index: exactly equal indices share a rank (1, 2, 2, 4).
 
-Speed: rules are parsed once per index set by the caller, the set is turned once into a plan (per survey
-weighting and per distinct set of exclusions), and each distinct (rule, input) is evaluated once. The hot loop
-only looks inputs up and adds Decimals; item results and the explanation are derived when first read.
+Speed (a national period is 3,300 units × 100 items): rules are interned and memoise their points per distinct
+input; each index set becomes a plan once (per survey weighting and per distinct set of exclusions) holding
+its leaves' codes and memos in field order; scoring a unit is then a few passes of lookups and Decimal sums
+run by ``map``/``sum``. A unit's field breakdown, item results and trace are derived when first read.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
+from itertools import accumulate, repeat
+from operator import attrgetter, getitem
 
 from . import explain
 from .errors import EngineError, InputError
@@ -26,7 +29,7 @@ from .labels import LAYER_LABELS
 from .model import GroupInput, IndexSet, ItemValues, Leaf, PeriodInput, Settings, UnitInput
 from .results import FieldResult, GroupResult, ItemResult, PeriodResult, UnitResult
 from .rounding import ENGINE_CONTEXT, format_vn, round_half_up
-from .rules import Rule, SurveyWeightsKey, survey_weights_key
+from .rules import PointsMemo, SurveyWeightsKey, survey_weights_key
 
 __all__ = [
     "ENGINE_VERSION",
@@ -43,44 +46,46 @@ __all__ = [
 ENGINE_VERSION = "1.0"
 
 _ZERO = Decimal(0)
-_NO_POINTS = Decimal("0.0000")  # sums of 4-place points start here, so that they print with 4 places
 _HUNDRED = Decimal(100)
+_NO_POINTS = Decimal("0.0000")  # sums of 4-place points start here, so that they print with 4 places
 _NO_VALUES = ItemValues()
+_NO_VALUES_EVER = repeat(_NO_VALUES)  # the default for map(values.get, codes, …)
 _NO_CODES: frozenset[str] = frozenset()
-
-# (leaf code, the rule's raw → points memo, rule): what the hot loop needs of a leaf.
-_Entry = tuple[str, dict[str, Decimal], Rule]
-
-
-@dataclass(frozen=True, slots=True)
-class _FieldPlan:
-    code: str
-    title: str
-    max_points: Decimal  # applicable max
-    appraisal: tuple[_Entry, ...]
-    survey: tuple[_Entry, ...]
+_SELF_VALUE = attrgetter("self_value")
+_SURVEY_VALUE = attrgetter("survey")
 
 
 @dataclass(frozen=True, slots=True)
 class _Applicable:
-    """The leaves that apply to units sharing one set of excluded leaf codes."""
+    """The leaves that apply to the units sharing one set of excluded leaves, ready for the hot loop.
+
+    Appraisal and survey leaves are listed field by field; ``field_spans`` gives each field's
+    [start, end) in both lists.
+    """
 
     excluded: frozenset[str]
     max_points: Decimal
-    fields: tuple[_FieldPlan, ...]
-    bonus: tuple[_Entry, ...]
-    penalty: tuple[_Entry, ...]
+    field_codes: tuple[str, ...]
+    field_maxes: tuple[Decimal, ...]
+    field_spans: tuple[tuple[int, int, int, int], ...]
+    appraisal_codes: tuple[str, ...]
+    appraisal_memos: tuple[PointsMemo, ...]
+    survey_codes: tuple[str, ...]
+    survey_memos: tuple[PointsMemo, ...]
+    bonus_codes: tuple[str, ...]
+    bonus_memos: tuple[PointsMemo, ...]
+    penalty_codes: tuple[str, ...]
+    penalty_memos: tuple[PointsMemo, ...]
 
 
 class _Plan:
     """An index set prepared for computing under one survey weighting."""
 
-    __slots__ = ("_variants", "exclusion_tags", "index_set", "leaves", "tag_leaves", "weights")
+    __slots__ = ("_variants", "exclusion_tags", "index_set", "tag_leaves", "weights")
 
     def __init__(self, index_set: IndexSet, weights: SurveyWeightsKey) -> None:
         self.index_set = index_set
         self.weights = weights
-        self.leaves = {leaf.code: leaf for leaf in index_set.leaves}
         tag_leaves: dict[str, set[str]] = {}
         for leaf in index_set.leaves:
             for tag in leaf.excluded_tags:
@@ -88,9 +93,6 @@ class _Plan:
         self.tag_leaves = {tag: frozenset(codes) for tag, codes in tag_leaves.items()}
         self.exclusion_tags = frozenset(self.tag_leaves)
         self._variants: dict[frozenset[str], _Applicable] = {}
-
-    def entry(self, leaf: Leaf) -> _Entry:
-        return (leaf.code, leaf.rule.memo(self.weights), leaf.rule)
 
     def applicable(self, excluded: frozenset[str]) -> _Applicable:
         found = self._variants.get(excluded)
@@ -100,24 +102,36 @@ class _Plan:
 
     def _build(self, excluded: frozenset[str]) -> _Applicable:
         leaves = [leaf for leaf in self.index_set.leaves if leaf.code not in excluded]
-        fields = []
+        appraisal: list[Leaf] = []
+        survey: list[Leaf] = []
+        maxes, spans = [], []
         for f in self.index_set.fields:
             own = [leaf for leaf in leaves if leaf.in_tree and leaf.field_code == f.code]
-            fields.append(
-                _FieldPlan(
-                    code=f.code,
-                    title=f.title,
-                    max_points=sum((leaf.max_points for leaf in own), _ZERO),
-                    appraisal=tuple(self.entry(leaf) for leaf in own if leaf.method == "appraisal"),
-                    survey=tuple(self.entry(leaf) for leaf in own if leaf.method == "survey"),
-                )
-            )
+            start = (len(appraisal), len(survey))
+            appraisal += (leaf for leaf in own if leaf.method == "appraisal")
+            survey += (leaf for leaf in own if leaf.method == "survey")
+            spans.append((start[0], len(appraisal), start[1], len(survey)))
+            maxes.append(sum((leaf.max_points for leaf in own), _ZERO))
+        bonus = [leaf for leaf in leaves if leaf.method == "bonus"]
+        penalty = [leaf for leaf in leaves if leaf.method == "penalty"]
+
+        def memos(chosen: list[Leaf]) -> tuple[PointsMemo, ...]:
+            return tuple(leaf.rule.memo(self.weights) for leaf in chosen)
+
         return _Applicable(
             excluded=excluded,
-            max_points=sum((f.max_points for f in fields), _ZERO),
-            fields=tuple(fields),
-            bonus=tuple(self.entry(leaf) for leaf in leaves if leaf.method == "bonus"),
-            penalty=tuple(self.entry(leaf) for leaf in leaves if leaf.method == "penalty"),
+            max_points=sum(maxes, _ZERO),
+            field_codes=tuple(f.code for f in self.index_set.fields),
+            field_maxes=tuple(maxes),
+            field_spans=tuple(spans),
+            appraisal_codes=tuple(leaf.code for leaf in appraisal),
+            appraisal_memos=memos(appraisal),
+            survey_codes=tuple(leaf.code for leaf in survey),
+            survey_memos=memos(survey),
+            bonus_codes=tuple(leaf.code for leaf in bonus),
+            bonus_memos=memos(bonus),
+            penalty_codes=tuple(leaf.code for leaf in penalty),
+            penalty_memos=memos(penalty),
         )
 
     def excluded_codes(self, unit: UnitInput) -> frozenset[str]:
@@ -165,19 +179,34 @@ def _plan(index_set: IndexSet, weights: SurveyWeightsKey) -> _Plan:
     return plan
 
 
-def _points(
-    rule: Rule, raw: str, weights: SurveyWeightsKey, unit: UnitInput, code: str, layer: str
-) -> Decimal:
-    """Evaluate an input the memo does not hold, naming the unit, item and layer on error."""
+def _layer_points(plan: _Plan, unit: UnitInput, leaf: Leaf, raw: str | None, layer: str) -> Decimal | None:
+    """Points of one layer's input (None when there is none), naming the unit, item and layer on error."""
+    if not raw:
+        return None
     try:
-        return rule.memo_miss(raw, weights)
+        return leaf.rule.memo(plan.weights)[raw]
     except InputError as error:
         raise InputError(
-            f"Đơn vị «{unit.code}», tiêu chí {code} ({LAYER_LABELS[layer]}): {error.message}",
+            f"Đơn vị «{unit.code}», tiêu chí {leaf.code} ({LAYER_LABELS[layer]}): {error.message}",
             unit_code=unit.code,
-            item_code=code,
+            item_code=leaf.code,
             layer=layer,
         )
+
+
+def _locate_input_error(plan: _Plan, applicable: _Applicable, unit: UnitInput) -> None:
+    """Evaluate the unit's inputs one by one, so that the invalid one raises an error naming it."""
+    for leaf in plan.index_set.leaves:
+        if leaf.code in applicable.excluded:
+            continue
+        values = unit.values.get(leaf.code, _NO_VALUES)
+        layers = (
+            (("survey", values.survey),)
+            if leaf.method == "survey"
+            else (("self", values.self_value), ("round1", values.round1), ("round2", values.round2))
+        )
+        for layer, raw in layers:
+            _layer_points(plan, unit, leaf, raw, layer)
 
 
 @dataclass(slots=True)
@@ -193,86 +222,53 @@ class _Score:
     penalty_points: Decimal
     total_points: Decimal
     index: Decimal
-    field_points: list[Decimal]
+    field_points: tuple[Decimal, ...]
 
 
-def _adjustment(entries: tuple[_Entry, ...], unit: UnitInput, weights: SurveyWeightsKey) -> Decimal:
-    """Sum of the final (round 2, else round 1) points of bonus or penalty leaves."""
-    total = _NO_POINTS
-    values_get = unit.values.get
-    for code, memo, rule in entries:
-        values = values_get(code)
-        if values is None:
-            continue
-        raw = values.round2 or values.round1
-        if raw:
-            try:
-                total += memo[raw]
-            except KeyError:
-                total += _points(rule, raw, weights, unit, code, "round2" if values.round2 else "round1")
-    return total
+def _final_raws(values: list[ItemValues]) -> list[str | None]:
+    """The input that counts for appraisal, bonus and penalty items: round 2, else round 1."""
+    return [v.round2 or v.round1 for v in values]
 
 
 def _score(plan: _Plan, unit: UnitInput) -> _Score:
-    """Sum a unit's points by field and method. Must run inside ``localcontext(ENGINE_CONTEXT)``."""
+    """Sum a unit's points by field and method. Runs inside ``localcontext(ENGINE_CONTEXT)``.
+
+    Memo lookups give 0 for a layer without input and raise InputError for an invalid one; the error is then
+    located item by item so that its message names the unit, the item and the layer.
+    """
     applicable = plan.applicable(plan.excluded_codes(unit))
-    weights = plan.weights
-    values_get = unit.values.get
-    self_total = appraisal_total = survey_total = _NO_POINTS
-    field_points = []
-    for field_plan in applicable.fields:
-        appraised = _NO_POINTS
-        for code, memo, rule in field_plan.appraisal:
-            values = values_get(code)
-            if values is None:
-                continue
-            raw = values.round2 or values.round1
-            if raw:
-                try:
-                    appraised += memo[raw]
-                except KeyError:
-                    layer = "round2" if values.round2 else "round1"
-                    appraised += _points(rule, raw, weights, unit, code, layer)
-            raw = values.self_value
-            if raw:
-                try:
-                    self_total += memo[raw]
-                except KeyError:
-                    self_total += _points(rule, raw, weights, unit, code, "self")
-        surveyed = _NO_POINTS
-        for code, memo, rule in field_plan.survey:
-            values = values_get(code)
-            if values is None:
-                continue
-            raw = values.survey
-            if raw:
-                try:
-                    surveyed += memo[raw]
-                except KeyError:
-                    surveyed += _points(rule, raw, weights, unit, code, "survey")
-        appraisal_total += appraised
-        survey_total += surveyed
-        field_points.append(appraised + surveyed)
-    bonus = _adjustment(applicable.bonus, unit, weights)
-    penalty = _adjustment(applicable.penalty, unit, weights)
+    get = unit.values.get
+    try:
+        values = list(map(get, applicable.appraisal_codes, _NO_VALUES_EVER))
+        finals = map(getitem, applicable.appraisal_memos, _final_raws(values))
+        # Running sums over the leaves in field order: a field's points are a difference of two of them.
+        appraisal_sums = list(accumulate(finals, initial=_NO_POINTS))
+        claims = map(getitem, applicable.appraisal_memos, map(_SELF_VALUE, values))
+        self_points = sum(claims, _NO_POINTS)
+        surveys = map(_SURVEY_VALUE, map(get, applicable.survey_codes, _NO_VALUES_EVER))
+        survey_sums = list(accumulate(map(getitem, applicable.survey_memos, surveys), initial=_NO_POINTS))
+        bonus_values = _final_raws(list(map(get, applicable.bonus_codes, _NO_VALUES_EVER)))
+        bonus = sum(map(getitem, applicable.bonus_memos, bonus_values), _NO_POINTS)
+        penalty_values = _final_raws(list(map(get, applicable.penalty_codes, _NO_VALUES_EVER)))
+        penalty = sum(map(getitem, applicable.penalty_memos, penalty_values), _NO_POINTS)
+    except InputError:
+        _locate_input_error(plan, applicable, unit)
+        raise
+    field_points = tuple(
+        appraisal_sums[a_end] - appraisal_sums[a_start] + survey_sums[s_end] - survey_sums[s_start]
+        for a_start, a_end, s_start, s_end in applicable.field_spans
+    )
+    appraisal = appraisal_sums[-1]
+    surveyed = survey_sums[-1]
     max_points = applicable.max_points
-    total = appraisal_total + survey_total + bonus - penalty
+    total = appraisal + surveyed + bonus - penalty
     if total < _ZERO:
         total = _NO_POINTS
     elif total > max_points:
         total = max_points
     index = total * _HUNDRED / max_points if max_points else _ZERO
     return _Score(
-        unit,
-        applicable,
-        self_total,
-        appraisal_total,
-        survey_total,
-        bonus,
-        penalty,
-        total,
-        index,
-        field_points,
+        unit, applicable, self_points, appraisal, surveyed, bonus, penalty, total, index, field_points
     )
 
 
@@ -283,13 +279,12 @@ def _band(index_display: Decimal, settings: Settings) -> str:
     return settings.band_below
 
 
-def _head_rating(
-    index_display: Decimal, fields: tuple[FieldResult, ...], unit: UnitInput, settings: Settings
-) -> tuple[str, str | None]:
-    """The head of unit's rating and the reason when it is not the plain threshold one.
+def _head_rating(index_display: Decimal, score: _Score, settings: Settings) -> tuple[str, str | None]:
+    """The head of unit's rating and, when it is not the plain threshold one, why.
 
-    Thresholds on the published index; then one level down when an applicable field's component index is
-    below the period's minimum; then the council's veto (không hoàn thành); then a manual override.
+    Thresholds on the published index; then one level down when an applicable field's component index
+    (unrounded) is below the period's minimum; then the council's veto (không hoàn thành); then a manual
+    override, which always carries its reason.
     """
     rating = settings.head_rating_below
     for code, threshold in settings.head_ratings:
@@ -297,14 +292,21 @@ def _head_rating(
             rating = code
             break
     reason: str | None = None
+    unit = score.unit
     minimum = settings.head_min_field_index
-    ladder = settings.head_rating_ladder
-    if minimum is not None and rating != ladder[-1]:
-        low = [f for f in fields if f.index is not None and f.index < minimum]
+    if minimum is not None and rating != settings.head_rating_below:
+        low = [
+            (code, points * _HUNDRED / max_points)
+            for code, max_points, points in zip(
+                score.applicable.field_codes, score.applicable.field_maxes, score.field_points, strict=True
+            )
+            if max_points and points * _HUNDRED < minimum * max_points
+        ]
         if low:
+            ladder = settings.head_rating_ladder
             rating = ladder[ladder.index(rating) + 1]
             listed = ", ".join(
-                f"lĩnh vực {f.code} ({format_vn(f.index or _ZERO, settings.decimals)}%)" for f in low
+                f"lĩnh vực {code} ({format_vn(index, settings.decimals)}%)" for code, index in low
             )
             reason = f"Hạ một mức vì chỉ số thành phần thấp hơn {explain.number(minimum)}%: {listed}."
     if unit.head_veto is not None:
@@ -314,6 +316,7 @@ def _head_rating(
         reason = f"Hội đồng phủ quyết: {unit.head_veto.strip()}"
     if unit.head_override is not None:
         code, why = unit.head_override
+        ladder = settings.head_rating_ladder
         if code not in ladder:
             raise EngineError(f"Đơn vị «{unit.code}»: mức «{code}» không có; chọn {', '.join(ladder)}.")
         if not why.strip():
@@ -324,17 +327,47 @@ def _head_rating(
 
 
 class _Details:
-    """Builds a unit's item results and trace when first asked, from the inputs that gave its numbers."""
+    """Builds a unit's field results, item results and trace when first asked, from the inputs that gave its
+    numbers; the hot loop leaves them out."""
 
-    __slots__ = ("_applicable", "_items", "_plan", "_settings", "_trace", "_unit")
+    __slots__ = ("_applicable", "_field_points", "_fields", "_items", "_plan", "_settings", "_trace", "_unit")
 
-    def __init__(self, plan: _Plan, applicable: _Applicable, unit: UnitInput, settings: Settings) -> None:
+    def __init__(
+        self,
+        plan: _Plan,
+        applicable: _Applicable,
+        unit: UnitInput,
+        settings: Settings,
+        field_points: tuple[Decimal, ...] = (),
+    ) -> None:
         self._plan = plan
         self._applicable = applicable
         self._unit = unit
         self._settings = settings
+        self._field_points = field_points
+        self._fields: tuple[FieldResult, ...] | None = None
         self._items: tuple[ItemResult, ...] | None = None
         self._trace: tuple[str, ...] | None = None
+
+    def fields(self) -> tuple[FieldResult, ...]:
+        if self._fields is None:
+            with localcontext(ENGINE_CONTEXT):
+                self._fields = tuple(
+                    FieldResult(
+                        code=f.code,
+                        title=f.title,
+                        points=points,
+                        max_points=max_points,
+                        index=points * _HUNDRED / max_points if max_points else None,
+                    )
+                    for f, max_points, points in zip(
+                        self._plan.index_set.fields,
+                        self._applicable.field_maxes,
+                        self._field_points,
+                        strict=True,
+                    )
+                )
+        return self._fields
 
     def items(self) -> tuple[ItemResult, ...]:
         if self._items is None:
@@ -343,16 +376,9 @@ class _Details:
         return self._items
 
     def _item(self, leaf: Leaf) -> ItemResult:
-        unit, rule, weights = self._unit, leaf.rule, self._plan.weights
+        plan, unit = self._plan, self._unit
         values = unit.values.get(leaf.code, _NO_VALUES)
-
-        def points(raw: str | None, layer: str) -> Decimal | None:
-            if not raw:
-                return None
-            found = rule.memo(weights).get(raw)
-            return found if found is not None else _points(rule, raw, weights, unit, leaf.code, layer)
-
-        reason = self._plan.excluded_reason(unit, leaf) if leaf.code in self._applicable.excluded else None
+        reason = plan.excluded_reason(unit, leaf) if leaf.code in self._applicable.excluded else None
         self_points = round1 = round2 = None
         layer: str | None = None
         raw: str | None = None
@@ -360,14 +386,14 @@ class _Details:
             if values.survey:
                 layer, raw = "survey", values.survey
         elif reason is None:
-            self_points = points(values.self_value, "self")
-            round1 = points(values.round1, "round1")
-            round2 = points(values.round2, "round2")
+            self_points = _layer_points(plan, unit, leaf, values.self_value, "self")
+            round1 = _layer_points(plan, unit, leaf, values.round1, "round1")
+            round2 = _layer_points(plan, unit, leaf, values.round2, "round2")
             if values.round2:
                 layer, raw = "round2", values.round2
             elif values.round1:
                 layer, raw = "round1", values.round1
-        final = points(raw, layer) if layer is not None else None
+        final = _layer_points(plan, unit, leaf, raw, layer) if layer is not None else None
         return ItemResult(
             code=leaf.code,
             field_code=leaf.field_code,
@@ -376,13 +402,13 @@ class _Details:
             applicable=reason is None,
             excluded_reason=reason,
             layer=layer,
-            value=rule.normalize_input(raw) if raw else None,
+            value=leaf.rule.normalize_input(raw) if raw else None,
             points=final if final is not None else _NO_POINTS,
             self_value=values.self_value,
             self_points=self_points,
             round1_points=round1,
             round2_points=round2,
-            rule_text=rule.text,
+            rule_text=leaf.rule.text,
         )
 
     def trace(self, result: UnitResult) -> tuple[str, ...]:
@@ -395,24 +421,10 @@ class _Details:
         return self._trace
 
 
-def _field_results(score: _Score) -> tuple[FieldResult, ...]:
-    return tuple(
-        FieldResult(
-            code=plan.code,
-            title=plan.title,
-            points=points,
-            max_points=plan.max_points,
-            index=points * _HUNDRED / plan.max_points if plan.max_points else None,
-        )
-        for plan, points in zip(score.applicable.fields, score.field_points, strict=True)
-    )
-
-
 def _result(plan: _Plan, score: _Score, settings: Settings, rank: int | None) -> UnitResult:
     unit = score.unit
-    fields = _field_results(score)
     index_display = round_half_up(score.index, settings.decimals)
-    head_rating, head_rating_reason = _head_rating(index_display, fields, unit, settings)
+    head_rating, head_rating_reason = _head_rating(index_display, score, settings)
     return UnitResult(
         code=unit.code,
         name=unit.name,
@@ -426,14 +438,11 @@ def _result(plan: _Plan, score: _Score, settings: Settings, rank: int | None) ->
         index=score.index,
         index_display=index_display,
         rank=rank,
-        rank_change=unit.previous_rank - rank
-        if rank is not None and unit.previous_rank is not None
-        else None,
+        rank_change=None if rank is None or unit.previous_rank is None else unit.previous_rank - rank,
         band=_band(index_display, settings),
         head_rating=head_rating,
         head_rating_reason=head_rating_reason,
-        fields=fields,
-        details=_Details(plan, score.applicable, unit, settings),
+        details=_Details(plan, score.applicable, unit, settings, score.field_points),
     )
 
 
@@ -449,7 +458,7 @@ def _compute_group(group: GroupInput, settings: Settings, weights: SurveyWeights
     scores = [_score(plan, unit) for unit in group.units]
     if len({score.unit.code for score in scores}) != len(scores):
         raise EngineError(f"Khối «{group.code}» có mã đơn vị bị lặp lại.")
-    # Highest unrounded index first; equal indices share a rank and are listed by code.
+    # Highest unrounded index first; equal indices share a rank (1, 2, 2, 4) and are listed by code.
     scores.sort(key=lambda score: score.unit.code)
     scores.sort(key=lambda score: score.index, reverse=True)
     units = []

@@ -1,8 +1,8 @@
 """Engine results (SPEC §8): per item, field, unit, group and period.
 
-A unit's ``items`` and ``trace`` are derived on first access from the same inputs, so that computing a
-national period (thousands of units × a hundred items) does not build objects nobody reads; they are part of
-neither equality nor repr.
+A unit's ``fields``, ``items`` and ``trace`` are derived on first access from the same inputs, so that
+computing a national period (thousands of units × a hundred items) does not build objects nobody reads; they
+are part of neither equality nor repr (compare them explicitly).
 """
 
 from __future__ import annotations
@@ -53,7 +53,9 @@ class FieldResult:
 
 
 class UnitDetails(Protocol):
-    """Derives a unit's item results and explanation on demand (implemented in compute.py)."""
+    """Derives a unit's breakdowns on demand (implemented in compute.py)."""
+
+    def fields(self) -> tuple[FieldResult, ...]: ...
 
     def items(self) -> tuple[ItemResult, ...]: ...
 
@@ -84,8 +86,12 @@ class UnitResult:
     band: str
     head_rating: str
     head_rating_reason: str | None
-    fields: tuple[FieldResult, ...]
     details: UnitDetails = field(repr=False, compare=False)
+
+    @property
+    def fields(self) -> tuple[FieldResult, ...]:
+        """Points and component index of each field of the index set, in order (built on first access)."""
+        return self.details.fields()
 
     @property
     def items(self) -> tuple[ItemResult, ...]:

@@ -15,6 +15,7 @@ so a score can never exceed what the fact allows. Rule-derived points keep 4 dec
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -29,6 +30,7 @@ __all__ = [
     "DEFAULT_SURVEY_WEIGHTS",
     "KINDS",
     "METHODS",
+    "PointsMemo",
     "Rule",
     "SurveyWeightsKey",
     "Tier",
@@ -147,9 +149,8 @@ class Rule:
     step: Decimal | None = None
     per: Decimal | None = None
     min_ratio: Decimal | None = None
-    # Evaluation memo: raw input → points, one dict per survey weighting (None for every other kind).
-    # Values repeat a lot across thousands of units, so each distinct input is parsed once.
-    _memos: dict[SurveyWeightsKey | None, dict[str, Decimal]] = field(
+    # Evaluation memos (raw input → points), one per survey weighting; every other kind has one, under None.
+    _memos: dict[SurveyWeightsKey | None, PointsMemo] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )
     _level_index: dict[str, tuple[str, Decimal]] = field(
@@ -184,34 +185,48 @@ class Rule:
 
     def points(self, raw: str, survey_weights: Mapping[str, Decimal] | None = None) -> Decimal:
         """Points (4 decimal places) earned by a raw or canonical input (raises InputError)."""
-        weights = survey_weights_key(survey_weights) if self.kind == "survey" else None
-        found = self.memo(weights).get(raw)
-        return found if found is not None else self.memo_miss(raw, weights)
+        if not raw.strip():
+            raise InputError("Chưa nhập giá trị.")
+        return self.memo(survey_weights_key(survey_weights) if self.kind == "survey" else None)[raw]
 
-    # -- engine internals ----------------------------------------------------------------------------
-
-    def memo(self, weights: SurveyWeightsKey | None) -> dict[str, Decimal]:
-        """The raw input → points memo for a survey weighting (other kinds share one). Engine use."""
+    def memo(self, weights: SurveyWeightsKey | None) -> PointsMemo:
+        """The memo of this rule under a survey weighting (ignored by other kinds). Engine use."""
         key = (weights or _DEFAULT_WEIGHTS_KEY) if self.kind == "survey" else None
         memo = self._memos.get(key)
         if memo is None:
-            memo = self._memos.setdefault(key, {})
+            memo = self._memos.setdefault(key, PointsMemo(self, key or _DEFAULT_WEIGHTS_KEY))
         return memo
-
-    def memo_miss(self, raw: str, weights: SurveyWeightsKey | None) -> Decimal:
-        """Evaluate an input that is not memoised yet, and remember it. Engine use."""
-        points = self._evaluate(raw, weights or _DEFAULT_WEIGHTS_KEY)[1]
-        memo = self.memo(weights)
-        if len(memo) >= _MEMO_LIMIT:  # bounds memory when inputs hardly repeat (survey counts)
-            memo.clear()
-        memo[raw] = points
-        return points
 
     def _evaluate(self, raw: str, weights: SurveyWeightsKey) -> tuple[str, Decimal]:
         text = _clean(raw)
         if not text:
             raise InputError("Chưa nhập giá trị.")
         return _EVALUATORS[self.kind](self, text, weights)
+
+
+class PointsMemo(dict[str | None, Decimal]):
+    """Points of each distinct input of one rule, evaluated on first lookup.
+
+    Values repeat a lot across thousands of units (Có, Đạt, 100%…), so each distinct input is parsed once;
+    ``memo[raw]`` is then a plain dict lookup. A missing or blank input (None, '') is worth 0 points: the item
+    has no value in that layer. An invalid input raises InputError from the lookup.
+    """
+
+    __slots__ = ("_rule", "_weights")
+
+    def __init__(self, rule: Rule, weights: SurveyWeightsKey) -> None:
+        super().__init__()
+        self._rule = rule
+        self._weights = weights
+
+    def __missing__(self, raw: str | None) -> Decimal:
+        if raw is None or not raw.strip():
+            return _NO_POINTS
+        points = self._rule._evaluate(raw, self._weights)[1]
+        if len(self) >= _MEMO_LIMIT:  # bounds memory when inputs hardly repeat (survey figures)
+            self.clear()
+        self[raw] = points
+        return points
 
 
 # -- inputs --------------------------------------------------------------------------------------------
@@ -528,7 +543,16 @@ def parse_rule(text: str, max_points: Decimal, method: str) -> Rule:
 
     Keywords are case-insensitive, spaces are tolerated and numbers may use a decimal comma. Every point value
     a rule can award lies within 0..max, so no input can earn more than the item is worth.
+
+    Equal (text, max, method) give the same Rule object: rules are immutable, and sharing them keeps their
+    memos warm from one computation of the period to the next in a long-running process.
     """
+    return _parse_rule_interned(text, str(max_points), method)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_rule_interned(text: str, max_text: str, method: str) -> Rule:
+    max_points = Decimal(max_text)
     if method not in METHODS:
         raise RuleError(f"Phương pháp «{method}» không hợp lệ; chọn appraisal, survey, bonus hoặc penalty.")
     if not max_points > 0:

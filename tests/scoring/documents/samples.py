@@ -174,20 +174,20 @@ def make_units(
         total = max(Decimal(0), min(unit_max, appraisal + survey + bonus - penalty))
         index = total / unit_max * 100
         built.append(
-            dict(
-                name=name,
-                max_points=unit_max,
-                self_points=appraisal + Decimal("2.75") + Decimal(i % 3),
-                appraisal_points=appraisal,
-                survey_points=survey,
-                bonus_points=bonus,
-                penalty_points=penalty,
-                total_points=total,
-                index=index,
-                index_display=round_half_up(index, decimals),
-                rank_change=change,
-                fields=tuple(cells),
-            )
+            {
+                "name": name,
+                "max_points": unit_max,
+                "self_points": appraisal + Decimal("2.75") + Decimal(i % 3),
+                "appraisal_points": appraisal,
+                "survey_points": survey,
+                "bonus_points": bonus,
+                "penalty_points": penalty,
+                "total_points": total,
+                "index": index,
+                "index_display": round_half_up(index, decimals),
+                "rank_change": change,
+                "fields": tuple(cells),
+            }
         )
     built.sort(key=lambda u: u["index"], reverse=True)
     rows = []
@@ -280,8 +280,13 @@ def sample_data(*, draft: bool = False, decimals: int = 2) -> DecisionData:
 def big_data(units: int = 3300) -> DecisionData:
     """A national-scale group (3,300 communes, 9 fields) for timing the annex."""
     specs = tuple(
-        (f"Ủy ban nhân dân xã Thử Nghiệm {n:04d}", f"Người đứng đầu {n:04d}", "Chủ tịch UBND xã",
-         str(Decimal(70) + Decimal(n % 2500) / 100), (n % 7) - 3)
+        (
+            f"Ủy ban nhân dân xã Thử Nghiệm {n:04d}",
+            f"Người đứng đầu {n:04d}",
+            "Chủ tịch UBND xã",
+            str(Decimal(70) + Decimal(n % 2500) / 100),
+            (n % 7) - 3,
+        )
         for n in range(1, units + 1)
     )
     rows = make_units(specs, DISTRICT_FIELDS)

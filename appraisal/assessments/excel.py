@@ -1,0 +1,260 @@
+"""The offline self-assessment workbook: built from the form, read back row by row.
+
+Layout (sheet «Tự đánh giá»): title rows, then a header row — Mã tiêu chí · Nội dung · Điểm tối đa · Cách chấm ·
+Giá trị · Ghi chú · Phiên bản — and one row per node in form order. Only «Giá trị» and «Ghi chú» of the unit's
+own leaves are unlocked; the sheet is protected (no password) so the structure stays as built. «Phiên bản»
+(hidden) carries each entry's version so a row edited offline after someone saved the same item on the web
+is reported instead of overwriting it. A hidden sheet «_phieu» names the unit and year.
+
+Text from users is written as text cells (never formulas) and read back unchanged, so an untouched workbook
+re-uploads to exactly the stored values.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from appraisal.core.exceptions import ServiceError
+from appraisal.registry.models import Method
+from appraisal.scoring.engine.rounding import plain
+
+from .selectors import SURVEY_TEXT, FormData
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHEET = "Tự đánh giá"
+META = "_phieu"
+HEADERS = ["Mã tiêu chí", "Nội dung", "Điểm tối đa", "Cách chấm", "Giá trị", "Ghi chú", "Phiên bản"]
+COLUMN_WIDTHS = [12, 70, 12, 34, 22, 44, 10]
+HEADER_ROW = 4
+MAX_ROWS = 5000
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+class WorkbookError(ServiceError):
+    """The upload is not a readable self-assessment workbook at all."""
+
+
+@dataclass
+class SheetRow:
+    number: int  # Excel row number, as the person sees it
+    code: str
+    value: str
+    note: str
+    version: int | None
+    problem: str = ""
+
+
+@dataclass
+class Sheet:
+    unit_code: str = ""
+    year: int | None = None
+    rows: list[SheetRow] = field(default_factory=list)
+
+
+def _text(value: object) -> str:
+    text = "" if value is None else str(value)
+    return ILLEGAL_CHARACTERS_RE.sub("", unicodedata.normalize("NFC", text))
+
+
+def _put_text(cell: Any, value: object) -> None:
+    """A text cell that no spreadsheet reads as a formula ('=HYPERLINK(…)' stays text)."""
+    cell.value = _text(value)
+    cell.data_type = "s"
+
+
+def build_workbook(form: FormData) -> ExportFile:
+    assessment = form.assessment
+    unit, period = assessment.unit, assessment.period
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    bold = Font(bold=True)
+    ws["A1"] = f"PHIẾU TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CCHC NĂM {period.year}"
+    ws["A1"].font = Font(bold=True, size=13)
+    _put_text(ws["A2"], unit.name)
+    ws["A2"].font = bold
+    ws["A3"] = (
+        "Chỉ nhập cột «Giá trị» (Có/Không, tên mức, 85% hoặc 17/20, số điểm, số lần) và «Ghi chú»; "
+        "không đổi mã tiêu chí, không thêm hay xóa dòng. Lưu tệp rồi tải lên lại ở trang Tự đánh giá."
+    )
+    ws["A3"].alignment = Alignment(wrap_text=False)
+    for column, header in enumerate(HEADERS, start=1):
+        cell = ws.cell(row=HEADER_ROW, column=column, value=header)
+        cell.font = bold
+        cell.fill = PatternFill("solid", fgColor="DDE7F3")
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for column, width in enumerate(COLUMN_WIDTHS, start=1):
+        ws.column_dimensions[chr(64 + column)].width = width
+    ws.column_dimensions["G"].hidden = True
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
+
+    input_fill = PatternFill("solid", fgColor="FFF8DC")
+    validations: dict[str, DataValidation] = {}
+    row_number = HEADER_ROW
+    for block in form.blocks:
+        for row in block.rows:
+            item = row.item
+            if item is not None and item.entry is None:
+                continue  # a leaf that does not apply to the unit
+            row_number += 1
+            node = row.node
+            _put_text(ws.cell(row=row_number, column=1), node.code)
+            _put_text(ws.cell(row=row_number, column=2), node.title)
+            max_cell = ws.cell(row=row_number, column=3, value=Decimal(node.max_points))
+            max_cell.number_format = "0.00"
+            title_cell = ws.cell(row=row_number, column=2)
+            title_cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if item is None:
+                for column in range(1, 4):
+                    ws.cell(row=row_number, column=column).font = bold
+                continue
+            entry = item.entry
+            assert entry is not None
+            if item.is_survey:
+                _put_text(ws.cell(row=row_number, column=4), SURVEY_TEXT)
+                continue
+            hint = item.input_hint
+            if node.method == Method.PENALTY:
+                hint = f"Điểm trừ. {hint}"
+            elif node.method == Method.BONUS:
+                hint = f"Điểm thưởng. {hint}"
+            _put_text(ws.cell(row=row_number, column=4), hint)
+            ws.cell(row=row_number, column=4).alignment = Alignment(wrap_text=True, vertical="top")
+            value_cell = ws.cell(row=row_number, column=5)
+            _put_text(value_cell, entry.self_value)
+            value_cell.number_format = "@"  # typed 1/2 stays text, not a date
+            note_cell = ws.cell(row=row_number, column=6)
+            _put_text(note_cell, entry.self_note)
+            note_cell.number_format = "@"
+            note_cell.alignment = Alignment(wrap_text=True, vertical="top")
+            for cell in (value_cell, note_cell):
+                cell.protection = Protection(locked=False)
+                cell.fill = input_fill
+            ws.cell(row=row_number, column=7, value=entry.version)
+            choices = item.rule.choices if item.rule is not None else ()
+            if choices and not any("," in c or '"' in c for c in choices):
+                formula = '"' + ",".join(choices) + '"'
+                if len(formula) <= 255:
+                    validation = validations.get(formula)
+                    if validation is None:
+                        validation = DataValidation(
+                            type="list",
+                            formula1=formula,
+                            allow_blank=True,
+                            showErrorMessage=True,
+                            errorTitle="Giá trị không hợp lệ",
+                            error="Hãy chọn một giá trị trong danh sách.",
+                        )
+                        validations[formula] = validation
+                        ws.add_data_validation(validation)
+                    validation.add(value_cell)
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+    meta = wb.create_sheet(META)
+    _put_text(meta["A1"], "unit")
+    _put_text(meta["B1"], unit.code)
+    _put_text(meta["A2"], "year")
+    meta["B2"] = period.year
+    meta.sheet_state = "hidden"
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return ExportFile(
+        filename=f"tu-danh-gia-{period.year}-{unit.code}.xlsx", content_type=XLSX, content=buffer.getvalue()
+    )
+
+
+def _cell_input(value: object, number_format: str) -> tuple[str, str]:
+    """A 'Giá trị' cell as the text the engine reads, and a problem if Excel changed what was typed."""
+    if value is None:
+        return "", ""
+    if isinstance(value, bool):
+        return ("Có" if value else "Không"), ""
+    if isinstance(value, datetime | date | time):
+        return "", (
+            "Excel đã tự đổi giá trị thành ngày tháng; hãy định dạng ô là Văn bản (Text) "
+            "rồi gõ lại, ví dụ 85% hoặc 17/20."
+        )
+    if isinstance(value, int | float):
+        try:
+            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        except InvalidOperation:
+            return str(value), ""
+        if "%" in (number_format or ""):
+            return plain((number * 100).normalize()) + "%", ""
+        return plain(number.normalize()), ""
+    return _text(value).strip(), ""
+
+
+def read_workbook(content: bytes) -> Sheet:
+    """Parse an uploaded workbook into rows; raise WorkbookError if it is not the self-assessment form."""
+    if not content:
+        raise WorkbookError("Tệp tải lên rỗng: hãy chọn tệp Excel (.xlsx) đã tải về từ trang Tự đánh giá.")
+    try:
+        wb = load_workbook(io.BytesIO(content), data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise WorkbookError(
+            "Không đọc được tệp: hãy tải lên đúng tệp Excel (.xlsx) đã tải về từ trang Tự đánh giá."
+        )
+    if SHEET not in wb.sheetnames:
+        raise WorkbookError(f"Tệp không có trang tính «{SHEET}»: hãy dùng tệp tải về từ trang Tự đánh giá.")
+    ws = wb[SHEET]
+    sheet = Sheet()
+    if META in wb.sheetnames:
+        meta = wb[META]
+        sheet.unit_code = _text(meta["B1"].value).strip()
+        year = meta["B2"].value
+        sheet.year = int(year) if isinstance(year, int | float) else None
+
+    header_row = None
+    for r in range(1, 11):
+        values = [_text(ws.cell(row=r, column=c).value).strip() for c in range(1, len(HEADERS) + 1)]
+        if values[0] == HEADERS[0]:
+            header_row = r
+            break
+    if header_row is None:
+        raise WorkbookError("Không tìm thấy dòng tiêu đề «Mã tiêu chí»: hãy dùng tệp tải về từ trang Tự đánh giá.")
+    columns = {
+        _text(ws.cell(row=header_row, column=c).value).strip(): c for c in range(1, ws.max_column + 1)
+    }
+    for needed in ("Mã tiêu chí", "Giá trị", "Ghi chú"):
+        if needed not in columns:
+            raise WorkbookError(f"Thiếu cột «{needed}» ở dòng tiêu đề (dòng {header_row}).")
+    if ws.max_row - header_row > MAX_ROWS:
+        raise WorkbookError(f"Tệp có quá nhiều dòng (trên {MAX_ROWS}).")
+    code_col, value_col, note_col = columns["Mã tiêu chí"], columns["Giá trị"], columns["Ghi chú"]
+    version_col = columns.get("Phiên bản")
+    for r in range(header_row + 1, ws.max_row + 1):
+        raw_code = ws.cell(row=r, column=code_col).value
+        if isinstance(raw_code, int | float) and not isinstance(raw_code, bool):
+            raw_code = plain(Decimal(repr(raw_code)).normalize())  # a retyped code 1.1 comes back a number
+        code = _text(raw_code).strip()
+        value_cell = ws.cell(row=r, column=value_col)
+        value, problem = _cell_input(value_cell.value, value_cell.number_format)
+        note = _text(ws.cell(row=r, column=note_col).value)
+        version_raw = ws.cell(row=r, column=version_col).value if version_col else None
+        version = int(version_raw) if isinstance(version_raw, int | float) else None
+        if not code and not value and not note.strip() and not problem:
+            continue
+        sheet.rows.append(SheetRow(number=r, code=code, value=value, note=note, version=version, problem=problem))
+    return sheet

@@ -1,0 +1,483 @@
+"""Write side of the self-assessment (SPEC §5): item saves, evidence, submission workflow, offline workbook.
+
+Every function checks who is acting and whether the self-assessment phase is open for the unit, then writes
+in one transaction. Layer values always go through :func:`layers.entry_record_layer` (engine normalisation,
+version compare-and-set, history row); state changes go through ASSESSMENT_TRANSITIONS + cas_transition with
+an AssessmentEvent row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from appraisal.core import roles
+from appraisal.core.exceptions import ConcurrencyError, PhaseError, ServiceError
+from appraisal.core.workflow import cas_transition, check_transition
+from appraisal.registry.models import Method, Period, Phase, Unit
+from appraisal.registry.phases import phase_deadline
+from appraisal.scoring.engine import InputError
+
+from . import excel, selectors
+from .evidence import check_upload, stored_file_for
+from .layers import assessment_get_or_create, entry_points_for, entry_record_layer
+from .models import (
+    ASSESSMENT_TRANSITIONS,
+    EDITABLE_BY_UNIT,
+    Assessment,
+    AssessmentEvent,
+    AssessmentState,
+    Evidence,
+    EvidenceKind,
+    EvidenceLink,
+    EvidenceVersion,
+    ItemEntry,
+    ItemHistory,
+    Layer,
+)
+
+S = AssessmentState
+
+
+class IncompleteError(ServiceError):
+    """Submission refused: ``missing`` lists every item still to complete."""
+
+    def __init__(self, message: str, missing: list[selectors.Missing]) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
+class EntryConflict(ConcurrencyError):
+    """Someone saved the item since the person loaded it: both values are carried for the conflict view."""
+
+    def __init__(self, message: str, *, current: ItemEntry, last: ItemHistory | None, mine: str, my_note: str):
+        super().__init__(message)
+        self.current = current
+        self.last = last
+        self.mine = mine
+        self.my_note = my_note
+
+
+class WorkbookRejected(ServiceError):
+    """An offline workbook refused whole: ``problems`` lists every problem with its row."""
+
+    def __init__(self, message: str, problems: list[str]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+# -- guards -----------------------------------------------------------------------------------------------
+
+
+def _check_self_phase(assessment: Assessment) -> None:
+    refusal = selectors.self_phase_refusal(assessment)
+    if refusal:
+        raise PhaseError(refusal)
+
+
+def assessment_check_editable(*, assessment: Assessment, by: Any) -> None:
+    """The unit's people may change entries and evidence only in draft/returned, while the phase is open."""
+    if not roles.can_edit_unit(by, assessment.unit_id):
+        raise PermissionDenied("Bạn chỉ có quyền xem bản tự đánh giá này.")
+    if assessment.state not in EDITABLE_BY_UNIT:
+        raise ServiceError(selectors.assessment_edit_refusal(by, assessment))
+    _check_self_phase(assessment)
+
+
+def _locked_assessment(assessment: Assessment) -> Assessment:
+    """Re-read the assessment under a row lock so a concurrent submit cannot slip between check and write."""
+    fresh = Assessment.objects.select_for_update().select_related("period", "unit").get(pk=assessment.pk)
+    return fresh
+
+
+# -- opening ----------------------------------------------------------------------------------------------
+
+
+def assessment_open(*, period: Period, unit: Unit, by: Any) -> Assessment:
+    """The unit's assessment for the period (created with its entries the first time anyone opens it)."""
+    if not roles.can_view_unit(by, unit.pk):
+        raise PermissionDenied("Bạn không có quyền xem bản tự đánh giá của đơn vị này.")
+    return assessment_get_or_create(period=period, unit=unit)
+
+
+# -- item saves -------------------------------------------------------------------------------------------
+
+
+def entry_save_self(
+    *, entry: ItemEntry, value: str, note: str, expected_version: int | None, by: Any, source: str = "web"
+) -> ItemEntry:
+    """Save the unit's own input and note on one item (the engine derives the points).
+
+    ``expected_version`` is the version the person's page was showing: if anyone saved in between, raise
+    EntryConflict with both values, unless the stored value is already exactly what the person typed."""
+    note = (note or "").strip()
+    value = (value or "").strip()
+    with transaction.atomic():
+        assessment = _locked_assessment(entry.assessment)
+        assessment_check_editable(assessment=assessment, by=by)
+        if entry.node.method == Method.SURVEY:
+            raise ServiceError(
+                f"Mục {entry.node.code} {selectors.SURVEY_TEXT.lower()}: đơn vị không tự chấm mục này."
+            )
+        entry.assessment = assessment
+        try:
+            return entry_record_layer(
+                entry=entry,
+                layer=Layer.SELF,
+                value=value,
+                note=note,
+                by=by,
+                source=source,
+                expected_version=expected_version,
+            )
+        except ConcurrencyError:
+            current = ItemEntry.objects.select_related("node").get(pk=entry.pk)
+            current.assessment = assessment
+            canonical = entry_points_for(entry.node, value, assessment.period)[0] if value else ""
+            if current.self_value == canonical and current.self_note == note:
+                return current  # the same thing was saved already: nothing to choose between
+            last = selectors.entry_last_self_change(current)
+            who = (last.by.get_full_name() or last.by.username) if last and last.by else "người khác"
+            when = timezone.localtime(last.at).strftime("%H:%M ngày %d/%m/%Y") if last else ""
+            raise EntryConflict(
+                f"Mục {entry.node.code} vừa được {who} lưu lúc {when} với giá trị "
+                f"«{current.self_value or 'trống'}»; giá trị của bạn: «{value or 'trống'}».",
+                current=current,
+                last=last,
+                mine=value,
+                my_note=note,
+            ) from None
+
+
+# -- workflow ---------------------------------------------------------------------------------------------
+
+
+def _transition(assessment: Assessment, new: str, *, by: Any, reason: str = "", **extra: Any) -> Assessment:
+    check_transition(ASSESSMENT_TRANSITIONS, assessment.state, new, AssessmentState)
+    now = timezone.now()
+    with transaction.atomic():
+        cas_transition(
+            Assessment, pk=assessment.pk, field="state", current=assessment.state, new=new, updated_at=now, **extra
+        )
+        AssessmentEvent.objects.create(
+            assessment=assessment, from_state=assessment.state, to_state=new, reason=reason, by=by
+        )
+    assessment.refresh_from_db()
+    return assessment
+
+
+def assessment_submit(*, assessment: Assessment, by: Any) -> Assessment:
+    """Chốt: only the unit head, before the deadline, when every appraised leaf has an input and every
+    claimed point has evidence or a written explanation (SPEC §5, completeness)."""
+    if not roles.is_unit_head(by, assessment.unit_id):
+        raise ServiceError("Chỉ lãnh đạo đơn vị mới được chốt bản tự đánh giá; hãy đề nghị lãnh đạo đơn vị chốt.")
+    check_transition(ASSESSMENT_TRANSITIONS, assessment.state, S.SUBMITTED, AssessmentState)
+    _check_self_phase(assessment)
+    missing = selectors.assessment_missing(assessment)
+    if missing:
+        raise IncompleteError(
+            f"Chưa chốt được: còn {len(missing)} mục cần hoàn thiện (xem danh sách bên dưới).", missing
+        )
+    return _transition(assessment, S.SUBMITTED, by=by, submitted_at=timezone.now(), submitted_by=by)
+
+
+def assessment_withdraw(*, assessment: Assessment, by: Any) -> Assessment:
+    """Rút lại a submission back to draft: the unit's editor or head, until the deadline (or extension) and
+    only while the self-assessment phase lasts (not once appraisal has started)."""
+    if not roles.can_edit_unit(by, assessment.unit_id):
+        raise PermissionDenied("Bạn không có quyền rút lại bản tự đánh giá này.")
+    if assessment.state != S.SUBMITTED:
+        raise ServiceError(
+            "Chỉ rút lại được bản đã chốt; bản này đang ở trạng thái «{s}».".format(
+                s=AssessmentState(assessment.state).label
+            )
+        )
+    _check_self_phase(assessment)
+    return _transition(
+        assessment, S.DRAFT, by=by, reason="Đơn vị rút lại để chỉnh sửa", submitted_at=None, submitted_by=None
+    )
+
+
+def assessment_return(*, assessment: Assessment, reason: str, by: Any) -> Assessment:
+    """Trả lại: the secretariat sends a submission back for additions, with the reason the unit will read."""
+    if not roles.is_secretariat(by):
+        raise PermissionDenied("Chỉ Tổ thư ký mới được trả lại bản tự đánh giá.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("Hãy ghi lý do trả lại để đơn vị biết cần bổ sung gì.")
+    if assessment.period.phase not in (Phase.SELF_ASSESSMENT, Phase.APPRAISAL):
+        raise PhaseError(
+            "Kỳ đánh giá đang ở giai đoạn «{p}»: không trả lại bản tự đánh giá được nữa.".format(
+                p=Phase(assessment.period.phase).label
+            )
+        )
+    if assessment.state != S.SUBMITTED:
+        raise ServiceError(
+            "Chỉ trả lại được bản đã chốt; bản này đang ở trạng thái «{s}».".format(
+                s=AssessmentState(assessment.state).label
+            )
+        )
+    return _transition(assessment, S.RETURNED, by=by, reason=reason, returned_reason=reason)
+
+
+def assessment_grant_extension(*, assessment: Assessment, until: datetime, reason: str, by: Any) -> Assessment:
+    """Gia hạn riêng: the secretariat moves this unit's self-assessment deadline later, with a reason."""
+    if not roles.is_secretariat(by):
+        raise PermissionDenied("Chỉ Tổ thư ký mới được gia hạn cho đơn vị.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("Hãy ghi lý do gia hạn.")
+    now = timezone.now()
+    if until <= now:
+        raise ServiceError("Thời hạn gia hạn phải ở tương lai.")
+    common = phase_deadline(period=assessment.period, phase=Phase.SELF_ASSESSMENT).due_at
+    if common is not None and until <= common:
+        raise ServiceError(
+            "Thời hạn gia hạn phải sau hạn chót chung {due}.".format(
+                due=timezone.localtime(common).strftime("%H:%M ngày %d/%m/%Y")
+            )
+        )
+    Assessment.objects.filter(pk=assessment.pk).update(
+        extension_until=until, extension_reason=reason, extension_by=by, extension_at=now, updated_at=now
+    )
+    assessment.refresh_from_db()
+    return assessment
+
+
+# -- evidence ---------------------------------------------------------------------------------------------
+
+
+def evidence_store_upload(*, unit: Unit, uploaded: UploadedFile, title: str = "", by: Any) -> Evidence:
+    """Check an upload and add it to the unit's library (no phase check: callers check their own phase;
+    the council's explanation step uses this too)."""
+    checked = check_upload(uploaded)
+    with transaction.atomic():
+        stored = stored_file_for(checked)
+        return Evidence.objects.create(
+            unit=unit,
+            kind=EvidenceKind.FILE,
+            title=(title or "").strip()[:255] or checked.name,
+            file=stored,
+            original_name=checked.name,
+            created_by=by,
+        )
+
+
+def evidence_store_document(
+    *, unit: Unit, doc_number: str, doc_date: date, doc_summary: str, title: str = "", by: Any
+) -> Evidence:
+    """Add a reference to an issued document (số/ký hiệu, ngày ban hành, trích yếu) to the unit's library."""
+    doc_number, doc_summary = (doc_number or "").strip(), (doc_summary or "").strip()
+    if not doc_number:
+        raise ServiceError("Hãy nhập số/ký hiệu văn bản, ví dụ 125/KH-SKHCN.")
+    if not doc_summary:
+        raise ServiceError("Hãy nhập trích yếu nội dung văn bản.")
+    if doc_date > timezone.localdate():
+        raise ServiceError("Ngày ban hành không được sau ngày hôm nay.")
+    return Evidence.objects.create(
+        unit=unit,
+        kind=EvidenceKind.DOCUMENT,
+        title=(title or "").strip()[:255] or f"Văn bản số {doc_number}"[:255],
+        doc_number=doc_number,
+        doc_date=doc_date,
+        doc_summary=doc_summary,
+        created_by=by,
+    )
+
+
+def _link(entry: ItemEntry, evidence: Evidence, by: Any) -> EvidenceLink:
+    if evidence.unit_id != entry.assessment.unit_id:
+        raise ServiceError("Tài liệu này không thuộc thư viện của đơn vị.")
+    if EvidenceLink.objects.filter(entry=entry, evidence=evidence, layer=Layer.SELF, removed_at__isnull=True).exists():
+        raise ServiceError(f"Tài liệu «{evidence.title}» đã được gắn vào mục {entry.node.code}.")
+    return EvidenceLink.objects.create(entry=entry, evidence=evidence, layer=Layer.SELF, by=by)
+
+
+def evidence_upload_for_entry(*, entry: ItemEntry, uploaded: UploadedFile, title: str = "", by: Any) -> EvidenceLink:
+    """Upload a file into the library and attach it to one item in one go."""
+    with transaction.atomic():
+        assessment_check_editable(assessment=_locked_assessment(entry.assessment), by=by)
+        evidence = evidence_store_upload(unit=entry.assessment.unit, uploaded=uploaded, title=title, by=by)
+        return _link(entry, evidence, by)
+
+
+def evidence_cite_for_entry(
+    *, entry: ItemEntry, doc_number: str, doc_date: date, doc_summary: str, by: Any
+) -> EvidenceLink:
+    """Cite an issued document for one item (it also joins the unit's library)."""
+    with transaction.atomic():
+        assessment_check_editable(assessment=_locked_assessment(entry.assessment), by=by)
+        evidence = evidence_store_document(
+            unit=entry.assessment.unit, doc_number=doc_number, doc_date=doc_date, doc_summary=doc_summary, by=by
+        )
+        return _link(entry, evidence, by)
+
+
+def evidence_attach(*, entry: ItemEntry, evidence: Evidence, by: Any) -> EvidenceLink:
+    """Attach existing library evidence to an item: one document can serve several items."""
+    with transaction.atomic():
+        assessment_check_editable(assessment=_locked_assessment(entry.assessment), by=by)
+        return _link(entry, evidence, by)
+
+
+def evidence_detach(*, link: EvidenceLink, by: Any) -> None:
+    """Take evidence off an item (soft: the link keeps who removed it and when; the file stays)."""
+    with transaction.atomic():
+        assessment_check_editable(assessment=_locked_assessment(link.entry.assessment), by=by)
+        EvidenceLink.objects.filter(pk=link.pk, removed_at__isnull=True).update(
+            removed_at=timezone.now(), removed_by=by
+        )
+
+
+def evidence_add_to_library(
+    *,
+    assessment: Assessment,
+    by: Any,
+    uploaded: UploadedFile | None = None,
+    title: str = "",
+    doc_number: str = "",
+    doc_date: date | None = None,
+    doc_summary: str = "",
+) -> Evidence:
+    """Add a file or a document reference to the unit's library from the library page."""
+    with transaction.atomic():
+        assessment_check_editable(assessment=_locked_assessment(assessment), by=by)
+        if uploaded is not None:
+            return evidence_store_upload(unit=assessment.unit, uploaded=uploaded, title=title, by=by)
+        if doc_date is None:
+            raise ServiceError("Hãy nhập ngày ban hành văn bản (dd/mm/yyyy).")
+        return evidence_store_document(
+            unit=assessment.unit, doc_number=doc_number, doc_date=doc_date, doc_summary=doc_summary, title=title, by=by
+        )
+
+
+def evidence_replace_file(*, assessment: Assessment, evidence: Evidence, uploaded: UploadedFile, by: Any) -> Evidence:
+    """Replace the file of a piece of evidence; the replaced file stays as an EvidenceVersion (who replaced
+    it and when), so nothing is ever hard-deleted and every item using it now shows the new file."""
+    if evidence.kind != EvidenceKind.FILE or evidence.file_id is None:
+        raise ServiceError("Chỉ thay được tài liệu dạng tệp; văn bản trích dẫn thì hãy thêm văn bản mới.")
+    if evidence.unit_id != assessment.unit_id:
+        raise ServiceError("Tài liệu này không thuộc thư viện của đơn vị.")
+    checked = check_upload(uploaded)
+    with transaction.atomic():
+        assessment_check_editable(assessment=_locked_assessment(assessment), by=by)
+        current = Evidence.objects.select_for_update().get(pk=evidence.pk)
+        stored = stored_file_for(checked)
+        if stored.pk == current.file_id:
+            raise ServiceError("Tệp mới giống hệt tệp hiện tại: không có gì để thay.")
+        EvidenceVersion.objects.create(
+            evidence=current, file_id=current.file_id, original_name=current.original_name, by=by
+        )
+        current.file = stored
+        current.original_name = checked.name
+        current.save(update_fields=["file", "original_name", "updated_at"])
+    return current
+
+
+# -- offline workbook -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportSummary:
+    changed: list[str] = field(default_factory=list)  # item codes written
+    unchanged: int = 0
+
+
+def assessment_import_workbook(*, assessment: Assessment, content: bytes, by: Any) -> ImportSummary:
+    """Read back the offline workbook (SPEC §5): every row checked exactly like the web form (the engine's
+    normalisation), every problem listed with its row, nothing written unless every row is right. Rows equal
+    to what is stored are skipped, so re-uploading an unchanged workbook changes nothing."""
+    assessment_check_editable(assessment=assessment, by=by)
+    sheet = excel.read_workbook(content)  # raises WorkbookRejected-compatible ServiceError on structure
+    problems: list[str] = []
+    if sheet.unit_code and sheet.unit_code != assessment.unit.code:
+        problems.append(
+            f"Tệp này là phiếu của đơn vị có mã «{sheet.unit_code}», không phải của {assessment.unit.name}."
+        )
+    if sheet.year and sheet.year != assessment.period.year:
+        problems.append(f"Tệp này là phiếu năm {sheet.year}, không phải năm {assessment.period.year}.")
+    if problems:
+        raise WorkbookRejected("Tệp không đúng phiếu của đơn vị.", problems)
+
+    form = selectors.assessment_form(assessment)
+    by_code = {item.node.code: item for item in form.items.values()}
+    inner_codes = {row.node.code for block in form.blocks for row in block.rows if row.item is None}
+    seen: dict[str, int] = {}
+    planned: list[tuple[ItemEntry, str, str, int | None]] = []
+    for row in sheet.rows:
+        where = f"Dòng {row.number}"
+        if not row.code:
+            if row.value or row.note:
+                problems.append(f"{where}: có giá trị nhưng thiếu mã tiêu chí.")
+            continue
+        if row.code in seen:
+            problems.append(f"{where}: mã tiêu chí {row.code} lặp lại (đã có ở dòng {seen[row.code]}).")
+            continue
+        seen[row.code] = row.number
+        if row.problem:
+            problems.append(f"{where} (mục {row.code}): {row.problem}")
+            continue
+        item = by_code.get(row.code)
+        if item is None:
+            if row.code in inner_codes:
+                if row.value:
+                    problems.append(
+                        f"{where}: mục {row.code} là tiêu chí có tiêu chí thành phần; hãy nhập ở các mục con."
+                    )
+                continue
+            problems.append(f"{where}: mã tiêu chí «{row.code}» không có trong phiếu của đơn vị.")
+            continue
+        entry = item.entry
+        assert entry is not None
+        if item.is_survey:
+            if row.value:
+                problems.append(f"{where}: mục {row.code} {selectors.SURVEY_TEXT.lower()}, không nhập giá trị.")
+            continue
+        canonical = ""
+        if row.value:
+            try:
+                canonical = entry_points_for(item.node, row.value, assessment.period)[0]
+            except InputError as error:
+                problems.append(f"{where} (mục {row.code}): {error.message}")
+                continue
+        note = row.note.strip()
+        if canonical == entry.self_value and note == entry.self_note:
+            continue
+        if row.version is not None and row.version != entry.version:
+            problems.append(
+                f"{where} (mục {row.code}): mục này đã được lưu trên trang web sau khi bạn tải tệp về "
+                f"(giá trị hiện tại «{entry.self_value or 'trống'}»). Hãy tải tệp mới hoặc sửa trên trang web."
+            )
+            continue
+        planned.append((entry, row.value, note, entry.version))
+    if problems:
+        raise WorkbookRejected(f"Tệp có {len(problems)} lỗi; chưa ghi mục nào. Hãy sửa rồi tải lên lại.", problems)
+
+    summary = ImportSummary(unchanged=len(form.items) - len(planned))
+    try:
+        with transaction.atomic():
+            locked = _locked_assessment(assessment)
+            assessment_check_editable(assessment=locked, by=by)
+            for entry, value, note, version in planned:
+                entry.assessment = locked
+                entry_record_layer(
+                    entry=entry,
+                    layer=Layer.SELF,
+                    value=value,
+                    note=note,
+                    by=by,
+                    source="excel",
+                    expected_version=version,
+                )
+                summary.changed.append(entry.node.code)
+    except ConcurrencyError as error:
+        raise WorkbookRejected(
+            "Có mục vừa được lưu trên trang web trong lúc tải tệp lên; chưa ghi mục nào.", [error.message]
+        ) from None
+    return summary

@@ -1,0 +1,264 @@
+"""Bulk import of one scoring layer (SPEC §7, §10): ``scores_import`` behind the survey page and the
+``import_scores`` command.
+
+Columns (first row; English or Vietnamese names, extra columns ignored): ``unit`` (Mã đơn vị), ``item`` (Mã tiêu
+chí), ``value`` (Giá trị), ``note`` (Ghi chú / lý do). Every row is checked first — unknown unit, unknown item,
+item outside the unit's set or not applicable to it, wrong method for the layer, value refused by the engine,
+finalised assessment, repeated row — and every problem is reported with its row number; if there is any,
+nothing is written. Otherwise every row is written through ``entry_record_layer`` (history attributed to the
+person importing, source ``import``) in one transaction, creating assessments and entries when missing. A
+survey import also keeps the file and who imported it (``SurveyImport``). Phase dates are not checked: this is
+the secretariat's bulk tool.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from appraisal.assessments.layers import applicable_leaves, assessment_get_or_create, entry_record_layer
+from appraisal.assessments.models import Assessment, AssessmentState, ItemEntry, Layer, Round2Decision
+from appraisal.registry.importing import Column, FileRejected, Problem, read_table
+from appraisal.registry.models import IndexNode, IndexSet, Method, Period, Unit, UnitMembership
+from appraisal.scoring.engine import InputError, RuleError, parse_rule
+
+from .models import SurveyImport
+
+SCORE_COLUMNS: tuple[Column, ...] = (
+    Column("unit", "Mã đơn vị", required=True),
+    Column("item", "Mã tiêu chí", required=True),
+    Column("value", "Giá trị", required=True),
+    Column("note", "Ghi chú"),
+    Column("reason", "Lý do"),
+    Column("note_reason", "Ghi chú / lý do"),
+)
+
+LAYERS = (Layer.SELF, Layer.ROUND1, Layer.ROUND2, Layer.SURVEY)
+LAYER_NAMES = {
+    Layer.SELF: "tự đánh giá",
+    Layer.ROUND1: "thẩm định vòng 1",
+    Layer.ROUND2: "thẩm định vòng 2",
+    Layer.SURVEY: "điều tra XHH",
+}
+
+
+@dataclass
+class ImportReport:
+    """What an import did, or every reason it did nothing."""
+
+    file_name: str
+    layer: str
+    rows: int = 0
+    written: int = 0  # rows that changed a stored value
+    unchanged: int = 0
+    assessments_created: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    survey_import_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def summary(self) -> str:
+        if not self.ok:
+            return "Tệp «{f}»: {n} lỗi, không nhập dòng nào.".format(f=self.file_name, n=len(self.problems))
+        return (
+            "Đã nhập {rows} dòng {layer} từ «{f}»: {w} thay đổi, {u} giữ nguyên, {a} bản đánh giá mới.".format(
+                rows=self.rows,
+                layer=LAYER_NAMES.get(self.layer, self.layer),
+                f=self.file_name,
+                w=self.written,
+                u=self.unchanged,
+                a=self.assessments_created,
+            )
+        )
+
+
+@dataclass
+class _Checked:
+    row: int
+    unit: Unit
+    node: IndexNode
+    value: str
+    note: str
+
+
+class _Context:
+    """The period's units, groups, index sets and assessments, read once for the whole file."""
+
+    def __init__(self, period: Period) -> None:
+        self.period = period
+        self.units = {u.code.casefold(): u for u in Unit.objects.all()}
+        self.group_of = dict(UnitMembership.objects.filter(period=period).values_list("unit_id", "group_id"))
+        self.sets = {s.group_id: s for s in IndexSet.objects.filter(period=period).select_related("group")}
+        self.nodes: dict[int, dict[str, IndexNode]] = {}
+        for node in IndexNode.objects.filter(index_set__period=period):
+            self.nodes.setdefault(node.index_set_id, {})[node.code.casefold()] = node
+        self.states = dict(Assessment.objects.filter(period=period).values_list("unit_id", "state"))
+        self._applicable: dict[int, set[int]] = {}
+        self._rules: dict[int, Any] = {}
+
+    def applicable(self, unit: Unit) -> set[int]:
+        found = self._applicable.get(unit.pk)
+        if found is None:
+            found = {n.pk for n in applicable_leaves(period=self.period, unit=unit)[1]}
+            self._applicable[unit.pk] = found
+        return found
+
+    def rule(self, node: IndexNode) -> Any:
+        if node.pk not in self._rules:
+            self._rules[node.pk] = parse_rule(node.rule, node.max_points, node.method)
+        return self._rules[node.pk]
+
+
+def _check_row(ctx: _Context, layer: str, number: int, data: dict[str, str]) -> _Checked | Problem:
+    code = data.get("unit", "").strip()
+    item = data.get("item", "").strip()
+    value = data.get("value", "").strip()
+    note = next((data[k].strip() for k in ("note", "note_reason", "reason") if data.get(k, "").strip()), "")
+    if not code:
+        return Problem(number, "thiếu mã đơn vị (cột Mã đơn vị).")
+    unit = ctx.units.get(code.casefold())
+    if unit is None:
+        return Problem(number, f"không có đơn vị mã «{code}».")
+    group_id = ctx.group_of.get(unit.pk)
+    if group_id is None:
+        return Problem(number, f"đơn vị «{unit.code}» không thuộc khối nào trong kỳ năm {ctx.period.year}.")
+    index_set = ctx.sets.get(group_id)
+    if index_set is None:
+        return Problem(number, f"khối của đơn vị «{unit.code}» chưa có bộ chỉ số năm {ctx.period.year}.")
+    if not item:
+        return Problem(number, "thiếu mã tiêu chí (cột Mã tiêu chí).")
+    node = ctx.nodes.get(index_set.pk, {}).get(item.casefold())
+    if node is None:
+        return Problem(
+            number, f"tiêu chí «{item}» không có trong {index_set} (bộ chỉ số của đơn vị «{unit.code}»)."
+        )
+    if not node.is_leaf:
+        return Problem(number, f"«{node.code}» là nhóm tiêu chí: chỉ nhập điểm cho tiêu chí không có mục con.")
+    if node.pk not in ctx.applicable(unit):
+        return Problem(number, f"tiêu chí «{node.code}» không áp dụng cho đơn vị «{unit.code}».")
+    if layer == Layer.SURVEY and node.method != Method.SURVEY:
+        return Problem(
+            number, f"tiêu chí «{node.code}» không chấm qua điều tra XHH: không nhập được vào lớp điều tra XHH."
+        )
+    if layer != Layer.SURVEY and node.method == Method.SURVEY:
+        return Problem(
+            number,
+            f"tiêu chí «{node.code}» chấm qua điều tra XHH: hãy nhập kết quả điều tra (lớp survey), "
+            f"không nhập vào lớp {LAYER_NAMES[layer]}.",
+        )
+    if not value:
+        return Problem(number, f"thiếu giá trị cho tiêu chí «{node.code}» (cột Giá trị).")
+    try:
+        ctx.rule(node).normalize_input(value)
+    except InputError as exc:
+        return Problem(number, f"tiêu chí «{node.code}»: {exc.message}")
+    except RuleError as exc:
+        return Problem(number, f"cách chấm của tiêu chí «{node.code}» bị lỗi: {exc.message}")
+    if ctx.states.get(unit.pk) == AssessmentState.FINALISED:
+        return Problem(number, f"kết quả của đơn vị «{unit.code}» đã chốt: không nhập được (cần mở lại trước).")
+    return _Checked(number, unit, node, value, note)
+
+
+def _round2_decision(entry: ItemEntry, canonical_value: str, ctx: _Context) -> str:
+    """An imported round-2 value is read as the council's decision: the unit's claim (accept), the round-1
+    value (keep) or anything else (accept in part)."""
+    canonical = ctx.rule(entry.node).normalize_input(canonical_value)
+    if entry.self_value and canonical == entry.self_value:
+        return Round2Decision.ACCEPT
+    if entry.round1_value and canonical == entry.round1_value:
+        return Round2Decision.KEEP
+    return Round2Decision.PARTIAL
+
+
+def scores_import(*, period: Period, layer: str, file_name: str, content: bytes, by: Any) -> ImportReport:
+    """Check every row of a scores file, then write them all (one transaction) or nothing."""
+    report = ImportReport(file_name=file_name, layer=layer)
+    if layer not in LAYERS:
+        report.problems.append(Problem(None, f"Lớp điểm «{layer}» không hợp lệ: chọn self, round1, round2 hoặc survey."))
+        return report
+    try:
+        rows = read_table(file_name, content, SCORE_COLUMNS)
+    except FileRejected as exc:
+        report.problems.append(exc.problem)
+        return report
+    ctx = _Context(period)
+    checked: list[_Checked] = []
+    seen: dict[tuple[int, int], int] = {}
+    for number, data in rows:
+        result = _check_row(ctx, layer, number, data)
+        if isinstance(result, Problem):
+            report.problems.append(result)
+            continue
+        key = (result.unit.pk, result.node.pk)
+        if key in seen:
+            report.problems.append(
+                Problem(number, f"trùng với dòng {seen[key]} (đơn vị «{result.unit.code}», tiêu chí «{result.node.code}»).")
+            )
+            continue
+        seen[key] = number
+        checked.append(result)
+    report.rows = len(rows)
+    if report.problems:
+        return report
+
+    try:
+        _write(period=period, layer=layer, file_name=file_name, content=content, by=by, ctx=ctx,
+               checked=checked, report=report)
+    except _Abort as exc:
+        report.problems.append(exc.problem)
+        report.written = report.unchanged = report.assessments_created = 0
+        report.survey_import_id = None
+    return report
+
+
+def _write(
+    *, period: Period, layer: str, file_name: str, content: bytes, by: Any, ctx: _Context,
+    checked: list[_Checked], report: ImportReport,
+) -> None:
+    with transaction.atomic():
+        assessments: dict[int, Assessment] = {}
+        for row in checked:
+            if row.unit.pk not in assessments:
+                existed = row.unit.pk in ctx.states
+                assessment = assessment_get_or_create(period=period, unit=row.unit)
+                locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+                if locked.state == AssessmentState.FINALISED:  # finalised meanwhile
+                    raise _Abort(Problem(row.row, f"kết quả của đơn vị «{row.unit.code}» vừa được chốt."))
+                assessments[row.unit.pk] = locked
+                report.assessments_created += 0 if existed else 1
+        entries = {
+            (e.assessment_id, e.node_id): e
+            for e in ItemEntry.objects.filter(assessment__in=list(assessments.values())).select_related(
+                "node", "assessment__period"
+            )
+        }
+        for row in checked:
+            entry = entries[(assessments[row.unit.pk].pk, row.node.pk)]
+            before = entry.version
+            decision = _round2_decision(entry, row.value, ctx) if layer == Layer.ROUND2 else ""
+            fresh = entry_record_layer(
+                entry=entry, layer=layer, value=row.value, note=row.note, by=by, source="import", decision=decision
+            )
+            if fresh.version != before:
+                report.written += 1
+            else:
+                report.unchanged += 1
+        if layer == Layer.SURVEY:
+            record = SurveyImport(period=period, file_name=file_name[:255], rows=len(checked), by=by)
+            # The stored name never comes from the person: only the extension is kept.
+            extension = "xlsx" if content.startswith(b"PK") else "csv"
+            record.file.save(f"dieu-tra-{period.year}.{extension}", ContentFile(content), save=False)
+            record.save()
+            report.survey_import_id = record.pk
+
+
+class _Abort(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem

@@ -1,0 +1,441 @@
+"""Write side of the council (SPEC §6): setup, round 1, explanation, round 2, finalisation and reopening.
+
+Every item score goes through :func:`appraisal.assessments.layers.entry_record_layer` (engine-derived points,
+version compare-and-set, history row). Every state change goes through the assessments transition table with
+:func:`appraisal.core.workflow.cas_transition` and an ``AssessmentEvent``. Phase windows are checked with
+:func:`appraisal.registry.phases.phase_check` before anything is written; permissions are checked here too, so a
+service called from a view, a command or a test refuses the same things.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from appraisal.assessments.layers import entry_points_for, entry_record_layer
+from appraisal.assessments.models import (
+    ASSESSMENT_TRANSITIONS,
+    Assessment,
+    AssessmentEvent,
+    AssessmentState,
+    EvidenceLink,
+    ItemEntry,
+    ItemHistory,
+    Layer,
+    Round2Decision,
+)
+from appraisal.assessments.services import evidence_store_upload
+from appraisal.core import roles
+from appraisal.core.exceptions import ConcurrencyError, ServiceError
+from appraisal.core.workflow import cas_transition, check_transition
+from appraisal.registry.models import Group, Method, Period, Phase, RoleAssignment, Unit
+from appraisal.registry.phases import CLOSED_PHASES, phase_check
+from appraisal.scoring.engine import InputError
+
+from .models import Assignment
+from .selectors import (
+    APPRAISED_METHODS,
+    COUNCIL_ROLE_NAMES,
+    can_write_entry,
+    council_access,
+    entry_is_lowered,
+    field_choices,
+    forget_council_access,
+    is_lowered,
+)
+
+S = AssessmentState
+
+REASON_REQUIRED = "Phải nêu lý do khi hạ điểm."
+
+COUNCIL_SETUP_ROLES = {
+    roles.CHAIR: "Chủ tịch Hội đồng",
+    roles.VICE_CHAIR: "Phó Chủ tịch Hội đồng",
+    roles.MEMBER: "Thành viên Hội đồng",
+    roles.SECRETARIAT: "Tổ thư ký",
+}
+
+
+# -- helpers -------------------------------------------------------------------------------------------------
+
+
+def _locked_assessment(pk: int) -> Assessment:
+    """Re-read an assessment under a row lock (PostgreSQL; SQLite serialises writers anyway)."""
+    return Assessment.objects.select_for_update().select_related("period", "unit").get(pk=pk)
+
+
+def _transition(assessment: Assessment, new: str, *, by: Any, reason: str = "", **extra: Any) -> Assessment:
+    """Move an assessment along the transition table (compare-and-set) and append its event."""
+    check_transition(ASSESSMENT_TRANSITIONS, assessment.state, new, AssessmentState)
+    cas_transition(Assessment, pk=assessment.pk, field="state", current=assessment.state, new=new, **extra)
+    AssessmentEvent.objects.create(
+        assessment=assessment, from_state=assessment.state, to_state=new, reason=reason, by=by
+    )
+    assessment.state = new
+    for name, value in extra.items():
+        setattr(assessment, name, value)
+    return assessment
+
+
+def _require_state(assessment: Assessment, allowed: Iterable[str], action: str) -> None:
+    if assessment.state not in allowed:
+        raise ServiceError(
+            "Đơn vị «{unit}» đang ở trạng thái «{state}»: chưa thể {action}.".format(
+                unit=assessment.unit.name, state=AssessmentState(assessment.state).label, action=action
+            )
+        )
+
+
+def _require_period_open(period: Period) -> None:
+    if period.phase == Phase.APPROVED:
+        raise ServiceError("Kỳ đánh giá đã được phê duyệt: mọi kết quả chỉ còn để xem.")
+
+
+def _check_writer(by: Any, entry: ItemEntry) -> None:
+    if not can_write_entry(by, entry):
+        raise PermissionDenied("Bạn không được phân công thẩm định mục này.")
+
+
+# -- council setup -------------------------------------------------------------------------------------------
+
+
+def council_role_grant(*, period: Period, user: Any, role: str, unit: Unit | None = None, by: Any) -> RoleAssignment:
+    """Put a person on the period's council (chair, vice-chair, member with the unit they belong to) or in
+    the secretariat. The unit is what conflicts of interest are checked against."""
+    if not roles.is_secretariat(by):
+        raise PermissionDenied("Chỉ Tổ thư ký được lập Hội đồng.")
+    if role not in COUNCIL_SETUP_ROLES:
+        raise ServiceError("Vai trò không hợp lệ: chọn Chủ tịch, Phó Chủ tịch, Thành viên Hội đồng hoặc Tổ thư ký.")
+    if RoleAssignment.objects.filter(user=user, role=role, period=period).exists():
+        raise ServiceError(
+            "{who} đã có vai trò «{role}» trong kỳ {year}.".format(
+                who=user.get_full_name() or user.username, role=COUNCIL_SETUP_ROLES[role], year=period.year
+            )
+        )
+    try:
+        with transaction.atomic():
+            row = RoleAssignment.objects.create(user=user, role=role, unit=unit, period=period)
+    except IntegrityError:
+        raise ServiceError("Vai trò này vừa được người khác thêm. Hãy tải lại trang.")
+    roles.forget_roles(user)
+    forget_council_access(user)
+    return row
+
+
+def council_role_revoke(*, role_assignment: RoleAssignment, by: Any) -> None:
+    """Take a person off the period's council. Their assignments stay listed but grant nothing without a
+    council role; the secretariat deletes or moves them."""
+    if not roles.is_secretariat(by):
+        raise PermissionDenied("Chỉ Tổ thư ký được lập Hội đồng.")
+    if role_assignment.period_id is None or role_assignment.role not in COUNCIL_SETUP_ROLES:
+        raise ServiceError("Chỉ gỡ được vai trò Hội đồng gắn với kỳ đánh giá này.")
+    role_assignment.delete()
+
+
+def assignments_create_bulk(
+    *,
+    period: Period,
+    members: Sequence[Any],
+    field_codes: Sequence[str],
+    groups: Sequence[Group | None],
+    by: Any,
+) -> int:
+    """Assign every given member to every given field in every given group (``None`` = every group), in one
+    transaction; pairs that already exist are skipped. Returns how many were created."""
+    if not roles.is_secretariat(by):
+        raise PermissionDenied("Chỉ Tổ thư ký được phân công thẩm định.")
+    if not members or not field_codes or not groups:
+        raise ServiceError("Hãy chọn ít nhất một thành viên, một lĩnh vực và một khối (hoặc «Mọi khối»).")
+    known = {code for code, _ in field_choices(period)}
+    unknown = [c for c in field_codes if c not in known]
+    if unknown:
+        raise ServiceError("Lĩnh vực không có trong bộ chỉ số năm {y}: {c}.".format(y=period.year, c=", ".join(unknown)))
+    for member in members:
+        if not COUNCIL_ROLE_NAMES & council_access(member, period).roles:
+            raise ServiceError(
+                "{who} chưa là thành viên Hội đồng kỳ {y}: hãy thêm vào Hội đồng trước khi phân công.".format(
+                    who=member.get_full_name() or member.username, y=period.year
+                )
+            )
+    created = 0
+    with transaction.atomic():
+        for member in members:
+            for code in field_codes:
+                for group in groups:
+                    _, was_created = Assignment.objects.get_or_create(
+                        period=period, member=member, field_code=code, group=group, defaults={"created_by": by}
+                    )
+                    created += int(was_created)
+    for member in members:
+        forget_council_access(member)
+    return created
+
+
+def assignment_delete(*, assignment: Assignment, by: Any) -> None:
+    if not roles.is_secretariat(by):
+        raise PermissionDenied("Chỉ Tổ thư ký được phân công thẩm định.")
+    assignment.delete()
+    forget_council_access(assignment.member)
+
+
+# -- round 1 -------------------------------------------------------------------------------------------------
+
+
+def round1_record(
+    *,
+    entry: ItemEntry,
+    value: str,
+    reason: str = "",
+    by: Any,
+    expected_version: int | None,
+    now: datetime | None = None,
+) -> ItemEntry:
+    """Record the council's appraised input of an item (round 1); the engine derives the points.
+
+    Open during the appraisal phase, on submitted assessments, to the member assigned to the item's field and
+    group (never for their own unit) and to the secretariat. A reason is required whenever the points fall
+    below the unit's claim (SPEC §6). ``expected_version`` detects a concurrent save (ConcurrencyError)."""
+    period = entry.assessment.period
+    phase_check(period=period, phase=Phase.APPRAISAL, now=now)
+    _check_writer(by, entry)
+    node = entry.node
+    if node.method not in APPRAISED_METHODS:
+        raise ServiceError(
+            "Mục {c} chấm qua điều tra xã hội học: điểm lấy từ kết quả điều tra, không thẩm định.".format(c=node.code)
+        )
+    value, reason = (value or "").strip(), (reason or "").strip()
+    if value:
+        try:
+            _, points = entry_points_for(node, value, period)
+        except InputError as exc:
+            raise ServiceError(f"Mục {node.code}: {exc.message}") from exc
+        if is_lowered(method=node.method, self_points=entry.self_points, new_points=points) and not reason:
+            raise ServiceError(REASON_REQUIRED)
+    with transaction.atomic():
+        assessment = _locked_assessment(entry.assessment_id)
+        _require_state(assessment, {S.SUBMITTED}, "thẩm định vòng 1")
+        return entry_record_layer(
+            entry=entry, layer=Layer.ROUND1, value=value, note=reason, by=by, expected_version=expected_version
+        )
+
+
+def assessment_mark_appraised(*, assessment: Assessment, by: Any) -> Assessment:
+    """Close round 1 for a unit (submitted → appraised) once every appraised item has a round-1 input. The
+    unit sees its preliminary notice when the explanation phase opens. Secretariat, chair or vice-chair."""
+    access = council_access(by, assessment.period)
+    if not (access.secretariat or access.leader) or assessment.unit_id in access.own_units:
+        raise PermissionDenied("Chỉ Tổ thư ký hoặc lãnh đạo Hội đồng được chốt thẩm định vòng 1.")
+    if assessment.period.phase in CLOSED_PHASES:
+        raise ServiceError("Kỳ đánh giá đã chốt: không thể thay đổi kết quả thẩm định.")
+    with transaction.atomic():
+        current = _locked_assessment(assessment.pk)
+        _require_state(current, {S.SUBMITTED}, "chốt thẩm định vòng 1")
+        missing = list(
+            current.entries.filter(node__method__in=APPRAISED_METHODS, round1_value="")
+            .order_by("node__position")
+            .values_list("node__code", flat=True)
+        )
+        if missing:
+            raise ServiceError(
+                "Còn {n} mục chưa thẩm định vòng 1: {codes}.".format(n=len(missing), codes=", ".join(missing))
+            )
+        return _transition(current, S.APPRAISED, by=by, reason="Hoàn tất thẩm định vòng 1")
+
+
+# -- explanation ---------------------------------------------------------------------------------------------
+
+
+def explanation_record(
+    *, entry: ItemEntry, text: str, by: Any, expected_version: int | None, now: datetime | None = None
+) -> ItemEntry:
+    """The unit's explanation (giải trình) of a lowered item, during the explanation window, by the unit's
+    editor or head. Version compare-and-set and an ItemHistory row (layer 'explanation'), like every layer."""
+    assessment = entry.assessment
+    if not roles.can_edit_unit(by, assessment.unit_id):
+        raise PermissionDenied("Chỉ cán bộ của đơn vị được giải trình.")
+    phase_check(period=assessment.period, phase=Phase.EXPLANATION, now=now)
+    text = (text or "").strip()
+    with transaction.atomic():
+        current_assessment = _locked_assessment(assessment.pk)
+        _require_state(current_assessment, {S.APPRAISED}, "giải trình")
+        current = ItemEntry.objects.select_for_update().select_related("node").get(pk=entry.pk)
+        if not entry_is_lowered(current):
+            raise ServiceError("Mục {c} không bị hạ điểm: không cần giải trình.".format(c=current.node.code))
+        if expected_version is not None and current.version != expected_version:
+            raise ConcurrencyError(
+                "Mục {c} vừa được người khác lưu (phiên bản {v}). Hãy tải lại để xem nội dung mới.".format(
+                    c=current.node.code, v=current.version
+                )
+            )
+        if text == current.explanation:
+            return current
+        at = timezone.now() if text else None
+        updated = ItemEntry.objects.filter(pk=current.pk, version=current.version).update(
+            explanation=text, explanation_at=at, version=current.version + 1, updated_at=timezone.now()
+        )
+        if updated != 1:
+            raise ConcurrencyError(f"Mục {current.node.code} vừa được người khác lưu. Hãy tải lại và thử lại.")
+        ItemHistory.objects.create(
+            entry=current, layer=Layer.EXPLANATION, old_value=current.explanation, new_value=text, by=by
+        )
+    return ItemEntry.objects.select_related("node", "assessment__period", "assessment__unit").get(pk=entry.pk)
+
+
+def explanation_submit(*, assessment: Assessment, by: Any, now: datetime | None = None) -> Assessment:
+    """The unit head sends the explanation (appraised → explained) during the explanation window."""
+    if not roles.is_unit_head(by, assessment.unit_id):
+        raise PermissionDenied("Chỉ lãnh đạo đơn vị được gửi giải trình.")
+    phase_check(period=assessment.period, phase=Phase.EXPLANATION, now=now)
+    with transaction.atomic():
+        current = _locked_assessment(assessment.pk)
+        _require_state(current, {S.APPRAISED}, "gửi giải trình")
+        if not current.entries.exclude(explanation="").exists():
+            raise ServiceError("Chưa có mục nào được giải trình: hãy nhập nội dung giải trình trước khi gửi.")
+        return _transition(
+            current, S.EXPLAINED, by=by, explanation_submitted_at=timezone.now(), explanation_submitted_by=by
+        )
+
+
+def explanation_evidence_upload(
+    *, entry: ItemEntry, uploaded: UploadedFile, title: str = "", by: Any, now: datetime | None = None
+) -> EvidenceLink:
+    """New evidence for an explanation: stored in the unit's library by the self-assessment's upload service
+    (content-checked, deduplicated) and attached to the item on the 'explanation' layer."""
+    assessment = entry.assessment
+    if not roles.can_edit_unit(by, assessment.unit_id):
+        raise PermissionDenied("Chỉ cán bộ của đơn vị được giải trình.")
+    phase_check(period=assessment.period, phase=Phase.EXPLANATION, now=now)
+    with transaction.atomic():
+        current_assessment = _locked_assessment(assessment.pk)
+        _require_state(current_assessment, {S.APPRAISED}, "bổ sung tài liệu giải trình")
+        current = ItemEntry.objects.select_related("node").get(pk=entry.pk)
+        if not entry_is_lowered(current):
+            raise ServiceError("Mục {c} không bị hạ điểm: không cần giải trình.".format(c=current.node.code))
+        evidence = evidence_store_upload(unit=current_assessment.unit, uploaded=uploaded, title=title, by=by)
+        return EvidenceLink.objects.create(entry=current, evidence=evidence, layer=Layer.EXPLANATION, by=by)
+
+
+# -- round 2 -------------------------------------------------------------------------------------------------
+
+
+def round2_record(
+    *,
+    entry: ItemEntry,
+    decision: str,
+    value: str = "",
+    reason: str,
+    by: Any,
+    expected_version: int | None,
+    now: datetime | None = None,
+) -> ItemEntry:
+    """The council resolves an explained item (round 2): accept (back to the unit's claim), accept in part (a
+    new input) or keep (the round-1 input), always with a reason. During the re-appraisal phase, on explained
+    assessments (any appraised item once the chair has reopened a unit)."""
+    period = entry.assessment.period
+    phase_check(period=period, phase=Phase.REAPPRAISAL, now=now)
+    _check_writer(by, entry)
+    node = entry.node
+    if node.method not in APPRAISED_METHODS:
+        raise ServiceError("Mục {c} chấm qua điều tra xã hội học: không thẩm định vòng 2.".format(c=node.code))
+    reason = (reason or "").strip()
+    if decision not in Round2Decision.values:
+        raise ServiceError("Hãy chọn kết luận: Chấp nhận, Chấp nhận một phần hoặc Giữ nguyên.")
+    if not reason:
+        raise ServiceError("Phải nêu lý do của kết luận vòng 2.")
+    with transaction.atomic():
+        assessment = _locked_assessment(entry.assessment_id)
+        _require_state(assessment, {S.EXPLAINED, S.REAPPRAISED}, "thẩm định vòng 2")
+        current = ItemEntry.objects.select_related("node").get(pk=entry.pk)
+        if assessment.state == S.EXPLAINED and not current.explanation:
+            raise ServiceError("Mục {c} không có giải trình: kết quả vòng 1 được giữ.".format(c=node.code))
+        if decision == Round2Decision.ACCEPT:
+            if not current.self_value:
+                raise ServiceError("Đơn vị không tự chấm mục {c}: hãy chọn «Chấp nhận một phần».".format(c=node.code))
+            value = current.self_value
+        elif decision == Round2Decision.KEEP:
+            value = current.round1_value
+        else:
+            value = (value or "").strip()
+            if not value:
+                raise ServiceError("Chấp nhận một phần: hãy nhập giá trị thẩm định lại.")
+        return entry_record_layer(
+            entry=entry,
+            layer=Layer.ROUND2,
+            value=value,
+            note=reason,
+            by=by,
+            expected_version=expected_version,
+            decision=decision,
+        )
+
+
+# -- finalise and reopen -------------------------------------------------------------------------------------
+
+
+def assessment_missing_final(assessment: Assessment) -> list[str]:
+    """Codes of applicable items without a final score (appraised items: round 1 or 2; survey: the survey)."""
+    missing = []
+    for code, method, r1, r2, survey in assessment.entries.order_by("node__position").values_list(
+        "node__code", "node__method", "round1_value", "round2_value", "survey_value"
+    ):
+        if method == Method.SURVEY:
+            if not survey:
+                missing.append(code)
+        elif not (r1 or r2):
+            missing.append(code)
+    return missing
+
+
+def assessment_finalise(*, assessment: Assessment, by: Any) -> Assessment:
+    """Finalise one unit (→ finalised) when every applicable item has a final score. From ``explained`` every
+    explained item needs its round 2 first (the unit then passes through ``reappraised``). Secretariat or
+    chair; refused once the period is approved."""
+    access = council_access(by, assessment.period)
+    if not (access.secretariat or access.chair) or assessment.unit_id in access.own_units:
+        raise PermissionDenied("Chỉ Tổ thư ký hoặc Chủ tịch Hội đồng được chốt kết quả của đơn vị.")
+    _require_period_open(assessment.period)
+    with transaction.atomic():
+        current = _locked_assessment(assessment.pk)
+        _require_state(current, {S.APPRAISED, S.EXPLAINED, S.REAPPRAISED}, "chốt kết quả")
+        missing = assessment_missing_final(current)
+        if missing:
+            raise ServiceError(
+                "Còn {n} mục chưa có điểm cuối cùng: {codes}.".format(n=len(missing), codes=", ".join(missing))
+            )
+        if current.state == S.EXPLAINED:
+            unresolved = list(
+                current.entries.exclude(explanation="")
+                .filter(round2_value="", node__method__in=APPRAISED_METHODS)
+                .order_by("node__position")
+                .values_list("node__code", flat=True)
+            )
+            if unresolved:
+                raise ServiceError(
+                    "Còn {n} mục đã giải trình chưa có kết luận vòng 2: {codes}.".format(
+                        n=len(unresolved), codes=", ".join(unresolved)
+                    )
+                )
+            _transition(current, S.REAPPRAISED, by=by, reason="Hoàn tất thẩm định vòng 2")
+        return _transition(current, S.FINALISED, by=by, reason="Chốt kết quả của đơn vị")
+
+
+def assessment_reopen(*, assessment: Assessment, reason: str, by: Any) -> Assessment:
+    """The chair reopens a finalised unit (→ reappraised) with a reason, before the period is approved; the
+    council then corrects it in round 2 and finalises it again."""
+    access = council_access(by, assessment.period)
+    if not access.chair or assessment.unit_id in access.own_units:
+        raise PermissionDenied("Chỉ Chủ tịch Hội đồng được mở lại kết quả đã chốt.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("Phải nêu lý do mở lại kết quả đã chốt.")
+    _require_period_open(assessment.period)
+    with transaction.atomic():
+        current = _locked_assessment(assessment.pk)
+        _require_state(current, {S.FINALISED}, "mở lại")
+        return _transition(current, S.REAPPRAISED, by=by, reason=reason)

@@ -1,0 +1,87 @@
+"""The results as CSV: one row per unit, for spreadsheets and other programs.
+
+UTF-8 with a byte-order mark, so that Excel opens the Vietnamese names correctly (SPEC §9), CRLF line ends.
+Numbers stay typed for programs: a decimal point, no thousands separator, points as the engine kept them
+(up to 4 places) and the published index rounded to the period's decimals. The Vietnamese decimal comma
+belongs to the UI and the printed documents, not to data files. Text cells that a spreadsheet could run as
+a formula get a leading apostrophe (see safe.csv_text).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from ..engine.rounding import plain, round_half_up
+from .data import CSV_CONTENT_TYPE, DecisionData, ExportFile
+from .safe import csv_text, safe_text
+
+__all__ = ["CSV_COLUMNS", "build_results_csv"]
+
+CSV_COLUMNS = (
+    "Mã khối",
+    "Khối",
+    "STT",
+    "Tên cơ quan, đơn vị",
+    "Điểm tối đa",
+    "Điểm tự đánh giá",
+    "Điểm thẩm định",
+    "Điểm điều tra XHH",
+    "Điểm thưởng",
+    "Điểm trừ",
+    "Tổng điểm",
+    "Chỉ số CCHC (%)",
+    "Xếp hạng",
+    "Tăng/giảm bậc",
+    "Xếp loại",
+    "Người đứng đầu",
+    "Mức độ hoàn thành nhiệm vụ của người đứng đầu",
+)
+
+
+def _number(value: Decimal) -> str:
+    return plain(value)
+
+
+def _fixed(value: Decimal, decimals: int) -> str:
+    """The published index with exactly the period's decimals ('90.50'); it is already rounded."""
+    return format(round_half_up(value, decimals), "f")
+
+
+def build_results_csv(data: DecisionData) -> ExportFile:
+    """One row per unit, groups in order; the head's rating is joined by unit name (HeadRow.unit_name)."""
+    heads = {safe_text(head.unit_name): head for head in data.heads}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for group in data.groups:
+        for row in group.rows:
+            head = heads.get(safe_text(row.name))
+            writer.writerow(
+                [
+                    csv_text(group.code),
+                    csv_text(group.name),
+                    row.stt,
+                    csv_text(row.name),
+                    _number(row.max_points),
+                    _number(row.self_points),
+                    _number(row.appraisal_points),
+                    _number(row.survey_points),
+                    _number(row.bonus_points),
+                    _number(row.penalty_points),
+                    _number(row.total_points),
+                    _fixed(row.index_display, data.decimals),
+                    row.rank,
+                    "" if row.rank_change is None else row.rank_change,
+                    csv_text(row.band_label),
+                    csv_text(head.name) if head else "",
+                    csv_text(head.rating_label) if head else "",
+                ]
+            )
+    prefix = "du-thao-" if data.decision.draft else ""
+    return ExportFile(
+        filename=f"{prefix}ket-qua-chi-so-cchc-{data.year}.csv",
+        content_type=CSV_CONTENT_TYPE,
+        content=buffer.getvalue().encode("utf-8-sig"),
+    )

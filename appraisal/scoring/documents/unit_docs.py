@@ -1,0 +1,222 @@
+"""Per-unit documents: the appraisal notice and the shortcomings report (.docx, Decree 30 layout).
+
+- ``notice`` (Thông báo kết quả thẩm định, SPEC §6): the items whose points the council lowered below the
+  unit's own claim, with the council's reasons, so that the unit can explain (giải trình).
+- ``shortcomings`` (Báo cáo tồn tại, hạn chế, SPEC §9): every item that lost points against its maximum,
+  grouped by field, with the reasons: what the decision's Điều 3 orders the unit to fix.
+
+Both reuse the letterhead, body and signature helpers of decision.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Sequence
+from decimal import Decimal
+
+from docx.document import Document as DocxDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+from .data import ExportFile, Org, Shortfall, UnitDocData
+from .decision import (
+    TEXT_WIDTH_MM,
+    CellWriter,
+    add_body,
+    add_letterhead,
+    add_paragraph,
+    add_rows,
+    add_rule,
+    add_signature,
+    cell_margins,
+    data_table,
+    fixed_table,
+    grid_borders,
+    long_date,
+    new_document,
+    number_line,
+    repeat_header,
+    row_cells,
+    save,
+    set_cell,
+    set_headers,
+    vn_count,
+    vn_points,
+)
+from .safe import safe_text
+
+__all__ = ["KINDS", "build_unit_notice"]
+
+KINDS = ("notice", "shortcomings")
+
+NOTICE_COLUMNS = ("STT", "Mã", "Tiêu chí, tiêu chí thành phần", "Điểm tối đa", "Điểm tự đánh giá",
+                  "Điểm thẩm định", "Lý do của Hội đồng thẩm định")  # fmt: skip
+NOTICE_WIDTHS = (9, 13, 46, 15, 16, 16, 50)
+SHORTFALL_COLUMNS = ("STT", "Mã", "Tiêu chí, tiêu chí thành phần", "Điểm tối đa", "Điểm đạt",
+                     "Điểm bị trừ", "Nguyên nhân, hạn chế")  # fmt: skip
+SHORTFALL_WIDTHS = (9, 13, 50, 15, 15, 15, 48)
+
+
+def _symbol(org: Org, prefix: str) -> str:
+    """'TB-UBND' from the decision symbol 'QĐ-UBND': same issuer, another document type."""
+    _, _, issuer = org.decision_symbol.partition("-")
+    return f"{prefix}-{issuer}" if issuer else prefix
+
+
+def _slug(name: str) -> str:
+    """An ASCII file-name part for a unit ('Sở Ngoại vụ' → 'so-ngoai-vu')."""
+    text = unicodedata.normalize("NFKD", safe_text(name).replace("đ", "d").replace("Đ", "D"))
+    ascii_text = text.encode("ascii", "ignore").decode().lower()
+    words = "".join(ch if ch.isalnum() else " " for ch in ascii_text).split()
+    return "-".join(words)[:60] or "don-vi"
+
+
+def build_unit_notice(data: UnitDocData, org: Org, kind: str) -> ExportFile:
+    """Build a unit's appraisal notice (``kind='notice'``) or shortcomings report (``'shortcomings'``)."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+    notice = kind == "notice"
+    unit = safe_text(data.unit_name)
+    if notice:
+        doc_type = "THÔNG BÁO"
+        subject = f"Kết quả thẩm định Chỉ số cải cách hành chính năm {data.year} của {unit}"
+        prefix = "TB"
+        filename = f"thong-bao-tham-dinh-{data.year}-{_slug(unit)}.docx"
+    else:
+        doc_type = "BÁO CÁO"
+        subject = f"Tồn tại, hạn chế trong thực hiện nhiệm vụ cải cách hành chính năm {data.year} của {unit}"
+        prefix = "BC"
+        filename = f"bao-cao-ton-tai-han-che-{data.year}-{_slug(unit)}.docx"
+
+    when = _stamp(data)
+    doc = new_document(title=f"{doc_type.capitalize()} {subject}", subject=subject, comments="", when=when,
+                       draft=False)  # fmt: skip
+    set_headers(doc.sections[0], draft=False, width_mm=TEXT_WIDTH_MM, first_page_mark=False)
+    add_letterhead(
+        doc, org, number_line(None, _symbol(org, prefix)), long_date(org.place, data.date, data.year + 1)
+    )
+    add_paragraph(doc, doc_type, size=14, bold=True, space_before=18, keep_with_next=True)
+    add_paragraph(doc, subject, size=14, bold=True, keep_with_next=True)
+    add_rule(doc, 50, TEXT_WIDTH_MM)
+    add_paragraph(doc, "", size=8)
+
+    if notice:
+        _notice_body(doc, data)
+    else:
+        _shortcomings_body(doc, data)
+
+    add_paragraph(doc, "", size=6)
+    recipients = (f"- {unit};", "- Thành viên Hội đồng thẩm định;", "- Lưu: VT, Sở Nội vụ.")
+    add_signature(doc, org, recipients)
+    return save(doc, filename, when)
+
+
+def _stamp(data: UnitDocData) -> dt.datetime:
+    """Files carry the notice's date (or 1 January of the following year) rather than the time of building."""
+    day = data.date or dt.date(data.year + 1, 1, 1)
+    return dt.datetime(day.year, day.month, day.day)
+
+
+def _lowered(items: Sequence[Shortfall]) -> list[Shortfall]:
+    return [item for item in items if item.self_points is not None and item.final_points < item.self_points]
+
+
+def _notice_body(doc: DocxDocument, data: UnitDocData) -> None:
+    items = _lowered(data.items)
+    unit = safe_text(data.unit_name)
+    add_paragraph(doc, f"Kính gửi: {unit}", size=14, space_after=12)
+    if not items:
+        add_body(
+            doc,
+            f"Hội đồng thẩm định Chỉ số cải cách hành chính năm {data.year} thông báo: kết quả thẩm định của "
+            f"{unit} giữ nguyên điểm tự đánh giá ở tất cả các tiêu chí, tiêu chí thành phần.",
+        )
+        return
+    lost = sum((item.self_points - item.final_points for item in items), Decimal(0))
+    add_body(
+        doc,
+        f"Hội đồng thẩm định Chỉ số cải cách hành chính năm {data.year} thông báo kết quả thẩm định của {unit}: "
+        f"có {vn_count(len(items))} tiêu chí, tiêu chí thành phần có điểm thẩm định thấp hơn điểm tự đánh giá "
+        f"(giảm tổng cộng {vn_points(lost)} điểm), cụ thể như sau:",
+    )
+    rows = [
+        [
+            str(n),
+            item.item_code,
+            item.item_title,
+            vn_points(item.max_points),
+            vn_points(item.self_points),
+            vn_points(item.final_points),
+            item.reason,
+        ]
+        for n, item in enumerate(items, start=1)
+    ]
+    data_table(doc, NOTICE_WIDTHS, NOTICE_COLUMNS, rows, size=11, left_columns=frozenset({2, 6}))
+    add_paragraph(doc, "", size=6)
+    add_body(
+        doc,
+        f"Trong thời hạn giải trình, đề nghị {unit} rà soát, giải trình và bổ sung tài liệu kiểm chứng (nếu "
+        "có) đối với các nội dung trên để Hội đồng thẩm định xem xét, quyết định.",
+    )
+
+
+def _shortcomings_body(doc: DocxDocument, data: UnitDocData) -> None:
+    items = [item for item in data.items if item.lost > 0]
+    unit = safe_text(data.unit_name)
+    if not items:
+        add_body(doc, f"Năm {data.year}, {unit} đạt điểm tối đa ở tất cả các tiêu chí, tiêu chí thành phần.")
+        return
+    total = sum((item.lost for item in items), Decimal(0))
+    add_body(
+        doc,
+        f"Qua thẩm định Chỉ số cải cách hành chính năm {data.year}, {unit} bị trừ điểm ở "
+        f"{vn_count(len(items))} tiêu chí, tiêu chí thành phần (tổng cộng {vn_points(total)} điểm). Các tồn "
+        "tại, hạn chế theo từng lĩnh vực như sau:",
+    )
+    fields: dict[str, list[Shortfall]] = {}
+    titles: dict[str, str] = {}
+    for item in items:
+        fields.setdefault(item.field_code, []).append(item)
+        titles.setdefault(item.field_code, item.field_title)
+
+    widths = SHORTFALL_WIDTHS
+    table = fixed_table(doc, 1, widths)
+    grid_borders(table)
+    cell_margins(table, 0.8)
+    for cell, label in zip(row_cells(table)[0], SHORTFALL_COLUMNS, strict=True):
+        set_cell(cell, label, size=11, bold=True)
+    repeat_header(table.rows[0])
+    writer = CellWriter()
+    n = 0
+    for code, field_items in fields.items():
+        field_lost = sum((item.lost for item in field_items), Decimal(0))
+        ((_, cells),) = add_rows(table, 1)
+        merged = cells[0].merge(cells[-1])
+        writer.write(
+            merged,
+            f"{safe_text(code)}. {safe_text(titles[code])} (bị trừ {vn_points(field_lost)} điểm)",
+            size=11,
+            bold=True,
+            align=WD_ALIGN_PARAGRAPH.LEFT,
+        )
+        for item in field_items:
+            n += 1
+            ((_, cells),) = add_rows(table, 1)
+            values = (
+                str(n),
+                item.item_code,
+                item.item_title,
+                vn_points(item.max_points),
+                vn_points(item.final_points),
+                vn_points(item.lost),
+                item.reason,
+            )
+            for col, (cell, value) in enumerate(zip(cells, values, strict=True)):
+                align = WD_ALIGN_PARAGRAPH.LEFT if col in (2, 6) else WD_ALIGN_PARAGRAPH.CENTER
+                writer.write(cell, value, size=11, align=align)
+    add_paragraph(doc, "", size=6)
+    add_body(
+        doc,
+        f"Đề nghị {unit} nghiêm túc rà soát, xây dựng kế hoạch khắc phục các tồn tại, hạn chế nêu trên và báo "
+        f"cáo kết quả khắc phục cùng kết quả tự đánh giá Chỉ số cải cách hành chính năm {data.year + 1}.",
+    )

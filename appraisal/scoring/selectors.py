@@ -1,0 +1,186 @@
+"""Read side of results: the official snapshot when there is one, otherwise a live (provisional) computation.
+
+Both come out in one shape so the pages do not care where the numbers came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.http import Http404
+
+from appraisal.core import roles
+from appraisal.registry.models import Period, Unit
+from appraisal.scoring import engine
+
+from .adapters import _item_json
+from .models import ScoreRun
+from .services import final_run, results_compute
+
+
+@dataclass
+class FieldView:
+    code: str
+    title: str
+    points: Decimal
+    max_points: Decimal
+    index: Decimal | None
+
+
+@dataclass
+class RowView:
+    unit_code: str
+    unit_name: str
+    head_name: str
+    head_title: str
+    max_points: Decimal
+    self_points: Decimal
+    appraisal_points: Decimal
+    survey_points: Decimal
+    bonus_points: Decimal
+    penalty_points: Decimal
+    total_points: Decimal
+    index: Decimal
+    index_display: Decimal
+    rank: int
+    rank_change: int | None
+    band: str
+    head_rating: str
+    head_rating_reason: str
+    fields: list[FieldView]
+    trace: list[str] = field(default_factory=list)
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def band_label(self) -> str:
+        return engine.BAND_LABELS.get(self.band, self.band)
+
+    @property
+    def head_rating_label(self) -> str:
+        return engine.HEAD_RATING_LABELS.get(self.head_rating, self.head_rating)
+
+
+@dataclass
+class GroupView:
+    code: str
+    name: str
+    rows: list[RowView]
+
+    @property
+    def field_codes(self) -> list[str]:
+        return [f.code for f in self.rows[0].fields] if self.rows else []
+
+
+@dataclass
+class ResultsView:
+    period: Period
+    run: ScoreRun | None  # None: computed live, provisional
+    groups: list[GroupView]
+
+    @property
+    def is_official(self) -> bool:
+        return self.run is not None
+
+
+def can_view_unit_result(user: Any, unit: Unit) -> bool:
+    return roles.can_view_all_results(user) or roles.can_edit_unit(user, unit.pk)
+
+
+def can_download_documents(user: Any) -> bool:
+    """The decision, annex and results CSV: secretariat, chair and observers (SPEC §9, issue 6)."""
+    return roles.is_secretariat(user) or roles.is_chair(user) or roles.is_observer(user)
+
+
+def results_view(*, period: Period, with_details: bool = False, unit_code: str | None = None) -> ResultsView:
+    run = final_run(period)
+    if run is not None:
+        rows = run.unit_rows.prefetch_related("field_rows").order_by("group_order", "position")
+        if unit_code is not None:
+            rows = rows.filter(unit_code=unit_code)
+        groups: dict[str, GroupView] = {}
+        for r in rows:
+            g = groups.setdefault(r.group_code, GroupView(r.group_code, r.group_name, []))
+            g.rows.append(
+                RowView(
+                    unit_code=r.unit_code,
+                    unit_name=r.unit_name,
+                    head_name=r.head_name,
+                    head_title=r.head_title,
+                    max_points=r.max_points,
+                    self_points=r.self_points,
+                    appraisal_points=r.appraisal_points,
+                    survey_points=r.survey_points,
+                    bonus_points=r.bonus_points,
+                    penalty_points=r.penalty_points,
+                    total_points=r.total_points,
+                    index=r.index,
+                    index_display=r.index_display,
+                    rank=r.rank,
+                    rank_change=r.rank_change,
+                    band=r.band,
+                    head_rating=r.head_rating,
+                    head_rating_reason=r.head_rating_reason,
+                    fields=[FieldView(f.code, f.title, f.points, f.max_points, f.index) for f in r.field_rows.all()],
+                    trace=list(r.trace) if with_details else [],
+                    items=list(r.items) if with_details else [],
+                )
+            )
+        return ResultsView(period, run, list(groups.values()))
+    data, result = results_compute(period=period)
+    groups_live = []
+    for g in result.groups:
+        view = GroupView(g.code, g.name, [])
+        for u in g.units:
+            if unit_code is not None and u.code != unit_code:
+                continue
+            unit = data.units[u.code]
+            view.rows.append(
+                RowView(
+                    unit_code=u.code,
+                    unit_name=u.name,
+                    head_name=unit.head_name,
+                    head_title=unit.head_title,
+                    max_points=u.max_points,
+                    self_points=u.self_points,
+                    appraisal_points=u.appraisal_points,
+                    survey_points=u.survey_points,
+                    bonus_points=u.bonus_points,
+                    penalty_points=u.penalty_points,
+                    total_points=u.total_points,
+                    index=u.index,
+                    index_display=u.index_display,
+                    rank=u.rank or 0,
+                    rank_change=u.rank_change,
+                    band=u.band,
+                    head_rating=u.head_rating,
+                    head_rating_reason=u.head_rating_reason or "",
+                    fields=[FieldView(f.code, f.title, f.points, f.max_points, f.index) for f in u.fields],
+                    trace=list(u.trace) if with_details else [],
+                    items=[
+                        _item_json(
+                            it,
+                            data.node_titles.get((g.code, it.code), ""),
+                            data.reasons.get((u.code, it.code), ""),
+                        )
+                        for it in u.items
+                    ]
+                    if with_details
+                    else [],
+                )
+            )
+        if view.rows:
+            groups_live.append(view)
+    return ResultsView(period, None, groups_live)
+
+
+def unit_result_for_user(*, user: Any, period: Period, code: str) -> tuple[Unit, RowView, ResultsView]:
+    """A unit's detailed result, or 404 when the person may not see it or it has none."""
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None or not can_view_unit_result(user, unit):
+        raise Http404
+    view = results_view(period=period, with_details=True, unit_code=code)
+    for g in view.groups:
+        for row in g.rows:
+            return unit, row, view
+    raise Http404

@@ -1,0 +1,18 @@
+// Registry pages: tell the secretariat whether the group code typed on the index-set import is new.
+document.addEventListener("DOMContentLoaded", function () {
+  var input = document.querySelector("#index-set-import input[name=group]");
+  var hint = document.getElementById("group-hint");
+  if (!input || !hint) { return; }
+  var known = {};
+  document.querySelectorAll("#known-groups [data-code]").forEach(function (li) {
+    known[li.getAttribute("data-code")] = li.textContent.trim();
+  });
+  function update() {
+    var code = input.value.trim();
+    if (!code) { hint.textContent = ""; }
+    else if (known[code]) { hint.textContent = "Khối đã có: " + known[code] + "."; }
+    else { hint.textContent = "Khối «" + code + "» chưa có: hãy nhập tên khối mới."; }
+  }
+  input.addEventListener("input", update);
+  update();
+});

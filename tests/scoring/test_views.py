@@ -1,0 +1,158 @@
+"""Results pages and downloads: allowed and denied for every view, files reopened and checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
+
+from appraisal.registry.models import Period, Phase
+from appraisal.scoring.models import ScoreRun
+from appraisal.scoring.services import period_approve, period_finalise
+from tests.scoring.conftest import finalise_all
+
+PAGES = ["scoring:period"]
+DOWNLOADS = ["scoring:annex", "scoring:decision", "scoring:csv"]
+
+
+@pytest.mark.parametrize("who", ["secretariat", "chair", "observer", "member"])
+def test_period_results_visible_to_province_roles(who, request, scored, client_for):
+    user = request.getfixturevalue(who)
+    body = client_for(user).get(reverse("scoring:period", args=[2023])).content.decode()
+    assert "Kết quả Chỉ số CCHC năm 2023" in body
+    assert "Tạm tính" in body
+    assert "Sở Khoa học và Công nghệ" in body
+    assert "94,00" in body and "58,57" in body
+
+
+@pytest.mark.parametrize("who", ["editor", "head", "outsider"])
+def test_period_results_denied_to_units_and_outsiders(who, request, scored, client_for):
+    response = client_for(request.getfixturevalue(who)).get(reverse("scoring:period", args=[2023]))
+    assert response.status_code == 403
+
+
+def test_index_sends_unit_people_to_their_own_detail(scored, editor, client_for):
+    response = client_for(editor).get(reverse("scoring:index"))
+    assert response["Location"] == reverse("scoring:unit_detail", args=[2023, "skhcn"])
+
+
+def test_unit_detail_shows_layers_and_explanation(scored, editor, client_for):
+    body = client_for(editor).get(reverse("scoring:unit_detail", args=[2023, "skhcn"])).content.decode()
+    assert "94,00%" in body
+    assert "Giải thích cách tính các con số" in body
+    assert "Lý do của Hội đồng: Thiếu tài liệu kiểm chứng" in body
+    assert "76,67" in body  # field 2 component index
+
+
+@pytest.mark.parametrize("who", ["other_editor", "outsider"])
+def test_unit_detail_of_another_unit_is_404(who, request, scored, client_for):
+    response = client_for(request.getfixturevalue(who)).get(
+        reverse("scoring:unit_detail", args=[2023, "skhcn"])
+    )
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("name", DOWNLOADS)
+@pytest.mark.parametrize("who", ["editor", "member", "outsider"])
+def test_documents_denied_outside_secretariat_chair_observer(name, who, request, scored, client_for):
+    response = client_for(request.getfixturevalue(who)).get(reverse(name, args=[2023]))
+    assert response.status_code == 403
+
+
+def test_annex_before_finalisation_is_draft_and_reuses_snapshot(scored, observer, client_for):
+    c = client_for(observer)
+    response = c.get(reverse("scoring:annex", args=[2023]))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    wb = load_workbook(io.BytesIO(response.content))
+    first = wb.worksheets[0]
+    texts = [str(c.value) for row in first.iter_rows(max_row=6) for c in row if c.value]
+    assert any("DỰ THẢO" in t for t in texts)
+    c.get(reverse("scoring:annex", args=[2023]))
+    assert ScoreRun.objects.count() == 1  # unchanged inputs: the provisional snapshot is reused
+
+
+def test_decision_after_approval_carries_number_and_date(scored, chair, secretariat, client_for):
+    period = scored[0].period
+    Period.objects.filter(pk=period.pk).update(phase=Phase.REAPPRAISAL)
+    period.refresh_from_db()
+    finalise_all(period)
+    period_finalise(period=period, by=chair)
+    period.refresh_from_db()
+    period_approve(period=period, number="519/QĐ-UBND", date=dt.date(2024, 2, 5), by=secretariat)
+    response = client_for(secretariat).get(reverse("scoring:decision", args=[2023]))
+    doc = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
+        c.text for t in doc.tables for r in t.rows for c in r.cells
+    )
+    assert "519/QĐ-UBND" in text
+    assert "ngày 05 tháng 02 năm 2024" in text
+    assert "DỰ THẢO" not in text
+    assert "Sở Khoa học và Công nghệ" in text
+
+
+def test_csv_has_bom_and_units(scored, chair, client_for):
+    response = client_for(chair).get(reverse("scoring:csv", args=[2023]))
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    text = response.content.decode("utf-8-sig")
+    assert "Sở Khoa học và Công nghệ" in text and "Sở Tư pháp" in text
+
+
+def test_unit_notice_download_lists_lowered_item(scored, head, client_for):
+    response = client_for(head).get(reverse("scoring:unit_doc", args=[2023, "skhcn", "notice"]))
+    doc = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
+        c.text for t in doc.tables for r in t.rows for c in r.cells
+    )
+    assert "Sở Khoa học và Công nghệ" in text
+    assert "Thiếu tài liệu kiểm chứng" in text
+
+
+def test_unit_notice_of_another_unit_is_404(scored, other_editor, client_for):
+    response = client_for(other_editor).get(reverse("scoring:unit_doc", args=[2023, "skhcn", "notice"]))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("name", ["scoring:snapshot", "scoring:approve"])
+def test_secretariat_actions_denied_to_chair_and_editor(name, scored, chair, editor, client_for):
+    for user in (chair, editor):
+        assert client_for(user).post(reverse(name, args=[2023])).status_code == 403
+    assert ScoreRun.objects.count() == 0
+
+
+@pytest.mark.parametrize("name", ["scoring:finalise", "scoring:reopen"])
+def test_chair_actions_denied_to_secretariat(name, scored, secretariat, client_for):
+    assert client_for(secretariat).post(reverse(name, args=[2023]), {"reason": "x"}).status_code == 403
+
+
+def test_chair_finalises_through_the_page(scored, chair, client_for):
+    period = scored[0].period
+    Period.objects.filter(pk=period.pk).update(phase=Phase.REAPPRAISAL)
+    finalise_all(period)
+    response = client_for(chair).post(reverse("scoring:finalise", args=[2023]), follow=True)
+    assert "Đã chốt kết quả kỳ đánh giá" in response.content.decode()
+    assert "Kết quả chính thức" in response.content.decode()
+    assert Period.objects.get(pk=period.pk).phase == Phase.FINALISED
+
+
+def test_chair_finalise_refused_shows_message(scored, chair, client_for):
+    Period.objects.filter(pk=scored[0].period.pk).update(phase=Phase.REAPPRAISAL)
+    response = client_for(chair).post(reverse("scoring:finalise", args=[2023]), follow=True)
+    assert "còn 2 đơn vị chưa hoàn tất thẩm định" in response.content.decode()
+    assert ScoreRun.objects.count() == 0
+
+
+@pytest.mark.parametrize("extra_units", [0, 10])
+def test_period_results_query_count_is_constant(
+    extra_units, scored, secretariat, group, client_for, django_assert_max_num_queries
+):
+    from tests.factories import UnitFactory, member_of
+
+    for i in range(extra_units):
+        member_of(scored[0].period, UnitFactory(code=f"y{i}"), group)
+    c = client_for(secretariat)
+    with django_assert_max_num_queries(20):
+        c.get(reverse("scoring:period", args=[2023]))
