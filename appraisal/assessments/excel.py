@@ -233,10 +233,10 @@ def read_workbook(content: bytes) -> Sheet:
             header_row = r
             break
     if header_row is None:
-        raise WorkbookError("Không tìm thấy dòng tiêu đề «Mã tiêu chí»: hãy dùng tệp tải về từ trang Tự đánh giá.")
-    columns = {
-        _text(ws.cell(row=header_row, column=c).value).strip(): c for c in range(1, ws.max_column + 1)
-    }
+        raise WorkbookError(
+            "Không tìm thấy dòng tiêu đề «Mã tiêu chí»: hãy dùng tệp tải về từ trang Tự đánh giá."
+        )
+    columns = {_text(ws.cell(row=header_row, column=c).value).strip(): c for c in range(1, ws.max_column + 1)}
     for needed in ("Mã tiêu chí", "Giá trị", "Ghi chú"):
         if needed not in columns:
             raise WorkbookError(f"Thiếu cột «{needed}» ở dòng tiêu đề (dòng {header_row}).")
@@ -256,5 +256,7 @@ def read_workbook(content: bytes) -> Sheet:
         version = int(version_raw) if isinstance(version_raw, int | float) else None
         if not code and not value and not note.strip() and not problem:
             continue
-        sheet.rows.append(SheetRow(number=r, code=code, value=value, note=note, version=version, problem=problem))
+        sheet.rows.append(
+            SheetRow(number=r, code=code, value=value, note=note, version=version, problem=problem)
+        )
     return sheet

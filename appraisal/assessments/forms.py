@@ -13,7 +13,9 @@ DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y"]
 
 class EntryForm(forms.Form):
     value = forms.CharField(label="Giá trị", required=False, max_length=200)
-    note = forms.CharField(label="Ghi chú / thuyết minh", required=False, max_length=5000, widget=forms.Textarea)
+    note = forms.CharField(
+        label="Ghi chú / thuyết minh", required=False, max_length=5000, widget=forms.Textarea
+    )
     version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 
@@ -23,7 +25,10 @@ class UploadForm(forms.Form):
         help_text="PDF, Word, Excel, ảnh JPEG/PNG hoặc ZIP; tối đa {size}.".format(
             size=format_size(settings.EVIDENCE_MAX_BYTES)
         ),
-        error_messages={"required": "Hãy chọn tệp cần tải lên.", "empty": "Tệp rỗng (0 byte): hãy chọn lại tệp."},
+        error_messages={
+            "required": "Hãy chọn tệp cần tải lên.",
+            "empty": "Tệp rỗng (0 byte): hãy chọn lại tệp.",
+        },
         allow_empty_file=True,  # the service refuses empty files with a message naming the file
     )
     title = forms.CharField(label="Tên tài liệu (không bắt buộc)", required=False, max_length=255)
@@ -72,11 +77,15 @@ class LibraryAddForm(forms.Form):
         error_messages={"invalid": "Ngày ban hành phải viết dạng dd/mm/yyyy, ví dụ 15/03/2023."},
         widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy"}),
     )
-    doc_summary = forms.CharField(label="Trích yếu", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    doc_summary = forms.CharField(
+        label="Trích yếu", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def clean(self):
         data = super().clean()
-        if not data.get("file") and not (data.get("doc_number") or data.get("doc_summary") or data.get("doc_date")):
+        if not data.get("file") and not (
+            data.get("doc_number") or data.get("doc_summary") or data.get("doc_date")
+        ):
             raise forms.ValidationError(
                 "Hãy chọn tệp để tải lên, hoặc nhập số/ký hiệu, ngày ban hành và trích yếu của văn bản."
             )

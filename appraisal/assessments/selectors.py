@@ -124,6 +124,15 @@ class DeadlineInfo:
     def remaining(self) -> str:
         return remaining_text(self.deadline.due_at)
 
+    @property
+    def due_text(self) -> str:
+        """'17:00 ngày 15/03/2024' in Asia/Ho_Chi_Minh, or '' without a dated deadline."""
+        return vn_datetime(self.deadline.due_at)
+
+
+def vn_datetime(value: datetime | None) -> str:
+    return timezone.localtime(value).strftime("%H:%M ngày %d/%m/%Y") if value is not None else ""
+
 
 def remaining_text(due_at: datetime | None, now: datetime | None = None) -> str:
     """'còn 3 ngày 4 giờ', 'còn 2 giờ 5 phút', 'còn 12 phút', 'đã quá hạn' or '' without a deadline."""
@@ -288,7 +297,10 @@ class FormData:
 
     def block_of(self, entry_id: int) -> Block | None:
         for block in self.blocks:
-            if any(row.item is not None and row.item.entry and row.item.entry.pk == entry_id for row in block.rows):
+            if any(
+                row.item is not None and row.item.entry and row.item.entry.pk == entry_id
+                for row in block.rows
+            ):
                 return block
         return None
 
@@ -391,15 +403,20 @@ def assessment_form(assessment: Assessment, *, nodes: list[IndexNode] | None = N
             missing.append(Missing(node.code, node.title, item.entry.pk, "chưa nhập giá trị"))
         elif item.missing_evidence:
             missing.append(
-                Missing(node.code, node.title, item.entry.pk, "có điểm nhưng chưa có tài liệu kiểm chứng hoặc ghi chú")
+                Missing(
+                    node.code,
+                    node.title,
+                    item.entry.pk,
+                    "có điểm nhưng chưa có tài liệu kiểm chứng hoặc ghi chú",
+                )
             )
 
     for top in children.get(None, []):
         block = Block(node=top, rows=[])
         walk(top, block)
-        block.is_survey = all(
-            row.item is None or row.item.is_survey for row in block.rows
-        ) and any(row.item is not None and row.item.is_survey for row in block.rows)
+        block.is_survey = all(row.item is None or row.item.is_survey for row in block.rows) and any(
+            row.item is not None and row.item.is_survey for row in block.rows
+        )
         blocks.append(block)
 
     return FormData(
@@ -425,7 +442,10 @@ def assessment_missing(assessment: Assessment) -> list[Missing]:
 def entry_last_self_change(entry: ItemEntry) -> ItemHistory | None:
     """Who last saved the unit's own input of an entry, and when (for the conflict message)."""
     return (
-        ItemHistory.objects.filter(entry=entry, layer=Layer.SELF).select_related("by").order_by("-at", "-pk").first()
+        ItemHistory.objects.filter(entry=entry, layer=Layer.SELF)
+        .select_related("by")
+        .order_by("-at", "-pk")
+        .first()
     )
 
 
@@ -475,9 +495,9 @@ def assessment_rows_for_user(*, user: Any, period: Period) -> list[UnitRow]:
 
 def evidence_library(assessment: Assessment) -> list[tuple[Evidence, list[EvidenceLink]]]:
     """The unit's evidence with the items (of this assessment) that use each piece (three queries)."""
-    links = EvidenceLink.objects.filter(
-        removed_at__isnull=True, entry__assessment=assessment
-    ).select_related("entry__node")
+    links = EvidenceLink.objects.filter(removed_at__isnull=True, entry__assessment=assessment).select_related(
+        "entry__node"
+    )
     evidence = (
         Evidence.objects.filter(unit=assessment.unit)
         .select_related("file")

@@ -56,7 +56,9 @@ class IncompleteError(ServiceError):
 class EntryConflict(ConcurrencyError):
     """Someone saved the item since the person loaded it: both values are carried for the conflict view."""
 
-    def __init__(self, message: str, *, current: ItemEntry, last: ItemHistory | None, mine: str, my_note: str):
+    def __init__(
+        self, message: str, *, current: ItemEntry, last: ItemHistory | None, mine: str, my_note: str
+    ):
         super().__init__(message)
         self.current = current
         self.last = last
@@ -163,7 +165,13 @@ def _transition(assessment: Assessment, new: str, *, by: Any, reason: str = "", 
     now = timezone.now()
     with transaction.atomic():
         cas_transition(
-            Assessment, pk=assessment.pk, field="state", current=assessment.state, new=new, updated_at=now, **extra
+            Assessment,
+            pk=assessment.pk,
+            field="state",
+            current=assessment.state,
+            new=new,
+            updated_at=now,
+            **extra,
         )
         AssessmentEvent.objects.create(
             assessment=assessment, from_state=assessment.state, to_state=new, reason=reason, by=by
@@ -176,7 +184,9 @@ def assessment_submit(*, assessment: Assessment, by: Any) -> Assessment:
     """Chốt: only the unit head, before the deadline, when every appraised leaf has an input and every
     claimed point has evidence or a written explanation (SPEC §5, completeness)."""
     if not roles.is_unit_head(by, assessment.unit_id):
-        raise ServiceError("Chỉ lãnh đạo đơn vị mới được chốt bản tự đánh giá; hãy đề nghị lãnh đạo đơn vị chốt.")
+        raise ServiceError(
+            "Chỉ lãnh đạo đơn vị mới được chốt bản tự đánh giá; hãy đề nghị lãnh đạo đơn vị chốt."
+        )
     check_transition(ASSESSMENT_TRANSITIONS, assessment.state, S.SUBMITTED, AssessmentState)
     _check_self_phase(assessment)
     missing = selectors.assessment_missing(assessment)
@@ -226,7 +236,9 @@ def assessment_return(*, assessment: Assessment, reason: str, by: Any) -> Assess
     return _transition(assessment, S.RETURNED, by=by, reason=reason, returned_reason=reason)
 
 
-def assessment_grant_extension(*, assessment: Assessment, until: datetime, reason: str, by: Any) -> Assessment:
+def assessment_grant_extension(
+    *, assessment: Assessment, until: datetime, reason: str, by: Any
+) -> Assessment:
     """Gia hạn riêng: the secretariat moves this unit's self-assessment deadline later, with a reason."""
     if not roles.is_secretariat(by):
         raise PermissionDenied("Chỉ Tổ thư ký mới được gia hạn cho đơn vị.")
@@ -294,12 +306,16 @@ def evidence_store_document(
 def _link(entry: ItemEntry, evidence: Evidence, by: Any) -> EvidenceLink:
     if evidence.unit_id != entry.assessment.unit_id:
         raise ServiceError("Tài liệu này không thuộc thư viện của đơn vị.")
-    if EvidenceLink.objects.filter(entry=entry, evidence=evidence, layer=Layer.SELF, removed_at__isnull=True).exists():
+    if EvidenceLink.objects.filter(
+        entry=entry, evidence=evidence, layer=Layer.SELF, removed_at__isnull=True
+    ).exists():
         raise ServiceError(f"Tài liệu «{evidence.title}» đã được gắn vào mục {entry.node.code}.")
     return EvidenceLink.objects.create(entry=entry, evidence=evidence, layer=Layer.SELF, by=by)
 
 
-def evidence_upload_for_entry(*, entry: ItemEntry, uploaded: UploadedFile, title: str = "", by: Any) -> EvidenceLink:
+def evidence_upload_for_entry(
+    *, entry: ItemEntry, uploaded: UploadedFile, title: str = "", by: Any
+) -> EvidenceLink:
     """Upload a file into the library and attach it to one item in one go."""
     with transaction.atomic():
         assessment_check_editable(assessment=_locked_assessment(entry.assessment), by=by)
@@ -314,7 +330,11 @@ def evidence_cite_for_entry(
     with transaction.atomic():
         assessment_check_editable(assessment=_locked_assessment(entry.assessment), by=by)
         evidence = evidence_store_document(
-            unit=entry.assessment.unit, doc_number=doc_number, doc_date=doc_date, doc_summary=doc_summary, by=by
+            unit=entry.assessment.unit,
+            doc_number=doc_number,
+            doc_date=doc_date,
+            doc_summary=doc_summary,
+            by=by,
         )
         return _link(entry, evidence, by)
 
@@ -353,11 +373,18 @@ def evidence_add_to_library(
         if doc_date is None:
             raise ServiceError("Hãy nhập ngày ban hành văn bản (dd/mm/yyyy).")
         return evidence_store_document(
-            unit=assessment.unit, doc_number=doc_number, doc_date=doc_date, doc_summary=doc_summary, title=title, by=by
+            unit=assessment.unit,
+            doc_number=doc_number,
+            doc_date=doc_date,
+            doc_summary=doc_summary,
+            title=title,
+            by=by,
         )
 
 
-def evidence_replace_file(*, assessment: Assessment, evidence: Evidence, uploaded: UploadedFile, by: Any) -> Evidence:
+def evidence_replace_file(
+    *, assessment: Assessment, evidence: Evidence, uploaded: UploadedFile, by: Any
+) -> Evidence:
     """Replace the file of a piece of evidence; the replaced file stays as an EvidenceVersion (who replaced
     it and when), so nothing is ever hard-deleted and every item using it now shows the new file."""
     if evidence.kind != EvidenceKind.FILE or evidence.file_id is None:
@@ -437,7 +464,9 @@ def assessment_import_workbook(*, assessment: Assessment, content: bytes, by: An
         assert entry is not None
         if item.is_survey:
             if row.value:
-                problems.append(f"{where}: mục {row.code} {selectors.SURVEY_TEXT.lower()}, không nhập giá trị.")
+                problems.append(
+                    f"{where}: mục {row.code} {selectors.SURVEY_TEXT.lower()}, không nhập giá trị."
+                )
             continue
         canonical = ""
         if row.value:
@@ -457,7 +486,9 @@ def assessment_import_workbook(*, assessment: Assessment, content: bytes, by: An
             continue
         planned.append((entry, row.value, note, entry.version))
     if problems:
-        raise WorkbookRejected(f"Tệp có {len(problems)} lỗi; chưa ghi mục nào. Hãy sửa rồi tải lên lại.", problems)
+        raise WorkbookRejected(
+            f"Tệp có {len(problems)} lỗi; chưa ghi mục nào. Hãy sửa rồi tải lên lại.", problems
+        )
 
     summary = ImportSummary(unchanged=len(form.items) - len(planned))
     try:

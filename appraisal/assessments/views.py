@@ -157,7 +157,9 @@ def entry_save(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     stays on the page."""
     if not request.user.is_authenticated:
         if request.htmx:
-            response = render(request, "assessments/entry_state.html", {"error": SESSION_EXPIRED, "expired": True})
+            response = render(
+                request, "assessments/entry_state.html", {"error": SESSION_EXPIRED, "expired": True}
+            )
             response.status_code = 401
             return response
         return redirect_to_login(request.get_full_path())
@@ -182,6 +184,8 @@ def entry_save(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
         context = {"assessment": assessment, "entry": entry, "conflict": conflict}
         response = render(request, "assessments/entry_conflict.html", context)
         response.status_code = 409
+        response["HX-Retarget"] = f"#entry-{entry.pk}-conflict"
+        response["HX-Reswap"] = "innerHTML"
         return response
     except ServiceError as error:
         return _entry_error(request, assessment, entry, error.message)
@@ -192,7 +196,9 @@ def entry_save(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     return render(request, "assessments/entry_saved.html", context)
 
 
-def _entry_error(request: HttpRequest, assessment: Assessment, entry: ItemEntry, message: str) -> HttpResponse:
+def _entry_error(
+    request: HttpRequest, assessment: Assessment, entry: ItemEntry, message: str
+) -> HttpResponse:
     if not request.htmx:
         messages.error(request, message)
         return redirect(_form_url(assessment, entry))
@@ -238,7 +244,9 @@ def entry_evidence(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse
     return _panel(request, assessment, entry)
 
 
-def _evidence_done(request: HttpRequest, assessment: Assessment, entry: ItemEntry, notice: str) -> HttpResponse:
+def _evidence_done(
+    request: HttpRequest, assessment: Assessment, entry: ItemEntry, notice: str
+) -> HttpResponse:
     if request.htmx:
         return _panel(request, assessment, entry, notice=notice)
     messages.success(request, notice)
@@ -325,7 +333,9 @@ def library(request: HttpRequest, pk: int) -> HttpResponse:
     return _library(request, assessment, LibraryAddForm())
 
 
-def _library(request: HttpRequest, assessment: Assessment, add_form: LibraryAddForm, status: int = 200) -> HttpResponse:
+def _library(
+    request: HttpRequest, assessment: Assessment, add_form: LibraryAddForm, status: int = 200
+) -> HttpResponse:
     context = {
         "assessment": assessment,
         "library": selectors.evidence_library(assessment),
@@ -386,7 +396,9 @@ def evidence_replace(request: HttpRequest, pk: int, evidence_pk: int) -> HttpRes
 def _file_response(stored: Any, name: str) -> FileResponse:
     if stored is None:
         raise Http404("Tài liệu này là văn bản trích dẫn, không có tệp.")
-    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=name, content_type=stored.content_type)
+    return FileResponse(
+        stored.file.open("rb"), as_attachment=True, filename=name, content_type=stored.content_type
+    )
 
 
 @require_GET
@@ -435,7 +447,9 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Đã rút lại bản tự đánh giá về trạng thái đang tự đánh giá; có thể sửa tiếp.")
+        messages.success(
+            request, "Đã rút lại bản tự đánh giá về trạng thái đang tự đánh giá; có thể sửa tiếp."
+        )
     return _detail_redirect(assessment)
 
 
@@ -454,7 +468,8 @@ def return_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(
-            request, "Đã trả lại bản tự đánh giá cho đơn vị. Nếu đã quá hạn chót, hãy gia hạn riêng cho đơn vị."
+            request,
+            "Đã trả lại bản tự đánh giá cho đơn vị. Nếu đã quá hạn chót, hãy gia hạn riêng cho đơn vị.",
         )
     return _detail_redirect(assessment)
 
@@ -517,9 +532,10 @@ def excel_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if summary.changed:
         messages.success(
             request,
-            "Đã cập nhật {n} mục từ tệp Excel: {codes}.".format(n=len(summary.changed), codes=", ".join(summary.changed)),
+            "Đã cập nhật {n} mục từ tệp Excel: {codes}.".format(
+                n=len(summary.changed), codes=", ".join(summary.changed)
+            ),
         )
     else:
         messages.info(request, "Tệp Excel không có gì khác với dữ liệu đã lưu: không thay đổi mục nào.")
     return _detail_redirect(assessment)
-

@@ -40,6 +40,7 @@ from appraisal.registry.models import (
     Group,
     IndexNode,
     Method,
+    Organisation,
     Period,
     Phase,
     PhaseWindow,
@@ -47,6 +48,9 @@ from appraisal.registry.models import (
     Unit,
     UnitMembership,
 )
+from appraisal.registry.phases import phase_is_open
+from appraisal.scoring.documents.data import ExportFile, Org, Shortfall, UnitDocData
+from appraisal.scoring.documents.unit_docs import build_unit_notice
 
 from .models import Assignment, OutboxMessage, SurveyImport
 
@@ -770,3 +774,76 @@ def units_of(ids: Iterable[int]) -> dict[int, Unit]:
     return Unit.objects.in_bulk(list(ids))
 
 
+
+
+# -- notice --------------------------------------------------------------------------------------------------
+
+ZERO = Decimal(0)
+
+
+def points_lost(entry: ItemEntry) -> Decimal:
+    """How much round 1 took from the unit's claim (a penalty loses when its deduction grows)."""
+    claimed = entry.self_points or ZERO
+    appraised = entry.round1_points or ZERO
+    return appraised - claimed if entry.node.method == Method.PENALTY else claimed - appraised
+
+
+def unit_can_explain(user: Any, assessment: Assessment) -> bool:
+    """The unit's editor or head may write explanations now (window open, round 1 closed, not yet sent)."""
+    return (
+        roles.can_edit_unit(user, assessment.unit_id)
+        and assessment.state == S.APPRAISED
+        and phase_is_open(period=assessment.period, phase=Phase.EXPLANATION)
+    )
+
+
+def unit_can_submit_explanation(user: Any, assessment: Assessment) -> bool:
+    return unit_can_explain(user, assessment) and roles.is_unit_head(user, assessment.unit_id)
+
+
+def notice_export(assessment: Assessment) -> ExportFile:
+    """The preliminary notice as a .docx: lowered items with the council's reasons. A penalty is shown as a
+    negative contribution so that "lower" reads the same way for every item."""
+    entries = lowered_entries(assessment)
+    titles = field_titles(entries)
+    items = []
+    for e in entries:
+        node = e.node
+        sign = Decimal(-1) if node.method == Method.PENALTY else Decimal(1)
+        self_points = (e.self_points or ZERO) * sign
+        appraised = (e.round1_points or ZERO) * sign
+        fc = field_code_of(node.code)
+        items.append(
+            Shortfall(
+                item_code=node.code,
+                item_title=node.title,
+                field_code=fc,
+                field_title=titles.get(fc, ""),
+                max_points=node.max_points,
+                self_points=self_points,
+                final_points=appraised,
+                lost=self_points - appraised,
+                reason=e.round1_reason,
+            )
+        )
+    org = Organisation.current()
+    data = UnitDocData(
+        unit_name=assessment.unit.name,
+        unit_head_name=assessment.unit.head_name,
+        year=assessment.period.year,
+        items=tuple(items),
+        date=timezone.localdate(),
+    )
+    return build_unit_notice(
+        data,
+        Org(
+            name=org.issuer_name,
+            parent_name=org.parent_name,
+            place=org.place,
+            signer_name=org.signer_name,
+            signer_title=org.signer_title,
+            signer_for=org.signer_for,
+            chairman_title=org.chairman_title,
+        ),
+        kind="notice",
+    )

@@ -210,9 +210,10 @@ def round1_record(
             "Mục {c} chấm qua điều tra xã hội học: điểm lấy từ kết quả điều tra, không thẩm định.".format(c=node.code)
         )
     value, reason = (value or "").strip(), (reason or "").strip()
+    canonical = ""
     if value:
         try:
-            _, points = entry_points_for(node, value, period)
+            canonical, points = entry_points_for(node, value, period)
         except InputError as exc:
             raise ServiceError(f"Mục {node.code}: {exc.message}") from exc
         if is_lowered(method=node.method, self_points=entry.self_points, new_points=points) and not reason:
@@ -220,6 +221,10 @@ def round1_record(
     with transaction.atomic():
         assessment = _locked_assessment(entry.assessment_id)
         _require_state(assessment, {S.SUBMITTED}, "thẩm định vòng 1")
+        stored = ItemEntry.objects.get(pk=entry.pk)
+        if stored.round1_value == canonical and stored.round1_reason == reason:
+            # Already stored exactly so (an autosave beat the plain submit of the same form): nothing to lose.
+            return stored
         return entry_record_layer(
             entry=entry, layer=Layer.ROUND1, value=value, note=reason, by=by, expected_version=expected_version
         )

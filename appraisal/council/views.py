@@ -1,6 +1,670 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+"""Council pages. Each view fetches through a council selector (which authorises: Http404 for anything the
+person may not see, conflicts of interest included), calls one service and renders or redirects."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from appraisal.assessments.models import Assessment, AssessmentState, ItemEntry, Layer
+from appraisal.assessments.selectors import rule_for
+from appraisal.core.exceptions import ConcurrencyError, ServiceError
+from appraisal.registry.models import Organisation, Period, Phase, RoleAssignment
+from appraisal.registry.phases import phase_deadline, phase_is_open
+from appraisal.registry.selectors import period_current
+
+from . import selectors as sel
+from . import services
+from .forms import (
+    AssignmentBulkForm,
+    CouncilRoleForm,
+    ExplanationFileForm,
+    ExplanationForm,
+    ReopenForm,
+    Round1Form,
+    Round2Form,
+    ScoresImportForm,
+)
+from .importing import scores_import
+from .models import Assignment, OutboxMessage, SurveyImport
+
+S = AssessmentState
+
+
+def _period(year: int) -> Period:
+    return sel.period_for_year(year)
+
+
+def _require_secretariat(request: HttpRequest, period: Period) -> sel.CouncilAccess:
+    access = sel.council_access(request.user, period)
+    if not access.secretariat:
+        raise PermissionDenied("Trang này dành cho Tổ thư ký.")
+    return access
+
+
+def _require_council(request: HttpRequest, period: Period) -> sel.CouncilAccess:
+    access = sel.council_access(request.user, period)
+    if not access.any:
+        raise PermissionDenied("Trang này dành cho Hội đồng thẩm định.")
+    return access
+
+
+def evidence_url(evidence_id: int) -> str:
+    """The assessments app's permission-checked download (it asks ``evidence_can_download``, which includes
+    the council's own rule)."""
+    for name in ("assessments:evidence_download", "assessments:evidence_file"):
+        try:
+            return reverse(name, kwargs={"pk": evidence_id})
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+def _links_for(entries: list[ItemEntry]) -> dict[int, dict[str, list[dict[str, Any]]]]:
+    out: dict[int, dict[str, list[dict[str, Any]]]] = {}
+    for entry_id, links in sel.evidence_links_of(entries).items():
+        by_layer: dict[str, list[dict[str, Any]]] = {Layer.SELF: [], Layer.EXPLANATION: []}
+        for link in links:
+            by_layer.setdefault(link.layer, []).append(
+                {"title": link.evidence.title, "url": evidence_url(link.evidence_id), "evidence": link.evidence}
+            )
+        out[entry_id] = by_layer
+    return out
+
+
+# -- landing and dashboards ----------------------------------------------------------------------------------
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    return redirect("core:home")
+    period = period_current()
+    if period is None:
+        messages.info(request, "Chưa có kỳ đánh giá nào.")
+        return redirect("core:home")
+    return redirect("council:dashboard", year=period.year)
+
+
+def dashboard(request: HttpRequest, year: int) -> HttpResponse:
+    """Council side: the assessments the person works on with progress; unit side: the unit's notice and
+    explanation."""
+    period = _period(year)
+    access = sel.council_access(request.user, period)
+    own = sel.unit_assessments_for_user(request.user, period)
+    if not access.any and not own:
+        raise PermissionDenied("Bạn không có việc nào trong thẩm định kỳ này.")
+    progress = sel.progress_for_council(request.user, period) if access.any else []
+    unit_rows = [{"assessment": a, "notice_open": sel.notice_is_open(a)} for a in own]
+    return render(
+        request,
+        "council/period_dashboard.html",
+        {
+            "period": period,
+            "access": access,
+            "progress": progress,
+            "unit_rows": unit_rows,
+            "phases": _phase_rows(period),
+        },
+    )
+
+
+def _phase_rows(period: Period) -> list[dict[str, Any]]:
+    rows = []
+    for phase in (Phase.APPRAISAL, Phase.EXPLANATION, Phase.REAPPRAISAL):
+        d = phase_deadline(period=period, phase=phase)
+        rows.append({"label": Phase(phase).label, "deadline": d, "open": phase_is_open(period=period, phase=phase)})
+    return rows
+
+
+# -- queues and items ----------------------------------------------------------------------------------------
+
+
+def _grouped(entries: list[ItemEntry]) -> list[tuple[Assessment, list[ItemEntry]]]:
+    groups: OrderedDict[int, tuple[Assessment, list[ItemEntry]]] = OrderedDict()
+    for e in entries:
+        groups.setdefault(e.assessment_id, (e.assessment, []))[1].append(e)
+    return list(groups.values())
+
+
+def queue(request: HttpRequest, year: int) -> HttpResponse:
+    """A member's round-1 queue: the assigned items of submitted assessments, done or still to do."""
+    period = _period(year)
+    _require_council(request, period)
+    entries = sel.queue_for_appraiser(request.user, period, round_no=1)
+    done = sum(1 for e in entries if e.round1_value)
+    return render(
+        request,
+        "council/entry_queue.html",
+        {
+            "period": period,
+            "round_no": 1,
+            "groups": _grouped(entries),
+            "total": len(entries),
+            "done": done,
+            "left": len(entries) - done,
+            "phase_open": phase_is_open(period=period, phase=Phase.APPRAISAL),
+            "deadline": phase_deadline(period=period, phase=Phase.APPRAISAL),
+        },
+    )
+
+
+def queue_round2(request: HttpRequest, year: int) -> HttpResponse:
+    """A member's round-2 queue: explained items of the assigned fields (and any item of a reopened unit)."""
+    period = _period(year)
+    _require_council(request, period)
+    entries = sel.queue_for_appraiser(request.user, period, round_no=2)
+    done = sum(1 for e in entries if e.round2_value)
+    return render(
+        request,
+        "council/entry_queue.html",
+        {
+            "period": period,
+            "round_no": 2,
+            "groups": _grouped(entries),
+            "total": len(entries),
+            "done": done,
+            "left": len(entries) - done,
+            "phase_open": phase_is_open(period=period, phase=Phase.REAPPRAISAL),
+            "deadline": phase_deadline(period=period, phase=Phase.REAPPRAISAL),
+        },
+    )
+
+
+def _entry_context(request: HttpRequest, entry: ItemEntry, **extra: Any) -> dict[str, Any]:
+    period = entry.assessment.period
+    can_write = sel.can_write_entry(request.user, entry)
+    state = entry.assessment.state
+    appraised_item = entry.node.method in sel.APPRAISED_METHODS
+    round1_open = (
+        can_write and appraised_item and state == S.SUBMITTED and phase_is_open(period=period, phase=Phase.APPRAISAL)
+    )
+    round2_open = (
+        can_write
+        and appraised_item
+        and ((state == S.EXPLAINED and bool(entry.explanation)) or state == S.REAPPRAISED)
+        and phase_is_open(period=period, phase=Phase.REAPPRAISAL)
+    )
+    rule = rule_for(entry.node.rule, entry.node.max_points, entry.node.method)
+    ctx: dict[str, Any] = {
+        "period": period,
+        "entry": entry,
+        "node": entry.node,
+        "rule": rule,
+        "links": _links_for([entry]).get(entry.pk, {}),
+        "can_write": can_write,
+        "round1_open": round1_open,
+        "round2_open": round2_open,
+        "lowered": sel.entry_is_lowered(entry),
+        "final": sel.final_points(entry),
+        "round1_form": Round1Form(
+            initial={
+                "value": entry.round1_value or entry.self_value,
+                "reason": entry.round1_reason,
+                "version": entry.version,
+            }
+        ),
+        "round2_form": Round2Form(
+            initial={
+                "decision": entry.round2_decision,
+                "value": entry.round2_value,
+                "reason": entry.round2_reason,
+                "version": entry.version,
+            }
+        ),
+    }
+    ctx.update(extra)
+    return ctx
+
+
+def entry_detail(request: HttpRequest, entry_pk: int) -> HttpResponse:
+    """One item: the unit's input, points, note and evidence beside the council's rounds, with the forms."""
+    entry = sel.entry_get_for_appraiser(request.user, entry_pk, write=False)
+    return render(request, "council/entry_detail.html", _entry_context(request, entry))
+
+
+def _saved_fragment(request: HttpRequest, entry: ItemEntry, *, error: str = "", layer: str = "round1") -> HttpResponse:
+    return render(
+        request,
+        "council/includes/save_state.html",
+        {"entry": entry, "error": error, "layer": layer, "saved_at": timezone.localtime()},
+    )
+
+
+@require_POST
+def entry_round1(request: HttpRequest, entry_pk: int) -> HttpResponse:
+    """Save the round-1 input (htmx autosave, or 'Lưu' / 'Lưu và tiếp' as a plain form)."""
+    entry = sel.entry_get_for_appraiser(request.user, entry_pk, write=True)
+    form = Round1Form(request.POST)
+    if not form.is_valid():
+        error = "Biểu mẫu không hợp lệ: hãy tải lại trang."
+        if request.htmx:
+            return _saved_fragment(request, entry, error=error)
+        messages.error(request, error)
+        return redirect("council:entry", entry_pk=entry.pk)
+    data = form.cleaned_data
+    try:
+        entry = services.round1_record(
+            entry=entry, value=data["value"], reason=data["reason"], by=request.user,
+            expected_version=data["version"],
+        )
+    except ServiceError as exc:
+        if request.htmx:
+            return _saved_fragment(request, entry, error=exc.message)
+        messages.error(request, exc.message)
+        fresh = ItemEntry.objects.get(pk=entry.pk)
+        entry.version = fresh.version if isinstance(exc, ConcurrencyError) else entry.version
+        ctx = _entry_context(request, entry, round1_form=form)
+        return render(request, "council/entry_detail.html", ctx, status=409 if isinstance(exc, ConcurrencyError) else 400)
+    if request.htmx:
+        return _saved_fragment(request, entry)
+    messages.success(request, f"Đã lưu kết quả thẩm định vòng 1 mục {entry.node.code}.")
+    if "next" in request.POST:
+        return _redirect_next(request, entry, round_no=1)
+    return redirect("council:entry", entry_pk=entry.pk)
+
+
+def _redirect_next(request: HttpRequest, entry: ItemEntry, *, round_no: int) -> HttpResponse:
+    period = entry.assessment.period
+    following = sel.queue_next(sel.queue_for_appraiser(request.user, period, round_no=round_no), entry.pk,
+                               round_no=round_no)
+    if following is None:
+        messages.info(request, "Đã chấm xong mọi mục trong hàng đợi.")
+        return redirect("council:queue" if round_no == 1 else "council:queue_round2", year=period.year)
+    return redirect("council:entry", entry_pk=following.pk)
+
+
+@require_POST
+def entry_round2(request: HttpRequest, entry_pk: int) -> HttpResponse:
+    """Save the round-2 decision (accept / accept in part / keep) with its reason."""
+    entry = sel.entry_get_for_appraiser(request.user, entry_pk, write=True)
+    form = Round2Form(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry = services.round2_record(
+                entry=entry, decision=data["decision"], value=data["value"], reason=data["reason"],
+                by=request.user, expected_version=data["version"],
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Đã lưu kết luận vòng 2 mục {entry.node.code}.")
+            if "next" in request.POST:
+                return _redirect_next(request, entry, round_no=2)
+            return redirect("council:entry", entry_pk=entry.pk)
+    ctx = _entry_context(request, entry, round2_form=form)
+    return render(request, "council/entry_detail.html", ctx, status=400)
+
+
+def entry_history(request: HttpRequest, entry_pk: int) -> HttpResponse:
+    """The item's timeline: self → round 1 → explanation → round 2, who, when, old → new, reason."""
+    entry = sel.entry_get_for_viewer(request.user, entry_pk)
+    return render(
+        request, "council/entry_history.html", {"entry": entry, "period": entry.assessment.period,
+                                                 "rows": sel.item_timeline(entry)}
+    )
+
+
+# -- one unit ------------------------------------------------------------------------------------------------
+
+
+def assessment_layers(request: HttpRequest, assessment_pk: int) -> HttpResponse:
+    """Every layer side by side (self | round 1 | explanation | round 2 | final), with the unit's actions."""
+    assessment, council_side = sel.assessment_get_for_layers(request.user, assessment_pk)
+    period = assessment.period
+    entries = sel.entries_of_assessment(assessment, user=request.user if council_side else None)
+    access = sel.council_access(request.user, period)
+    links = _links_for(entries)
+    rows = [
+        {"entry": e, "lowered": sel.entry_is_lowered(e), "final": sel.final_points(e), "links": links.get(e.pk, {})}
+        for e in entries
+    ]
+    return render(
+        request,
+        "council/assessment_layers.html",
+        {
+            "period": period,
+            "assessment": assessment,
+            "rows": rows,
+            "council_side": council_side,
+            "can_mark": council_side and (access.secretariat or access.leader) and assessment.state == S.SUBMITTED,
+            "can_finalise": council_side and (access.secretariat or access.chair)
+            and assessment.state in (S.APPRAISED, S.EXPLAINED, S.REAPPRAISED),
+            "can_reopen": council_side and access.chair and assessment.state == S.FINALISED,
+            "can_audit": access.secretariat,
+            "notice_visible": assessment.state in sel.NOTICE_STATES and (council_side or sel.notice_is_open(assessment)),
+            "results_url": _results_url(period.year, assessment.unit.code),
+        },
+    )
+
+
+def _results_url(year: int, code: str) -> str:
+    try:
+        return reverse("scoring:unit_detail", kwargs={"year": year, "code": code})
+    except NoReverseMatch:
+        return ""
+
+
+@require_POST
+def assessment_mark_appraised(request: HttpRequest, assessment_pk: int) -> HttpResponse:
+    assessment = sel.assessment_get_for_council(request.user, assessment_pk)
+    try:
+        services.assessment_mark_appraised(assessment=assessment, by=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã chốt thẩm định vòng 1 của {assessment.unit.name}.")
+    return redirect("council:layers", assessment_pk=assessment.pk)
+
+
+@require_POST
+def assessment_finalise(request: HttpRequest, assessment_pk: int) -> HttpResponse:
+    assessment = sel.assessment_get_for_council(request.user, assessment_pk)
+    try:
+        services.assessment_finalise(assessment=assessment, by=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã chốt kết quả của {assessment.unit.name}.")
+    return redirect("council:layers", assessment_pk=assessment.pk)
+
+
+def assessment_reopen(request: HttpRequest, assessment_pk: int) -> HttpResponse:
+    assessment = sel.assessment_get_for_council(request.user, assessment_pk)
+    if not sel.council_access(request.user, assessment.period).chair:
+        raise PermissionDenied("Chỉ Chủ tịch Hội đồng được mở lại kết quả đã chốt.")
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_reopen(assessment=assessment, reason=form.cleaned_data["reason"], by=request.user)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Đã mở lại kết quả của {assessment.unit.name}.")
+            return redirect("council:layers", assessment_pk=assessment.pk)
+    return render(
+        request, "council/assessment_reopen.html",
+        {"assessment": assessment, "period": assessment.period, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def assessment_audit(request: HttpRequest, assessment_pk: int) -> HttpResponse:
+    """Every score and state change of one unit (secretariat)."""
+    assessment = sel.assessment_get_for_council(request.user, assessment_pk)
+    _require_secretariat(request, assessment.period)
+    return render(
+        request, "council/assessment_audit.html",
+        {"assessment": assessment, "period": assessment.period, "rows": sel.assessment_audit(assessment)},
+    )
+
+
+# -- notice and explanation (the unit's side) ----------------------------------------------------------------
+
+
+def _notice_context(assessment: Assessment) -> dict[str, Any]:
+    items = sel.lowered_entries(assessment)
+    return {
+        "assessment": assessment,
+        "period": assessment.period,
+        "items": items,
+        "total_lost": sum((sel.points_lost(e) for e in items), start=sel.ZERO),
+        "organisation": Organisation.current(),
+        "today": timezone.localdate(),
+    }
+
+
+def notice(request: HttpRequest, assessment_pk: int) -> HttpResponse:
+    """The preliminary notice: items whose points the council lowered, with its reasons."""
+    assessment = sel.assessment_get_for_notice(request.user, assessment_pk)
+    ctx = _notice_context(assessment)
+    ctx["can_explain"] = sel.unit_can_explain(request.user, assessment)
+    return render(request, "council/assessment_notice.html", ctx)
+
+
+def notice_print(request: HttpRequest, assessment_pk: int) -> HttpResponse:
+    assessment = sel.assessment_get_for_notice(request.user, assessment_pk)
+    return render(request, "council/assessment_notice_print.html", _notice_context(assessment))
+
+
+def notice_download(request: HttpRequest, assessment_pk: int) -> HttpResponse:
+    """The notice as a .docx (Decree 30 layout), built by the documents package from plain data."""
+    assessment = sel.assessment_get_for_notice(request.user, assessment_pk)
+    export = sel.notice_export(assessment)
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response
+
+
+def explanation(request: HttpRequest, assessment_pk: int) -> HttpResponse:
+    """The unit answers its lowered items (text and new evidence); the head sends the explanation."""
+    assessment = sel.assessment_get_for_unit(request.user, assessment_pk)
+    if not sel.notice_is_open(assessment):
+        raise Http404("Chưa có thông báo kết quả thẩm định.")
+    items = sel.lowered_entries(assessment)
+    links = _links_for(items)
+    can_edit = sel.unit_can_explain(request.user, assessment)
+    rows = [
+        {
+            "entry": e,
+            "form": ExplanationForm(initial={"text": e.explanation, "version": e.version}, prefix=f"e{e.pk}"),
+            "file_form": ExplanationFileForm(prefix=f"f{e.pk}"),
+            "links": links.get(e.pk, {}),
+        }
+        for e in items
+    ]
+    return render(
+        request,
+        "council/assessment_explanation.html",
+        {
+            "assessment": assessment,
+            "period": assessment.period,
+            "rows": rows,
+            "can_edit": can_edit,
+            "can_submit": sel.unit_can_submit_explanation(request.user, assessment),
+            "deadline": phase_deadline(period=assessment.period, phase=Phase.EXPLANATION),
+            "phase_open": phase_is_open(period=assessment.period, phase=Phase.EXPLANATION),
+        },
+    )
+
+
+@require_POST
+def explanation_save(request: HttpRequest, entry_pk: int) -> HttpResponse:
+    entry = sel.entry_get_for_unit(request.user, entry_pk, write=True)
+    form = ExplanationForm(request.POST, prefix=f"e{entry.pk}")
+    if not form.is_valid():
+        error = "; ".join(m for errs in form.errors.values() for m in errs)
+        if request.htmx:
+            return _saved_fragment(request, entry, error=error, layer="explanation")
+        messages.error(request, error)
+        return redirect("council:explanation", assessment_pk=entry.assessment_id)
+    try:
+        entry = services.explanation_record(
+            entry=entry, text=form.cleaned_data["text"], by=request.user,
+            expected_version=form.cleaned_data["version"],
+        )
+    except ServiceError as exc:
+        if request.htmx:
+            return _saved_fragment(request, entry, error=exc.message, layer="explanation")
+        messages.error(request, exc.message)
+    else:
+        if request.htmx:
+            return _saved_fragment(request, entry, layer="explanation")
+        messages.success(request, f"Đã lưu giải trình mục {entry.node.code}.")
+    return redirect("council:explanation", assessment_pk=entry.assessment_id)
+
+
+@require_POST
+def explanation_upload(request: HttpRequest, entry_pk: int) -> HttpResponse:
+    entry = sel.entry_get_for_unit(request.user, entry_pk, write=True)
+    form = ExplanationFileForm(request.POST, request.FILES, prefix=f"f{entry.pk}")
+    if not form.is_valid():
+        messages.error(request, "; ".join(m for errs in form.errors.values() for m in errs))
+    else:
+        try:
+            link = services.explanation_evidence_upload(
+                entry=entry, uploaded=form.cleaned_data["file"], title=form.cleaned_data["title"], by=request.user
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Đã tải lên «{link.evidence.title}» cho mục {entry.node.code}.")
+    return redirect("council:explanation", assessment_pk=entry.assessment_id)
+
+
+@require_POST
+def explanation_submit(request: HttpRequest, assessment_pk: int) -> HttpResponse:
+    assessment = sel.assessment_get_for_unit(request.user, assessment_pk, write=True)
+    try:
+        services.explanation_submit(assessment=assessment, by=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Đã gửi giải trình tới Hội đồng thẩm định.")
+    return redirect("council:explanation", assessment_pk=assessment.pk)
+
+
+# -- secretariat: setup, workload, survey, outbox, audit -----------------------------------------------------
+
+
+def council_setup(request: HttpRequest, year: int) -> HttpResponse:
+    """The period's council: chair, vice-chair, members with their unit, secretariat."""
+    period = _period(year)
+    _require_secretariat(request, period)
+    form = CouncilRoleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.council_role_grant(
+                period=period, user=data["user"], role=data["role"], unit=data["unit"], by=request.user
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Đã thêm vào Hội đồng.")
+            return redirect("council:setup", year=year)
+    return render(
+        request,
+        "council/council_setup.html",
+        {"period": period, "form": form, "rows": list(sel.council_roles_for_period(period))},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def council_role_remove(request: HttpRequest, year: int, role_pk: int) -> HttpResponse:
+    period = _period(year)
+    _require_secretariat(request, period)
+    row = get_object_or_404(RoleAssignment, pk=role_pk, period=period)
+    try:
+        services.council_role_revoke(role_assignment=row, by=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Đã gỡ khỏi Hội đồng.")
+    return redirect("council:setup", year=year)
+
+
+def assignments(request: HttpRequest, year: int) -> HttpResponse:
+    """Assignments of members to fields across groups, created in bulk."""
+    period = _period(year)
+    _require_secretariat(request, period)
+    form = AssignmentBulkForm(request.POST or None, period=period)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.assignments_create_bulk(
+                period=period,
+                members=list(form.cleaned_data["members"]),
+                field_codes=form.cleaned_data["field_codes"],
+                groups=form.selected_groups(),
+                by=request.user,
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Đã tạo {created} phân công mới.")
+            return redirect("council:assignments", year=year)
+    return render(
+        request,
+        "council/assignment_list.html",
+        {"period": period, "form": form, "rows": list(sel.assignments_for_period(period))},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def assignment_remove(request: HttpRequest, year: int, assignment_pk: int) -> HttpResponse:
+    period = _period(year)
+    _require_secretariat(request, period)
+    row = get_object_or_404(Assignment, pk=assignment_pk, period=period)
+    services.assignment_delete(assignment=row, by=request.user)
+    messages.success(request, "Đã xóa phân công.")
+    return redirect("council:assignments", year=year)
+
+
+def workload(request: HttpRequest, year: int) -> HttpResponse:
+    """Items to appraise, done and left: every member for the secretariat and the council's leaders, one's
+    own line for a member."""
+    period = _period(year)
+    access = _require_council(request, period)
+    everyone = access.secretariat or access.leader
+    loads, fallback = sel.workload(period, only_user=None if everyone else request.user)
+    return render(
+        request,
+        "council/assignment_workload.html",
+        {"period": period, "loads": loads, "fallback": fallback if access.secretariat else None},
+    )
+
+
+def survey(request: HttpRequest, year: int) -> HttpResponse:
+    """Upload survey (XHH) results; list earlier imports with their files."""
+    period = _period(year)
+    _require_secretariat(request, period)
+    form = ScoresImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        report = scores_import(
+            period=period, layer=Layer.SURVEY, file_name=upload.name, content=upload.read(), by=request.user
+        )
+        if report.ok:
+            messages.success(request, report.summary)
+            return redirect("council:survey", year=year)
+        messages.error(request, report.summary)
+    return render(
+        request,
+        "council/surveyimport_list.html",
+        {"period": period, "form": form, "report": report, "imports": list(sel.survey_imports(period))},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def survey_download(request: HttpRequest, import_pk: int) -> HttpResponse:
+    record = get_object_or_404(SurveyImport.objects.select_related("period"), pk=import_pk)
+    _require_secretariat(request, record.period)
+    return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.file_name)
+
+
+def outbox(request: HttpRequest, year: int) -> HttpResponse:
+    period = _period(year)
+    _require_secretariat(request, period)
+    return render(request, "council/outboxmessage_list.html", {"period": period, "rows": list(sel.outbox(period)[:500])})
+
+
+def outbox_detail(request: HttpRequest, message_pk: int) -> HttpResponse:
+    message = get_object_or_404(OutboxMessage.objects.select_related("period", "unit", "member"), pk=message_pk)
+    _require_secretariat(request, message.period)
+    return render(request, "council/outboxmessage_detail.html", {"period": message.period, "message": message})
+
+
+def period_audit(request: HttpRequest, year: int) -> HttpResponse:
+    """The period's latest score and state changes across every unit (secretariat)."""
+    period = _period(year)
+    _require_secretariat(request, period)
+    return render(request, "council/period_audit.html", {"period": period, "rows": sel.period_audit(period)})

@@ -23,6 +23,7 @@ from .importing import (
     FileRejected,
     NodeRow,
     Problem,
+    Row,
     parse_index_set,
     parse_units,
     read_table,
@@ -368,8 +369,31 @@ def index_set_import(
     structure is locked (phase after preparing). Replacing an existing set of that group bumps its version.
     ``scale`` makes a different scale an error. All or nothing: on any problem nothing is written.
     """
+    try:
+        rows = read_table(file_name, content, INDEX_SET_COLUMNS)
+    except FileRejected as rejected:
+        _check_year(year)
+        _check_code(group_code.strip(), "khối")
+        _refuse_locked(Period.objects.filter(year=year).first())
+        return ImportResult(file_name=file_name, problems=[rejected.problem])
+    return index_set_import_rows(
+        year=year, group_code=group_code, group_name=group_name, rows=rows, source_name=file_name, scale=scale, by=by
+    )
+
+
+def index_set_import_rows(
+    *,
+    year: int,
+    group_code: str,
+    rows: list[Row],
+    source_name: str,
+    by: Any,
+    group_name: str | None = None,
+    scale: Decimal | None = None,
+) -> ImportResult:
+    """The checking and writing half of :func:`index_set_import`, for rows already read (seed_demo uses it)."""
     _check_year(year)
-    result = ImportResult(file_name=file_name)
+    result = ImportResult(file_name=source_name)
     group_code = group_code.strip()
     group_name = (group_name or "").strip()
     _check_code(group_code, "khối")
@@ -380,11 +404,6 @@ def index_set_import(
             Problem(None, f"Khối «{group_code}» chưa có trong danh mục: hãy nhập tên khối để tạo khối mới, "
                           "hoặc chọn một khối đã có.")
         )
-    try:
-        rows = read_table(file_name, content, INDEX_SET_COLUMNS)
-    except FileRejected as rejected:
-        result.problems.append(rejected.problem)
-        return result
     parsed = parse_index_set(rows, expected_scale=scale)
     result.problems.extend(parsed.problems)
     if result.problems:
@@ -398,7 +417,7 @@ def index_set_import(
             group = Group.objects.create(code=group_code, name=group_name, order=_next_group_order())
         index_set = IndexSet.objects.filter(period=period, group=group).first()
         if index_set is None:
-            index_set = IndexSet.objects.create(period=period, group=group, source_name=file_name)
+            index_set = IndexSet.objects.create(period=period, group=group, source_name=source_name)
         else:
             try:
                 index_set.nodes.all().delete()
@@ -407,7 +426,7 @@ def index_set_import(
                     f"Không thể thay thế {index_set}: đã có đơn vị tự đánh giá theo bộ chỉ số này."
                 )
             index_set.version += 1
-            index_set.source_name = file_name
+            index_set.source_name = source_name
             index_set.copied_from = None
             index_set.save(update_fields=["version", "source_name", "copied_from", "updated_at"])
         count = _create_nodes(index_set, parsed.nodes)

@@ -32,7 +32,6 @@ from .forms import (
     UnitsImportForm,
 )
 from .models import Group, Organisation, Period, Phase, UnitMembership
-from .templates_xlsx import TemplateFile, index_set_template, units_template
 
 WINDOW_PHASES = (Phase.SELF_ASSESSMENT, Phase.APPRAISAL, Phase.EXPLANATION, Phase.REAPPRAISAL)
 
@@ -42,7 +41,7 @@ def _upload(form: Any) -> tuple[str, bytes]:
     return upload.name, upload.read()
 
 
-def _file_response(file: TemplateFile) -> HttpResponse:
+def _file_response(file: Any) -> HttpResponse:
     response = HttpResponse(file.content, content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
     return response
@@ -274,11 +273,15 @@ def index_set_import(request: HttpRequest) -> HttpResponse:
 
 def template_units(request: HttpRequest) -> HttpResponse:
     selectors.registry_require(request.user)
+    from .templates_xlsx import units_template  # openpyxl is loaded only when a template is asked for
+
     return _file_response(units_template())
 
 
 def template_index_set(request: HttpRequest) -> HttpResponse:
     selectors.registry_require(request.user)
+    from .templates_xlsx import index_set_template
+
     return _file_response(index_set_template())
 
 

@@ -101,12 +101,17 @@ def test_annex_rows_hold_each_units_published_index_and_rank(approved_annex, app
         assert after.startswith("Nguồn: ParIndex, kết quả chốt run 12 / sha256:ab12cd34ef56")
 
 
-def test_annex_component_index_is_rounded_half_up_to_the_periods_decimals(approved_annex, approved_data):
-    ws = approved_annex["Phụ lục I"]
-    unit = approved_data.groups[0].rows[0]
-    shown = Decimal(str(ws.cell(row=FIRST_DATA_ROW, column=13).value))
-    assert shown == unit.fields[0].index.quantize(Decimal("0.01"))
-    assert shown != unit.fields[0].index  # the sample's component index has more places
+def test_annex_component_index_is_rounded_half_up_to_the_periods_decimals(approved_data):
+    group = approved_data.groups[0]
+    unit = group.rows[0]
+    cell = dataclasses.replace(unit.fields[0], index=Decimal("87.125"))  # half to even would give 87.12
+    unit = dataclasses.replace(unit, fields=(cell, *unit.fields[1:]))
+    data = dataclasses.replace(
+        approved_data,
+        groups=(dataclasses.replace(group, rows=(unit, *group.rows[1:])), *approved_data.groups[1:]),
+    )
+    ws = openpyxl.load_workbook(io.BytesIO(build_annex(data).content))["Phụ lục I"]
+    assert Decimal(str(ws.cell(row=FIRST_DATA_ROW, column=13).value)) == Decimal("87.13")
 
 
 def test_annex_rank_change_marks():

@@ -1,0 +1,92 @@
+"""Council world: skhcn (the unit under test) and stp (member.stp's own unit) both submitted their
+self-assessment of the small 10-point set; member.stp is assigned fields 1 and 2 in every group, so skhcn's
+items are theirs and stp's items never are."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from appraisal.assessments.layers import assessment_get_or_create, entry_record_layer
+from appraisal.assessments.models import Assessment, AssessmentState, ItemEntry
+from appraisal.council.models import Assignment
+from appraisal.registry.models import Phase, PhaseWindow
+
+# Self-assessment of the small set (tests.factories.SMALL_SET_ROWS): code → input.
+SELF_VALUES = {
+    "1.1": "Có",  # boolean, 1
+    "1.2": "100%",  # tiers, 1
+    "1.3": "Tốt",  # levels, 1
+    "1.4": "90%",  # proportional min 50%, 0.9
+    "2.1": "2",  # manual step 0.25, 2
+    "2.2": "80%",  # proportional, 0.8
+    "T1": "Có",  # bonus, 1
+    "P1": "1",  # penalty per 0.5, 0.5 deducted
+}
+
+
+def submit_assessment(period, unit, by, values=SELF_VALUES, state=AssessmentState.SUBMITTED) -> Assessment:
+    assessment = assessment_get_or_create(period=period, unit=unit)
+    for entry in assessment.entries.select_related("node", "assessment__period"):
+        if entry.node.code in values:
+            entry_record_layer(entry=entry, layer="self", value=values[entry.node.code], by=by, source="test")
+    Assessment.objects.filter(pk=assessment.pk).update(state=state)
+    assessment.refresh_from_db()
+    return assessment
+
+
+def entry_of(assessment: Assessment, code: str) -> ItemEntry:
+    return ItemEntry.objects.select_related("node", "node__index_set", "assessment__period", "assessment__unit").get(
+        assessment=assessment, node__code=code
+    )
+
+
+def set_phase(period, phase: str) -> None:
+    period.phase = phase
+    period.save(update_fields=["phase"])
+    if hasattr(period, "_window_cache"):
+        del period._window_cache
+
+
+def open_window(period, phase: str, *, opened_days_ago: int = 1, due_in_days: int = 5) -> PhaseWindow:
+    now = timezone.now()
+    window, _ = PhaseWindow.objects.update_or_create(
+        period=period,
+        phase=phase,
+        defaults={"opens_at": now - timedelta(days=opened_days_ago), "due_at": now + timedelta(days=due_in_days)},
+    )
+    if hasattr(period, "_window_cache"):
+        del period._window_cache
+    return window
+
+
+@pytest.fixture
+def world(period, index_set, unit, other_unit, editor, other_editor, head, member, conflicted_member, secretariat):
+    """Both units submitted; period in the appraisal phase (no windows: the phase field decides)."""
+    a = submit_assessment(period, unit, editor)
+    b = submit_assessment(period, other_unit, other_editor)
+    set_phase(period, Phase.APPRAISAL)
+    Assignment.objects.create(period=period, member=member, field_code="1", created_by=secretariat)
+    Assignment.objects.create(period=period, member=member, field_code="2", created_by=secretariat)
+    Assignment.objects.create(period=period, member=member, field_code="T1", created_by=secretariat)
+    Assignment.objects.create(period=period, member=member, field_code="P1", created_by=secretariat)
+    Assignment.objects.create(period=period, member=conflicted_member, field_code="1", created_by=secretariat)
+    return {"period": period, "skhcn": a, "stp": b}
+
+
+def appraise_all(assessment, by, overrides=None, reasons=None) -> None:
+    """Round 1 on every appraised item: the unit's own value unless overridden (with its reason)."""
+    from appraisal.council.services import round1_record
+
+    overrides = overrides or {}
+    reasons = reasons or {}
+    for entry in assessment.entries.select_related("node", "node__index_set", "assessment__period").order_by(
+        "node__position"
+    ):
+        if entry.node.method == "survey":
+            continue
+        value = overrides.get(entry.node.code, entry.self_value or "0")
+        round1_record(entry=entry, value=value, reason=reasons.get(entry.node.code, ""), by=by,
+                      expected_version=entry.version)
