@@ -1,7 +1,245 @@
-"""Demo data for self-assessments (called by seed_demo)."""
+"""Demo self-assessments (called by seed_demo): units in every self-assessment state, with evidence files.
 
-from appraisal.registry.models import Period
+- most units: submitted, every item filled, evidence or a note on every claimed point (``stttt`` and
+  ``skhcn`` always among them: the council demo appraises submitted units);
+- a few units: a complete draft not yet submitted;
+- ``sgtvt``: returned by the secretariat with a reason;
+- ``tphatinh``: a draft about half filled; ``vuquang``: not started.
+
+Inputs are realistic facts per rule type, derived deterministically from the unit and item codes, and their
+points come from the engine. Files are tiny valid PDFs and PNGs built in code. Idempotent: a unit whose
+assessment already has an input or a state change is left as it is. Fast: bulk writes, one pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+import unicodedata
+import zlib
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from appraisal.registry.models import Method, Period, UnitMembership
+from appraisal.scoring.engine import Rule, parse_rule
+from appraisal.scoring.engine.rounding import plain
+
+from .evidence import check_upload, stored_file_for
+from .layers import assessment_get_or_create, entry_points_for
+from .models import (
+    Assessment,
+    AssessmentEvent,
+    AssessmentState,
+    Evidence,
+    EvidenceKind,
+    EvidenceLink,
+    ItemEntry,
+    ItemHistory,
+    Layer,
+)
+
+SUBMITTED_ALWAYS = ("stttt", "skhcn")
+COMPLETE_DRAFTS = ("snv", "huongson", "kbnn")
+RETURNED = {"sgtvt": "Đề nghị bổ sung tài liệu kiểm chứng cho các tiêu chí về cải cách thủ tục hành chính."}
+PARTIAL = ("tphatinh",)
+NOT_STARTED = ("vuquang",)
+
+S = AssessmentState
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def demo_pdf(title: str) -> bytes:
+    """A one-page PDF with a line of text, with a correct cross-reference table."""
+    text = _ascii(title).replace("\\", "").replace("(", "").replace(")", "")
+    stream = f"BT /F1 14 Tf 40 760 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def demo_png(seed: str, size: int = 24) -> bytes:
+    """A small solid-colour PNG whose colour follows ``seed``."""
+    r, g, b = hashlib.sha256(seed.encode()).digest()[:3]
+    raw = b"".join(b"\x00" + bytes((r, g, b)) * size for _ in range(size))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+def _pick(unit_code: str, item_code: str) -> int:
+    return int.from_bytes(hashlib.sha256(f"{unit_code}:{item_code}".encode()).digest()[:4], "big") % 100
+
+
+def demo_input(rule: Rule, roll: int) -> str:
+    """A plausible fact for a rule: mostly good results, some shortfalls."""
+    if rule.kind == "boolean":
+        if rule.method == Method.PENALTY:
+            return "Có" if roll < 10 else "Không"
+        return "Không" if roll < (60 if rule.method == Method.BONUS else 8) else "Có"
+    if rule.kind == "levels":
+        choices = rule.choices
+        if rule.method == Method.BONUS:
+            return choices[-1] if roll < 70 else choices[min(1, len(choices) - 1)]
+        index = 0 if roll < 65 else 1 if roll < 92 else len(choices) - 1
+        return choices[min(index, len(choices) - 1)]
+    if rule.kind in ("tiers", "proportional"):
+        if roll % 3 == 0:
+            total = 20 + roll % 17
+            return f"{total - roll % 4}/{total}"
+        return f"{70 + roll % 31}%"
+    if rule.kind == "manual":
+        step = rule.step or Decimal("0.25")
+        steps = int(rule.max_points / step)
+        if rule.method == Method.PENALTY:
+            return "0"
+        return plain(step * max(0, steps - roll % 3))
+    if rule.kind == "penalty":
+        return "1" if roll < 15 else "0"
+    return ""
 
 
 def seed_demo_assessments(period: Period) -> None:
-    """Give units assessments in every self-assessment state. Filled in by the self-assessment work."""
+    """Give the period's units assessments in every self-assessment state (see the module docstring)."""
+    User = get_user_model()
+    memberships = list(UnitMembership.objects.filter(period=period).select_related("unit").order_by("unit__code"))
+    if not memberships:
+        return
+    users = {u.username: u for u in User.objects.filter(username__contains=".")}
+    secretariat = User.objects.filter(username="secretariat").first()
+    now = timezone.now().replace(second=0, microsecond=0)
+    with transaction.atomic():
+        for index, membership in enumerate(memberships):
+            unit = membership.unit
+            if unit.code in NOT_STARTED:
+                continue
+            assessment = assessment_get_or_create(period=period, unit=unit)
+            touched = (
+                assessment.state != S.DRAFT
+                or assessment.events.exists()
+                or assessment.entries.exclude(self_value="").exists()
+            )
+            if touched:
+                continue
+            editor = users.get(f"{unit.code}.editor")
+            head = users.get(f"{unit.code}.head")
+            if editor is None:
+                continue
+            partial = unit.code in PARTIAL
+            _fill(assessment, editor=editor, partial=partial, period=period)
+            if partial or unit.code in COMPLETE_DRAFTS:
+                continue
+            submitted_at = now - timedelta(days=1 + index % 9, hours=index % 7)
+            Assessment.objects.filter(pk=assessment.pk).update(
+                state=S.SUBMITTED, submitted_at=submitted_at, submitted_by=head
+            )
+            AssessmentEvent.objects.create(assessment=assessment, from_state=S.DRAFT, to_state=S.SUBMITTED, by=head)
+            if unit.code in RETURNED:
+                reason = RETURNED[unit.code]
+                Assessment.objects.filter(pk=assessment.pk).update(state=S.RETURNED, returned_reason=reason)
+                AssessmentEvent.objects.create(
+                    assessment=assessment, from_state=S.SUBMITTED, to_state=S.RETURNED, reason=reason, by=secretariat
+                )
+
+
+def _library(assessment: Assessment, editor: Any) -> list[Evidence]:
+    unit = assessment.unit
+    short = unit.short_name or unit.code.upper()
+    files = [
+        (f"Báo cáo kết quả CCHC năm {assessment.period.year} - {short}.pdf", demo_pdf(f"Bao cao CCHC {unit.code}")),
+        (f"Kế hoạch CCHC năm {assessment.period.year} - {short}.pdf", demo_pdf(f"Ke hoach CCHC {unit.code}")),
+        ("Ảnh hội nghị triển khai CCHC.png", demo_png(unit.code)),
+    ]
+    library = []
+    for name, content in files:
+        checked = check_upload(SimpleUploadedFile(name, content))
+        library.append(
+            Evidence(
+                unit=unit,
+                kind=EvidenceKind.FILE,
+                title=checked.name.rsplit(".", 1)[0],
+                file=stored_file_for(checked),
+                original_name=checked.name,
+                created_by=editor,
+            )
+        )
+    library.append(
+        Evidence(
+            unit=unit,
+            kind=EvidenceKind.DOCUMENT,
+            title=f"Quyết định kiện toàn bộ phận CCHC - {short}",
+            doc_number=f"{15 + len(unit.code)}/QĐ-{unit.code.upper()}",
+            doc_date=date(assessment.period.year, 1, 10 + len(unit.code) % 15),
+            doc_summary="Kiện toàn bộ phận tham mưu công tác cải cách hành chính của cơ quan, đơn vị",
+            created_by=editor,
+        )
+    )
+    return Evidence.objects.bulk_create(library)
+
+
+def _fill(assessment: Assessment, *, editor: Any, partial: bool, period: Period) -> None:
+    entries = list(ItemEntry.objects.filter(assessment=assessment).select_related("node").order_by("node__position"))
+    library = _library(assessment, editor)
+    changed: list[ItemEntry] = []
+    history: list[ItemHistory] = []
+    links: list[EvidenceLink] = []
+    for position, entry in enumerate(entries):
+        node = entry.node
+        if node.method == Method.SURVEY:
+            continue
+        if partial and position % 2:
+            continue
+        rule = parse_rule(node.rule, node.max_points, node.method)
+        raw = demo_input(rule, _pick(assessment.unit.code, node.code))
+        if not raw:
+            continue
+        canonical, points = entry_points_for(node, raw, period)
+        entry.self_value, entry.self_points, entry.version = canonical, points, entry.version + 1
+        claims = node.method in (Method.APPRAISAL, Method.BONUS) and points > 0
+        if claims and position % 3 == 0:
+            links.append(EvidenceLink(entry=entry, evidence=library[position % len(library)], by=editor))
+        elif claims:
+            entry.self_note = f"Đã thực hiện; chi tiết tại Báo cáo kết quả CCHC năm {period.year} của đơn vị."
+        changed.append(entry)
+        history.append(
+            ItemHistory(
+                entry=entry,
+                layer=Layer.SELF,
+                old_value="",
+                new_value=canonical,
+                new_points=points,
+                reason=entry.self_note,
+                source="demo",
+                by=editor,
+            )
+        )
+    ItemEntry.objects.bulk_update(changed, ["self_value", "self_points", "self_note", "version"])
+    ItemHistory.objects.bulk_create(history)
+    EvidenceLink.objects.bulk_create(links)

@@ -584,11 +584,11 @@ def progress_for_council(user: Any, period: Period) -> list[AssessmentProgress]:
         )
     }
     lowered: dict[int, int] = defaultdict(int)
-    for e in visible.exclude(round1_value="").only(
-        "pk", "assessment_id", "self_points", "round1_points", "round1_value", "node__method"
+    for assessment_id, method, self_points, round1_points in visible.exclude(round1_value="").values_list(
+        "assessment_id", "node__method", "self_points", "round1_points"
     ):
-        if is_lowered(method=e.node.method, self_points=e.self_points, new_points=e.round1_points):
-            lowered[e.assessment_id] += 1
+        if is_lowered(method=method, self_points=self_points, new_points=round1_points):
+            lowered[assessment_id] += 1
     out = []
     for a in assessments_for_council(user, period).filter(pk__in=list(counts)).order_by("unit__name"):
         c = counts[a.pk]

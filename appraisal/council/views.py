@@ -8,11 +8,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from appraisal.assessments.models import Assessment, AssessmentState, ItemEntry, Layer
 from appraisal.assessments.selectors import rule_for
@@ -236,10 +235,11 @@ def _saved_fragment(request: HttpRequest, entry: ItemEntry, *, error: str = "", 
     )
 
 
-@require_POST
 def entry_round1(request: HttpRequest, entry_pk: int) -> HttpResponse:
     """Save the round-1 input (htmx autosave, or 'Lưu' / 'Lưu và tiếp' as a plain form)."""
     entry = sel.entry_get_for_appraiser(request.user, entry_pk, write=True)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = Round1Form(request.POST)
     if not form.is_valid():
         error = "Biểu mẫu không hợp lệ: hãy tải lại trang."
@@ -279,10 +279,11 @@ def _redirect_next(request: HttpRequest, entry: ItemEntry, *, round_no: int) -> 
     return redirect("council:entry", entry_pk=following.pk)
 
 
-@require_POST
 def entry_round2(request: HttpRequest, entry_pk: int) -> HttpResponse:
     """Save the round-2 decision (accept / accept in part / keep) with its reason."""
     entry = sel.entry_get_for_appraiser(request.user, entry_pk, write=True)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = Round2Form(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -351,9 +352,10 @@ def _results_url(year: int, code: str) -> str:
         return ""
 
 
-@require_POST
 def assessment_mark_appraised(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     assessment = sel.assessment_get_for_council(request.user, assessment_pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.assessment_mark_appraised(assessment=assessment, by=request.user)
     except ServiceError as exc:
@@ -363,9 +365,10 @@ def assessment_mark_appraised(request: HttpRequest, assessment_pk: int) -> HttpR
     return redirect("council:layers", assessment_pk=assessment.pk)
 
 
-@require_POST
 def assessment_finalise(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     assessment = sel.assessment_get_for_council(request.user, assessment_pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.assessment_finalise(assessment=assessment, by=request.user)
     except ServiceError as exc:
@@ -474,9 +477,10 @@ def explanation(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 def explanation_save(request: HttpRequest, entry_pk: int) -> HttpResponse:
     entry = sel.entry_get_for_unit(request.user, entry_pk, write=True)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = ExplanationForm(request.POST, prefix=f"e{entry.pk}")
     if not form.is_valid():
         error = "; ".join(m for errs in form.errors.values() for m in errs)
@@ -500,9 +504,10 @@ def explanation_save(request: HttpRequest, entry_pk: int) -> HttpResponse:
     return redirect("council:explanation", assessment_pk=entry.assessment_id)
 
 
-@require_POST
 def explanation_upload(request: HttpRequest, entry_pk: int) -> HttpResponse:
     entry = sel.entry_get_for_unit(request.user, entry_pk, write=True)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = ExplanationFileForm(request.POST, request.FILES, prefix=f"f{entry.pk}")
     if not form.is_valid():
         messages.error(request, "; ".join(m for errs in form.errors.values() for m in errs))
@@ -518,9 +523,10 @@ def explanation_upload(request: HttpRequest, entry_pk: int) -> HttpResponse:
     return redirect("council:explanation", assessment_pk=entry.assessment_id)
 
 
-@require_POST
 def explanation_submit(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     assessment = sel.assessment_get_for_unit(request.user, assessment_pk, write=True)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.explanation_submit(assessment=assessment, by=request.user)
     except ServiceError as exc:
@@ -557,10 +563,11 @@ def council_setup(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
-@require_POST
 def council_role_remove(request: HttpRequest, year: int, role_pk: int) -> HttpResponse:
     period = _period(year)
     _require_secretariat(request, period)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     row = get_object_or_404(RoleAssignment, pk=role_pk, period=period)
     try:
         services.council_role_revoke(role_assignment=row, by=request.user)
@@ -598,10 +605,11 @@ def assignments(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
-@require_POST
 def assignment_remove(request: HttpRequest, year: int, assignment_pk: int) -> HttpResponse:
     period = _period(year)
     _require_secretariat(request, period)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     row = get_object_or_404(Assignment, pk=assignment_pk, period=period)
     services.assignment_delete(assignment=row, by=request.user)
     messages.success(request, "Đã xóa phân công.")

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+import filetype
+
 from appraisal.scoring.engine import InputError, parse_decimal, validate_rule_text
 
 # -- problems ----------------------------------------------------------------------------------------------
@@ -178,7 +180,12 @@ def read_table(file_name: str, content: bytes, columns: Sequence[Column]) -> lis
     lower = file_name.lower()
     if content.startswith(_XLSX_MAGIC):
         raw_rows = _read_xlsx(file_name, content)
-    elif content.startswith(_OLE_MAGIC) or lower.endswith((".xlsx", ".xlsm", ".xls")):
+    elif (
+        content.startswith(_OLE_MAGIC)
+        or lower.endswith((".xlsx", ".xlsm", ".xls"))
+        or not lower.endswith((".csv", ".txt"))
+        or filetype.guess(content) is not None  # a PDF, an image… renamed to .csv
+    ):
         raise FileRejected(
             Problem(None, f"Tệp «{file_name}» không phải là bảng tính Excel (.xlsx) hợp lệ. "
                           "Hãy lưu tệp dưới dạng Excel Workbook (.xlsx) hoặc CSV UTF-8 rồi tải lên lại.")
@@ -438,6 +445,7 @@ def parse_index_set(rows: Sequence[Row], expected_scale: Decimal | None = None) 
     problems = out.problems
     first_row_of: dict[str, int] = {}
     unique_codes: list[tuple[int, str]] = []
+    unsure: set[str] = set()  # parents of duplicated codes: their sums would only repeat the duplicate
     for number, values in rows:
         code = values.get("code", "")
         if not code:
@@ -449,13 +457,14 @@ def parse_index_set(rows: Sequence[Row], expected_scale: Decimal | None = None) 
             )
         elif code in first_row_of:
             problems.append(Problem(number, f"mã {code} bị trùng với dòng {first_row_of[code]}."))
+            unsure.add(parent_code(code) or "")
         else:
             first_row_of[code] = number
             unique_codes.append((number, code))
     has_children = {parent_code(code) for _, code in unique_codes} - {None}
 
     parsed: dict[str, NodeRow] = {}
-    bad: set[str] = set()
+    bad: set[str] = set(unsure)
     for position, (number, values) in enumerate(rows):
         code = values.get("code", "")
         if first_row_of.get(code) != number:
@@ -528,7 +537,7 @@ def parse_index_set(rows: Sequence[Row], expected_scale: Decimal | None = None) 
             elif method and max_points is not None and max_points > 0:
                 error = validate_rule_text(rule_text, max_points, method)
                 if error is not None:
-                    row_problems.append(Problem(number, f"cách chấm «{rule_text}» của tiêu chí {code}: {error}"))
+                    row_problems.append(Problem(number, f"tiêu chí {code}, cột Cách chấm: {error}"))
         if method in ADJUSTMENT_METHODS and parent is not None:
             row_problems.append(
                 Problem(number, f"điểm thưởng, điểm trừ phải là mục cấp cao nhất (ví dụ T1, P1), không nằm trong "

@@ -121,29 +121,36 @@ def period_input(period: Period) -> PeriodData:
             "pk", "unit_id", "head_veto_reason", "head_override", "head_override_reason"
         )
     }
+    unit_of_assessment = {a.pk: a.unit_id for a in assessments.values()}
     values: dict[int, dict[str, engine.ItemValues]] = defaultdict(dict)
-    reasons: dict[tuple[int, str], str] = {}
-    for unit_id, node_id, s, r1, r1_reason, r2, r2_reason, sv in ItemEntry.objects.filter(
-        assessment__period=period
-    ).values_list(
-        "assessment__unit_id",
-        "node_id",
-        "self_value",
-        "round1_value",
-        "round1_reason",
-        "round2_value",
-        "round2_reason",
-        "survey_value",
-    ):
+    # Inputs repeat a lot (every "Có", every "100%"): share one ItemValues per distinct combination instead
+    # of building hundreds of thousands of identical frozen objects.
+    shared: dict[tuple[str, str, str, str], engine.ItemValues] = {}
+    # No ORDER BY: the default ordering would join the index nodes and sort every row for nothing.
+    entries = ItemEntry.objects.filter(assessment__period=period).order_by().values_list(
+        "assessment_id", "node_id", "self_value", "round1_value", "round2_value", "survey_value"
+    )
+    for assessment_id, node_id, s, r1, r2, sv in entries:
+        key = (s, r1, r2, sv)
+        item = shared.get(key)
+        if item is None:
+            item = shared[key] = engine.ItemValues(
+                self_value=s or None, round1=r1 or None, round2=r2 or None, survey=sv or None
+            )
         code = node_code.get(node_id)
-        if code is None:
-            continue
-        values[unit_id][code] = engine.ItemValues(
-            self_value=s or None, round1=r1 or None, round2=r2 or None, survey=sv or None
-        )
-        reason = r2_reason or r1_reason
-        if reason:
-            reasons[(unit_id, code)] = reason
+        if code is not None:
+            values[unit_of_assessment[assessment_id]][code] = item
+    reasons: dict[tuple[int, str], str] = {}
+    explained = (
+        ItemEntry.objects.filter(assessment__period=period)
+        .order_by()
+        .exclude(round1_reason="", round2_reason="")
+        .values_list("assessment_id", "node_id", "round1_reason", "round2_reason")
+    )
+    for assessment_id, node_id, r1_reason, r2_reason in explained:
+        code = node_code.get(node_id)
+        if code is not None:
+            reasons[(unit_of_assessment[assessment_id], code)] = r2_reason or r1_reason
     prev = previous_ranks(period)
 
     engine_sets = {

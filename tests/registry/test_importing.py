@@ -73,7 +73,7 @@ def test_read_table_refuses_legacy_xls_and_non_utf8_csv():
         read_table("cu.xls", b"\xd0\xcf\x11\xe0rest", UNIT_COLUMNS)
     assert "không phải là bảng tính Excel (.xlsx) hợp lệ" in str(error.value)
     with pytest.raises(FileRejected) as error:
-        read_table("dv.csv", "code,name,group\nx,Sở,so\n".encode("cp1258"), UNIT_COLUMNS)
+        read_table("dv.csv", "code,name,group\nx,Sở Tài chính,so\n".encode("utf-16"), UNIT_COLUMNS)
     assert "mã hóa UTF-8" in str(error.value)
 
 

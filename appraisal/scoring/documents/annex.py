@@ -14,6 +14,7 @@ merged cells, page setup and header/footer, and keeps memory flat for a national
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Iterator, Sequence
 from copy import copy
 from decimal import Decimal
@@ -71,8 +72,8 @@ HEAD_COLUMNS: tuple[tuple[str, float], ...] = (
     ("Họ và tên", 24),
     ("Chức vụ", 24),
     ("Cơ quan, đơn vị", 38),
-    ("Chỉ số CCHC (%)", 10),
-    ("Mức độ hoàn thành nhiệm vụ", 24),
+    ("Chỉ số CCHC (%)", 11),
+    ("Mức độ hoàn thành nhiệm vụ", 30),
     ("Ghi chú", 18),
 )
 
@@ -356,9 +357,10 @@ def _title_rows(
     total_width = sum(widths)
     for offset, (text, style) in enumerate(lines):
         row_idx = TITLE_ROW + offset
-        size = 13 if style == styles.title else 12
+        # Width units are digits of the 11 pt default font; a bold capital is about 1.4 of them.
+        factor = 13 / 11 * 1.4 if style == styles.title else 12 / 11 * 1.05
         # A merged cell does not grow with its text: give the row the lines it needs.
-        needed = max(1, -(-len(text) * size // int(total_width * 11 * 0.95)))
+        needed = max(1, math.ceil(len(text) * factor / (total_width * 0.95)))
         ws.row_dimensions[row_idx].height = 18 * needed
         ws.append([styles.text_cell(ws, text, style)])
         ws.merged_cells.add(f"A{row_idx}:{last}{row_idx}")
@@ -413,8 +415,26 @@ def _group_sheet(wb: Workbook, styles: _Styles, data: DecisionData, group: Group
     _note_rows(ws, styles, data, HEADER_ROW + 2 + len(group.rows), ncols)
 
 
+LINE_HEIGHT_PT = 15
+
+
+def _fit_row_height(ws: object, row_idx: int, texts: Sequence[tuple[str, float]]) -> None:
+    """Give a row the lines its wrapped text needs.
+
+    Streaming rows cannot be measured afterwards, and LibreOffice keeps the default height of a row it was
+    given without one; an estimate from the text length (≈ 1 character per width unit) keeps every name
+    readable. Rows that fit on one line keep the default height.
+    """
+    # Times New Roman 11 fits about 1.1 characters of Vietnamese text per width unit.
+    lines = max(math.ceil(len(safe_text(text)) / max(1, int(width * 1.1) - 1)) for text, width in texts)
+    if lines > 1:
+        ws.row_dimensions[row_idx].height = LINE_HEIGHT_PT * lines
+
+
 def _group_rows(ws: object, styles: _Styles, data: DecisionData, group: GroupTable) -> Iterator[list[object]]:
-    for unit in group.rows:
+    name_width = GROUP_COLUMNS[1][1]
+    for offset, unit in enumerate(group.rows):
+        _fit_row_height(ws, HEADER_ROW + 2 + offset, [(unit.name, name_width)])
         cells: list[object] = [
             styles.value_cell(ws, unit.stt, styles.integer),
             styles.text_cell(ws, unit.name, styles.text),
@@ -440,7 +460,7 @@ def _heads_sheet(wb: Workbook, styles: _Styles, data: DecisionData, numeral: str
     widths = [w for _, w in HEAD_COLUMNS]
     ncols = len(widths)
     _setup_sheet(ws, data, widths, header_rows=1)
-    ws.row_dimensions[HEADER_ROW].height = 33
+    ws.row_dimensions[HEADER_ROW].height = 48
     _title_rows(
         ws,
         styles,
@@ -454,7 +474,9 @@ def _heads_sheet(wb: Workbook, styles: _Styles, data: DecisionData, numeral: str
         widths,
     )
     ws.append([styles.text_cell(ws, label, styles.head) for label, _ in HEAD_COLUMNS])
-    for head in data.heads:
+    for offset, head in enumerate(data.heads):
+        texts = (head.name, head.title, head.unit_name, "", head.rating_label, head.note)
+        _fit_row_height(ws, HEADER_ROW + 1 + offset, list(zip(texts, widths[1:], strict=True)))
         ws.append(
             [
                 styles.value_cell(ws, head.stt, styles.integer),

@@ -8,6 +8,7 @@ part writes the decision and its annexes (the same tables as the annex workbook)
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Sequence
 from copy import deepcopy
@@ -91,7 +92,7 @@ def pt_to_mm(points: float) -> float:
 # --- text helpers ----------------------------------------------------------------------------------------
 
 
-def long_date(place: str, date: object, fallback_year: int) -> str:
+def long_date(place: str, date: dt.date | None, fallback_year: int) -> str:
     """'Hà Tĩnh, ngày 05 tháng 02 năm 2024': Decree 30 §II.4 writes days 1–9 and months 1–2 with a zero.
 
     Without a date the blanks are left for the secretary: 'Hà Tĩnh, ngày      tháng      năm 2024'.
@@ -407,7 +408,7 @@ def set_headers(section: Section, *, draft: bool, width_mm: float, first_page_ma
         add_run(first, DRAFT_MARK, size=12, bold=True)
 
 
-def new_document(*, title: str, subject: str, comments: str, when: object, draft: bool) -> DocxDocument:
+def new_document(*, title: str, subject: str, comments: str, when: dt.datetime, draft: bool) -> DocxDocument:
     """An A4 portrait document in Times New Roman 14 with the core properties pinned to ``when``."""
     doc = Document()
     styles = doc.styles
@@ -440,7 +441,7 @@ def new_document(*, title: str, subject: str, comments: str, when: object, draft
     return doc
 
 
-def save(doc: DocxDocument, filename: str, when: object) -> ExportFile:
+def save(doc: DocxDocument, filename: str, when: dt.datetime) -> ExportFile:
     buffer = io.BytesIO()
     doc.save(buffer)
     return ExportFile(
@@ -526,47 +527,52 @@ def add_body(doc: DocxDocument, *parts: tuple[str, dict[str, bool]] | str, itali
     return p
 
 
-class CellWriter:
-    """Writes one-paragraph table cells fast.
+@dataclass(frozen=True)
+class Column:
+    """How a table column's body cells print."""
 
-    Each (size, bold, italic, alignment) paragraph is built once through python-docx and then copied as
-    XML: building every cell's paragraph through the API costs ~2 ms a cell, half a minute for a large group.
+    align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.CENTER
+    bold: bool = False
+    italic: bool = False
+
+
+LEFT = Column(align=WD_ALIGN_PARAGRAPH.LEFT)
+CENTRE = Column()
+
+
+class RowWriter:
+    """Appends rows to a table by copying one prototype row built through python-docx.
+
+    Building every cell through the python-docx API costs about a millisecond a cell (widths, alignment,
+    fonts, spacing each walk the XML); a copied ``w:tr`` with its texts replaced costs a few microseconds.
+    ``span`` makes a row of one cell across all columns (a field's heading row).
     """
 
-    def __init__(self) -> None:
-        self._prototypes: dict[tuple[float, bool, bool, int], object] = {}
-
-    def write(
-        self,
-        cell: _Cell,
-        text: str,
-        *,
-        size: float,
-        bold: bool = False,
-        italic: bool = False,
-        align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.CENTER,
-    ) -> None:
-        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        key = (size, bold, italic, int(align))
-        prototype = self._prototypes.get(key)
-        if prototype is None:
-            p = add_paragraph(
-                cell, "\u200b", size=size, bold=bold, italic=italic, align=align, first=True,
-                space_before=CELL_SPACE_PT, space_after=CELL_SPACE_PT,
+    def __init__(self, table: Table, columns: Sequence[Column], *, size: float, span: bool = False) -> None:
+        self._tbl = table._tbl
+        row = table.add_row()  # python-docx gives each cell its grid column's width
+        cant_split(row)
+        cells = [_Cell(tc, table) for tc in row._tr.tc_lst]
+        if span:
+            cells = [cells[0].merge(cells[-1])]
+        for cell, column in zip(cells, columns, strict=False):
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            add_paragraph(
+                cell, "\u200b", size=size, bold=column.bold, italic=column.italic, align=column.align,
+                first=True, space_before=CELL_SPACE_PT, space_after=CELL_SPACE_PT,
             )  # fmt: skip
-            self._prototypes[key] = deepcopy(p._p)
-            p.runs[0].text = safe_text(text)
-            return
-        new_p = deepcopy(prototype)
-        t = new_p.find(f"{_W}r/{_W}t")
-        t.text = safe_text(text)
-        t.set(qn("xml:space"), "preserve")
-        old_p = cell._tc.p_lst[0]
-        old_p.addnext(new_p)
-        cell._tc.remove(old_p)
+        self._prototype = row._tr
+        self._tbl.remove(row._tr)
+        self._width = len(cells)
 
-
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    def add(self, values: Sequence[str]) -> None:
+        if len(values) != self._width:
+            raise ValueError(f"{len(values)} values for a row of {self._width} cells")
+        tr = deepcopy(self._prototype)
+        for t, value in zip(tr.iter(qn("w:t")), values, strict=True):
+            t.text = safe_text(value)
+            t.set(qn("xml:space"), "preserve")
+        self._tbl.append(tr)
 
 
 def set_cell(
@@ -578,7 +584,7 @@ def set_cell(
     italic: bool = False,
     align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.CENTER,
 ) -> None:
-    """Fill an empty cell with one paragraph (a header, a note)."""
+    """Fill an empty cell with one paragraph (a header cell)."""
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     add_paragraph(
         cell, text, size=size, bold=bold, italic=italic, align=align, first=True,
@@ -586,19 +592,17 @@ def set_cell(
     )  # fmt: skip
 
 
-def add_rows(table: Table, count: int) -> list[tuple[object, list[_Cell]]]:
-    """Append ``count`` rows (each row's own widths, rows kept whole on a page); return them with cells."""
-    widths = [cell.width for cell in row_cells(table)[0]] if table.rows else []
-    added = []
-    for _ in range(count):
-        row = table.add_row()
-        cant_split(row)
-        cells = [_Cell(tc, table) for tc in row._tr.tc_lst]
-        for cell, width in zip(cells, widths, strict=False):
-            if width is not None:
-                cell.width = width
-        added.append((row, cells))
-    return added
+def header_table(
+    container: object, widths_mm: Sequence[float], header: Sequence[str], *, size: float
+) -> Table:
+    """A bordered table holding only its one-row header, repeated on every page."""
+    table = fixed_table(container, 1, widths_mm)
+    grid_borders(table)
+    cell_margins(table, 0.8)
+    for cell, label in zip(row_cells(table)[0], header, strict=True):
+        set_cell(cell, label, size=size, bold=True)
+    repeat_header(table.rows[0])
+    return table
 
 
 def data_table(
@@ -608,31 +612,17 @@ def data_table(
     rows: Sequence[Sequence[str]],
     *,
     size: float,
-    left_columns: frozenset[int] = frozenset(),
-    bold_columns: frozenset[int] = frozenset(),
+    columns: Sequence[Column],
 ) -> Table:
-    """A bordered table with a repeated one-row header; ``left_columns`` are text, the rest centred."""
-    table = fixed_table(container, 1, widths_mm)
-    grid_borders(table)
-    cell_margins(table, 0.8)
-    for cell, label in zip(row_cells(table)[0], header, strict=True):
-        set_cell(cell, label, size=size, bold=True)
-    repeat_header(table.rows[0])
-    writer = CellWriter()
-    for (_, cells), values in zip(add_rows(table, len(rows)), rows, strict=True):
-        for col, (cell, value) in enumerate(zip(cells, values, strict=True)):
-            align = WD_ALIGN_PARAGRAPH.LEFT if col in left_columns else WD_ALIGN_PARAGRAPH.CENTER
-            writer.write(cell, value, size=size, align=align, bold=col in bold_columns)
+    """A bordered table with a repeated one-row header and one row per ``rows`` item."""
+    table = header_table(container, widths_mm, header, size=size)
+    writer = RowWriter(table, columns, size=size)
+    for values in rows:
+        writer.add(values)
     return table
 
 
 # --- the decision ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Annex:
-    numeral: str
-    title: str
 
 
 def _subject(data: DecisionData) -> str:
@@ -777,8 +767,7 @@ def _group_annex(doc: DocxDocument, data: DecisionData, group: GroupTable, numer
         [label for label, _ in GROUP_COLUMNS],
         rows,
         size=10,
-        left_columns=frozenset({1}),
-        bold_columns=frozenset({8}),
+        columns=[CENTRE, LEFT, *[CENTRE] * 6, Column(bold=True), CENTRE, CENTRE],
     )
     if group.field_cols:
         _field_table(doc, data, group)
@@ -816,14 +805,13 @@ def _field_table(doc: DocxDocument, data: DecisionData, group: GroupTable) -> No
     header_rows = list(table.rows)
     repeat_header(header_rows[0])
     repeat_header(header_rows[1])
-    writer = CellWriter()
-    for (_, cells), row in zip(add_rows(table, len(group.rows)), group.rows, strict=True):
-        writer.write(cells[0], str(row.stt), size=size)
-        writer.write(cells[1], row.name, size=size, align=WD_ALIGN_PARAGRAPH.LEFT)
-        for number, field in enumerate(row.fields):
-            shown = "" if field.index is None else format_vn(field.index, data.decimals)
-            writer.write(cells[2 + 2 * number], vn_points(field.points), size=size)
-            writer.write(cells[3 + 2 * number], shown, size=size)
+    writer = RowWriter(table, [CENTRE, LEFT, *[CENTRE] * (2 * nfields)], size=size)
+    for row in group.rows:
+        values = [str(row.stt), row.name]
+        for field in row.fields:
+            values.append(vn_points(field.points))
+            values.append("" if field.index is None else format_vn(field.index, data.decimals))
+        writer.add(values)
 
 
 def _heads_annex(doc: DocxDocument, data: DecisionData, numeral: str) -> None:
@@ -848,8 +836,7 @@ def _heads_annex(doc: DocxDocument, data: DecisionData, numeral: str) -> None:
         [label for label, _ in HEAD_COLUMNS],
         rows,
         size=11,
-        left_columns=frozenset({1, 2, 3, 5, 6}),
-        bold_columns=frozenset({4}),
+        columns=[CENTRE, LEFT, LEFT, LEFT, Column(bold=True), LEFT, LEFT],
     )
 
 

@@ -20,25 +20,22 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from .data import ExportFile, Org, Shortfall, UnitDocData
 from .decision import (
+    CENTRE,
+    LEFT,
     TEXT_WIDTH_MM,
-    CellWriter,
+    Column,
+    RowWriter,
     add_body,
     add_letterhead,
     add_paragraph,
-    add_rows,
     add_rule,
     add_signature,
-    cell_margins,
     data_table,
-    fixed_table,
-    grid_borders,
+    header_table,
     long_date,
     new_document,
     number_line,
-    repeat_header,
-    row_cells,
     save,
-    set_cell,
     set_headers,
     vn_count,
     vn_points,
@@ -55,6 +52,7 @@ NOTICE_WIDTHS = (9, 13, 46, 15, 16, 16, 50)
 SHORTFALL_COLUMNS = ("STT", "Mã", "Tiêu chí, tiêu chí thành phần", "Điểm tối đa", "Điểm đạt",
                      "Điểm bị trừ", "Nguyên nhân, hạn chế")  # fmt: skip
 SHORTFALL_WIDTHS = (9, 13, 50, 15, 15, 15, 48)
+ITEM_COLUMNS = (CENTRE, CENTRE, LEFT, CENTRE, CENTRE, CENTRE, LEFT)
 
 
 def _symbol(org: Org, prefix: str) -> str:
@@ -151,7 +149,7 @@ def _notice_body(doc: DocxDocument, data: UnitDocData) -> None:
         ]
         for n, item in enumerate(items, start=1)
     ]
-    data_table(doc, NOTICE_WIDTHS, NOTICE_COLUMNS, rows, size=11, left_columns=frozenset({2, 6}))
+    data_table(doc, NOTICE_WIDTHS, NOTICE_COLUMNS, rows, size=11, columns=ITEM_COLUMNS)
     add_paragraph(doc, "", size=6)
     add_body(
         doc,
@@ -179,41 +177,26 @@ def _shortcomings_body(doc: DocxDocument, data: UnitDocData) -> None:
         fields.setdefault(item.field_code, []).append(item)
         titles.setdefault(item.field_code, item.field_title)
 
-    widths = SHORTFALL_WIDTHS
-    table = fixed_table(doc, 1, widths)
-    grid_borders(table)
-    cell_margins(table, 0.8)
-    for cell, label in zip(row_cells(table)[0], SHORTFALL_COLUMNS, strict=True):
-        set_cell(cell, label, size=11, bold=True)
-    repeat_header(table.rows[0])
-    writer = CellWriter()
+    table = header_table(doc, SHORTFALL_WIDTHS, SHORTFALL_COLUMNS, size=11)
+    field_row = RowWriter(table, [Column(align=WD_ALIGN_PARAGRAPH.LEFT, bold=True)], size=11, span=True)
+    item_row = RowWriter(table, ITEM_COLUMNS, size=11)
     n = 0
     for code, field_items in fields.items():
         field_lost = sum((item.lost for item in field_items), Decimal(0))
-        ((_, cells),) = add_rows(table, 1)
-        merged = cells[0].merge(cells[-1])
-        writer.write(
-            merged,
-            f"{safe_text(code)}. {safe_text(titles[code])} (bị trừ {vn_points(field_lost)} điểm)",
-            size=11,
-            bold=True,
-            align=WD_ALIGN_PARAGRAPH.LEFT,
-        )
+        field_row.add([f"{safe_text(code)}. {safe_text(titles[code])} (bị trừ {vn_points(field_lost)} điểm)"])
         for item in field_items:
             n += 1
-            ((_, cells),) = add_rows(table, 1)
-            values = (
-                str(n),
-                item.item_code,
-                item.item_title,
-                vn_points(item.max_points),
-                vn_points(item.final_points),
-                vn_points(item.lost),
-                item.reason,
+            item_row.add(
+                [
+                    str(n),
+                    item.item_code,
+                    item.item_title,
+                    vn_points(item.max_points),
+                    vn_points(item.final_points),
+                    vn_points(item.lost),
+                    item.reason,
+                ]
             )
-            for col, (cell, value) in enumerate(zip(cells, values, strict=True)):
-                align = WD_ALIGN_PARAGRAPH.LEFT if col in (2, 6) else WD_ALIGN_PARAGRAPH.CENTER
-                writer.write(cell, value, size=11, align=align)
     add_paragraph(doc, "", size=6)
     add_body(
         doc,

@@ -10,17 +10,15 @@
 - Ranking inside each group by the unrounded index: exactly equal indices share a rank (1, 2, 2, 4).
 
 Speed (a national period is 3,300 units × 100 items): rules are interned and memoise their points per distinct
-input; each index set becomes a plan once (per survey weighting and per distinct set of exclusions) holding
-its leaves' codes and memos in field order; scoring a unit is then a few passes of lookups and Decimal sums
-run by ``map``/``sum``. A unit's field breakdown, item results and trace are derived when first read.
+input; each index set becomes a plan once (per survey weighting and per distinct set of exclusions) that lists,
+field by field, each applicable leaf's code and memo; scoring a unit is then one pass of lookups and Decimal
+additions. A unit's field breakdown, item results and trace are derived when first read.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
-from itertools import accumulate, repeat
-from operator import attrgetter, getitem
 
 from . import explain
 from .errors import EngineError, InputError
@@ -49,33 +47,30 @@ _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
 _NO_POINTS = Decimal("0.0000")  # sums of 4-place points start here, so that they print with 4 places
 _NO_VALUES = ItemValues()
-_NO_VALUES_EVER = repeat(_NO_VALUES)  # the default for map(values.get, codes, …)
 _NO_CODES: frozenset[str] = frozenset()
-_SELF_VALUE = attrgetter("self_value")
-_SURVEY_VALUE = attrgetter("survey")
+
+
+# (leaf code, the memo of its rule): what the hot loop needs of a leaf.
+_Entry = tuple[str, PointsMemo]
+
+
+@dataclass(frozen=True, slots=True)
+class _FieldPlan:
+    code: str
+    max_points: Decimal  # of the applicable leaves
+    appraisal: tuple[_Entry, ...]
+    survey: tuple[_Entry, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class _Applicable:
-    """The leaves that apply to the units sharing one set of excluded leaves, ready for the hot loop.
-
-    Appraisal and survey leaves are listed field by field; ``field_spans`` gives each field's
-    [start, end) in both lists.
-    """
+    """The leaves that apply to the units sharing one set of excluded leaves, ready for the hot loop."""
 
     excluded: frozenset[str]
     max_points: Decimal
-    field_codes: tuple[str, ...]
-    field_maxes: tuple[Decimal, ...]
-    field_spans: tuple[tuple[int, int, int, int], ...]
-    appraisal_codes: tuple[str, ...]
-    appraisal_memos: tuple[PointsMemo, ...]
-    survey_codes: tuple[str, ...]
-    survey_memos: tuple[PointsMemo, ...]
-    bonus_codes: tuple[str, ...]
-    bonus_memos: tuple[PointsMemo, ...]
-    penalty_codes: tuple[str, ...]
-    penalty_memos: tuple[PointsMemo, ...]
+    fields: tuple[_FieldPlan, ...]
+    bonus: tuple[_Entry, ...]
+    penalty: tuple[_Entry, ...]
 
 
 class _Plan:
@@ -102,36 +97,31 @@ class _Plan:
 
     def _build(self, excluded: frozenset[str]) -> _Applicable:
         leaves = [leaf for leaf in self.index_set.leaves if leaf.code not in excluded]
-        appraisal: list[Leaf] = []
-        survey: list[Leaf] = []
-        maxes, spans = [], []
-        for f in self.index_set.fields:
-            own = [leaf for leaf in leaves if leaf.in_tree and leaf.field_code == f.code]
-            start = (len(appraisal), len(survey))
-            appraisal += (leaf for leaf in own if leaf.method == "appraisal")
-            survey += (leaf for leaf in own if leaf.method == "survey")
-            spans.append((start[0], len(appraisal), start[1], len(survey)))
-            maxes.append(sum((leaf.max_points for leaf in own), _ZERO))
-        bonus = [leaf for leaf in leaves if leaf.method == "bonus"]
-        penalty = [leaf for leaf in leaves if leaf.method == "penalty"]
 
-        def memos(chosen: list[Leaf]) -> tuple[PointsMemo, ...]:
-            return tuple(leaf.rule.memo(self.weights) for leaf in chosen)
+        def entries(method: str, field_code: str | None = None) -> tuple[_Entry, ...]:
+            return tuple(
+                (leaf.code, leaf.rule.memo(self.weights))
+                for leaf in leaves
+                if leaf.method == method and (field_code is None or leaf.field_code == field_code)
+            )
 
+        fields = tuple(
+            _FieldPlan(
+                code=f.code,
+                max_points=sum(
+                    (leaf.max_points for leaf in leaves if leaf.in_tree and leaf.field_code == f.code), _ZERO
+                ),
+                appraisal=entries("appraisal", f.code),
+                survey=entries("survey", f.code),
+            )
+            for f in self.index_set.fields
+        )
         return _Applicable(
             excluded=excluded,
-            max_points=sum(maxes, _ZERO),
-            field_codes=tuple(f.code for f in self.index_set.fields),
-            field_maxes=tuple(maxes),
-            field_spans=tuple(spans),
-            appraisal_codes=tuple(leaf.code for leaf in appraisal),
-            appraisal_memos=memos(appraisal),
-            survey_codes=tuple(leaf.code for leaf in survey),
-            survey_memos=memos(survey),
-            bonus_codes=tuple(leaf.code for leaf in bonus),
-            bonus_memos=memos(bonus),
-            penalty_codes=tuple(leaf.code for leaf in penalty),
-            penalty_memos=memos(penalty),
+            max_points=sum((f.max_points for f in fields), _ZERO),
+            fields=fields,
+            bonus=entries("bonus"),
+            penalty=entries("penalty"),
         )
 
     def excluded_codes(self, unit: UnitInput) -> frozenset[str]:
@@ -225,41 +215,48 @@ class _Score:
     field_points: tuple[Decimal, ...]
 
 
-def _final_raws(values: list[ItemValues]) -> list[str | None]:
-    """The input that counts for appraisal, bonus and penalty items: round 2, else round 1."""
-    return [v.round2 or v.round1 for v in values]
+def _adjustment(entries: tuple[_Entry, ...], unit: UnitInput) -> Decimal:
+    """Sum of the final (round 2, else round 1) points of bonus or penalty leaves."""
+    total = _NO_POINTS
+    get = unit.values.get
+    for code, memo in entries:
+        values = get(code)
+        if values is not None:
+            total += memo[values.round2 or values.round1]
+    return total
 
 
 def _score(plan: _Plan, unit: UnitInput) -> _Score:
     """Sum a unit's points by field and method. Runs inside ``localcontext(ENGINE_CONTEXT)``.
 
-    Memo lookups give 0 for a layer without input and raise InputError for an invalid one; the error is then
+    A memo gives 0 for a layer without input and raises InputError for an invalid one; the error is then
     located item by item so that its message names the unit, the item and the layer.
     """
     applicable = plan.applicable(plan.excluded_codes(unit))
     get = unit.values.get
+    self_points = appraisal = surveyed = _NO_POINTS
+    field_points = []
     try:
-        values = list(map(get, applicable.appraisal_codes, _NO_VALUES_EVER))
-        finals = map(getitem, applicable.appraisal_memos, _final_raws(values))
-        # Running sums over the leaves in field order: a field's points are a difference of two of them.
-        appraisal_sums = list(accumulate(finals, initial=_NO_POINTS))
-        claims = map(getitem, applicable.appraisal_memos, map(_SELF_VALUE, values))
-        self_points = sum(claims, _NO_POINTS)
-        surveys = map(_SURVEY_VALUE, map(get, applicable.survey_codes, _NO_VALUES_EVER))
-        survey_sums = list(accumulate(map(getitem, applicable.survey_memos, surveys), initial=_NO_POINTS))
-        bonus_values = _final_raws(list(map(get, applicable.bonus_codes, _NO_VALUES_EVER)))
-        bonus = sum(map(getitem, applicable.bonus_memos, bonus_values), _NO_POINTS)
-        penalty_values = _final_raws(list(map(get, applicable.penalty_codes, _NO_VALUES_EVER)))
-        penalty = sum(map(getitem, applicable.penalty_memos, penalty_values), _NO_POINTS)
+        for field_plan in applicable.fields:
+            field_appraisal = _NO_POINTS
+            for code, memo in field_plan.appraisal:
+                values = get(code)
+                if values is not None:
+                    field_appraisal += memo[values.round2 or values.round1]
+                    self_points += memo[values.self_value]
+            field_survey = _NO_POINTS
+            for code, memo in field_plan.survey:
+                values = get(code)
+                if values is not None:
+                    field_survey += memo[values.survey]
+            appraisal += field_appraisal
+            surveyed += field_survey
+            field_points.append(field_appraisal + field_survey)
+        bonus = _adjustment(applicable.bonus, unit)
+        penalty = _adjustment(applicable.penalty, unit)
     except InputError:
         _locate_input_error(plan, applicable, unit)
         raise
-    field_points = tuple(
-        appraisal_sums[a_end] - appraisal_sums[a_start] + survey_sums[s_end] - survey_sums[s_start]
-        for a_start, a_end, s_start, s_end in applicable.field_spans
-    )
-    appraisal = appraisal_sums[-1]
-    surveyed = survey_sums[-1]
     max_points = applicable.max_points
     total = appraisal + surveyed + bonus - penalty
     if total < _ZERO:
@@ -268,7 +265,7 @@ def _score(plan: _Plan, unit: UnitInput) -> _Score:
         total = max_points
     index = total * _HUNDRED / max_points if max_points else _ZERO
     return _Score(
-        unit, applicable, self_points, appraisal, surveyed, bonus, penalty, total, index, field_points
+        unit, applicable, self_points, appraisal, surveyed, bonus, penalty, total, index, tuple(field_points)
     )
 
 
@@ -296,11 +293,9 @@ def _head_rating(index_display: Decimal, score: _Score, settings: Settings) -> t
     minimum = settings.head_min_field_index
     if minimum is not None and rating != settings.head_rating_below:
         low = [
-            (code, points * _HUNDRED / max_points)
-            for code, max_points, points in zip(
-                score.applicable.field_codes, score.applicable.field_maxes, score.field_points, strict=True
-            )
-            if max_points and points * _HUNDRED < minimum * max_points
+            (field_plan.code, points * _HUNDRED / field_plan.max_points)
+            for field_plan, points in zip(score.applicable.fields, score.field_points, strict=True)
+            if field_plan.max_points and points * _HUNDRED < minimum * field_plan.max_points
         ]
         if low:
             ladder = settings.head_rating_ladder
@@ -357,14 +352,11 @@ class _Details:
                         code=f.code,
                         title=f.title,
                         points=points,
-                        max_points=max_points,
-                        index=points * _HUNDRED / max_points if max_points else None,
+                        max_points=plan.max_points,
+                        index=points * _HUNDRED / plan.max_points if plan.max_points else None,
                     )
-                    for f, max_points, points in zip(
-                        self._plan.index_set.fields,
-                        self._applicable.field_maxes,
-                        self._field_points,
-                        strict=True,
+                    for f, plan, points in zip(
+                        self._plan.index_set.fields, self._applicable.fields, self._field_points, strict=True
                     )
                 )
         return self._fields

@@ -57,7 +57,7 @@ _ZERO = Decimal(0)
 _NO_POINTS = Decimal("0.0000")
 _HUNDRED = Decimal(100)
 _ONE = Decimal(1)
-_MEMO_LIMIT = 50_000
+_MEMO_LIMIT = 20_000
 
 _YES = "Có"
 _NO = "Không"
@@ -80,6 +80,7 @@ _TIER = re.compile(r"(>=|≥|>)\s*([0-9][0-9.,]*)\s*(%?)\s*=\s*(.+)")
 _ELSE = re.compile(r"else\s*=\s*(.+)", re.IGNORECASE)
 _PARAM = re.compile(r"([a-z_]+)\s*=\s*(.+)", re.IGNORECASE)
 _COUNT = re.compile(r"([A-Za-z])\s*=\s*(.*)")
+_CANONICAL_COUNTS = re.compile(r"A=([0-9]{1,9});B=([0-9]{1,9});C=([0-9]{1,9});D=([0-9]{1,9})")
 
 _RATIO_HELP = "tỷ lệ phần trăm (ví dụ 85%) hoặc phân số (ví dụ 17/20)"
 _SURVEY_HELP = (
@@ -315,36 +316,40 @@ def _eval_penalty(rule: Rule, text: str, weights: SurveyWeightsKey) -> tuple[str
     return str(count), q4(deduction)
 
 
+def _survey_counts(text: str) -> tuple[int, ...]:
+    """'A=10;B=5;C=1;D=0' (any subset, any order, ';' or ',' between, any case) → counts of A, B, C, D."""
+    canonical = _CANONICAL_COUNTS.fullmatch(text)
+    if canonical is not None:  # the form the web app stores: no need for the tolerant reading below
+        return tuple(int(count) for count in canonical.groups())
+    counts: dict[str, int] = {}
+    for part in re.split(r"[;,]", text):
+        part = part.strip()
+        if not part:
+            continue
+        match = _COUNT.fullmatch(part)
+        if match is None:
+            raise InputError(_SURVEY_HELP)
+        answer = match.group(1).upper()
+        if answer not in SURVEY_ANSWERS:
+            raise InputError(f"Phương án «{match.group(1)}» không có; chỉ có A, B, C, D.")
+        if answer in counts:
+            raise InputError(f"Phương án «{answer}» bị lặp lại.")
+        counts[answer] = _count(match.group(2), f"Số phiếu «{match.group(2).strip()}» phải là số nguyên.")
+    return tuple(counts.get(answer, 0) for answer in SURVEY_ANSWERS)
+
+
 def _eval_survey(rule: Rule, text: str, weights: SurveyWeightsKey) -> tuple[str, Decimal]:
     if "=" not in text:
         canonical, percent = _percent(text, _SURVEY_HELP)
     else:
-        counts: dict[str, int] = {}
-        for part in re.split(r"[;,]", text):
-            part = part.strip()
-            if not part:
-                continue
-            match = _COUNT.fullmatch(part)
-            if match is None:
-                raise InputError(_SURVEY_HELP)
-            answer = match.group(1).upper()
-            if answer not in SURVEY_ANSWERS:
-                raise InputError(f"Phương án «{match.group(1)}» không có; chỉ có A, B, C, D.")
-            if answer in counts:
-                raise InputError(f"Phương án «{answer}» bị lặp lại.")
-            counts[answer] = _count(match.group(2), f"Số phiếu «{match.group(2).strip()}» phải là số nguyên.")
-        total = sum(counts.values())
-        if total == 0:
+        counts = _survey_counts(text)
+        if sum(counts) == 0:
             raise InputError("Tổng số phiếu bằng 0: không tính được.")
-        weighted = sum(
-            (
-                Decimal(counts.get(answer, 0)) * weight
-                for answer, weight in zip(SURVEY_ANSWERS, weights, strict=True)
-            ),
-            _ZERO,
+        weighted = sum((weight * count for weight, count in zip(weights, counts, strict=True)), _ZERO)
+        percent = ENGINE_CONTEXT.divide(weighted, Decimal(sum(counts)))
+        canonical = ";".join(
+            f"{answer}={count}" for answer, count in zip(SURVEY_ANSWERS, counts, strict=True)
         )
-        percent = ENGINE_CONTEXT.divide(weighted, Decimal(total))
-        canonical = ";".join(f"{answer}={counts.get(answer, 0)}" for answer in SURVEY_ANSWERS)
     ratio = ENGINE_CONTEXT.divide(min(percent, _HUNDRED), _HUNDRED)
     return canonical, q4(ENGINE_CONTEXT.multiply(rule.max_points, ratio))
 

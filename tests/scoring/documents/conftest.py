@@ -44,8 +44,18 @@ def draft_data() -> DecisionData:
 
 
 @pytest.fixture(scope="session")
-def approved_annex(approved_data):
-    return openpyxl.load_workbook(io.BytesIO(build_annex(approved_data).content))
+def approved_annex_file(approved_data):
+    return build_annex(approved_data)
+
+
+@pytest.fixture(scope="session")
+def approved_decision_file(approved_data):
+    return build_decision(approved_data)
+
+
+@pytest.fixture(scope="session")
+def approved_annex(approved_annex_file):
+    return openpyxl.load_workbook(io.BytesIO(approved_annex_file.content))
 
 
 @pytest.fixture(scope="session")
@@ -54,8 +64,8 @@ def draft_annex(draft_data):
 
 
 @pytest.fixture(scope="session")
-def approved_decision(approved_data):
-    return docx.Document(io.BytesIO(build_decision(approved_data).content))
+def approved_decision(approved_decision_file):
+    return docx.Document(io.BytesIO(approved_decision_file.content))
 
 
 @pytest.fixture(scope="session")

@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--draft", action="store_true", help="render the draft (no number, DỰ THẢO marks)")
     parser.add_argument("--outdir", type=Path, default=ROOT / "docs" / "img")
     parser.add_argument("--keep", type=Path, help="also keep the .xlsx/.docx/.pdf files here")
-    parser.add_argument("--dpi", type=int, default=80)
+    parser.add_argument("--dpi", type=int, default=100)
     args = parser.parse_args(argv)
 
     data = sample_data(draft=args.draft)

@@ -217,21 +217,22 @@ def test_annex_keeps_vietnamese_diacritics(approved_annex):
 
 def test_annex_formula_like_names_stay_text(approved_data):
     data = with_unit_names(approved_data, {0: HYPERLINK, 1: "+1+1", 2: "@SUM(A1)", 3: "-2\x07"})
-    ws = openpyxl.load_workbook(io.BytesIO(build_annex(data).content))["Phụ lục I"]
+    content = build_annex(data).content
+    ws = openpyxl.load_workbook(io.BytesIO(content))["Phụ lục I"]
     cells = [ws.cell(FIRST_DATA_ROW + n, 2) for n in range(4)]
     assert [c.value for c in cells] == [HYPERLINK, "+1+1", "@SUM(A1)", "-2"]
     assert all(c.data_type == "s" for c in cells)
     assert all(c.quotePrefix for c in cells)
-    heads = openpyxl.load_workbook(io.BytesIO(build_annex(data).content))["Phụ lục IV"]
+    heads = openpyxl.load_workbook(io.BytesIO(content))["Phụ lục IV"]
     assert heads.cell(HEADS_FIRST_ROW, 4).value == HYPERLINK
     assert heads.cell(HEADS_FIRST_ROW, 4).data_type == "s"
-    with zipfile.ZipFile(io.BytesIO(build_annex(data).content)) as archive:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
         sheet = archive.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet
 
 
-def test_annex_same_data_gives_the_same_bytes(approved_data):
-    first, second = build_annex(approved_data), build_annex(sample_data(draft=False))
+def test_annex_same_data_gives_the_same_bytes(approved_annex_file):
+    first, second = approved_annex_file, build_annex(sample_data(draft=False))
     assert first.content == second.content
     assert first.filename == "phu-luc-chi-so-cchc-2023.xlsx"
     assert first.content_type == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -317,8 +317,8 @@ def test_decision_core_properties_name_the_snapshot(approved_decision):
     assert props.modified == dt.datetime(2024, 1, 30, 2, 15, tzinfo=dt.UTC)
 
 
-def test_decision_same_data_gives_the_same_bytes(approved_data):
-    first, second = build_decision(approved_data), build_decision(sample_data(draft=False))
+def test_decision_same_data_gives_the_same_bytes(approved_decision_file):
+    first, second = approved_decision_file, build_decision(sample_data(draft=False))
     assert first.content == second.content
     assert first.filename == "quyet-dinh-chi-so-cchc-2023.docx"
     assert first.content_type == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import unicodedata
+from pathlib import Path
 
 from appraisal.scoring.documents.safe import csv_text, is_formula_like, safe_text
 
@@ -35,5 +36,6 @@ def test_csv_text_prefixes_formula_like_text_with_an_apostrophe():
 
 def test_documents_package_imports_without_django():
     code = "import sys, appraisal.scoring.documents; assert 'django' not in sys.modules, 'django imported'"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    root = Path(__file__).resolve().parents[3]
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
     assert result.returncode == 0, result.stderr

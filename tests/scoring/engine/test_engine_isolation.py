@@ -1,0 +1,14 @@
+import subprocess
+import sys
+
+
+def test_engine_imports_nothing_from_django():
+    code = (
+        "import sys; import appraisal.scoring.engine as engine; "
+        "import appraisal.scoring.engine.jsonout, appraisal.scoring.engine.explain; "
+        "print(sorted(name for name in sys.modules if name == 'django' or name.startswith('django.')))"
+    )
+
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+    assert completed.stdout.strip() == "[]"
