@@ -3,7 +3,8 @@
 Shaped like a real one: 7 appraised fields and a survey field, two bonus and two penalty items; field 3
 (administrative procedures) does not apply to units tagged ``no_tthc``; a few units have an item excluded by
 the secretariat, a round-2 value on some items, a veto or an override. Inputs are mostly canonical, as the
-web forms store them, with some n/d and decimal-comma forms; survey figures are nearly unique per unit.
+web forms store them, with some n/d and decimal-comma forms; survey figures are nearly unique per unit. As in
+``appraisal.scoring.adapters``, equal ItemValues are one shared object.
 """
 
 from __future__ import annotations
@@ -113,6 +114,8 @@ def units(index: IndexSet, count: int, seed: int = 0, prefix: str = "DV") -> tup
     """``count`` units with inputs on every leaf of ``index``."""
     rng = random.Random(seed)
     result = []
+    # Like appraisal.scoring.adapters: one ItemValues per distinct combination of inputs, shared by units.
+    shared: dict[ItemValues, ItemValues] = {}
     appraised = [leaf for leaf in index.leaves if leaf.method != "survey"]
     surveyed = [leaf for leaf in index.leaves if leaf.method == "survey"]
     for number in range(count):
@@ -121,9 +124,11 @@ def units(index: IndexSet, count: int, seed: int = 0, prefix: str = "DV") -> tup
             claim = _value(leaf, rng)
             round1 = claim if rng.random() < 0.7 else _value(leaf, rng)
             round2 = _value(leaf, rng) if rng.random() < 0.1 else None
-            values[leaf.code] = ItemValues(self_value=claim, round1=round1, round2=round2)
+            item = ItemValues(self_value=claim, round1=round1, round2=round2)
+            values[leaf.code] = shared.setdefault(item, item)
         for leaf in surveyed:
-            values[leaf.code] = ItemValues(survey=_value(leaf, rng))
+            item = ItemValues(survey=_value(leaf, rng))
+            values[leaf.code] = shared.setdefault(item, item)
         roll = rng.random()
         tags = frozenset({"no_tthc"}) if roll < 0.03 else frozenset()
         excluded = {rng.choice(appraised).code: "Đơn vị không có nhiệm vụ này"} if 0.03 <= roll < 0.05 else {}

@@ -31,7 +31,7 @@ from appraisal.scoring.engine import Rule, parse_rule
 from appraisal.scoring.engine.rounding import plain
 
 from .evidence import check_upload, stored_file_for
-from .layers import assessment_get_or_create, entry_points_for
+from .layers import applicable_leaves, entry_points_for
 from .models import (
     Assessment,
     AssessmentEvent,
@@ -88,10 +88,20 @@ def demo_png(seed: str, size: int = 24) -> bytes:
     raw = b"".join(b"\x00" + bytes((r, g, b)) * size for _ in range(size))
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _pick(unit_code: str, item_code: str) -> int:
@@ -129,51 +139,63 @@ def demo_input(rule: Rule, roll: int) -> str:
 def seed_demo_assessments(period: Period) -> None:
     """Give the period's units assessments in every self-assessment state (see the module docstring)."""
     User = get_user_model()
-    memberships = list(UnitMembership.objects.filter(period=period).select_related("unit").order_by("unit__code"))
+    memberships = list(
+        UnitMembership.objects.filter(period=period).select_related("unit").order_by("unit__code")
+    )
     if not memberships:
         return
     users = {u.username: u for u in User.objects.filter(username__contains=".")}
     secretariat = User.objects.filter(username="secretariat").first()
+    started = set(Assessment.objects.filter(period=period).values_list("unit_id", flat=True))
     now = timezone.now().replace(second=0, microsecond=0)
+    history: list[ItemHistory] = []
+    links: list[EvidenceLink] = []
+    events: list[AssessmentEvent] = []
     with transaction.atomic():
         for index, membership in enumerate(memberships):
             unit = membership.unit
-            if unit.code in NOT_STARTED:
-                continue
-            assessment = assessment_get_or_create(period=period, unit=unit)
-            touched = (
-                assessment.state != S.DRAFT
-                or assessment.events.exists()
-                or assessment.entries.exclude(self_value="").exists()
-            )
-            if touched:
-                continue
             editor = users.get(f"{unit.code}.editor")
             head = users.get(f"{unit.code}.head")
-            if editor is None:
-                continue
+            if unit.code in NOT_STARTED or unit.pk in started or editor is None:
+                continue  # idempotent: a unit that has an assessment already is left as it is
             partial = unit.code in PARTIAL
-            _fill(assessment, editor=editor, partial=partial, period=period)
-            if partial or unit.code in COMPLETE_DRAFTS:
-                continue
-            submitted_at = now - timedelta(days=1 + index % 9, hours=index % 7)
-            Assessment.objects.filter(pk=assessment.pk).update(
-                state=S.SUBMITTED, submitted_at=submitted_at, submitted_by=head
-            )
-            AssessmentEvent.objects.create(assessment=assessment, from_state=S.DRAFT, to_state=S.SUBMITTED, by=head)
-            if unit.code in RETURNED:
-                reason = RETURNED[unit.code]
-                Assessment.objects.filter(pk=assessment.pk).update(state=S.RETURNED, returned_reason=reason)
-                AssessmentEvent.objects.create(
-                    assessment=assessment, from_state=S.SUBMITTED, to_state=S.RETURNED, reason=reason, by=secretariat
+            state, extra = S.DRAFT, {}
+            if not partial and unit.code not in COMPLETE_DRAFTS:
+                state = S.RETURNED if unit.code in RETURNED else S.SUBMITTED
+                extra = {
+                    "submitted_at": now - timedelta(days=1 + index % 9, hours=index % 7),
+                    "submitted_by": head,
+                    "returned_reason": RETURNED.get(unit.code, ""),
+                }
+            assessment = Assessment.objects.create(period=period, unit=unit, state=state, **extra)
+            _fill(assessment, editor=editor, partial=partial, history=history, links=links)
+            if state != S.DRAFT:
+                events.append(
+                    AssessmentEvent(assessment=assessment, from_state=S.DRAFT, to_state=S.SUBMITTED, by=head)
                 )
+            if state == S.RETURNED:
+                events.append(
+                    AssessmentEvent(
+                        assessment=assessment,
+                        from_state=S.SUBMITTED,
+                        to_state=S.RETURNED,
+                        reason=RETURNED[unit.code],
+                        by=secretariat,
+                    )
+                )
+        ItemHistory.objects.bulk_create(history)
+        EvidenceLink.objects.bulk_create(links)
+        AssessmentEvent.objects.bulk_create(events)
 
 
 def _library(assessment: Assessment, editor: Any) -> list[Evidence]:
     unit = assessment.unit
     short = unit.short_name or unit.code.upper()
     files = [
-        (f"Báo cáo kết quả CCHC năm {assessment.period.year} - {short}.pdf", demo_pdf(f"Bao cao CCHC {unit.code}")),
+        (
+            f"Báo cáo kết quả CCHC năm {assessment.period.year} - {short}.pdf",
+            demo_pdf(f"Bao cao CCHC {unit.code}"),
+        ),
         (f"Kế hoạch CCHC năm {assessment.period.year} - {short}.pdf", demo_pdf(f"Ke hoach CCHC {unit.code}")),
         ("Ảnh hội nghị triển khai CCHC.png", demo_png(unit.code)),
     ]
@@ -204,35 +226,39 @@ def _library(assessment: Assessment, editor: Any) -> list[Evidence]:
     return Evidence.objects.bulk_create(library)
 
 
-def _fill(assessment: Assessment, *, editor: Any, partial: bool, period: Period) -> None:
-    entries = list(ItemEntry.objects.filter(assessment=assessment).select_related("node").order_by("node__position"))
+def _fill(
+    assessment: Assessment,
+    *,
+    editor: Any,
+    partial: bool,
+    history: list[ItemHistory],
+    links: list[EvidenceLink],
+) -> None:
+    """Create the assessment's entries already filled (one INSERT), queueing their history and links."""
+    period, unit = assessment.period, assessment.unit
+    _, leaves = applicable_leaves(period=period, unit=unit)
     library = _library(assessment, editor)
-    changed: list[ItemEntry] = []
-    history: list[ItemHistory] = []
-    links: list[EvidenceLink] = []
-    for position, entry in enumerate(entries):
-        node = entry.node
-        if node.method == Method.SURVEY:
-            continue
-        if partial and position % 2:
+    entries: list[ItemEntry] = []
+    for position, node in enumerate(leaves):
+        entry = ItemEntry(assessment=assessment, node=node)
+        entries.append(entry)
+        if node.method == Method.SURVEY or (partial and position % 2):
             continue
         rule = parse_rule(node.rule, node.max_points, node.method)
-        raw = demo_input(rule, _pick(assessment.unit.code, node.code))
+        raw = demo_input(rule, _pick(unit.code, node.code))
         if not raw:
             continue
         canonical, points = entry_points_for(node, raw, period)
-        entry.self_value, entry.self_points, entry.version = canonical, points, entry.version + 1
+        entry.self_value, entry.self_points, entry.version = canonical, points, 1
         claims = node.method in (Method.APPRAISAL, Method.BONUS) and points > 0
         if claims and position % 3 == 0:
             links.append(EvidenceLink(entry=entry, evidence=library[position % len(library)], by=editor))
         elif claims:
             entry.self_note = f"Đã thực hiện; chi tiết tại Báo cáo kết quả CCHC năm {period.year} của đơn vị."
-        changed.append(entry)
         history.append(
             ItemHistory(
                 entry=entry,
                 layer=Layer.SELF,
-                old_value="",
                 new_value=canonical,
                 new_points=points,
                 reason=entry.self_note,
@@ -240,6 +266,4 @@ def _fill(assessment: Assessment, *, editor: Any, partial: bool, period: Period)
                 by=editor,
             )
         )
-    ItemEntry.objects.bulk_update(changed, ["self_value", "self_points", "self_note", "version"])
-    ItemHistory.objects.bulk_create(history)
-    EvidenceLink.objects.bulk_create(links)
+    ItemEntry.objects.bulk_create(entries)

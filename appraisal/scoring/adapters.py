@@ -127,8 +127,10 @@ def period_input(period: Period) -> PeriodData:
     # of building hundreds of thousands of identical frozen objects.
     shared: dict[tuple[str, str, str, str], engine.ItemValues] = {}
     # No ORDER BY: the default ordering would join the index nodes and sort every row for nothing.
-    entries = ItemEntry.objects.filter(assessment__period=period).order_by().values_list(
-        "assessment_id", "node_id", "self_value", "round1_value", "round2_value", "survey_value"
+    entries = (
+        ItemEntry.objects.filter(assessment__period=period)
+        .order_by()
+        .values_list("assessment_id", "node_id", "self_value", "round1_value", "round2_value", "survey_value")
     )
     for assessment_id, node_id, s, r1, r2, sv in entries:
         key = (s, r1, r2, sv)
@@ -205,6 +207,29 @@ def period_input(period: Period) -> PeriodData:
     )
 
 
+# The numbers a unit result carries under the same names in the engine, the snapshot rows and the pages.
+RESULT_NUMBERS = (
+    "max_points",
+    "self_points",
+    "appraisal_points",
+    "survey_points",
+    "bonus_points",
+    "penalty_points",
+    "total_points",
+    "index",
+    "index_display",
+    "rank",
+    "rank_change",
+    "band",
+    "head_rating",
+)
+
+
+def result_numbers(source: Any) -> dict[str, Any]:
+    """The shared numbers of an engine UnitResult or a stored UnitResultRow, by name."""
+    return {name: getattr(source, name) for name in RESULT_NUMBERS}
+
+
 def _item_json(item: engine.ItemResult, title: str, reason: str) -> dict[str, Any]:
     def s(x: Decimal | None) -> str | None:
         return None if x is None else format(x, "f")
@@ -256,19 +281,7 @@ def result_rows_write(*, run: ScoreRun, data: PeriodData, result: engine.PeriodR
                     unit_name=u.name,
                     head_name=unit.head_name,
                     head_title=unit.head_title,
-                    max_points=u.max_points,
-                    self_points=u.self_points,
-                    appraisal_points=u.appraisal_points,
-                    survey_points=u.survey_points,
-                    bonus_points=u.bonus_points,
-                    penalty_points=u.penalty_points,
-                    total_points=u.total_points,
-                    index=u.index.quantize(Decimal("1e-12")),
-                    index_display=u.index_display,
-                    rank=u.rank or 0,
-                    rank_change=u.rank_change,
-                    band=u.band,
-                    head_rating=u.head_rating,
+                    **{**result_numbers(u), "index": u.index.quantize(Decimal("1e-12")), "rank": u.rank or 0},
                     head_rating_reason=u.head_rating_reason or "",
                     trace=list(u.trace),
                     items=items,

@@ -18,7 +18,9 @@ class ScoreRun(models.Model):
     engine_version = models.CharField(max_length=20)
     index_set_versions = models.JSONField(default=dict)
     result_json = models.JSONField("kết quả (định dạng compute_results --json)")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

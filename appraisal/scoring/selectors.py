@@ -14,7 +14,7 @@ from appraisal.core import roles
 from appraisal.registry.models import Period, Unit
 from appraisal.scoring import engine
 
-from .adapters import _item_json
+from .adapters import _item_json, result_numbers
 from .models import ScoreRun
 from .services import final_run, results_compute
 
@@ -107,21 +107,12 @@ def results_view(*, period: Period, with_details: bool = False, unit_code: str |
                     unit_name=r.unit_name,
                     head_name=r.head_name,
                     head_title=r.head_title,
-                    max_points=r.max_points,
-                    self_points=r.self_points,
-                    appraisal_points=r.appraisal_points,
-                    survey_points=r.survey_points,
-                    bonus_points=r.bonus_points,
-                    penalty_points=r.penalty_points,
-                    total_points=r.total_points,
-                    index=r.index,
-                    index_display=r.index_display,
-                    rank=r.rank,
-                    rank_change=r.rank_change,
-                    band=r.band,
-                    head_rating=r.head_rating,
+                    **result_numbers(r),
                     head_rating_reason=r.head_rating_reason,
-                    fields=[FieldView(f.code, f.title, f.points, f.max_points, f.index) for f in r.field_rows.all()],
+                    fields=[
+                        FieldView(f.code, f.title, f.points, f.max_points, f.index)
+                        for f in r.field_rows.all()
+                    ],
                     trace=list(r.trace) if with_details else [],
                     items=list(r.items) if with_details else [],
                 )
@@ -141,19 +132,7 @@ def results_view(*, period: Period, with_details: bool = False, unit_code: str |
                     unit_name=u.name,
                     head_name=unit.head_name,
                     head_title=unit.head_title,
-                    max_points=u.max_points,
-                    self_points=u.self_points,
-                    appraisal_points=u.appraisal_points,
-                    survey_points=u.survey_points,
-                    bonus_points=u.bonus_points,
-                    penalty_points=u.penalty_points,
-                    total_points=u.total_points,
-                    index=u.index,
-                    index_display=u.index_display,
-                    rank=u.rank or 0,
-                    rank_change=u.rank_change,
-                    band=u.band,
-                    head_rating=u.head_rating,
+                    **{**result_numbers(u), "rank": u.rank or 0},
                     head_rating_reason=u.head_rating_reason or "",
                     fields=[FieldView(f.code, f.title, f.points, f.max_points, f.index) for f in u.fields],
                     trace=list(u.trace) if with_details else [],

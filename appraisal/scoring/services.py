@@ -60,7 +60,9 @@ def final_run(period: Period) -> ScoreRun | None:
 
 
 def _unfinalised_units(period: Period) -> list[str]:
-    unit_ids = UnitMembership.objects.filter(period=period, unit__active=True).values_list("unit_id", flat=True)
+    unit_ids = UnitMembership.objects.filter(period=period, unit__active=True).values_list(
+        "unit_id", flat=True
+    )
     done = set(
         Assessment.objects.filter(
             period=period, unit_id__in=unit_ids, state=AssessmentState.FINALISED
@@ -78,7 +80,9 @@ def period_finalise(*, period: Period, by: Any) -> ScoreRun:
     missing = _unfinalised_units(period)
     if missing:
         shown = ", ".join(missing[:5]) + (f" và {len(missing) - 5} đơn vị khác" if len(missing) > 5 else "")
-        raise ServiceError(f"Chưa thể chốt kết quả: còn {len(missing)} đơn vị chưa hoàn tất thẩm định ({shown}).")
+        raise ServiceError(
+            f"Chưa thể chốt kết quả: còn {len(missing)} đơn vị chưa hoàn tất thẩm định ({shown})."
+        )
     with transaction.atomic():
         period_set_phase(period=period, to_phase=Phase.FINALISED, by=by)
         return score_run_create(period=period, by=by, final=True)
@@ -101,7 +105,9 @@ def period_approve(*, period: Period, number: str, date: dt.date, by: Any) -> Pe
     if not number:
         raise ServiceError("Hãy nhập số quyết định, ví dụ 519/QĐ-UBND.")
     if final_run(period) is None:
-        raise ServiceError("Kỳ đánh giá chưa có kết quả chính thức: Chủ tịch Hội đồng cần chốt kết quả trước.")
+        raise ServiceError(
+            "Kỳ đánh giá chưa có kết quả chính thức: Chủ tịch Hội đồng cần chốt kết quả trước."
+        )
     with transaction.atomic():
         Period.objects.filter(pk=period.pk).update(decision_number=number, decision_date=date)
         period.decision_number, period.decision_date = number, date

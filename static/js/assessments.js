@@ -14,10 +14,14 @@
 
   var pending = 0;
 
-  // Logging in again (in another tab) rotates the CSRF token: always send the current cookie's token.
+  // Logging in again (in another tab) rotates the CSRF token: always send the current cookie's token, in
+  // the header and in place of the one the form was rendered with (Django reads the form field first).
   document.addEventListener("htmx:configRequest", function (ev) {
     var token = cookie("csrftoken");
-    if (token) { ev.detail.headers["X-CSRFToken"] = token; }
+    if (!token) { return; }
+    ev.detail.headers["X-CSRFToken"] = token;
+    var data = ev.detail.formData;
+    if (data && data.has("csrfmiddlewaretoken")) { data.set("csrfmiddlewaretoken", token); }
   });
 
   document.addEventListener("htmx:beforeRequest", function (ev) {

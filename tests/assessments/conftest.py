@@ -25,6 +25,8 @@ PNG = bytes.fromhex(
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Personas are made with a password; a fast hasher keeps each one from costing a PBKDF2 round.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -32,7 +34,10 @@ def window(period):
     """The self-assessment phase open from yesterday to three days from now."""
     now = timezone.now()
     return PhaseWindow.objects.create(
-        period=period, phase=Phase.SELF_ASSESSMENT, opens_at=now - timedelta(days=1), due_at=now + timedelta(days=3)
+        period=period,
+        phase=Phase.SELF_ASSESSMENT,
+        opens_at=now - timedelta(days=1),
+        due_at=now + timedelta(days=3),
     )
 
 
@@ -47,7 +52,9 @@ def other_assessment(period, other_unit, index_set, window):
 
 
 def entry_of(assessment, code):
-    return assessment.entries.select_related("node", "assessment__period", "assessment__unit").get(node__code=code)
+    return assessment.entries.select_related("node", "assessment__period", "assessment__unit").get(
+        node__code=code
+    )
 
 
 def pdf_file(name="bao-cao.pdf", content=PDF):

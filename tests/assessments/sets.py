@@ -15,7 +15,9 @@ def rows_with_leaves(leaves: int, fields: int = 8) -> list[tuple[str, str, str, 
     """Rows of a set with ``leaves`` leaves: appraisal leaves spread over fields → criteria → sub-criteria,
     one survey field, one bonus and one penalty item (all counted in ``leaves``)."""
     appraisal = leaves - 3
-    per_field = [appraisal // (fields - 1) + (1 if i < appraisal % (fields - 1) else 0) for i in range(fields - 1)]
+    per_field = [
+        appraisal // (fields - 1) + (1 if i < appraisal % (fields - 1) else 0) for i in range(fields - 1)
+    ]
     rows: list[tuple[str, str, str, str, str, str]] = []
     for f, count in enumerate(per_field, start=1):
         rows.append((str(f), f"Lĩnh vực {f}", str(count), "", "", ""))
@@ -26,7 +28,9 @@ def rows_with_leaves(leaves: int, fields: int = 8) -> list[tuple[str, str, str, 
             rows.append((f"{f}.{c}", f"Tiêu chí {f}.{c}", str(n), "", "", ""))
             for s in range(1, n + 1):
                 rule, max_points = KINDS[(done + s) % len(KINDS)]
-                rows.append((f"{f}.{c}.{s}", f"Tiêu chí thành phần {f}.{c}.{s}", max_points, "appraisal", rule, ""))
+                rows.append(
+                    (f"{f}.{c}.{s}", f"Tiêu chí thành phần {f}.{c}.{s}", max_points, "appraisal", rule, "")
+                )
             done += n
     rows.append((str(fields), "Tác động của CCHC", "3", "", "", ""))
     rows.append((f"{fields}.1", "Mức độ hài lòng", "3", "survey", "survey", ""))

@@ -56,7 +56,12 @@ def test_demo_gives_units_every_self_assessment_state(period, group, index_set):
 def test_demo_is_idempotent(period, group, index_set):
     world(period, group, index_set)
     seed_demo_assessments(period)
-    counts = (Assessment.objects.count(), ItemHistory.objects.count(), Evidence.objects.count(), AssessmentEvent.objects.count())
+    counts = (
+        Assessment.objects.count(),
+        ItemHistory.objects.count(),
+        Evidence.objects.count(),
+        AssessmentEvent.objects.count(),
+    )
     seed_demo_assessments(period)
     assert (
         Assessment.objects.count(),

@@ -39,7 +39,13 @@ def test_upload_attaches_a_pdf_to_the_item(client_for, editor, assessment):
     )
     assert (evidence.file.content_type, evidence.file.size) == ("application/pdf", len(PDF))
     link = EvidenceLink.objects.get()
-    assert (link.entry, link.evidence, link.layer, link.by, link.removed_at) == (entry, evidence, "self", editor, None)
+    assert (link.entry, link.evidence, link.layer, link.by, link.removed_at) == (
+        entry,
+        evidence,
+        "self",
+        editor,
+        None,
+    )
     assert f'id="entry-{entry.pk}-evidence" hx-swap-oob="true"' in body  # the item's list refreshes in place
     assert f'href="/tu-danh-gia/tai-lieu/{evidence.pk}/tai-ve/">Kế hoạch CCHC 2023.pdf</a>' in body
 
@@ -56,7 +62,9 @@ def test_upload_too_large_is_refused(client_for, editor, assessment, settings):
 
 
 def test_html_is_refused_whatever_its_name(client_for, editor, assessment):
-    page = SimpleUploadedFile("bao-cao.pdf", b"<!doctype html><html><body>Xin chao</body></html>", "application/pdf")
+    page = SimpleUploadedFile(
+        "bao-cao.pdf", b"<!doctype html><html><body>Xin chao</body></html>", "application/pdf"
+    )
     response = upload(client_for(editor), entry_of(assessment, "1.1"), page)
     assert response.status_code == 422
     assert (
@@ -70,14 +78,22 @@ def test_html_is_refused_whatever_its_name(client_for, editor, assessment):
 @pytest.mark.parametrize(
     ("content", "kind"),
     [
-        (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200, "chương trình Windows (.exe)"),
+        (
+            b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200,
+            "chương trình Windows (.exe)",
+        ),
         (b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 200, "chương trình Linux (ELF)"),
     ],
 )
 def test_an_executable_renamed_pdf_is_refused(client_for, editor, assessment, content, kind):
-    response = upload(client_for(editor), entry_of(assessment, "1.1"), SimpleUploadedFile("ke-hoach.pdf", content))
+    response = upload(
+        client_for(editor), entry_of(assessment, "1.1"), SimpleUploadedFile("ke-hoach.pdf", content)
+    )
     assert response.status_code == 422
-    assert f"Tệp «ke-hoach.pdf» thực chất là {kind}, không phải tài liệu: không được tải lên." in response.content.decode()
+    assert (
+        f"Tệp «ke-hoach.pdf» thực chất là {kind}, không phải tài liệu: không được tải lên."
+        in response.content.decode()
+    )
     assert not StoredFile.objects.exists()
 
 
@@ -95,7 +111,9 @@ def test_other_image_types_are_refused_with_the_accepted_list(client_for, editor
 
 
 def test_names_with_path_parts_are_cleaned_and_vietnamese_is_kept(client_for, editor, assessment):
-    upload(client_for(editor), entry_of(assessment, "1.1"), pdf_file("../../../etc/Báo cáo tổng kết CCHC.pdf"))
+    upload(
+        client_for(editor), entry_of(assessment, "1.1"), pdf_file("../../../etc/Báo cáo tổng kết CCHC.pdf")
+    )
     evidence = Evidence.objects.get()
     assert evidence.original_name == "Báo cáo tổng kết CCHC.pdf"
     assert ".." not in evidence.file.file.name
@@ -158,7 +176,11 @@ def test_cite_refuses_a_future_date(editor, assessment):
     tomorrow = timezone.localdate() + timedelta(days=1)
     with pytest.raises(services.ServiceError) as error:
         services.evidence_cite_for_entry(
-            entry=entry_of(assessment, "1.1"), doc_number="1/KH", doc_date=tomorrow, doc_summary="x", by=editor
+            entry=entry_of(assessment, "1.1"),
+            doc_number="1/KH",
+            doc_date=tomorrow,
+            doc_summary="x",
+            by=editor,
         )
     assert error.value.message == "Ngày ban hành không được sau ngày hôm nay."
 
@@ -182,8 +204,12 @@ def test_one_document_serves_several_items(client_for, editor, assessment):
     )
 
 
-def test_attaching_another_units_evidence_is_404(client_for, editor, other_editor, assessment, other_assessment):
-    services.evidence_upload_for_entry(entry=entry_of(other_assessment, "1.1"), uploaded=pdf_file(), by=other_editor)
+def test_attaching_another_units_evidence_is_404(
+    client_for, editor, other_editor, assessment, other_assessment
+):
+    services.evidence_upload_for_entry(
+        entry=entry_of(other_assessment, "1.1"), uploaded=pdf_file(), by=other_editor
+    )
     foreign = Evidence.objects.get()
     entry = entry_of(assessment, "1.1")
     url = reverse("assessments:entry_attach", args=[assessment.pk, entry.pk])
@@ -206,7 +232,9 @@ def test_detach_is_soft(client_for, editor, assessment):
     assert "Chưa có tài liệu kiểm chứng." in response.content.decode()
     # Attaching it again is allowed: only one live link per item.
     client.post(
-        reverse("assessments:entry_attach", args=[assessment.pk, entry.pk]), {"evidence": link.evidence_id}, headers=HTMX
+        reverse("assessments:entry_attach", args=[assessment.pk, entry.pk]),
+        {"evidence": link.evidence_id},
+        headers=HTMX,
     )
     assert EvidenceLink.objects.filter(entry=entry, removed_at__isnull=True).count() == 1
     assert EvidenceLink.objects.filter(entry=entry).count() == 2
@@ -237,9 +265,13 @@ def test_replace_with_identical_content_is_refused(client_for, editor, assessmen
     upload(client, entry_of(assessment, "1.1"), pdf_file())
     evidence = Evidence.objects.get()
     response = client.post(
-        reverse("assessments:evidence_replace", args=[assessment.pk, evidence.pk]), {"file": pdf_file("khac.pdf")}, follow=True
+        reverse("assessments:evidence_replace", args=[assessment.pk, evidence.pk]),
+        {"file": pdf_file("khac.pdf")},
+        follow=True,
     )
-    assert [str(m) for m in response.context["messages"]] == ["Tệp mới giống hệt tệp hiện tại: không có gì để thay."]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Tệp mới giống hệt tệp hiện tại: không có gì để thay."
+    ]
     assert not EvidenceVersion.objects.exists()
 
 
@@ -256,15 +288,18 @@ def test_download_sends_the_file_with_its_vietnamese_name(client_for, editor, as
     assert b"".join(response.streaming_content) == PDF
 
 
-@pytest.mark.parametrize(("persona", "status"), [
-    ("observer", 200),
-    ("secretariat", 200),
-    ("head", 200),
-    ("other_editor", 404),
-    ("member", 404),
-    ("conflicted_member", 404),
-    ("outsider", 404),
-])
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("observer", 200),
+        ("secretariat", 200),
+        ("head", 200),
+        ("other_editor", 404),
+        ("member", 404),
+        ("conflicted_member", 404),
+        ("outsider", 404),
+    ],
+)
 def test_download_permission(client_for, request, editor, assessment, persona, status):
     services.evidence_upload_for_entry(entry=entry_of(assessment, "1.1"), uploaded=pdf_file(), by=editor)
     evidence = Evidence.objects.get()
@@ -294,24 +329,39 @@ def test_download_requires_login(client, editor, assessment):
 def test_library_add_file_and_document(client_for, editor, assessment):
     client = client_for(editor)
     url = reverse("assessments:library_add", args=[assessment.pk])
-    response = client.post(url, {"file": png_file("Sơ đồ quy trình.png"), "title": "Sơ đồ quy trình ISO"}, follow=True)
-    assert [str(m) for m in response.context["messages"]] == ["Đã thêm «Sơ đồ quy trình ISO» vào thư viện tài liệu của đơn vị."]
-    client.post(url, {"doc_number": "12/QĐ-SKHCN", "doc_date": "02/03/2023", "doc_summary": "Quy chế làm việc"})
+    response = client.post(
+        url, {"file": png_file("Sơ đồ quy trình.png"), "title": "Sơ đồ quy trình ISO"}, follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "Đã thêm «Sơ đồ quy trình ISO» vào thư viện tài liệu của đơn vị."
+    ]
+    client.post(
+        url, {"doc_number": "12/QĐ-SKHCN", "doc_date": "02/03/2023", "doc_summary": "Quy chế làm việc"}
+    )
     body = client.get(reverse("assessments:library", args=[assessment.pk])).content.decode()
-    assert "Sơ đồ quy trình.png</a><div class=\"small\">Sơ đồ quy trình ISO</div>" in body
-    assert "Văn bản số 12/QĐ-SKHCN ngày 02/03/2023<div class=\"small\">Quy chế làm việc</div>" in body
+    assert 'Sơ đồ quy trình.png</a><div class="small">Sơ đồ quy trình ISO</div>' in body
+    assert 'Văn bản số 12/QĐ-SKHCN ngày 02/03/2023<div class="small">Quy chế làm việc</div>' in body
     assert body.count("Chưa gắn mục nào") == 2
 
 
 def test_library_add_needs_a_file_or_a_document(client_for, editor, assessment):
-    response = client_for(editor).post(reverse("assessments:library_add", args=[assessment.pk]), {"title": "x"})
+    response = client_for(editor).post(
+        reverse("assessments:library_add", args=[assessment.pk]), {"title": "x"}
+    )
     assert response.status_code == 422
-    assert "Hãy chọn tệp để tải lên, hoặc nhập số/ký hiệu, ngày ban hành và trích yếu của văn bản." in response.content.decode()
+    assert (
+        "Hãy chọn tệp để tải lên, hoặc nhập số/ký hiệu, ngày ban hành và trích yếu của văn bản."
+        in response.content.decode()
+    )
 
 
 def test_library_of_another_unit_is_404(client_for, other_editor, assessment):
-    assert client_for(other_editor).get(reverse("assessments:library", args=[assessment.pk])).status_code == 404
-    response = client_for(other_editor).post(reverse("assessments:library_add", args=[assessment.pk]), {"file": pdf_file()})
+    assert (
+        client_for(other_editor).get(reverse("assessments:library", args=[assessment.pk])).status_code == 404
+    )
+    response = client_for(other_editor).post(
+        reverse("assessments:library_add", args=[assessment.pk]), {"file": pdf_file()}
+    )
     assert response.status_code == 404
     assert not Evidence.objects.exists()
 
@@ -320,15 +370,21 @@ def test_library_is_read_only_for_the_observer(client_for, observer, assessment)
     body = client_for(observer).get(reverse("assessments:library", args=[assessment.pk])).content.decode()
     assert "<strong>Chỉ xem:</strong>" in body
     assert "Thêm vào thư viện</button>" not in body
-    response = client_for(observer).post(reverse("assessments:library_add", args=[assessment.pk]), {"file": pdf_file()})
+    response = client_for(observer).post(
+        reverse("assessments:library_add", args=[assessment.pk]), {"file": pdf_file()}
+    )
     assert response.status_code == 403
 
 
 @pytest.mark.parametrize("rows", [1, 4])
-def test_library_queries_do_not_grow_with_evidence(client_for, django_assert_num_queries, editor, assessment, rows):
+def test_library_queries_do_not_grow_with_evidence(
+    client_for, django_assert_num_queries, editor, assessment, rows
+):
     for i in range(rows):
         services.evidence_upload_for_entry(
-            entry=entry_of(assessment, "1.1" if i % 2 else "1.3"), uploaded=png_file(f"a{i}.png", PNG + bytes([i])), by=editor
+            entry=entry_of(assessment, "1.1" if i % 2 else "1.3"),
+            uploaded=png_file(f"a{i}.png", PNG + bytes([i])),
+            by=editor,
         )
     client = client_for(editor)
     # session, user, roles, assessment, evidence, links, versions, windows

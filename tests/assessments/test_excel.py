@@ -47,7 +47,11 @@ def messages_of(response):
 
 def test_workbook_lists_items_max_rule_and_current_inputs(client_for, editor, assessment):
     services.entry_save_self(
-        entry=entry_of(assessment, "1.2"), value="17/20", note="=HYPERLINK(\"http://x\")", expected_version=0, by=editor
+        entry=entry_of(assessment, "1.2"),
+        value="17/20",
+        note='=HYPERLINK("http://x")',
+        expected_version=0,
+        by=editor,
     )
     response, wb = download(client_for(editor), assessment)
     assert response["Content-Type"] == XLSX
@@ -56,7 +60,13 @@ def test_workbook_lists_items_max_rule_and_current_inputs(client_for, editor, as
     assert ws["A1"].value == "PHIẾU TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CCHC NĂM 2023"
     assert ws["A2"].value == "Sở Khoa học và Công nghệ"
     assert [c.value for c in ws[4]] == [
-        "Mã tiêu chí", "Nội dung", "Điểm tối đa", "Cách chấm", "Giá trị", "Ghi chú", "Phiên bản"
+        "Mã tiêu chí",
+        "Nội dung",
+        "Điểm tối đa",
+        "Cách chấm",
+        "Giá trị",
+        "Ghi chú",
+        "Phiên bản",
     ]
     rows = rows_by_code(ws)
     assert list(rows) == ["1", "1.1", "1.2", "1.3", "1.4", "2", "2.1", "2.2", "3", "3.1", "T1", "P1"]
@@ -88,16 +98,25 @@ def test_filled_workbook_writes_through_the_engine(client_for, editor, assessmen
     _, wb = download(client, assessment)
     ws = wb["Tự đánh giá"]
     rows = rows_by_code(ws)
-    values = {"1.1": "có", "1.2": "85%", "1.3": "Tốt", "1.4": 0.9, "2.1": 1.5, "2.2": "17/20", "T1": "Không", "P1": 2}
+    values = {
+        "1.1": "có",
+        "1.2": "85%",
+        "1.3": "Tốt",
+        "1.4": 0.9,
+        "2.1": 1.5,
+        "2.2": "17/20",
+        "T1": "Không",
+        "P1": 2,
+    }
     for code, value in values.items():
         ws.cell(row=rows[code], column=5, value=value)
     ws.cell(row=rows["1.4"], column=5).number_format = "0%"  # typed as 90% in Excel
     ws.cell(row=rows["1.1"], column=6, value="Kế hoạch số 12/KH-SKHCN")
     response = post_workbook(client, assessment, to_bytes(wb))
-    assert messages_of(response) == [
-        "Đã cập nhật 8 mục từ tệp Excel: 1.1, 1.2, 1.3, 1.4, 2.1, 2.2, T1, P1."
-    ]
-    stored = {e.node.code: (e.self_value, str(e.self_points)) for e in ItemEntry.objects.select_related("node")}
+    assert messages_of(response) == ["Đã cập nhật 8 mục từ tệp Excel: 1.1, 1.2, 1.3, 1.4, 2.1, 2.2, T1, P1."]
+    stored = {
+        e.node.code: (e.self_value, str(e.self_points)) for e in ItemEntry.objects.select_related("node")
+    }
     assert stored["1.1"] == ("Có", "1.0000")
     assert stored["1.2"] == ("85%", "0.5000")
     assert stored["1.4"] == ("90%", "0.9000")
@@ -112,13 +131,22 @@ def test_filled_workbook_writes_through_the_engine(client_for, editor, assessmen
 def test_reuploading_an_unchanged_workbook_changes_nothing(client_for, editor, assessment):
     client = client_for(editor)
     for code, value in {"1.1": "Có", "1.2": "17/20", "2.1": "0.75", "P1": "1"}.items():
-        services.entry_save_self(entry=entry_of(assessment, code), value=value, note="Ghi chú «x»\ndòng 2", expected_version=0, by=editor)
+        services.entry_save_self(
+            entry=entry_of(assessment, code),
+            value=value,
+            note="Ghi chú «x»\ndòng 2",
+            expected_version=0,
+            by=editor,
+        )
     before = list(ItemEntry.objects.order_by("pk").values_list("pk", "version", "self_value", "self_note"))
     history = ItemHistory.objects.count()
     response, _ = download(client, assessment)
     result = post_workbook(client, assessment, response.content)
     assert messages_of(result) == ["Tệp Excel không có gì khác với dữ liệu đã lưu: không thay đổi mục nào."]
-    assert list(ItemEntry.objects.order_by("pk").values_list("pk", "version", "self_value", "self_note")) == before
+    assert (
+        list(ItemEntry.objects.order_by("pk").values_list("pk", "version", "self_value", "self_note"))
+        == before
+    )
     assert ItemHistory.objects.count() == history
 
 
@@ -155,7 +183,9 @@ def test_every_problem_is_listed_by_row_and_nothing_is_written(client_for, edito
 def test_a_row_changed_on_the_web_after_download_is_reported(client_for, editor, assessment):
     client = client_for(editor)
     response, wb = download(client, assessment)
-    services.entry_save_self(entry=entry_of(assessment, "1.2"), value="100%", note="", expected_version=0, by=editor)
+    services.entry_save_self(
+        entry=entry_of(assessment, "1.2"), value="100%", note="", expected_version=0, by=editor
+    )
     ws = wb["Tự đánh giá"]
     rows = rows_by_code(ws)
     ws.cell(row=rows["1.2"], column=5, value="50%")
@@ -167,17 +197,25 @@ def test_a_row_changed_on_the_web_after_download_is_reported(client_for, editor,
     assert entry_of(assessment, "1.2").self_value == "100%"
 
 
-def test_a_workbook_of_another_unit_is_refused(client_for, editor, other_editor, assessment, other_assessment):
+def test_a_workbook_of_another_unit_is_refused(
+    client_for, editor, other_editor, assessment, other_assessment
+):
     content = build_workbook(assessment_form(other_assessment)).content
     response = post_workbook(client_for(editor), assessment, content)
-    assert "<li>Tệp này là phiếu của đơn vị có mã «stp», không phải của Sở Khoa học và Công nghệ.</li>" in response.content.decode()
+    assert (
+        "<li>Tệp này là phiếu của đơn vị có mã «stp», không phải của Sở Khoa học và Công nghệ.</li>"
+        in response.content.decode()
+    )
 
 
 @pytest.mark.parametrize(
     ("content", "message"),
     [
         (b"", "Tệp tải lên rỗng: hãy chọn tệp Excel (.xlsx) đã tải về từ trang Tự đánh giá."),
-        (b"%PDF-1.4 not a workbook", "Không đọc được tệp: hãy tải lên đúng tệp Excel (.xlsx) đã tải về từ trang Tự đánh giá."),
+        (
+            b"%PDF-1.4 not a workbook",
+            "Không đọc được tệp: hãy tải lên đúng tệp Excel (.xlsx) đã tải về từ trang Tự đánh giá.",
+        ),
     ],
 )
 def test_a_file_that_is_not_the_workbook_is_refused(client_for, editor, assessment, content, message):
@@ -189,7 +227,9 @@ def test_a_workbook_without_the_sheet_is_refused(client_for, editor, assessment)
     wb = openpyxl.Workbook()
     wb.active.title = "Sheet1"
     response = post_workbook(client_for(editor), assessment, to_bytes(wb))
-    assert messages_of(response) == ["Tệp không có trang tính «Tự đánh giá»: hãy dùng tệp tải về từ trang Tự đánh giá."]
+    assert messages_of(response) == [
+        "Tệp không có trang tính «Tự đánh giá»: hãy dùng tệp tải về từ trang Tự đánh giá."
+    ]
 
 
 def test_excel_dates_are_reported(client_for, editor, assessment):
@@ -204,7 +244,9 @@ def test_excel_dates_are_reported(client_for, editor, assessment):
     assert f"Dòng {row} (mục 1.2): Excel đã tự đổi giá trị thành ngày tháng" in body
 
 
-def test_workbook_upload_is_refused_for_the_observer_and_other_units(client_for, observer, other_editor, assessment):
+def test_workbook_upload_is_refused_for_the_observer_and_other_units(
+    client_for, observer, other_editor, assessment
+):
     content = build_workbook(assessment_form(assessment)).content
     assert post_workbook(client_for(observer), assessment, content).status_code == 403
     assert client_for(other_editor).get(reverse("assessments:excel", args=[assessment.pk])).status_code == 404

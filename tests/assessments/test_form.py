@@ -30,7 +30,7 @@ def test_form_shows_a_widget_per_rule_kind(client_for, editor, assessment):
     assert f'id="entry-{e["1.2"]}-value" value="" placeholder="85% hoặc 17/20"' in body  # tiers
     assert f'id="entry-{e["1.4"]}-value" value="" placeholder="85% hoặc 17/20"' in body  # proportional
     assert f'id="entry-{e["2.1"]}-value" value="" min="0" max="2.00" step="0.25"' in body  # manual with step
-    assert f"Số lần vi phạm (mục P1)" in body  # penalty: a count
+    assert "Số lần vi phạm (mục P1)" in body  # penalty: a count
     assert "Chấm qua điều tra xã hội học — đơn vị không tự chấm mục này." in body  # survey read-only
     assert f'hx-post="/tu-danh-gia/{assessment.pk}/muc/{e["3.1"]}/luu/"' not in body
     assert f'hx-trigger="change delay:400ms" hx-target="#entry-{e["1.1"]}-state"' in body
@@ -46,14 +46,18 @@ def test_form_shows_guidance_expected_evidence_and_max(client_for, editor, asses
     body = client_for(editor).get(form_url(assessment)).content.decode()
     assert "<strong>Hướng dẫn chấm:</strong> Có kế hoạch ban hành trước 31/01." in body
     assert "<strong>Tài liệu kiểm chứng cần có:</strong> Kế hoạch CCHC năm 2023." in body
-    assert 'Tối đa <strong>2</strong> điểm' in body  # 2.1
+    assert "Tối đa <strong>2</strong> điểm" in body  # 2.1
 
 
-def test_form_shows_excluded_leaves_with_their_reason(client_for, editor, secretariat, period, unit, index_set, window):
+def test_form_shows_excluded_leaves_with_their_reason(
+    client_for, editor, secretariat, period, unit, index_set, window
+):
     unit.tags = "no_tthc"
     unit.save()
     node = index_set.nodes.get(code="1.4")
-    UnitExclusion.objects.create(period=period, unit=unit, node=node, reason="Đơn vị không xử lý văn bản đến.", by=secretariat)
+    UnitExclusion.objects.create(
+        period=period, unit=unit, node=node, reason="Đơn vị không xử lý văn bản đến.", by=secretariat
+    )
     assessment = assessment_get_or_create(period=period, unit=unit)
     body = client_for(editor).get(form_url(assessment)).content.decode()
     assert "<em>Không áp dụng</em>: Không áp dụng cho đơn vị có nhãn «no_tthc»." in body
@@ -84,7 +88,13 @@ def test_form_of_another_unit_is_404(client_for, other_editor, assessment):
 
 @pytest.mark.parametrize("persona", ["observer", "secretariat"])
 def test_form_is_read_only_for_observer_and_secretariat(client_for, persona, request, editor, assessment):
-    entry_save_self(entry=entry_of(assessment, "1.2"), value="17/20", note="Đạt 17 trên 20 nhiệm vụ", expected_version=0, by=editor)
+    entry_save_self(
+        entry=entry_of(assessment, "1.2"),
+        value="17/20",
+        note="Đạt 17 trên 20 nhiệm vụ",
+        expected_version=0,
+        by=editor,
+    )
     user = request.getfixturevalue(persona)
     body = client_for(user).get(form_url(assessment)).content.decode()
     assert "<strong>Chỉ xem:</strong> Bạn chỉ có quyền xem bản tự đánh giá này." in body
@@ -135,19 +145,26 @@ def test_index_takes_a_single_unit_editor_to_the_units_home(client_for, editor, 
 
 def test_index_lists_every_unit_for_the_secretariat(client_for, secretariat, unit, other_unit, assessment):
     body = client_for(secretariat).get(reverse("assessments:index")).content.decode()
-    assert "<td>Sở Khoa học và Công nghệ</td>\n      <td>Đang tự đánh giá</td>\n      <td class=\"num\">0/6</td>" in body
+    assert (
+        '<td>Sở Khoa học và Công nghệ</td>\n      <td>Đang tự đánh giá</td>\n      <td class="num">0/6</td>'
+        in body
+    )
     assert "<td>Sở Tư pháp</td>\n      <td>Chưa bắt đầu</td>" in body
     assert reverse("assessments:open", args=["stp"]) in body
 
 
-def test_index_lists_only_own_units_for_a_person_with_two(client_for, editor, other_unit, unit, period, index_set):
+def test_index_lists_only_own_units_for_a_person_with_two(
+    client_for, editor, other_unit, unit, period, index_set
+):
     grant(editor, roles.UNIT_EDITOR, other_unit)
     body = client_for(editor).get(reverse("assessments:index")).content.decode()
     assert "Sở Khoa học và Công nghệ" in body and "Sở Tư pháp" in body
 
 
 @pytest.mark.parametrize("rows", [1, 3])
-def test_index_list_queries_do_not_grow_with_units(client_for, django_assert_num_queries, secretariat, period, group, index_set, rows):
+def test_index_list_queries_do_not_grow_with_units(
+    client_for, django_assert_num_queries, secretariat, period, group, index_set, rows
+):
     for i in range(rows):
         unit = UnitFactory(code=f"dv{i}")
         member_of(period, unit, group)
@@ -176,7 +193,9 @@ def test_home_shows_state_deadline_countdown_and_progress(client_for, editor, as
 
 
 def test_home_of_another_unit_is_404(client_for, other_editor, assessment):
-    assert client_for(other_editor).get(reverse("assessments:detail", args=[assessment.pk])).status_code == 404
+    assert (
+        client_for(other_editor).get(reverse("assessments:detail", args=[assessment.pk])).status_code == 404
+    )
 
 
 def test_home_shows_submit_button_to_the_head(client_for, head, assessment):

@@ -55,12 +55,22 @@ def test_save_derives_points_with_the_engine(client_for, editor, assessment, cod
         1,
     )
     assert body.startswith("Đã lưu lúc " + timezone.localtime().strftime("%H:%M")[:3])
-    assert f'<input type="hidden" name="version" value="1" id="entry-{entry.pk}-version" hx-swap-oob="true">' in body
+    assert (
+        f'<input type="hidden" name="version" value="1" id="entry-{entry.pk}-version" hx-swap-oob="true">'
+        in body
+    )
     assert f'id="entry-{entry.pk}-points" hx-swap-oob="true"' in body
     assert 'id="form-totals" class="d-flex flex-wrap gap-3 align-items-baseline" hx-swap-oob="true"' in body
     assert 'id="missing-panel"' in body
     history = ItemHistory.objects.get(entry=entry)
-    assert (history.layer, history.old_value, history.new_value, history.new_points, history.source, history.by) == (
+    assert (
+        history.layer,
+        history.old_value,
+        history.new_value,
+        history.new_points,
+        history.source,
+        history.by,
+    ) == (
         "self",
         "",
         stored,
@@ -75,7 +85,9 @@ def test_save_updates_running_totals_out_of_band(client_for, editor, assessment)
     post_save(client, entry_of(assessment, "1.1"), "Có")
     body = post_save(client, entry_of(assessment, "1.3"), "Tốt").content.decode()
     field1 = entry_of(assessment, "1.1").node.parent
-    assert f'<span id="block-{field1.pk}-total" class="block-total" hx-swap-oob="true">2 / 4 điểm</span>' in body
+    assert (
+        f'<span id="block-{field1.pk}-total" class="block-total" hx-swap-oob="true">2 / 4 điểm</span>' in body
+    )
     assert "Điểm tự đánh giá: <strong>2</strong> / 7" in body
     assert "Đã nhập <strong>2/6</strong> mục bắt buộc" in body
     assert "Mục 1.1</a>: có điểm nhưng chưa có tài liệu kiểm chứng hoặc ghi chú" in body
@@ -89,7 +101,10 @@ def test_save_refuses_a_bad_input_and_keeps_the_stored_value(client_for, editor,
     response = post_save(client, entry, "chín mươi")
     entry.refresh_from_db()
     assert response.status_code == 422
-    assert "Lỗi: Mục 1.2: «chín mươi» không phải là tỷ lệ phần trăm (ví dụ 85%) hoặc phân số" in response.content.decode()
+    assert (
+        "Lỗi: Mục 1.2: «chín mươi» không phải là tỷ lệ phần trăm (ví dụ 85%) hoặc phân số"
+        in response.content.decode()
+    )
     assert (entry.self_value, entry.self_points, entry.version) == ("90%", Decimal("0.5000"), 1)
     assert ItemHistory.objects.filter(entry=entry).count() == 1
 
@@ -137,7 +152,9 @@ def test_two_sessions_saving_from_the_same_version_conflict(client_for, editor, 
     )
     assert "Giữ giá trị đã lưu «100%»" in body
     assert "Ghi đè bằng giá trị của tôi «70%»" in body
-    assert '<input type="hidden" name="version" value="1">' in body  # a deliberate overwrite uses the fresh version
+    assert (
+        '<input type="hidden" name="version" value="1">' in body
+    )  # a deliberate overwrite uses the fresh version
     assert (entry.self_value, entry.self_points, entry.version) == ("100%", Decimal("1.0000"), 1)
     assert ItemHistory.objects.filter(entry=entry).count() == 1
 
@@ -171,7 +188,9 @@ def test_keep_theirs_reloads_the_item_with_the_stored_value(client_for, editor, 
     assert f'name="version" value="1" id="entry-{entry.pk}-version"' in body
 
 
-def test_saving_the_same_value_twice_from_a_stale_version_is_not_a_conflict(client_for, editor, head, assessment):
+def test_saving_the_same_value_twice_from_a_stale_version_is_not_a_conflict(
+    client_for, editor, head, assessment
+):
     first, second = Client(), Client()
     first.force_login(editor)
     second.force_login(head)
@@ -239,7 +258,9 @@ ITEM_ENDPOINTS = [
 
 
 @pytest.mark.parametrize(("method", "name", "data"), ITEM_ENDPOINTS)
-def test_every_item_endpoint_is_404_for_another_units_editor(client_for, other_editor, assessment, method, name, data):
+def test_every_item_endpoint_is_404_for_another_units_editor(
+    client_for, other_editor, assessment, method, name, data
+):
     entry = entry_of(assessment, "1.1")
     client = client_for(other_editor)
     url = reverse(name, args=[assessment.pk, entry.pk])
@@ -250,7 +271,9 @@ def test_every_item_endpoint_is_404_for_another_units_editor(client_for, other_e
     assert not entry.evidence_links.exists()
 
 
-def test_item_of_one_assessment_cannot_be_reached_through_another(client_for, other_editor, assessment, other_assessment):
+def test_item_of_one_assessment_cannot_be_reached_through_another(
+    client_for, other_editor, assessment, other_assessment
+):
     """An entry id of skhcn under stp's own assessment id: 404, nothing saved."""
     entry = entry_of(assessment, "1.1")
     url = reverse("assessments:entry_save", args=[other_assessment.pk, entry.pk])

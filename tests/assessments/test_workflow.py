@@ -100,7 +100,12 @@ def test_claimed_points_with_evidence_need_no_note(editor, head, assessment):
     for code in COMPLETE:
         entry = entry_of(assessment, code)
         evidence = Evidence.objects.create(
-            unit=assessment.unit, kind="document", title="KH", doc_number="1/KH", doc_summary="x", created_by=editor
+            unit=assessment.unit,
+            kind="document",
+            title="KH",
+            doc_number="1/KH",
+            doc_summary="x",
+            created_by=editor,
         )
         EvidenceLink.objects.create(entry=entry, evidence=evidence, by=editor)
     services.assessment_submit(assessment=assessment, by=head)
@@ -220,7 +225,9 @@ def test_secretariat_returns_with_a_reason(client_for, secretariat, editor, head
 def test_return_needs_a_reason(client_for, secretariat, editor, head, assessment):
     fill(assessment, editor)
     services.assessment_submit(assessment=assessment, by=head)
-    response = client_for(secretariat).post(reverse("assessments:return", args=[assessment.pk]), {"reason": " "}, follow=True)
+    response = client_for(secretariat).post(
+        reverse("assessments:return", args=[assessment.pk]), {"reason": " "}, follow=True
+    )
     assessment.refresh_from_db()
     assert assessment.state == S.SUBMITTED
     assert messages_of(response) == ["Hãy ghi lý do trả lại để đơn vị biết cần bổ sung gì."]
@@ -247,7 +254,10 @@ def test_extension_reopens_editing_for_one_unit(
     )
     assessment.refresh_from_db()
     assert assessment.extension_until == until
-    assert (assessment.extension_reason, assessment.extension_by) == ("Đơn vị mất điện diện rộng.", secretariat)
+    assert (assessment.extension_reason, assessment.extension_by) == (
+        "Đơn vị mất điện diện rộng.",
+        secretariat,
+    )
     assert messages_of(response) == [
         f"Đã gia hạn tự đánh giá cho Sở Khoa học và Công nghệ đến {until.strftime('%H:%M ngày %d/%m/%Y')}."
     ]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from appraisal.core.exceptions import PhaseError, ServiceError
 from appraisal.registry.models import Group, Period, Phase, Unit, UnitMembership
 from appraisal.registry.services import unit_create, unit_set_active, unit_update, units_import
-from appraisal.core.exceptions import PhaseError, ServiceError
 from tests.factories import PeriodFactory
 from tests.registry.helpers import UNIT_HEADER_EN, UNIT_HEADER_VI, csv_bytes, snapshot, xlsx_bytes
 

@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -22,8 +23,14 @@ from appraisal.registry.models import (
     UnitMembership,
 )
 from tests.factories import GroupFactory, PeriodFactory, UnitFactory, build_index_set, member_of
-from tests.registry.helpers import SET_HEADER_VI, UNIT_HEADER_VI, small_set_rows, snapshot, with_row, xlsx_bytes
-from django.core.files.uploadedfile import SimpleUploadedFile
+from tests.registry.helpers import (
+    SET_HEADER_VI,
+    UNIT_HEADER_VI,
+    small_set_rows,
+    snapshot,
+    with_row,
+    xlsx_bytes,
+)
 
 
 @pytest.fixture

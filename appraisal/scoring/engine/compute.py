@@ -409,7 +409,10 @@ class _Details:
             excluded = tuple(
                 leaf for leaf in index_set.leaves if leaf.in_tree and leaf.code in self._applicable.excluded
             )
-            self._trace = explain.unit_trace(result, index_set.scale, excluded, self._unit, self._settings)
+            with localcontext(ENGINE_CONTEXT):
+                self._trace = explain.unit_trace(
+                    result, index_set.scale, excluded, self._unit, self._settings
+                )
         return self._trace
 
 

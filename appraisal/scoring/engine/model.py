@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from .errors import EngineError
+from .rounding import ENGINE_CONTEXT
 from .rules import DEFAULT_SURVEY_WEIGHTS, Rule, survey_weights_key
 
 __all__ = [
@@ -102,7 +103,7 @@ class IndexSet:
                     raise EngineError(
                         f"Tiêu chí «{leaf.code}» thuộc lĩnh vực «{leaf.field_code}» không có trong bộ chỉ số."
                     )
-                leaf_sums[leaf.field_code] += leaf.max_points
+                leaf_sums[leaf.field_code] = ENGINE_CONTEXT.add(leaf_sums[leaf.field_code], leaf.max_points)
             elif leaf.field_code != leaf.code or leaf.code in field_codes:
                 raise EngineError(
                     f"Điểm thưởng/trừ «{leaf.code}» phải là mục riêng, ngoài các lĩnh vực của bộ chỉ số."
@@ -117,7 +118,8 @@ class IndexSet:
     @property
     def scale(self) -> Decimal:
         """The set's scale: the sum of its fields' max (usually 100; 60 for a 40 + 20 set)."""
-        return sum((f.max_points for f in self.fields), Decimal(0))
+        with localcontext(ENGINE_CONTEXT):
+            return sum((f.max_points for f in self.fields), Decimal(0))
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import NamedTuple
 
 from .errors import EngineError, InputError, RuleError
@@ -58,6 +58,7 @@ _NO_POINTS = Decimal("0.0000")
 _HUNDRED = Decimal(100)
 _ONE = Decimal(1)
 _MEMO_LIMIT = 20_000
+_NOTHING_ENTERED: dict[str | None, Decimal] = {None: _NO_POINTS, "": _NO_POINTS}
 
 _YES = "Có"
 _NO = "Không"
@@ -108,6 +109,12 @@ def _clean(text: str) -> str:
 def _label_key(text: str) -> str:
     """How level labels are compared: NFC, case-folded, whitespace collapsed."""
     return unicodedata.normalize("NFC", _clean(text).casefold())
+
+
+def _places(x: Decimal) -> int:
+    """How many decimal places ``x`` needs ('1.2300' needs 2); safe for numbers of any size."""
+    exponent = x.normalize(ENGINE_CONTEXT).as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def _vn(x: Decimal) -> str:
@@ -202,7 +209,8 @@ class Rule:
         text = _clean(raw)
         if not text:
             raise InputError("Chưa nhập giá trị.")
-        return _EVALUATORS[self.kind](self, text, weights)
+        with localcontext(ENGINE_CONTEXT):  # whatever context the caller set
+            return _EVALUATORS[self.kind](self, text, weights)
 
 
 class PointsMemo(dict[str | None, Decimal]):
@@ -216,7 +224,7 @@ class PointsMemo(dict[str | None, Decimal]):
     __slots__ = ("_rule", "_weights")
 
     def __init__(self, rule: Rule, weights: SurveyWeightsKey) -> None:
-        super().__init__()
+        super().__init__(_NOTHING_ENTERED)
         self._rule = rule
         self._weights = weights
 
@@ -226,6 +234,7 @@ class PointsMemo(dict[str | None, Decimal]):
         points = self._rule._evaluate(raw, self._weights)[1]
         if len(self) >= _MEMO_LIMIT:  # bounds memory when inputs hardly repeat (survey figures)
             self.clear()
+            self.update(_NOTHING_ENTERED)
         self[raw] = points
         return points
 
@@ -240,7 +249,7 @@ def _non_negative(text: str, garbage_message: str) -> Decimal:
         raise InputError(garbage_message)
     if value < 0:
         raise InputError("Giá trị âm không hợp lệ.")
-    return abs(value)  # turns -0 into 0
+    return value.copy_abs()  # turns -0 into 0, without rounding
 
 
 def _count(text: str, garbage_message: str) -> int:
@@ -261,7 +270,7 @@ def _percent(text: str, garbage: str | None = None) -> tuple[str, Decimal]:
         denominator = _non_negative(denominator_text, garbage)
         if denominator.is_zero():
             raise InputError("Mẫu số bằng 0: không chia được.")
-        percent = ENGINE_CONTEXT.divide(ENGINE_CONTEXT.multiply(numerator, _HUNDRED), denominator)
+        percent = ENGINE_CONTEXT.divide(numerator.scaleb(2, ENGINE_CONTEXT), denominator)
         return f"{plain(numerator)}/{plain(denominator)}", percent
     number = text[:-1] if text.endswith("%") else text
     percent = _non_negative(number, garbage)
@@ -292,7 +301,7 @@ def _eval_tiers(rule: Rule, text: str, weights: SurveyWeightsKey) -> tuple[str, 
 
 def _eval_proportional(rule: Rule, text: str, weights: SurveyWeightsKey) -> tuple[str, Decimal]:
     canonical, percent = _percent(text)
-    ratio = ENGINE_CONTEXT.divide(percent, _HUNDRED)
+    ratio = percent.scaleb(-2, ENGINE_CONTEXT)  # exact: a percentage over 100
     if rule.min_ratio is not None and ratio < rule.min_ratio:
         return canonical, _NO_POINTS
     return canonical, q4(ENGINE_CONTEXT.multiply(rule.max_points, min(ratio, _ONE)))
@@ -302,7 +311,7 @@ def _eval_manual(rule: Rule, text: str, weights: SurveyWeightsKey) -> tuple[str,
     value = _non_negative(text, f"«{text}» không phải là số điểm.")
     if value > rule.max_points:
         raise InputError(f"Điểm {_vn(value)} vượt quá điểm tối đa {_vn(rule.max_points)}.")
-    if q4(value) != value:
+    if _places(value) > 4:
         raise InputError("Điểm chỉ được có tối đa 4 chữ số thập phân.")
     if rule.step is not None and not ENGINE_CONTEXT.remainder(value, rule.step).is_zero():
         raise InputError(f"Điểm phải là bội số của {_vn(rule.step)}.")
@@ -350,7 +359,7 @@ def _eval_survey(rule: Rule, text: str, weights: SurveyWeightsKey) -> tuple[str,
         canonical = ";".join(
             f"{answer}={count}" for answer, count in zip(SURVEY_ANSWERS, counts, strict=True)
         )
-    ratio = ENGINE_CONTEXT.divide(min(percent, _HUNDRED), _HUNDRED)
+    ratio = min(percent, _HUNDRED).scaleb(-2, ENGINE_CONTEXT)
     return canonical, q4(ENGINE_CONTEXT.multiply(rule.max_points, ratio))
 
 
@@ -382,9 +391,9 @@ def _rule_points(text: str, max_points: Decimal, what: str) -> Decimal:
         raise RuleError(f"{what}: giá trị âm không hợp lệ.")
     if value > max_points:
         raise RuleError(f"{what}: {_vn(value)} điểm vượt quá điểm tối đa {_vn(max_points)}.")
-    if q4(value) != value:
+    if _places(value) > 4:
         raise RuleError(f"{what}: điểm chỉ được có tối đa 4 chữ số thập phân.")
-    return q4(abs(value))
+    return q4(value.copy_abs())
 
 
 def _params(kind: str, args: str, allowed: tuple[str, ...]) -> dict[str, str]:
@@ -494,7 +503,7 @@ def _parse_proportional(args: str, max_points: Decimal, method: str) -> Rule:
         text=f"proportional: min={plain(minimum)}%",
         max_points=max_points,
         method=method,
-        min_ratio=ENGINE_CONTEXT.divide(minimum, _HUNDRED),
+        min_ratio=minimum.scaleb(-2, ENGINE_CONTEXT),
     )
 
 
@@ -505,7 +514,7 @@ def _parse_manual(args: str, max_points: Decimal, method: str) -> Rule:
     step = _rule_number(params["step"], "Bước điểm (step)")
     if step <= 0:
         raise RuleError("Bước điểm (step) phải lớn hơn 0.")
-    if q4(step) != step:
+    if _places(step) > 4:
         raise RuleError("Bước điểm (step) chỉ được có tối đa 4 chữ số thập phân.")
     if not ENGINE_CONTEXT.remainder(max_points, step).is_zero():
         raise RuleError(f"Điểm tối đa {_vn(max_points)} không phải là bội số của bước {_vn(step)}.")
@@ -521,7 +530,7 @@ def _parse_penalty(args: str, max_points: Decimal, method: str) -> Rule:
     per = _rule_number(params["per"], "Mức trừ mỗi lần (per)")
     if per <= 0:
         raise RuleError("Mức trừ mỗi lần (per) phải lớn hơn 0.")
-    if q4(per) != per:
+    if _places(per) > 4:
         raise RuleError("Mức trừ mỗi lần (per) chỉ được có tối đa 4 chữ số thập phân.")
     return Rule(
         kind="penalty", text=f"penalty: per={plain(per)}", max_points=max_points, method=method, per=per

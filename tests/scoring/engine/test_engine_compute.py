@@ -362,15 +362,28 @@ def test_duplicate_unit_codes_in_a_group_are_refused(make):
 
 
 def test_the_result_does_not_depend_on_the_callers_decimal_context(make):
-    period = single_leaf_period(make, "68.32", "33.3333")
+    index_set = make.index_set(
+        make.leaf("1.1", "37.25", "proportional: min=10%"),
+        make.leaf("1.2", "62.75", "manual"),
+        make.leaf("2.1", "13.13", "survey", "survey"),
+    )
+    units = (
+        make.unit("A", {"1.1": "2/3", "1.2": "61.1234", "2.1": make.values(survey="A=7;B=3;C=1")}),
+        make.unit("B", {"1.1": "99.99%", "1.2": "33.3333", "2.1": make.values(survey="83.47%")}),
+    )
+    period = make.period(index_set, *units)
 
-    expected = compute_period(period)
     with localcontext() as context:
         context.prec = 3
-        again = compute_period(period)
+        coarse = compute_period(period)
+        coarse_details = [(u.fields, u.items, u.trace) for u in coarse.groups[0].units]
+    expected = compute_period(period)
 
-    assert again == expected
-    assert [u.index for u in again.groups[0].units] == [u.index for u in expected.groups[0].units]
+    assert coarse == expected
+    assert coarse_details == [(u.fields, u.items, u.trace) for u in expected.groups[0].units]
+    by_code = {u.code: u for u in expected.groups[0].units}
+    assert by_code["A"].items[0].points == D("24.8333")
+    assert by_code["B"].items[0].points == D("37.2463")
 
 
 @pytest.mark.parametrize(

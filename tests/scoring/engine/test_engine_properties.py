@@ -111,7 +111,7 @@ def _numbers(unit):
     )
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(units(6))
 def test_index_stays_within_zero_and_a_hundred(generated):
     result = compute_period(Make.period(INDEX_SET, *generated, settings=SETTINGS))
@@ -123,8 +123,8 @@ def test_index_stays_within_zero_and_a_hundred(generated):
         assert all(f.index is None or 0 <= f.index <= 100 for f in unit.fields)
 
 
-@settings(max_examples=30, deadline=None)
-@given(units(8))
+@settings(max_examples=25, deadline=None)
+@given(units(6))
 def test_ranks_follow_the_unrounded_index(generated):
     units_ = compute_period(Make.period(INDEX_SET, *generated, settings=SETTINGS)).groups[0].units
 
@@ -134,7 +134,7 @@ def test_ranks_follow_the_unrounded_index(generated):
     assert [u.rank for u in units_] == sorted(u.rank for u in units_)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(units(5), st.data())
 def test_excluding_an_item_of_one_unit_never_changes_another_unit(generated, data):
     chosen = data.draw(st.sampled_from(generated))
@@ -163,7 +163,7 @@ def test_excluding_an_item_of_one_unit_never_changes_another_unit(generated, dat
     }
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(units(5))
 def test_recomputing_gives_identical_results_and_hash(generated):
     period = Make.period(INDEX_SET, *generated, settings=SETTINGS)

@@ -359,3 +359,13 @@ def test_points_are_memoised_per_rule_and_input():
 
     assert rule.memo(None)["hai"] is first
     assert rule.points("hai") is first
+
+
+def test_huge_numbers_are_refused_or_capped_without_crashing():
+    huge = "9" * 35
+
+    assert "bội số" in validate_rule_text(f"manual: step={huge}", D(1), "appraisal")
+    assert parse_rule(f"penalty: per={huge}", D(2), "penalty").points("1") == D(2)
+    assert parse_rule("proportional", D(2), "appraisal").points(f"{huge}%") == D(2)
+    with pytest.raises(InputError, match=f"Điểm {huge} vượt quá điểm tối đa 2."):
+        parse_rule("manual", D(2), "appraisal").points(huge)

@@ -193,7 +193,7 @@ def _seed_people(units: dict[str, Unit], created: Created) -> dict[str, Any]:
         wanted.append((f"{code}.editor", editor_name(index), False))
         wanted.append((f"{code}.head", head, False))
     existing = {u.username: u for u in User.objects.filter(username__in=[w[0] for w in wanted])}
-    password = make_password(DEMO_PASSWORD)
+    password = make_password(DEMO_PASSWORD) if len(existing) < len(wanted) else ""
     new = [
         User(
             username=username,
