@@ -164,6 +164,8 @@ class Rule:
     _level_index: dict[str, tuple[str, Decimal]] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )
+    # Canonical text of each distinct raw input (results show it for every item of every unit).
+    _canonical: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         for label, points in self.levels:
@@ -189,7 +191,13 @@ class Rule:
 
     def normalize_input(self, raw: str) -> str:
         """Check a raw input against the rule and return its canonical text (raises InputError)."""
-        return self._evaluate(raw, _DEFAULT_WEIGHTS_KEY)[0]
+        canonical = self._canonical.get(raw)
+        if canonical is None:
+            canonical = self._evaluate(raw, _DEFAULT_WEIGHTS_KEY)[0]
+            if len(self._canonical) >= _MEMO_LIMIT:
+                self._canonical.clear()
+            self._canonical[raw] = canonical
+        return canonical
 
     def points(self, raw: str, survey_weights: Mapping[str, Decimal] | None = None) -> Decimal:
         """Points (4 decimal places) earned by a raw or canonical input (raises InputError)."""
