@@ -20,6 +20,13 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Personas get real password hashes; PBKDF2 costs most of a second per user on a 2-core CI machine.
+    The tests are about the product, not about hashing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def period(db):
     return PeriodFactory(year=2023)

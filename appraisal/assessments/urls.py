@@ -19,7 +19,7 @@ urlpatterns = [
     path("<int:pk>/thu-vien/", views.library, name="library"),
     path("<int:pk>/thu-vien/them/", views.library_add, name="library_add"),
     path("<int:pk>/thu-vien/<int:evidence_pk>/thay-tep/", views.evidence_replace, name="evidence_replace"),
-    path("tai-lieu/<int:evidence_pk>/tai-ve/", views.evidence_download, name="evidence_download"),
+    path("tai-lieu/<int:pk>/tai-ve/", views.evidence_download, name="evidence_download"),
     path(
         "tai-lieu/<int:evidence_pk>/phien-ban/<int:version_pk>/tai-ve/",
         views.evidence_version_download,

@@ -195,6 +195,7 @@ def round1_record(
     by: Any,
     expected_version: int | None,
     now: datetime | None = None,
+    source: str = "web",
 ) -> ItemEntry:
     """Record the council's appraised input of an item (round 1); the engine derives the points.
 
@@ -221,12 +222,14 @@ def round1_record(
     with transaction.atomic():
         assessment = _locked_assessment(entry.assessment_id)
         _require_state(assessment, {S.SUBMITTED}, "thẩm định vòng 1")
-        stored = ItemEntry.objects.get(pk=entry.pk)
-        if stored.round1_value == canonical and stored.round1_reason == reason:
-            # Already stored exactly so (an autosave beat the plain submit of the same form): nothing to lose.
-            return stored
+        if expected_version is not None:
+            stored = ItemEntry.objects.get(pk=entry.pk)
+            if stored.round1_value == canonical and stored.round1_reason == reason:
+                # Already stored exactly so (an autosave beat the plain submit of the same form): nothing lost.
+                return stored
         return entry_record_layer(
-            entry=entry, layer=Layer.ROUND1, value=value, note=reason, by=by, expected_version=expected_version
+            entry=entry, layer=Layer.ROUND1, value=value, note=reason, by=by, expected_version=expected_version,
+            source=source,
         )
 
 
@@ -257,7 +260,13 @@ def assessment_mark_appraised(*, assessment: Assessment, by: Any) -> Assessment:
 
 
 def explanation_record(
-    *, entry: ItemEntry, text: str, by: Any, expected_version: int | None, now: datetime | None = None
+    *,
+    entry: ItemEntry,
+    text: str,
+    by: Any,
+    expected_version: int | None,
+    now: datetime | None = None,
+    source: str = "web",
 ) -> ItemEntry:
     """The unit's explanation (giải trình) of a lowered item, during the explanation window, by the unit's
     editor or head. Version compare-and-set and an ItemHistory row (layer 'explanation'), like every layer."""
@@ -287,7 +296,8 @@ def explanation_record(
         if updated != 1:
             raise ConcurrencyError(f"Mục {current.node.code} vừa được người khác lưu. Hãy tải lại và thử lại.")
         ItemHistory.objects.create(
-            entry=current, layer=Layer.EXPLANATION, old_value=current.explanation, new_value=text, by=by
+            entry=current, layer=Layer.EXPLANATION, old_value=current.explanation, new_value=text, by=by,
+            source=source,
         )
     return ItemEntry.objects.select_related("node", "assessment__period", "assessment__unit").get(pk=entry.pk)
 
@@ -338,6 +348,7 @@ def round2_record(
     by: Any,
     expected_version: int | None,
     now: datetime | None = None,
+    source: str = "web",
 ) -> ItemEntry:
     """The council resolves an explained item (round 2): accept (back to the unit's claim), accept in part (a
     new input) or keep (the round-1 input), always with a reason. During the re-appraisal phase, on explained
@@ -377,6 +388,7 @@ def round2_record(
             by=by,
             expected_version=expected_version,
             decision=decision,
+            source=source,
         )
 
 

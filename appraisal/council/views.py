@@ -59,12 +59,7 @@ def _require_council(request: HttpRequest, period: Period) -> sel.CouncilAccess:
 def evidence_url(evidence_id: int) -> str:
     """The assessments app's permission-checked download (it asks ``evidence_can_download``, which includes
     the council's own rule)."""
-    for name in ("assessments:evidence_download", "assessments:evidence_file"):
-        try:
-            return reverse(name, kwargs={"pk": evidence_id})
-        except NoReverseMatch:
-            continue
-    return ""
+    return reverse("assessments:evidence_download", kwargs={"pk": evidence_id})
 
 
 def _links_for(entries: list[ItemEntry]) -> dict[int, dict[str, list[dict[str, Any]]]]:

@@ -372,7 +372,11 @@ class PeriodAdvanceForm(forms.Form):
     def __init__(self, *args: Any, period: Period, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = PERIOD_TRANSITIONS.get(period.phase, frozenset())
-        self.fields["to_phase"].choices = [(p.value, p.label) for p in Phase if p.value in allowed]
+        order = [p.value for p in Phase]
+        here = order.index(period.phase)
+        # Forward first (the usual step), then the way back (reopening).
+        ranked = sorted(allowed, key=lambda p: (order.index(p) < here, order.index(p)))
+        self.fields["to_phase"].choices = [(p, Phase(p).label) for p in ranked]
 
 
 class OrganisationForm(forms.ModelForm):

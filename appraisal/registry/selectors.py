@@ -144,7 +144,8 @@ class IndexSetTree:
 
     @property
     def leaf_count(self) -> int:
-        return sum(1 for n in self.nodes if n.is_leaf and n.method not in ADJUSTMENTS)
+        """Every scored leaf, bonus and penalty items included (as in the import's summary)."""
+        return sum(1 for n in self.nodes if n.is_leaf)
 
 
 def index_set_tree(index_set: IndexSet) -> IndexSetTree:

@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -302,3 +303,53 @@ def test_save_within_the_hidden_grace_is_accepted(client_for, editor, assessment
     window.save()
     entry = entry_of(assessment, "1.1")
     assert post_save(client_for(editor), entry, "Có").status_code == 200
+
+
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+    reason="SQLite's in-memory test database locks whole tables without a busy timeout; the sequential "
+    "conflict tests above cover SQLite, this one runs on PostgreSQL.",
+)
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_saves_from_one_version_let_exactly_one_through(
+    period, unit, index_set, editor, head, window
+):
+    """Two threads, two people, the same item, the same version, at the same moment: one save, one conflict,
+    one history row, no lost update (row lock + compare-and-set; SQLite serialises, PostgreSQL locks)."""
+    import threading
+
+    from django.db import connection
+
+    from appraisal.assessments import services
+    from appraisal.assessments.layers import assessment_get_or_create
+
+    assessment = assessment_get_or_create(period=period, unit=unit)
+    entry_id = entry_of(assessment, "1.2").pk
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def save(user, value):
+        try:
+            entry = entry_of(assessment, "1.2")
+            barrier.wait(timeout=10)
+            services.entry_save_self(entry=entry, value=value, note="", expected_version=0, by=user)
+            outcomes[value] = "saved"
+        except services.EntryConflict:
+            outcomes[value] = "conflict"
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=save, args=(editor, "100%")),
+        threading.Thread(target=save, args=(head, "70%")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes.values()) == ["conflict", "saved"]
+    winner = next(value for value, outcome in outcomes.items() if outcome == "saved")
+    stored = ItemHistory.objects.filter(entry_id=entry_id)
+    assert list(stored.values_list("new_value", flat=True)) == [winner]
+    assert entry_of(assessment, "1.2").self_value == winner
+    assert entry_of(assessment, "1.2").version == 1

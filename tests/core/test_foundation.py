@@ -76,3 +76,11 @@ def test_production_settings_refuse_missing_secret(tmp_path):
     )
     assert result.returncode != 0
     assert "PARINDEX_SECRET_KEY is required" in result.stderr
+
+
+def test_forbidden_page_is_vietnamese(client_for, editor, period):
+    response = client_for(editor).get(reverse("scoring:period", args=[2023]))
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert '<html lang="vi">' in body
+    assert "Không có quyền truy cập" in body

@@ -84,14 +84,15 @@ def test_every_registry_url_is_covered(world):
     assert sorted(p.name for p in urlpatterns) == sorted(VIEW_NAMES)
 
 
-@pytest.mark.parametrize("persona", DENIED)
 @pytest.mark.parametrize("view", VIEW_NAMES)
-def test_registry_view_denied_to_everyone_but_secretariat(request, client_for, world, view, persona):
-    user = request.getfixturevalue(persona)
+def test_registry_view_denied_to_everyone_but_secretariat(request, client, world, view):
     method, url = _urls(world)[view]
+    people = {persona: request.getfixturevalue(persona) for persona in DENIED}
     before = snapshot()
-    response = getattr(client_for(user), method)(url, {"to_phase": "appraisal"} if method == "post" else None)
-    assert response.status_code == 403
+    for persona, user in people.items():
+        client.force_login(user)
+        response = getattr(client, method)(url, {"to_phase": "appraisal"} if method == "post" else None)
+        assert (response.status_code, persona) == (403, persona)
     assert snapshot() == before
 
 
@@ -243,7 +244,7 @@ def test_index_set_detail_shows_tree_scale_methods_rules(client_for, secretariat
         reverse("registry:index_set_detail", args=[world["index_set"].pk])
     ).content.decode()
     assert '<p class="fs-3 fw-bold mb-0" id="scale">Thang điểm: 10</p>' in body
-    assert "Thẩm định: <strong>7</strong> điểm · Điều tra XHH: <strong>3</strong> điểm · 3 lĩnh vực · 7 tiêu chí" in body
+    assert "Thẩm định: <strong>7</strong> điểm · Điều tra XHH: <strong>3</strong> điểm · 3 lĩnh vực · 9 tiêu chí chấm điểm (kể cả T1, P1)" in body
     assert "<code>tiers: &gt;=100%=1; &gt;=80%=0.5; else=0</code>" in body
     assert "<td>Điều tra XHH</td>" in body and "<td>Điểm trừ</td>" in body
     assert "Đã khóa cấu trúc" in body
@@ -413,3 +414,9 @@ DETAIL_QUERIES = 6
 GROUP_LIST_QUERIES = 5
 PERIOD_LIST_QUERIES = 4
 INDEX_QUERIES = 10
+
+
+def test_period_advance_offers_the_next_phase_first(client_for, secretariat, world):
+    body = client_for(secretariat).get(reverse("registry:period_detail", args=[world["period"].pk])).content.decode()
+    first = body.index('<option value="appraisal">Thẩm định vòng 1</option>')
+    assert first < body.index('<option value="preparing">Chuẩn bị</option>')
