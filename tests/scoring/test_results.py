@@ -153,3 +153,33 @@ def test_reopen_needs_chair_and_reason_then_approve_locks(scored, chair, secreta
     assert (approved.decision_number, approved.decision_date) == ("519/QĐ-UBND", dt.date(2024, 2, 5))
     with pytest.raises(ServiceError):
         period_reopen(period=approved, by=chair, reason="quá muộn")
+
+
+def test_rank_change_against_previous_year_final_snapshot(
+    scored, group, unit, other_unit, secretariat, client_for
+):
+    from appraisal.assessments.layers import assessment_get_or_create
+    from tests.factories import PeriodFactory, build_index_set
+    from tests.scoring.conftest import fill
+
+    last_year = PeriodFactory(year=2022)
+    build_index_set(last_year, group)
+    member_of(last_year, unit, group)
+    member_of(last_year, other_unit, group)
+    # In 2022 Sở Tư pháp led and Sở Khoa học và Công nghệ was second.
+    fill(
+        assessment_get_or_create(period=last_year, unit=other_unit),
+        {"1.1": ("Có", "Có")},
+        secretariat,
+        survey={"3.1": "100%"},
+    )
+    fill(assessment_get_or_create(period=last_year, unit=unit), {"1.1": ("Không", "Không")}, secretariat)
+    score_run_create(period=last_year, by=secretariat, final=True)
+
+    out = StringIO()
+    call_command("compute_results", "--year", "2023", "--snapshot", stdout=out)
+    rows = {r.unit_code: r for r in UnitResultRow.objects.filter(run__period__year=2023)}
+    assert (rows["skhcn"].rank, rows["skhcn"].rank_change) == (1, 1)
+    assert (rows["stp"].rank, rows["stp"].rank_change) == (2, -1)
+    body = client_for(secretariat).get("/ket-qua/2023/").content.decode()
+    assert "Tăng 1 bậc" in body and "Giảm 1 bậc" in body
