@@ -36,6 +36,7 @@ from appraisal.registry.phases import CLOSED_PHASES, phase_deadline
 from .models import OutboxKind, OutboxMessage
 from .selectors import (
     APPRAISED_METHODS,
+    ROUND2_STATES,
     council_entries_base,
     field_code_of,
     is_lowered,
@@ -226,10 +227,7 @@ def _member_reminders(period: Period, now: datetime, days: Sequence[int], report
     if round_no == 1:
         items = items.filter(assessment__state=S.SUBMITTED, round1_value="")
     else:
-        items = items.filter(
-            Q(assessment__state=S.EXPLAINED) & ~Q(explanation="") | Q(assessment__state=S.REAPPRAISED),
-            round2_value="",
-        )
+        items = items.filter(assessment__state__in=ROUND2_STATES, round2_value="").exclude(explanation="")
     rows = list(items.values_list("assessment__unit_id", "assessment__unit__name", "node__code",
                                   "node__index_set__group_id"))
     assert deadline.due_at is not None

@@ -60,6 +60,8 @@ S = AssessmentState
 COUNCIL_STATES = frozenset({S.SUBMITTED, S.APPRAISED, S.EXPLAINED, S.REAPPRAISED, S.FINALISED})
 # Items the council scores in rounds 1 and 2; survey items get their points from the survey import.
 APPRAISED_METHODS = (Method.APPRAISAL, Method.BONUS, Method.PENALTY)
+# States in which the council resolves explained items (round 2).
+ROUND2_STATES = frozenset({S.EXPLAINED, S.REAPPRAISED})
 # States in which the unit has seen (or may see) the preliminary notice.
 NOTICE_STATES = frozenset({S.APPRAISED, S.EXPLAINED, S.REAPPRAISED, S.FINALISED})
 
@@ -246,9 +248,8 @@ def queue_for_appraiser(user: Any, period: Period, *, round_no: int = 1) -> list
     if round_no == 1:
         qs = qs.filter(assessment__state=S.SUBMITTED)
     else:
-        qs = qs.filter(
-            Q(assessment__state=S.EXPLAINED) & ~Q(explanation="") | Q(assessment__state=S.REAPPRAISED)
-        )
+        # Explained items; and items a reopened unit had corrected in round 2.
+        qs = qs.filter(assessment__state__in=ROUND2_STATES).filter(~Q(explanation="") | ~Q(round2_value=""))
     return list(qs.order_by("assessment__unit__name", "assessment_id", "node__position"))
 
 
@@ -530,7 +531,7 @@ def workload(period: Period, *, only_user: Any = None) -> tuple[list[Workload], 
     all_members = member_accesses(period) if only_user is not None else members
     for unit_id, state, code, group_id, r1, expl, r2 in rows:
         fc = field_code_of(code)
-        in_round2 = (state == S.EXPLAINED and expl) or state == S.REAPPRAISED
+        in_round2 = state in ROUND2_STATES | {S.FINALISED} and bool(expl or r2)
         covered = False
         for load, (_, access) in zip(loads, members, strict=True):
             if access.can_see(unit_id=unit_id, field_code=fc, group_id=group_id, write=True):
@@ -737,14 +738,21 @@ def assignments_for_period(period: Period) -> QuerySet[Assignment]:
 
 
 def field_choices(period: Period) -> list[tuple[str, str]]:
-    """Distinct top-level codes of the period's index sets with a title, for the assignment form."""
-    seen: dict[str, str] = {}
+    """Top-level codes of the period's index sets with their titles (a code can name different fields in
+    different groups' sets: every distinct title is shown), numeric codes first."""
+    titles: dict[str, list[str]] = {}
     for code, title in (
-        IndexNode.objects.filter(index_set__period=period, depth=0).order_by("code", "position")
+        IndexNode.objects.filter(index_set__period=period, depth=0)
+        .order_by("index_set__group__order", "position")
         .values_list("code", "title")
     ):
-        seen.setdefault(code, title)
-    return sorted(seen.items(), key=lambda kv: (not kv[0].isdigit(), int(kv[0]) if kv[0].isdigit() else 0, kv[0]))
+        seen = titles.setdefault(code, [])
+        if title not in seen:
+            seen.append(title)
+    return sorted(
+        ((code, " / ".join(t)) for code, t in titles.items()),
+        key=lambda kv: (not kv[0].isdigit(), int(kv[0]) if kv[0].isdigit() else 0, kv[0]),
+    )
 
 
 def groups_of_period(period: Period) -> QuerySet[Group]:

@@ -358,3 +358,38 @@ def test_outbox_page_lists_messages(client_for, world, secretariat):
     assert "Nội dung" in c.get(reverse("council:outbox_detail", args=[m.pk])).content.decode()
     assert len(mail.outbox) == 0
     assert ItemHistory.objects.count() >= 0
+
+
+def test_round2_queue_lists_explained_items_not_every_item_of_a_reopened_unit(client_for, world, member, chair):
+    from appraisal.council.selectors import queue_for_appraiser
+
+    a = world["skhcn"]
+    appraise_all(a, member)
+    services.assessment_mark_appraised(assessment=a, by=chair)
+    a.entries.filter(node__code="3.1").update(survey_value="80%", survey_points=Decimal("2.4"))
+    services.assessment_finalise(assessment=a, by=chair)
+    services.assessment_reopen(assessment=a, reason="Sai mục 2.1.", by=chair)
+    set_phase(world["period"], Phase.REAPPRAISAL)
+    assert queue_for_appraiser(member, world["period"], round_no=2) == []
+    e21 = entry_of(a, "2.1")
+    services.round2_record(entry=e21, decision="partial", value="1,5", reason="Đính chính mục 2.1.", by=member,
+                           expected_version=e21.version)
+    assert [e.node.code for e in queue_for_appraiser(member, world["period"], round_no=2)] == ["2.1"]
+    e21.refresh_from_db()
+    assert (e21.round2_decision, e21.round2_points) == ("partial", Decimal("1.5000"))
+
+
+def test_council_setup_removes_period_role(client_for, world, secretariat, unit):
+    person = UserFactory(username="member.new")
+    row = RoleAssignment.objects.create(user=person, role="member", unit=unit, period=world["period"])
+    client_for(secretariat).post(reverse("council:setup_remove", args=[2023, row.pk]))
+    assert not RoleAssignment.objects.filter(pk=row.pk).exists()
+
+
+def test_dashboard_for_unit_people_links_notice_once_open(client_for, world, member, chair, editor):
+    a = _appraised(world, member, chair)
+    c = client_for(editor)
+    assert "Chưa có thông báo kết quả thẩm định." in c.get(reverse("council:dashboard", args=[2023])).content.decode()
+    set_phase(world["period"], Phase.EXPLANATION)
+    body = c.get(reverse("council:dashboard", args=[2023])).content.decode()
+    assert reverse("council:notice", args=[a.pk]) in body and reverse("council:explanation", args=[a.pk]) in body
