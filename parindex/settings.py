@@ -171,6 +171,9 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "ParIndex <parindex@localhost>")
 
+# Reminders before each deadline, in days (send_reminders, run hourly from cron).
+REMINDER_DAYS = env("REMINDER_DAYS", "3,1")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

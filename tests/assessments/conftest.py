@@ -25,8 +25,6 @@ PNG = bytes.fromhex(
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    # Personas are made with a password; a fast hasher keeps each one from costing a PBKDF2 round.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

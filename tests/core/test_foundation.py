@@ -84,3 +84,8 @@ def test_forbidden_page_is_vietnamese(client_for, editor, period):
     body = response.content.decode()
     assert '<html lang="vi">' in body
     assert "Không có quyền truy cập" in body
+
+
+def test_unit_people_reach_their_notice_and_explanation(client_for, editor, period):
+    body = client_for(editor).get(reverse("core:home")).content.decode()
+    assert f'href="{reverse("council:index")}">Thông báo, giải trình</a>' in body

@@ -62,10 +62,6 @@ def open_window(period, phase: str, *, opened_days_ago: int = 1, due_in_days: in
     return window
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    """Personas get real password hashes; PBKDF2 costs ~0.5 s a user, MD5 keeps these tests fast."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -33,7 +33,6 @@ COMPLETE = {"1.1": "Có", "1.2": "100%", "1.3": "Tốt", "1.4": "95%", "2.1": "2
 @pytest.fixture
 def world(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins
     period = PeriodFactory(year=2023)
     group = GroupFactory(code="so", name="Các sở, ban, ngành")
     unit = UnitFactory(code="skhcn", name="Sở Khoa học và Công nghệ")
