@@ -51,10 +51,18 @@ COUNCIL = [
 
 # group code → {member username: field codes}
 ASSIGNMENTS: dict[str, dict[str, list[str]]] = {
-    "so": {"member.snv": ["1", "4", "5", "T1", "P1"], "member.stp": ["2", "3"], "member.stc": ["6"],
-           "member.stttt": ["7"]},
-    "huyen": {"member.snv": ["1", "4", "5", "T1", "P1"], "member.stp": ["2", "3", "8"], "member.stc": ["6"],
-              "member.stttt": ["7"]},
+    "so": {
+        "member.snv": ["1", "4", "5", "T1", "P1"],
+        "member.stp": ["2", "3"],
+        "member.stc": ["6"],
+        "member.stttt": ["7"],
+    },
+    "huyen": {
+        "member.snv": ["1", "4", "5", "T1", "P1"],
+        "member.stp": ["2", "3", "8"],
+        "member.stc": ["6"],
+        "member.stttt": ["7"],
+    },
     "tw": {"member.snv": ["1", "3", "T1", "P1"], "member.stp": ["2"], "member.stttt": ["4"]},
 }
 
@@ -105,7 +113,11 @@ def _lower(entry: ItemEntry) -> str | None:
         return "Không"
     if rule.kind == "levels":
         labels = list(rule.choices)
-        return labels[labels.index(value) + 1] if value in labels and labels.index(value) + 1 < len(labels) else None
+        return (
+            labels[labels.index(value) + 1]
+            if value in labels and labels.index(value) + 1 < len(labels)
+            else None
+        )
     if rule.kind in ("tiers", "proportional"):
         return "55%"
     if rule.kind == "manual":
@@ -154,7 +166,11 @@ def _seed_council(period: Period, users: dict[str, Any]) -> None:
                 continue
             for code in codes:
                 Assignment.objects.get_or_create(
-                    period=period, member=member, field_code=code, group=group, defaults={"created_by": secretariat}
+                    period=period,
+                    member=member,
+                    field_code=code,
+                    group=group,
+                    defaults={"created_by": secretariat},
                 )
 
 
@@ -162,33 +178,56 @@ def _import_survey(period: Period, secretariat: Any) -> None:
     if SurveyImport.objects.filter(period=period).exists():
         return
     rows = (
-        ItemEntry.objects.filter(assessment__period=period, node__method=Method.SURVEY,
-                                 assessment__state=S.SUBMITTED, survey_value="")
+        ItemEntry.objects.filter(
+            assessment__period=period,
+            node__method=Method.SURVEY,
+            assessment__state=S.SUBMITTED,
+            survey_value="",
+        )
         .values_list("assessment__unit__code", "node__code")
         .order_by("assessment__unit__code", "node__position")
     )
     lines = ["Mã đơn vị,Mã tiêu chí,Giá trị,Ghi chú"]
     for unit_code, item_code in rows:
         roll = _roll(unit_code, item_code)
-        value = f"{72 + roll % 26},{roll % 10}%" if roll % 2 else f"A={40 + roll % 30};B={20 + roll % 11};C={roll % 9};D={roll % 4}"
+        value = (
+            f"{72 + roll % 26},{roll % 10}%"
+            if roll % 2
+            else f"A={40 + roll % 30};B={20 + roll % 11};C={roll % 9};D={roll % 4}"
+        )
         lines.append(f'{unit_code},{item_code},"{value}",Điều tra XHH năm {period.year}')
     if len(lines) == 1:
         return
     content = ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8")
-    scores_import(period=period, layer="survey", file_name=f"ket-qua-dieu-tra-xhh-{period.year}.csv",
-                  content=content, by=secretariat)
+    scores_import(
+        period=period,
+        layer="survey",
+        file_name=f"ket-qua-dieu-tra-xhh-{period.year}.csv",
+        content=content,
+        by=secretariat,
+    )
 
 
 def _appraiser(entry: ItemEntry, accesses: list[tuple[Any, CouncilAccess]], fallback: Any) -> Any:
     for user, access in accesses:
-        if access.can_see(unit_id=entry.assessment.unit_id, field_code=field_code_of(entry.node.code),
-                          group_id=entry.node.index_set.group_id, write=True):
+        if access.can_see(
+            unit_id=entry.assessment.unit_id,
+            field_code=field_code_of(entry.node.code),
+            group_id=entry.node.index_set.group_id,
+            write=True,
+        ):
             return user
     return fallback
 
 
-def _work_unit(assessment: Assessment, stage: str, *, period: Period, users: dict[str, Any],
-               accesses: list[tuple[Any, CouncilAccess]]) -> None:
+def _work_unit(
+    assessment: Assessment,
+    stage: str,
+    *,
+    period: Period,
+    users: dict[str, Any],
+    accesses: list[tuple[Any, CouncilAccess]],
+) -> None:
     secretariat, chair = users["secretariat"], users["chair"]
     code = assessment.unit.code
     entries = list(
@@ -207,12 +246,23 @@ def _work_unit(assessment: Assessment, stage: str, *, period: Period, users: dic
         reason = REASONS[len(lowered) % len(REASONS)] if worse else ""
         value = worse or entry.self_value or ("0" if entry.node.method == Method.PENALTY else "Không")
         try:
-            fresh = services.round1_record(entry=entry, value=value, reason=reason,
-                                           by=_appraiser(entry, accesses, secretariat), expected_version=None,
-                                           source="demo")
+            fresh = services.round1_record(
+                entry=entry,
+                value=value,
+                reason=reason,
+                by=_appraiser(entry, accesses, secretariat),
+                expected_version=None,
+                source="demo",
+            )
         except ServiceError:
-            fresh = services.round1_record(entry=entry, value=entry.self_value, reason="", by=secretariat,
-                                           expected_version=None, source="demo")
+            fresh = services.round1_record(
+                entry=entry,
+                value=entry.self_value,
+                reason="",
+                by=secretariat,
+                expected_version=None,
+                source="demo",
+            )
             worse = None
         if worse:
             lowered.append(fresh)
@@ -225,8 +275,13 @@ def _work_unit(assessment: Assessment, stage: str, *, period: Period, users: dic
     if stage in ("explaining", "explained", "reappraised") and lowered and editor is not None:
         for i, entry in enumerate(lowered):
             entry.assessment = assessment
-            services.explanation_record(entry=entry, text=EXPLANATIONS[i % len(EXPLANATIONS)], by=editor,
-                                        expected_version=None, source="demo")
+            services.explanation_record(
+                entry=entry,
+                text=EXPLANATIONS[i % len(EXPLANATIONS)],
+                by=editor,
+                expected_version=None,
+                source="demo",
+            )
         if stage != "explaining" and head is not None:
             assessment.refresh_from_db()
             assessment.period = period
@@ -236,21 +291,31 @@ def _work_unit(assessment: Assessment, stage: str, *, period: Period, users: dic
         assessment.period = period
         if assessment.state == S.EXPLAINED:
             for i, entry in enumerate(lowered):
-                entry = ItemEntry.objects.select_related("node", "node__index_set", "assessment").get(pk=entry.pk)
+                entry = ItemEntry.objects.select_related("node", "node__index_set", "assessment").get(
+                    pk=entry.pk
+                )
                 entry.assessment.period = period
                 services.round2_record(
-                    entry=entry, decision="accept" if i % 2 == 0 else "keep",
-                    reason="Chấp nhận giải trình, tài liệu bổ sung hợp lệ." if i % 2 == 0
+                    entry=entry,
+                    decision="accept" if i % 2 == 0 else "keep",
+                    reason="Chấp nhận giải trình, tài liệu bổ sung hợp lệ."
+                    if i % 2 == 0
                     else "Giải trình chưa có căn cứ, giữ kết quả vòng 1.",
-                    by=_appraiser(entry, accesses, secretariat), expected_version=None, source="demo",
+                    by=_appraiser(entry, accesses, secretariat),
+                    expected_version=None,
+                    source="demo",
                 )
             if stage == "reappraised":
                 # Round 2 done, not yet finalised: the state the finalisation passes through.
                 with transaction.atomic():
                     Assessment.objects.filter(pk=assessment.pk, state=S.EXPLAINED).update(state=S.REAPPRAISED)
-                    AssessmentEvent.objects.create(assessment=assessment, from_state=S.EXPLAINED,
-                                                   to_state=S.REAPPRAISED, reason="Hoàn tất thẩm định vòng 2",
-                                                   by=chair)
+                    AssessmentEvent.objects.create(
+                        assessment=assessment,
+                        from_state=S.EXPLAINED,
+                        to_state=S.REAPPRAISED,
+                        reason="Hoàn tất thẩm định vòng 2",
+                        by=chair,
+                    )
         if stage == "finalised":
             services.assessment_finalise(assessment=assessment, by=chair)
 

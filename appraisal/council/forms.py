@@ -26,12 +26,15 @@ class Round1Form(forms.Form):
 
 class Round2Form(forms.Form):
     decision = forms.ChoiceField(
-        label="Kết luận vòng 2", choices=Round2Decision.choices, widget=forms.RadioSelect,
+        label="Kết luận vòng 2",
+        choices=Round2Decision.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Hãy chọn kết luận: Chấp nhận, Chấp nhận một phần hoặc Giữ nguyên."},
     )
     value = forms.CharField(label="Giá trị mới (khi chấp nhận một phần)", max_length=200, required=False)
     reason = forms.CharField(
-        label="Lý do", widget=forms.Textarea(attrs={"rows": 2}),
+        label="Lý do",
+        widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Phải nêu lý do của kết luận vòng 2."},
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -39,7 +42,10 @@ class Round2Form(forms.Form):
 
 class ExplanationForm(forms.Form):
     text = forms.CharField(
-        label="Nội dung giải trình", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=10000
+        label="Nội dung giải trình",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10000,
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -53,53 +59,72 @@ class ExplanationFileForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(
-        label="Lý do mở lại", widget=forms.Textarea(attrs={"rows": 3}),
+        label="Lý do mở lại",
+        widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Phải nêu lý do mở lại kết quả đã chốt."},
     )
 
 
 class CouncilRoleForm(forms.Form):
     user = forms.ModelChoiceField(
-        label="Người", queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
-        error_messages={"required": "Hãy chọn người.", "invalid_choice": "Người được chọn không còn tồn tại."},
+        label="Người",
+        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+        error_messages={
+            "required": "Hãy chọn người.",
+            "invalid_choice": "Người được chọn không còn tồn tại.",
+        },
     )
     role = forms.ChoiceField(label="Vai trò", choices=list(COUNCIL_SETUP_ROLES.items()))
     unit = forms.ModelChoiceField(
-        label="Thuộc đơn vị (để tránh xung đột lợi ích)", queryset=Unit.objects.filter(active=True),
-        required=False, empty_label="— không thuộc đơn vị được đánh giá —",
+        label="Thuộc đơn vị (để tránh xung đột lợi ích)",
+        queryset=Unit.objects.filter(active=True),
+        required=False,
+        empty_label="— không thuộc đơn vị được đánh giá —",
     )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("role") == "member" and not data.get("unit"):
-            self.add_error("unit", "Thành viên Hội đồng phải ghi rõ đơn vị công tác (để tránh tự thẩm định đơn vị mình).")
+            self.add_error(
+                "unit", "Thành viên Hội đồng phải ghi rõ đơn vị công tác (để tránh tự thẩm định đơn vị mình)."
+            )
         return data
 
 
 class AssignmentBulkForm(forms.Form):
     members = forms.ModelMultipleChoiceField(
-        label="Thành viên", queryset=get_user_model().objects.none(), widget=forms.CheckboxSelectMultiple,
+        label="Thành viên",
+        queryset=get_user_model().objects.none(),
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Hãy chọn ít nhất một thành viên."},
     )
     field_codes = forms.MultipleChoiceField(
-        label="Lĩnh vực", widget=forms.CheckboxSelectMultiple,
+        label="Lĩnh vực",
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Hãy chọn ít nhất một lĩnh vực."},
     )
     groups = forms.MultipleChoiceField(
-        label="Khối", widget=forms.CheckboxSelectMultiple,
+        label="Khối",
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Hãy chọn ít nhất một khối (hoặc «Mọi khối»)."},
     )
 
     def __init__(self, *args: Any, period: Period, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         members = council_members_for_period(period)
-        self.fields["members"].queryset = get_user_model().objects.filter(pk__in=[m.pk for m in members]).order_by(
-            "username"
+        self.fields["members"].queryset = (
+            get_user_model().objects.filter(pk__in=[m.pk for m in members]).order_by("username")
         )
-        self.fields["members"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.username})"
-        self.fields["field_codes"].choices = [(code, f"{code}. {title}") for code, title in field_choices(period)]
+        self.fields["members"].label_from_instance = lambda u: (
+            f"{u.get_full_name() or u.username} ({u.username})"
+        )
+        self.fields["field_codes"].choices = [
+            (code, f"{code}. {title}") for code, title in field_choices(period)
+        ]
         self._groups = {str(g.pk): g for g in groups_of_period(period)}
-        self.fields["groups"].choices = [(ALL_GROUPS, "Mọi khối")] + [(k, g.name) for k, g in self._groups.items()]
+        self.fields["groups"].choices = [(ALL_GROUPS, "Mọi khối")] + [
+            (k, g.name) for k, g in self._groups.items()
+        ]
 
     def selected_groups(self) -> list[Group | None]:
         chosen = self.cleaned_data["groups"]

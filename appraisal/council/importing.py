@@ -66,15 +66,13 @@ class ImportReport:
     def summary(self) -> str:
         if not self.ok:
             return "Tệp «{f}»: {n} lỗi, không nhập dòng nào.".format(f=self.file_name, n=len(self.problems))
-        return (
-            "Đã nhập {rows} dòng {layer} từ «{f}»: {w} thay đổi, {u} giữ nguyên, {a} bản đánh giá mới.".format(
-                rows=self.rows,
-                layer=LAYER_NAMES.get(self.layer, self.layer),
-                f=self.file_name,
-                w=self.written,
-                u=self.unchanged,
-                a=self.assessments_created,
-            )
+        return "Đã nhập {rows} dòng {layer} từ «{f}»: {w} thay đổi, {u} giữ nguyên, {a} bản đánh giá mới.".format(
+            rows=self.rows,
+            layer=LAYER_NAMES.get(self.layer, self.layer),
+            f=self.file_name,
+            w=self.written,
+            u=self.unchanged,
+            a=self.assessments_created,
         )
 
 
@@ -139,12 +137,15 @@ def _check_row(ctx: _Context, layer: str, number: int, data: dict[str, str]) -> 
             number, f"tiêu chí «{item}» không có trong {index_set} (bộ chỉ số của đơn vị «{unit.code}»)."
         )
     if not node.is_leaf:
-        return Problem(number, f"«{node.code}» là nhóm tiêu chí: chỉ nhập điểm cho tiêu chí không có mục con.")
+        return Problem(
+            number, f"«{node.code}» là nhóm tiêu chí: chỉ nhập điểm cho tiêu chí không có mục con."
+        )
     if node.pk not in ctx.applicable(unit):
         return Problem(number, f"tiêu chí «{node.code}» không áp dụng cho đơn vị «{unit.code}».")
     if layer == Layer.SURVEY and node.method != Method.SURVEY:
         return Problem(
-            number, f"tiêu chí «{node.code}» không chấm qua điều tra XHH: không nhập được vào lớp điều tra XHH."
+            number,
+            f"tiêu chí «{node.code}» không chấm qua điều tra XHH: không nhập được vào lớp điều tra XHH.",
         )
     if layer != Layer.SURVEY and node.method == Method.SURVEY:
         return Problem(
@@ -161,7 +162,9 @@ def _check_row(ctx: _Context, layer: str, number: int, data: dict[str, str]) -> 
     except RuleError as exc:
         return Problem(number, f"cách chấm của tiêu chí «{node.code}» bị lỗi: {exc.message}")
     if ctx.states.get(unit.pk) == AssessmentState.FINALISED:
-        return Problem(number, f"kết quả của đơn vị «{unit.code}» đã chốt: không nhập được (cần mở lại trước).")
+        return Problem(
+            number, f"kết quả của đơn vị «{unit.code}» đã chốt: không nhập được (cần mở lại trước)."
+        )
     return _Checked(number, unit, node, value, note)
 
 
@@ -180,7 +183,9 @@ def scores_import(*, period: Period, layer: str, file_name: str, content: bytes,
     """Check every row of a scores file, then write them all (one transaction) or nothing."""
     report = ImportReport(file_name=file_name, layer=layer)
     if layer not in LAYERS:
-        report.problems.append(Problem(None, f"Lớp điểm «{layer}» không hợp lệ: chọn self, round1, round2 hoặc survey."))
+        report.problems.append(
+            Problem(None, f"Lớp điểm «{layer}» không hợp lệ: chọn self, round1, round2 hoặc survey.")
+        )
         return report
     try:
         rows = read_table(file_name, content, SCORE_COLUMNS)
@@ -198,7 +203,10 @@ def scores_import(*, period: Period, layer: str, file_name: str, content: bytes,
         key = (result.unit.pk, result.node.pk)
         if key in seen:
             report.problems.append(
-                Problem(number, f"trùng với dòng {seen[key]} (đơn vị «{result.unit.code}», tiêu chí «{result.node.code}»).")
+                Problem(
+                    number,
+                    f"trùng với dòng {seen[key]} (đơn vị «{result.unit.code}», tiêu chí «{result.node.code}»).",
+                )
             )
             continue
         seen[key] = number
@@ -208,8 +216,16 @@ def scores_import(*, period: Period, layer: str, file_name: str, content: bytes,
         return report
 
     try:
-        _write(period=period, layer=layer, file_name=file_name, content=content, by=by, ctx=ctx,
-               checked=checked, report=report)
+        _write(
+            period=period,
+            layer=layer,
+            file_name=file_name,
+            content=content,
+            by=by,
+            ctx=ctx,
+            checked=checked,
+            report=report,
+        )
     except _Abort as exc:
         report.problems.append(exc.problem)
         report.written = report.unchanged = report.assessments_created = 0
@@ -218,8 +234,15 @@ def scores_import(*, period: Period, layer: str, file_name: str, content: bytes,
 
 
 def _write(
-    *, period: Period, layer: str, file_name: str, content: bytes, by: Any, ctx: _Context,
-    checked: list[_Checked], report: ImportReport,
+    *,
+    period: Period,
+    layer: str,
+    file_name: str,
+    content: bytes,
+    by: Any,
+    ctx: _Context,
+    checked: list[_Checked],
+    report: ImportReport,
 ) -> None:
     with transaction.atomic():
         assessments: dict[int, Assessment] = {}
@@ -243,7 +266,13 @@ def _write(
             before = entry.version
             decision = _round2_decision(entry, row.value, ctx) if layer == Layer.ROUND2 else ""
             fresh = entry_record_layer(
-                entry=entry, layer=layer, value=row.value, note=row.note, by=by, source="import", decision=decision
+                entry=entry,
+                layer=layer,
+                value=row.value,
+                note=row.note,
+                by=by,
+                source="import",
+                decision=decision,
             )
             if fresh.version != before:
                 report.written += 1

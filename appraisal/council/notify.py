@@ -58,8 +58,10 @@ class ReminderReport:
 
     @property
     def summary(self) -> str:
-        return "Nhắc hạn: {c} thư mới, {s} thư đã gửi, {a} thư đã có từ lần chạy trước, {f} thư gửi lỗi.".format(
-            c=self.created, s=self.sent, a=self.already, f=self.failed
+        return (
+            "Nhắc hạn: {c} thư mới, {s} thư đã gửi, {a} thư đã có từ lần chạy trước, {f} thư gửi lỗi.".format(
+                c=self.created, s=self.sent, a=self.already, f=self.failed
+            )
         )
 
 
@@ -84,8 +86,14 @@ class _Slot:
     days: int | None
 
 
-def _slot(*, now: datetime, opens_at: datetime | None, due_at: datetime | None, days: Sequence[int],
-          overdue_allowed: bool) -> _Slot | None:
+def _slot(
+    *,
+    now: datetime,
+    opens_at: datetime | None,
+    due_at: datetime | None,
+    days: Sequence[int],
+    overdue_allowed: bool,
+) -> _Slot | None:
     if due_at is None or (opens_at is not None and now < opens_at):
         return None
     if now <= due_at:
@@ -103,7 +111,9 @@ def _unit_people(period: Period, unit_ids: Iterable[int]) -> dict[int, tuple[lis
     """unit id → (editors' addresses, heads' addresses), roles valid in the period."""
     out: dict[int, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
     rows = (
-        RoleAssignment.objects.filter(unit_id__in=list(unit_ids), role__in=[roles.UNIT_EDITOR, roles.UNIT_HEAD])
+        RoleAssignment.objects.filter(
+            unit_id__in=list(unit_ids), role__in=[roles.UNIT_EDITOR, roles.UNIT_HEAD]
+        )
         .filter(Q(period=period) | Q(period__isnull=True))
         .exclude(user__email="")
         .values_list("unit_id", "role", "user__email")
@@ -143,7 +153,9 @@ def _store(report: ReminderReport, **fields: Any) -> None:
 def _self_reminders(period: Period, now: datetime, days: Sequence[int], report: ReminderReport) -> None:
     memberships = UnitMembership.objects.filter(period=period, unit__active=True).select_related("unit")
     assessments = {a.unit_id: a for a in Assessment.objects.filter(period=period)}
-    pending = [m.unit for m in memberships if (a := assessments.get(m.unit_id)) is None or a.state in PENDING_SELF]
+    pending = [
+        m.unit for m in memberships if (a := assessments.get(m.unit_id)) is None or a.state in PENDING_SELF
+    ]
     if not pending:
         return
     people = _unit_people(period, [u.pk for u in pending])
@@ -152,8 +164,13 @@ def _self_reminders(period: Period, now: datetime, days: Sequence[int], report: 
         deadline = phase_deadline(
             period=period, phase=Phase.SELF_ASSESSMENT, extension_until=a.extension_until if a else None
         )
-        slot = _slot(now=now, opens_at=deadline.opens_at, due_at=deadline.due_at, days=days,
-                     overdue_allowed=period.phase == Phase.SELF_ASSESSMENT)
+        slot = _slot(
+            now=now,
+            opens_at=deadline.opens_at,
+            due_at=deadline.due_at,
+            days=days,
+            overdue_allowed=period.phase == Phase.SELF_ASSESSMENT,
+        )
         if slot is None:
             continue
         to, cc = _unit_addresses(unit, people[unit.pk])
@@ -162,34 +179,58 @@ def _self_reminders(period: Period, now: datetime, days: Sequence[int], report: 
         assert deadline.due_at is not None
         due = _fmt(deadline.due_at)
         if slot.overdue:
-            subject = f"[Chỉ số CCHC {period.year}] Quá hạn tự đánh giá: {unit.name} chưa chốt bản tự đánh giá"
-            lead = f"Hạn chót tự đánh giá là {due} và đã qua, nhưng {unit.name} chưa chốt (gửi) bản tự đánh giá."
+            subject = (
+                f"[Chỉ số CCHC {period.year}] Quá hạn tự đánh giá: {unit.name} chưa chốt bản tự đánh giá"
+            )
+            lead = (
+                f"Hạn chót tự đánh giá là {due} và đã qua, nhưng {unit.name} chưa chốt (gửi) bản tự đánh giá."
+            )
             kind = OutboxKind.SELF_OVERDUE
         else:
             subject = f"[Chỉ số CCHC {period.year}] Còn {slot.days} ngày đến hạn tự đánh giá ({due})"
             lead = f"{unit.name} chưa chốt (gửi) bản tự đánh giá; hạn chót là {due}."
             kind = OutboxKind.SELF_DUE
-        body = "\n\n".join([
-            "Kính gửi " + unit.name + ",",
-            lead,
-            "Đề nghị cán bộ đầu mối hoàn thiện các mục còn thiếu và lãnh đạo đơn vị chốt bản tự đánh giá trên "
-            "hệ thống ParIndex (mục «Tự đánh giá»).",
-            "Thư này được gửi tự động; lãnh đạo đơn vị được đồng gửi.",
-        ])
-        _store(report, kind=kind, period=period, unit=unit, to=", ".join(to), cc=", ".join(cc), subject=subject,
-               body=body, dedupe_key=f"{kind}:{period.pk}:unit{unit.pk}:{slot.key}")
+        body = "\n\n".join(
+            [
+                "Kính gửi " + unit.name + ",",
+                lead,
+                "Đề nghị cán bộ đầu mối hoàn thiện các mục còn thiếu và lãnh đạo đơn vị chốt bản tự đánh giá trên "
+                "hệ thống ParIndex (mục «Tự đánh giá»).",
+                "Thư này được gửi tự động; lãnh đạo đơn vị được đồng gửi.",
+            ]
+        )
+        _store(
+            report,
+            kind=kind,
+            period=period,
+            unit=unit,
+            to=", ".join(to),
+            cc=", ".join(cc),
+            subject=subject,
+            body=body,
+            dedupe_key=f"{kind}:{period.pk}:unit{unit.pk}:{slot.key}",
+        )
 
 
-def _explanation_reminders(period: Period, now: datetime, days: Sequence[int], report: ReminderReport) -> None:
+def _explanation_reminders(
+    period: Period, now: datetime, days: Sequence[int], report: ReminderReport
+) -> None:
     deadline = phase_deadline(period=period, phase=Phase.EXPLANATION)
-    slot = _slot(now=now, opens_at=deadline.opens_at, due_at=deadline.due_at, days=days, overdue_allowed=False)
+    slot = _slot(
+        now=now, opens_at=deadline.opens_at, due_at=deadline.due_at, days=days, overdue_allowed=False
+    )
     if slot is None:
         return
-    appraised = list(Assessment.objects.filter(period=period, state=S.APPRAISED).select_related("unit", "period"))
+    appraised = list(
+        Assessment.objects.filter(period=period, state=S.APPRAISED).select_related("unit", "period")
+    )
     lowered: dict[int, int] = defaultdict(int)
-    for e in council_entries_base(period).filter(assessment__in=appraised, node__method__in=APPRAISED_METHODS).exclude(
-        round1_value=""
-    ).select_related("node"):
+    for e in (
+        council_entries_base(period)
+        .filter(assessment__in=appraised, node__method__in=APPRAISED_METHODS)
+        .exclude(round1_value="")
+        .select_related("node")
+    ):
         if is_lowered(method=e.node.method, self_points=e.self_points, new_points=e.round1_points):
             lowered[e.assessment_id] += 1
     targets = [a for a in appraised if lowered[a.pk] and notice_is_open(a, now=now)]
@@ -201,23 +242,39 @@ def _explanation_reminders(period: Period, now: datetime, days: Sequence[int], r
         if not to:
             continue
         kind = OutboxKind.EXPLANATION_DUE
-        body = "\n\n".join([
-            "Kính gửi " + a.unit.name + ",",
-            f"Hội đồng thẩm định đã hạ điểm {lowered[a.pk]} tiêu chí của đơn vị (xem Thông báo kết quả thẩm "
-            f"định trên hệ thống ParIndex). Đơn vị có thể giải trình và bổ sung tài liệu đến {due}.",
-            "Sau hạn này, kết quả thẩm định vòng 1 của các tiêu chí không được giải trình được giữ nguyên.",
-        ])
-        _store(report, kind=kind, period=period, unit=a.unit, to=", ".join(to), cc=", ".join(cc),
-               subject=f"[Chỉ số CCHC {period.year}] Còn {slot.days} ngày đến hạn giải trình ({due})",
-               body=body, dedupe_key=f"{kind}:{period.pk}:unit{a.unit_id}:{slot.key}")
+        body = "\n\n".join(
+            [
+                "Kính gửi " + a.unit.name + ",",
+                f"Hội đồng thẩm định đã hạ điểm {lowered[a.pk]} tiêu chí của đơn vị (xem Thông báo kết quả thẩm "
+                f"định trên hệ thống ParIndex). Đơn vị có thể giải trình và bổ sung tài liệu đến {due}.",
+                "Sau hạn này, kết quả thẩm định vòng 1 của các tiêu chí không được giải trình được giữ nguyên.",
+            ]
+        )
+        _store(
+            report,
+            kind=kind,
+            period=period,
+            unit=a.unit,
+            to=", ".join(to),
+            cc=", ".join(cc),
+            subject=f"[Chỉ số CCHC {period.year}] Còn {slot.days} ngày đến hạn giải trình ({due})",
+            body=body,
+            dedupe_key=f"{kind}:{period.pk}:unit{a.unit_id}:{slot.key}",
+        )
 
 
-def _member_reminders(period: Period, now: datetime, days: Sequence[int], report: ReminderReport,
-                      *, round_no: int) -> None:
+def _member_reminders(
+    period: Period, now: datetime, days: Sequence[int], report: ReminderReport, *, round_no: int
+) -> None:
     phase = Phase.APPRAISAL if round_no == 1 else Phase.REAPPRAISAL
     deadline = phase_deadline(period=period, phase=phase)
-    slot = _slot(now=now, opens_at=deadline.opens_at, due_at=deadline.due_at, days=days,
-                 overdue_allowed=period.phase == phase)
+    slot = _slot(
+        now=now,
+        opens_at=deadline.opens_at,
+        due_at=deadline.due_at,
+        days=days,
+        overdue_allowed=period.phase == phase,
+    )
     if slot is None:
         return
     members = [(u, a) for u, a in member_accesses(period) if u.email]
@@ -228,8 +285,11 @@ def _member_reminders(period: Period, now: datetime, days: Sequence[int], report
         items = items.filter(assessment__state=S.SUBMITTED, round1_value="")
     else:
         items = items.filter(assessment__state__in=ROUND2_STATES, round2_value="").exclude(explanation="")
-    rows = list(items.values_list("assessment__unit_id", "assessment__unit__name", "node__code",
-                                  "node__index_set__group_id"))
+    rows = list(
+        items.values_list(
+            "assessment__unit_id", "assessment__unit__name", "node__code", "node__index_set__group_id"
+        )
+    )
     assert deadline.due_at is not None
     due = _fmt(deadline.due_at)
     label = "thẩm định vòng 1" if round_no == 1 else "thẩm định vòng 2"
@@ -247,16 +307,29 @@ def _member_reminders(period: Period, now: datetime, days: Sequence[int], report
             subject = f"[Chỉ số CCHC {period.year}] Quá hạn {label}: còn {total} mục chưa chấm"
         else:
             kind = OutboxKind.APPRAISAL_DUE if round_no == 1 else OutboxKind.REAPPRAISAL_DUE
-            subject = f"[Chỉ số CCHC {period.year}] Còn {slot.days} ngày đến hạn {label}: {total} mục chưa chấm"
+            subject = (
+                f"[Chỉ số CCHC {period.year}] Còn {slot.days} ngày đến hạn {label}: {total} mục chưa chấm"
+            )
         lines = [f"- {name}: {n} mục" for name, n in sorted(left.items())]
-        body = "\n\n".join([
-            "Kính gửi " + (user.get_full_name() or user.username) + ",",
-            f"Hạn {label} là {due}. Các mục được phân công cho đồng chí còn chưa chấm:",
-            "\n".join(lines),
-            "Đề nghị đồng chí hoàn thành trên hệ thống ParIndex (mục «Thẩm định»).",
-        ])
-        _store(report, kind=kind, period=period, member=user, to=user.email, cc="", subject=subject, body=body,
-               dedupe_key=f"{kind}:{period.pk}:user{user.pk}:{slot.key}")
+        body = "\n\n".join(
+            [
+                "Kính gửi " + (user.get_full_name() or user.username) + ",",
+                f"Hạn {label} là {due}. Các mục được phân công cho đồng chí còn chưa chấm:",
+                "\n".join(lines),
+                "Đề nghị đồng chí hoàn thành trên hệ thống ParIndex (mục «Thẩm định»).",
+            ]
+        )
+        _store(
+            report,
+            kind=kind,
+            period=period,
+            member=user,
+            to=user.email,
+            cc="",
+            subject=subject,
+            body=body,
+            dedupe_key=f"{kind}:{period.pk}:user{user.pk}:{slot.key}",
+        )
 
 
 def _deliver(report: ReminderReport) -> None:
@@ -274,7 +347,9 @@ def _deliver(report: ReminderReport) -> None:
             OutboxMessage.objects.filter(pk=message.pk).update(error=str(exc)[:1000])
             report.failed += 1
             continue
-        OutboxMessage.objects.filter(pk=message.pk, sent_at__isnull=True).update(sent_at=timezone.now(), error="")
+        OutboxMessage.objects.filter(pk=message.pk, sent_at__isnull=True).update(
+            sent_at=timezone.now(), error=""
+        )
         report.sent += 1
 
 

@@ -99,8 +99,12 @@ def final_points(entry: ItemEntry) -> Decimal | None:
 
 
 def entry_is_lowered(entry: ItemEntry) -> bool:
-    return entry.node.method != Method.SURVEY and bool(entry.round1_value) and is_lowered(
-        method=entry.node.method, self_points=entry.self_points, new_points=entry.round1_points
+    return (
+        entry.node.method != Method.SURVEY
+        and bool(entry.round1_value)
+        and is_lowered(
+            method=entry.node.method, self_points=entry.self_points, new_points=entry.round1_points
+        )
     )
 
 
@@ -255,6 +259,7 @@ def queue_for_appraiser(user: Any, period: Period, *, round_no: int = 1) -> list
 
 def queue_next(queue: list[ItemEntry], after_pk: int, *, round_no: int = 1) -> ItemEntry | None:
     """The next item still to do after ``after_pk`` in the queue (wrapping round), or None when all done."""
+
     def pending(e: ItemEntry) -> bool:
         return not e.round1_value if round_no == 1 else not e.round2_value
 
@@ -330,7 +335,9 @@ def assessment_get_for_unit(user: Any, pk: int, *, write: bool = False) -> Asses
     if assessment is None:
         raise Http404("Không tìm thấy bản đánh giá.")
     allowed = (
-        roles.can_edit_unit(user, assessment.unit_id) if write else roles.can_view_unit(user, assessment.unit_id)
+        roles.can_edit_unit(user, assessment.unit_id)
+        if write
+        else roles.can_view_unit(user, assessment.unit_id)
     )
     if not allowed:
         raise Http404("Không tìm thấy bản đánh giá.")
@@ -349,8 +356,9 @@ def assessment_get_for_viewer(user: Any, pk: int) -> Assessment:
 
 def entry_get_for_unit(user: Any, pk: int, *, write: bool = True) -> ItemEntry:
     entry = (
-        ItemEntry.objects.select_related("node", "node__index_set", "assessment", "assessment__period",
-                                         "assessment__unit")
+        ItemEntry.objects.select_related(
+            "node", "node__index_set", "assessment", "assessment__period", "assessment__unit"
+        )
         .filter(pk=pk)
         .first()
     )
@@ -366,8 +374,9 @@ def entry_get_for_unit(user: Any, pk: int, *, write: bool = True) -> ItemEntry:
 def entry_get_for_viewer(user: Any, pk: int) -> ItemEntry:
     """An entry for its unit's people (read) or a council user who sees it (timeline, layers)."""
     entry = (
-        ItemEntry.objects.select_related("node", "node__index_set", "assessment", "assessment__period",
-                                         "assessment__unit")
+        ItemEntry.objects.select_related(
+            "node", "node__index_set", "assessment", "assessment__period", "assessment__unit"
+        )
         .filter(pk=pk)
         .first()
     )
@@ -403,9 +412,12 @@ def entries_of_assessment(assessment: Assessment, *, user: Any = None) -> list[I
 
 def lowered_entries(assessment: Assessment) -> list[ItemEntry]:
     """Items whose round-1 points are worse than the unit's claim: the preliminary notice's list."""
-    entries = assessment.entries.select_related("node", "node__parent").filter(
-        node__method__in=APPRAISED_METHODS
-    ).exclude(round1_value="").order_by("node__position")
+    entries = (
+        assessment.entries.select_related("node", "node__parent")
+        .filter(node__method__in=APPRAISED_METHODS)
+        .exclude(round1_value="")
+        .order_by("node__position")
+    )
     return [e for e in entries if entry_is_lowered(e)]
 
 
@@ -727,9 +739,11 @@ def council_members_for_period(period: Period) -> list[Any]:
     """People holding a council role in the period (or in every period), for the assignment form."""
     from django.contrib.auth import get_user_model
 
-    ids = RoleAssignment.objects.filter(role__in=COUNCIL_ROLE_NAMES).filter(
-        Q(period=period) | Q(period__isnull=True)
-    ).values("user_id")
+    ids = (
+        RoleAssignment.objects.filter(role__in=COUNCIL_ROLE_NAMES)
+        .filter(Q(period=period) | Q(period__isnull=True))
+        .values("user_id")
+    )
     return list(get_user_model().objects.filter(pk__in=ids).order_by("username"))
 
 
@@ -780,8 +794,6 @@ def period_for_year(year: int) -> Period:
 
 def units_of(ids: Iterable[int]) -> dict[int, Unit]:
     return Unit.objects.in_bulk(list(ids))
-
-
 
 
 # -- notice --------------------------------------------------------------------------------------------------

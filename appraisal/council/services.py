@@ -105,13 +105,17 @@ def _check_writer(by: Any, entry: ItemEntry) -> None:
 # -- council setup -------------------------------------------------------------------------------------------
 
 
-def council_role_grant(*, period: Period, user: Any, role: str, unit: Unit | None = None, by: Any) -> RoleAssignment:
+def council_role_grant(
+    *, period: Period, user: Any, role: str, unit: Unit | None = None, by: Any
+) -> RoleAssignment:
     """Put a person on the period's council (chair, vice-chair, member with the unit they belong to) or in
     the secretariat. The unit is what conflicts of interest are checked against."""
     if not roles.is_secretariat(by):
         raise PermissionDenied("Chỉ Tổ thư ký được lập Hội đồng.")
     if role not in COUNCIL_SETUP_ROLES:
-        raise ServiceError("Vai trò không hợp lệ: chọn Chủ tịch, Phó Chủ tịch, Thành viên Hội đồng hoặc Tổ thư ký.")
+        raise ServiceError(
+            "Vai trò không hợp lệ: chọn Chủ tịch, Phó Chủ tịch, Thành viên Hội đồng hoặc Tổ thư ký."
+        )
     if RoleAssignment.objects.filter(user=user, role=role, period=period).exists():
         raise ServiceError(
             "{who} đã có vai trò «{role}» trong kỳ {year}.".format(
@@ -155,7 +159,9 @@ def assignments_create_bulk(
     known = {code for code, _ in field_choices(period)}
     unknown = [c for c in field_codes if c not in known]
     if unknown:
-        raise ServiceError("Lĩnh vực không có trong bộ chỉ số năm {y}: {c}.".format(y=period.year, c=", ".join(unknown)))
+        raise ServiceError(
+            "Lĩnh vực không có trong bộ chỉ số năm {y}: {c}.".format(y=period.year, c=", ".join(unknown))
+        )
     for member in members:
         if not COUNCIL_ROLE_NAMES & council_access(member, period).roles:
             raise ServiceError(
@@ -169,7 +175,11 @@ def assignments_create_bulk(
             for code in field_codes:
                 for group in groups:
                     _, was_created = Assignment.objects.get_or_create(
-                        period=period, member=member, field_code=code, group=group, defaults={"created_by": by}
+                        period=period,
+                        member=member,
+                        field_code=code,
+                        group=group,
+                        defaults={"created_by": by},
                     )
                     created += int(was_created)
     for member in members:
@@ -208,7 +218,9 @@ def round1_record(
     node = entry.node
     if node.method not in APPRAISED_METHODS:
         raise ServiceError(
-            "Mục {c} chấm qua điều tra xã hội học: điểm lấy từ kết quả điều tra, không thẩm định.".format(c=node.code)
+            "Mục {c} chấm qua điều tra xã hội học: điểm lấy từ kết quả điều tra, không thẩm định.".format(
+                c=node.code
+            )
         )
     value, reason = (value or "").strip(), (reason or "").strip()
     canonical = ""
@@ -228,7 +240,12 @@ def round1_record(
                 # Already stored exactly so (an autosave beat the plain submit of the same form): nothing lost.
                 return stored
         return entry_record_layer(
-            entry=entry, layer=Layer.ROUND1, value=value, note=reason, by=by, expected_version=expected_version,
+            entry=entry,
+            layer=Layer.ROUND1,
+            value=value,
+            note=reason,
+            by=by,
+            expected_version=expected_version,
             source=source,
         )
 
@@ -294,9 +311,15 @@ def explanation_record(
             explanation=text, explanation_at=at, version=current.version + 1, updated_at=timezone.now()
         )
         if updated != 1:
-            raise ConcurrencyError(f"Mục {current.node.code} vừa được người khác lưu. Hãy tải lại và thử lại.")
+            raise ConcurrencyError(
+                f"Mục {current.node.code} vừa được người khác lưu. Hãy tải lại và thử lại."
+            )
         ItemHistory.objects.create(
-            entry=current, layer=Layer.EXPLANATION, old_value=current.explanation, new_value=text, by=by,
+            entry=current,
+            layer=Layer.EXPLANATION,
+            old_value=current.explanation,
+            new_value=text,
+            by=by,
             source=source,
         )
     return ItemEntry.objects.select_related("node", "assessment__period", "assessment__unit").get(pk=entry.pk)
@@ -358,7 +381,9 @@ def round2_record(
     _check_writer(by, entry)
     node = entry.node
     if node.method not in APPRAISED_METHODS:
-        raise ServiceError("Mục {c} chấm qua điều tra xã hội học: không thẩm định vòng 2.".format(c=node.code))
+        raise ServiceError(
+            "Mục {c} chấm qua điều tra xã hội học: không thẩm định vòng 2.".format(c=node.code)
+        )
     reason = (reason or "").strip()
     if decision not in Round2Decision.values:
         raise ServiceError("Hãy chọn kết luận: Chấp nhận, Chấp nhận một phần hoặc Giữ nguyên.")
@@ -372,7 +397,9 @@ def round2_record(
             raise ServiceError("Mục {c} không có giải trình: kết quả vòng 1 được giữ.".format(c=node.code))
         if decision == Round2Decision.ACCEPT:
             if not current.self_value:
-                raise ServiceError("Đơn vị không tự chấm mục {c}: hãy chọn «Chấp nhận một phần».".format(c=node.code))
+                raise ServiceError(
+                    "Đơn vị không tự chấm mục {c}: hãy chọn «Chấp nhận một phần».".format(c=node.code)
+                )
             value = current.self_value
         elif decision == Round2Decision.KEEP:
             value = current.round1_value
@@ -423,7 +450,9 @@ def assessment_finalise(*, assessment: Assessment, by: Any) -> Assessment:
         missing = assessment_missing_final(current)
         if missing:
             raise ServiceError(
-                "Còn {n} mục chưa có điểm cuối cùng: {codes}.".format(n=len(missing), codes=", ".join(missing))
+                "Còn {n} mục chưa có điểm cuối cùng: {codes}.".format(
+                    n=len(missing), codes=", ".join(missing)
+                )
             )
         if current.state == S.EXPLAINED:
             unresolved = list(

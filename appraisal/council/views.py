@@ -68,7 +68,11 @@ def _links_for(entries: list[ItemEntry]) -> dict[int, dict[str, list[dict[str, A
         by_layer: dict[str, list[dict[str, Any]]] = {Layer.SELF: [], Layer.EXPLANATION: []}
         for link in links:
             by_layer.setdefault(link.layer, []).append(
-                {"title": link.evidence.title, "url": evidence_url(link.evidence_id), "evidence": link.evidence}
+                {
+                    "title": link.evidence.title,
+                    "url": evidence_url(link.evidence_id),
+                    "evidence": link.evidence,
+                }
             )
         out[entry_id] = by_layer
     return out
@@ -112,7 +116,9 @@ def _phase_rows(period: Period) -> list[dict[str, Any]]:
     rows = []
     for phase in (Phase.APPRAISAL, Phase.EXPLANATION, Phase.REAPPRAISAL):
         d = phase_deadline(period=period, phase=phase)
-        rows.append({"label": Phase(phase).label, "deadline": d, "open": phase_is_open(period=period, phase=phase)})
+        rows.append(
+            {"label": Phase(phase).label, "deadline": d, "open": phase_is_open(period=period, phase=phase)}
+        )
     return rows
 
 
@@ -126,48 +132,43 @@ def _grouped(entries: list[ItemEntry]) -> list[tuple[Assessment, list[ItemEntry]
     return list(groups.values())
 
 
-def queue(request: HttpRequest, year: int) -> HttpResponse:
-    """A member's round-1 queue: the assigned items of submitted assessments, done or still to do."""
+QUEUE_ROUNDS = {
+    # round: (the entry field that says the item is done, the phase whose window the queue works in)
+    1: ("round1_value", Phase.APPRAISAL),
+    2: ("round2_value", Phase.REAPPRAISAL),
+}
+
+
+def _queue(request: HttpRequest, year: int, round_no: int) -> HttpResponse:
     period = _period(year)
     _require_council(request, period)
-    entries = sel.queue_for_appraiser(request.user, period, round_no=1)
-    done = sum(1 for e in entries if e.round1_value)
+    entries = sel.queue_for_appraiser(request.user, period, round_no=round_no)
+    done_field, phase = QUEUE_ROUNDS[round_no]
+    done = sum(1 for e in entries if getattr(e, done_field))
     return render(
         request,
         "council/entry_queue.html",
         {
             "period": period,
-            "round_no": 1,
+            "round_no": round_no,
             "groups": _grouped(entries),
             "total": len(entries),
             "done": done,
             "left": len(entries) - done,
-            "phase_open": phase_is_open(period=period, phase=Phase.APPRAISAL),
-            "deadline": phase_deadline(period=period, phase=Phase.APPRAISAL),
+            "phase_open": phase_is_open(period=period, phase=phase),
+            "deadline": phase_deadline(period=period, phase=phase),
         },
     )
+
+
+def queue(request: HttpRequest, year: int) -> HttpResponse:
+    """A member's round-1 queue: the assigned items of submitted assessments, done or still to do."""
+    return _queue(request, year, 1)
 
 
 def queue_round2(request: HttpRequest, year: int) -> HttpResponse:
     """A member's round-2 queue: explained items of the assigned fields (and any item of a reopened unit)."""
-    period = _period(year)
-    _require_council(request, period)
-    entries = sel.queue_for_appraiser(request.user, period, round_no=2)
-    done = sum(1 for e in entries if e.round2_value)
-    return render(
-        request,
-        "council/entry_queue.html",
-        {
-            "period": period,
-            "round_no": 2,
-            "groups": _grouped(entries),
-            "total": len(entries),
-            "done": done,
-            "left": len(entries) - done,
-            "phase_open": phase_is_open(period=period, phase=Phase.REAPPRAISAL),
-            "deadline": phase_deadline(period=period, phase=Phase.REAPPRAISAL),
-        },
-    )
+    return _queue(request, year, 2)
 
 
 def _entry_context(request: HttpRequest, entry: ItemEntry, **extra: Any) -> dict[str, Any]:
@@ -176,7 +177,10 @@ def _entry_context(request: HttpRequest, entry: ItemEntry, **extra: Any) -> dict
     state = entry.assessment.state
     appraised_item = entry.node.method in sel.APPRAISED_METHODS
     round1_open = (
-        can_write and appraised_item and state == S.SUBMITTED and phase_is_open(period=period, phase=Phase.APPRAISAL)
+        can_write
+        and appraised_item
+        and state == S.SUBMITTED
+        and phase_is_open(period=period, phase=Phase.APPRAISAL)
     )
     round2_open = (
         can_write
@@ -222,7 +226,9 @@ def entry_detail(request: HttpRequest, entry_pk: int) -> HttpResponse:
     return render(request, "council/entry_detail.html", _entry_context(request, entry))
 
 
-def _saved_fragment(request: HttpRequest, entry: ItemEntry, *, error: str = "", layer: str = "round1") -> HttpResponse:
+def _saved_fragment(
+    request: HttpRequest, entry: ItemEntry, *, error: str = "", layer: str = "round1"
+) -> HttpResponse:
     return render(
         request,
         "council/includes/save_state.html",
@@ -245,7 +251,10 @@ def entry_round1(request: HttpRequest, entry_pk: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         entry = services.round1_record(
-            entry=entry, value=data["value"], reason=data["reason"], by=request.user,
+            entry=entry,
+            value=data["value"],
+            reason=data["reason"],
+            by=request.user,
             expected_version=data["version"],
         )
     except ServiceError as exc:
@@ -255,7 +264,12 @@ def entry_round1(request: HttpRequest, entry_pk: int) -> HttpResponse:
         fresh = ItemEntry.objects.get(pk=entry.pk)
         entry.version = fresh.version if isinstance(exc, ConcurrencyError) else entry.version
         ctx = _entry_context(request, entry, round1_form=form)
-        return render(request, "council/entry_detail.html", ctx, status=409 if isinstance(exc, ConcurrencyError) else 400)
+        return render(
+            request,
+            "council/entry_detail.html",
+            ctx,
+            status=409 if isinstance(exc, ConcurrencyError) else 400,
+        )
     if request.htmx:
         return _saved_fragment(request, entry)
     messages.success(request, f"Đã lưu kết quả thẩm định vòng 1 mục {entry.node.code}.")
@@ -266,8 +280,9 @@ def entry_round1(request: HttpRequest, entry_pk: int) -> HttpResponse:
 
 def _redirect_next(request: HttpRequest, entry: ItemEntry, *, round_no: int) -> HttpResponse:
     period = entry.assessment.period
-    following = sel.queue_next(sel.queue_for_appraiser(request.user, period, round_no=round_no), entry.pk,
-                               round_no=round_no)
+    following = sel.queue_next(
+        sel.queue_for_appraiser(request.user, period, round_no=round_no), entry.pk, round_no=round_no
+    )
     if following is None:
         messages.info(request, "Đã chấm xong mọi mục trong hàng đợi.")
         return redirect("council:queue" if round_no == 1 else "council:queue_round2", year=period.year)
@@ -284,8 +299,12 @@ def entry_round2(request: HttpRequest, entry_pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             entry = services.round2_record(
-                entry=entry, decision=data["decision"], value=data["value"], reason=data["reason"],
-                by=request.user, expected_version=data["version"],
+                entry=entry,
+                decision=data["decision"],
+                value=data["value"],
+                reason=data["reason"],
+                by=request.user,
+                expected_version=data["version"],
             )
         except ServiceError as exc:
             form.add_error(None, exc.message)
@@ -302,8 +321,9 @@ def entry_history(request: HttpRequest, entry_pk: int) -> HttpResponse:
     """The item's timeline: self → round 1 → explanation → round 2, who, when, old → new, reason."""
     entry = sel.entry_get_for_viewer(request.user, entry_pk)
     return render(
-        request, "council/entry_history.html", {"entry": entry, "period": entry.assessment.period,
-                                                 "rows": sel.item_timeline(entry)}
+        request,
+        "council/entry_history.html",
+        {"entry": entry, "period": entry.assessment.period, "rows": sel.item_timeline(entry)},
     )
 
 
@@ -318,7 +338,12 @@ def assessment_layers(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     access = sel.council_access(request.user, period)
     links = _links_for(entries)
     rows = [
-        {"entry": e, "lowered": sel.entry_is_lowered(e), "final": sel.final_points(e), "links": links.get(e.pk, {})}
+        {
+            "entry": e,
+            "lowered": sel.entry_is_lowered(e),
+            "final": sel.final_points(e),
+            "links": links.get(e.pk, {}),
+        }
         for e in entries
     ]
     return render(
@@ -329,12 +354,16 @@ def assessment_layers(request: HttpRequest, assessment_pk: int) -> HttpResponse:
             "assessment": assessment,
             "rows": rows,
             "council_side": council_side,
-            "can_mark": council_side and (access.secretariat or access.leader) and assessment.state == S.SUBMITTED,
-            "can_finalise": council_side and (access.secretariat or access.chair)
+            "can_mark": council_side
+            and (access.secretariat or access.leader)
+            and assessment.state == S.SUBMITTED,
+            "can_finalise": council_side
+            and (access.secretariat or access.chair)
             and assessment.state in (S.APPRAISED, S.EXPLAINED, S.REAPPRAISED),
             "can_reopen": council_side and access.chair and assessment.state == S.FINALISED,
             "can_audit": access.secretariat,
-            "notice_visible": assessment.state in sel.NOTICE_STATES and (council_side or sel.notice_is_open(assessment)),
+            "notice_visible": assessment.state in sel.NOTICE_STATES
+            and (council_side or sel.notice_is_open(assessment)),
             "results_url": _results_url(period.year, assessment.unit.code),
         },
     )
@@ -380,14 +409,17 @@ def assessment_reopen(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.assessment_reopen(assessment=assessment, reason=form.cleaned_data["reason"], by=request.user)
+            services.assessment_reopen(
+                assessment=assessment, reason=form.cleaned_data["reason"], by=request.user
+            )
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, f"Đã mở lại kết quả của {assessment.unit.name}.")
             return redirect("council:layers", assessment_pk=assessment.pk)
     return render(
-        request, "council/assessment_reopen.html",
+        request,
+        "council/assessment_reopen.html",
         {"assessment": assessment, "period": assessment.period, "form": form},
         status=400 if request.method == "POST" else 200,
     )
@@ -398,7 +430,8 @@ def assessment_audit(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     assessment = sel.assessment_get_for_council(request.user, assessment_pk)
     _require_secretariat(request, assessment.period)
     return render(
-        request, "council/assessment_audit.html",
+        request,
+        "council/assessment_audit.html",
         {"assessment": assessment, "period": assessment.period, "rows": sel.assessment_audit(assessment)},
     )
 
@@ -485,7 +518,9 @@ def explanation_save(request: HttpRequest, entry_pk: int) -> HttpResponse:
         return redirect("council:explanation", assessment_pk=entry.assessment_id)
     try:
         entry = services.explanation_record(
-            entry=entry, text=form.cleaned_data["text"], by=request.user,
+            entry=entry,
+            text=form.cleaned_data["text"],
+            by=request.user,
             expected_version=form.cleaned_data["version"],
         )
     except ServiceError as exc:
@@ -509,7 +544,10 @@ def explanation_upload(request: HttpRequest, entry_pk: int) -> HttpResponse:
     else:
         try:
             link = services.explanation_evidence_upload(
-                entry=entry, uploaded=form.cleaned_data["file"], title=form.cleaned_data["title"], by=request.user
+                entry=entry,
+                uploaded=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                by=request.user,
             )
         except ServiceError as exc:
             messages.error(request, exc.message)
@@ -657,13 +695,19 @@ def survey_download(request: HttpRequest, import_pk: int) -> HttpResponse:
 def outbox(request: HttpRequest, year: int) -> HttpResponse:
     period = _period(year)
     _require_secretariat(request, period)
-    return render(request, "council/outboxmessage_list.html", {"period": period, "rows": list(sel.outbox(period)[:500])})
+    return render(
+        request, "council/outboxmessage_list.html", {"period": period, "rows": list(sel.outbox(period)[:500])}
+    )
 
 
 def outbox_detail(request: HttpRequest, message_pk: int) -> HttpResponse:
-    message = get_object_or_404(OutboxMessage.objects.select_related("period", "unit", "member"), pk=message_pk)
+    message = get_object_or_404(
+        OutboxMessage.objects.select_related("period", "unit", "member"), pk=message_pk
+    )
     _require_secretariat(request, message.period)
-    return render(request, "council/outboxmessage_detail.html", {"period": message.period, "message": message})
+    return render(
+        request, "council/outboxmessage_detail.html", {"period": message.period, "message": message}
+    )
 
 
 def period_audit(request: HttpRequest, year: int) -> HttpResponse:

@@ -47,7 +47,6 @@ class UnitMembershipInline(admin.TabularInline):
     autocomplete_fields = ["unit"]
 
 
-
 @admin.register(models.UnitMembership)
 class UnitMembershipAdmin(admin.ModelAdmin):
     list_display = ["unit", "group", "period"]
@@ -82,7 +81,17 @@ class IndexNodeAdmin(admin.ModelAdmin):
     list_filter = ["index_set__period", "index_set__group", "method"]
     search_fields = ["code", "title"]
     list_select_related = ["index_set__period", "index_set__group"]
-    readonly_fields = ["index_set", "parent", "code", "max_points", "method", "rule", "depth", "is_leaf", "position"]
+    readonly_fields = [
+        "index_set",
+        "parent",
+        "code",
+        "max_points",
+        "method",
+        "rule",
+        "depth",
+        "is_leaf",
+        "position",
+    ]
 
 
 @admin.register(models.PeriodEvent)

@@ -141,9 +141,14 @@ class IndexSetCopyForm(forms.Form):
 
 class GroupForm(forms.Form):
     code = _code_field("Mã khối")
-    name = forms.CharField(label="Tên khối", max_length=200, error_messages={"required": "Hãy nhập tên khối."})
+    name = forms.CharField(
+        label="Tên khối", max_length=200, error_messages={"required": "Hãy nhập tên khối."}
+    )
     title_noun = forms.CharField(
-        label="Cụm từ trong tiêu đề phụ lục", max_length=200, required=False, help_text="Ví dụ: CỦA CÁC SỞ, BAN, NGÀNH"
+        label="Cụm từ trong tiêu đề phụ lục",
+        max_length=200,
+        required=False,
+        help_text="Ví dụ: CỦA CÁC SỞ, BAN, NGÀNH",
     )
     order = forms.IntegerField(label="Thứ tự", min_value=0, required=False)
 
@@ -156,7 +161,9 @@ class GroupForm(forms.Form):
 
 class UnitForm(forms.Form):
     code = _code_field("Mã đơn vị")
-    name = forms.CharField(label="Tên đơn vị", max_length=255, error_messages={"required": "Hãy nhập tên đơn vị."})
+    name = forms.CharField(
+        label="Tên đơn vị", max_length=255, error_messages={"required": "Hãy nhập tên đơn vị."}
+    )
     short_name = forms.CharField(label="Tên viết tắt", max_length=100, required=False)
     period = forms.ModelChoiceField(
         label="Kỳ đánh giá", queryset=Period.objects.none(), required=False, empty_label="— không xếp khối —"
@@ -183,7 +190,9 @@ class UnitForm(forms.Form):
         tags = split_list(self.cleaned_data["tags"])
         bad = [t for t in tags if not _CODE.fullmatch(t)]
         if bad:
-            raise forms.ValidationError(f"Nhãn «{', '.join(bad)}» chỉ được gồm chữ cái không dấu, chữ số, «_», «-».")
+            raise forms.ValidationError(
+                f"Nhãn «{', '.join(bad)}» chỉ được gồm chữ cái không dấu, chữ số, «_», «-»."
+            )
         return ",".join(tags)
 
     def clean(self) -> dict[str, Any]:
@@ -199,7 +208,9 @@ class UnitFilterForm(forms.Form):
     period = forms.ModelChoiceField(
         label="Kỳ đánh giá", queryset=Period.objects.none(), required=False, empty_label="— tất cả —"
     )
-    group = forms.ModelChoiceField(label="Khối", queryset=Group.objects.none(), required=False, empty_label="— tất cả —")
+    group = forms.ModelChoiceField(
+        label="Khối", queryset=Group.objects.none(), required=False, empty_label="— tất cả —"
+    )
 
     def __init__(self, *args: Any, periods: Any, groups: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -209,13 +220,19 @@ class UnitFilterForm(forms.Form):
 
 class NodeTextFixForm(forms.Form):
     title = forms.CharField(label="Nội dung", widget=forms.Textarea(attrs={"rows": 3}))
-    guidance = forms.CharField(label="Hướng dẫn chấm", widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    evidence = forms.CharField(label="Tài liệu kiểm chứng", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    guidance = forms.CharField(
+        label="Hướng dẫn chấm", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    evidence = forms.CharField(
+        label="Tài liệu kiểm chứng", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
 
 class PeriodCreateForm(forms.Form):
     year = _year_field()
-    name = forms.CharField(label="Tên kỳ", max_length=200, required=False, help_text="Mặc định: Chỉ số CCHC năm …")
+    name = forms.CharField(
+        label="Tên kỳ", max_length=200, required=False, help_text="Mặc định: Chỉ số CCHC năm …"
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -267,15 +284,23 @@ class PeriodSettingsForm(forms.Form):
         decimal_places=2,
         help_text="Để trống nếu không áp dụng.",
     )
-    decision_number = forms.CharField(label="Số quyết định", max_length=50, required=False,
-                                      help_text="Ví dụ 519/QĐ-UBND")
-    decision_date = forms.DateField(
-        label="Ngày quyết định", required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        help_text="dd/mm/yyyy", error_messages={"invalid": "Ngày phải theo dạng dd/mm/yyyy, ví dụ 05/02/2024."},
+    decision_number = forms.CharField(
+        label="Số quyết định", max_length=50, required=False, help_text="Ví dụ 519/QĐ-UBND"
     )
-    legal_bases = forms.CharField(label="Căn cứ pháp lý (mỗi dòng một căn cứ)", widget=forms.Textarea(attrs={"rows": 5}))
+    decision_date = forms.DateField(
+        label="Ngày quyết định",
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        help_text="dd/mm/yyyy",
+        error_messages={"invalid": "Ngày phải theo dạng dd/mm/yyyy, ví dụ 05/02/2024."},
+    )
+    legal_bases = forms.CharField(
+        label="Căn cứ pháp lý (mỗi dòng một căn cứ)", widget=forms.Textarea(attrs={"rows": 5})
+    )
     proposal = forms.CharField(label="Theo đề nghị của", max_length=500)
-    recipients = forms.CharField(label="Nơi nhận (mỗi dòng một nơi)", widget=forms.Textarea(attrs={"rows": 5}))
+    recipients = forms.CharField(
+        label="Nơi nhận (mỗi dòng một nơi)", widget=forms.Textarea(attrs={"rows": 5})
+    )
 
     def __init__(self, *args: Any, period: Period, **kwargs: Any) -> None:
         initial = {
@@ -308,9 +333,14 @@ class PeriodSettingsForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        for prefix, fields, what in (("band", BAND_FIELDS, "xếp loại"), ("head", HEAD_FIELDS, "người đứng đầu")):
+        for prefix, fields, what in (
+            ("band", BAND_FIELDS, "xếp loại"),
+            ("head", HEAD_FIELDS, "người đứng đầu"),
+        ):
             values = [data.get(f"{prefix}_{key}") for key, _ in fields]
-            if all(v is not None for v in values) and any(a <= b for a, b in zip(values, values[1:], strict=False)):
+            if all(v is not None for v in values) and any(
+                a <= b for a, b in zip(values, values[1:], strict=False)
+            ):
                 self.add_error(f"{prefix}_{fields[0][0]}", f"Các ngưỡng {what} phải giảm dần từ trên xuống.")
         return data
 
@@ -354,7 +384,10 @@ class PhaseWindowForm(forms.Form):
         error_messages={"required": "Hãy nhập hạn chót.", "invalid": "Thời điểm không hợp lệ."},
     )
     grace_minutes = forms.IntegerField(
-        label="Gia hạn ẩn (phút)", min_value=0, max_value=7 * 24 * 60, initial=0,
+        label="Gia hạn ẩn (phút)",
+        min_value=0,
+        max_value=7 * 24 * 60,
+        initial=0,
         error_messages={"invalid": "Số phút phải là số nguyên."},
     )
 
@@ -367,7 +400,9 @@ class PhaseWindowForm(forms.Form):
 
 class PeriodAdvanceForm(forms.Form):
     to_phase = forms.ChoiceField(label="Chuyển sang giai đoạn", choices=())
-    reason = forms.CharField(label="Lý do / ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="Lý do / ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, period: Period, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

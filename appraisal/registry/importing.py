@@ -131,8 +131,11 @@ def _read_xlsx(file_name: str, content: bytes) -> list[tuple[int, list[str]]]:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
         raise FileRejected(
-            Problem(None, f"Tệp «{file_name}» không phải là bảng tính Excel (.xlsx) hợp lệ. "
-                          "Hãy lưu tệp dưới dạng Excel Workbook (.xlsx) hoặc CSV UTF-8 rồi tải lên lại.")
+            Problem(
+                None,
+                f"Tệp «{file_name}» không phải là bảng tính Excel (.xlsx) hợp lệ. "
+                "Hãy lưu tệp dưới dạng Excel Workbook (.xlsx) hoặc CSV UTF-8 rồi tải lên lại.",
+            )
         )
     try:
         if not workbook.worksheets:
@@ -151,8 +154,11 @@ def _read_csv(file_name: str, content: bytes) -> list[tuple[int, list[str]]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FileRejected(
-            Problem(None, f"Tệp «{file_name}» không đọc được: tệp CSV phải lưu với mã hóa UTF-8 "
-                          "(trong Excel chọn «CSV UTF-8»), hoặc tải lên tệp Excel (.xlsx).")
+            Problem(
+                None,
+                f"Tệp «{file_name}» không đọc được: tệp CSV phải lưu với mã hóa UTF-8 "
+                "(trong Excel chọn «CSV UTF-8»), hoặc tải lên tệp Excel (.xlsx).",
+            )
         )
     if "\x00" in text:
         raise FileRejected(
@@ -187,8 +193,11 @@ def read_table(file_name: str, content: bytes, columns: Sequence[Column]) -> lis
         or filetype.guess(content) is not None  # a PDF, an image… renamed to .csv
     ):
         raise FileRejected(
-            Problem(None, f"Tệp «{file_name}» không phải là bảng tính Excel (.xlsx) hợp lệ. "
-                          "Hãy lưu tệp dưới dạng Excel Workbook (.xlsx) hoặc CSV UTF-8 rồi tải lên lại.")
+            Problem(
+                None,
+                f"Tệp «{file_name}» không phải là bảng tính Excel (.xlsx) hợp lệ. "
+                "Hãy lưu tệp dưới dạng Excel Workbook (.xlsx) hoặc CSV UTF-8 rồi tải lên lại.",
+            )
         )
     else:
         raw_rows = _read_csv(file_name, content)
@@ -196,7 +205,9 @@ def read_table(file_name: str, content: bytes, columns: Sequence[Column]) -> lis
     non_blank = [(n, values) for n, values in raw_rows if any(v.strip() for v in values)]
     if not non_blank:
         raise FileRejected(
-            Problem(None, f"Tệp «{file_name}» không có nội dung: cần dòng tiêu đề và ít nhất một dòng dữ liệu.")
+            Problem(
+                None, f"Tệp «{file_name}» không có nội dung: cần dòng tiêu đề và ít nhất một dòng dữ liệu."
+            )
         )
     header_row, header = non_blank[0]
     by_key = _column_index(columns)
@@ -206,7 +217,9 @@ def read_table(file_name: str, content: bytes, columns: Sequence[Column]) -> lis
         if column is None:
             continue
         if column.key in positions:
-            raise FileRejected(Problem(header_row, f"cột {column.display} xuất hiện hai lần trong dòng tiêu đề."))
+            raise FileRejected(
+                Problem(header_row, f"cột {column.display} xuất hiện hai lần trong dòng tiêu đề.")
+            )
         positions[column.key] = position
     missing = [c.display for c in columns if c.required and c.key not in positions]
     if missing:
@@ -221,12 +234,17 @@ def read_table(file_name: str, content: bytes, columns: Sequence[Column]) -> lis
     data = non_blank[1:]
     if not data:
         raise FileRejected(
-            Problem(None, f"Tệp «{file_name}» chỉ có dòng tiêu đề (dòng {header_row}), không có dòng dữ liệu nào.")
+            Problem(
+                None, f"Tệp «{file_name}» chỉ có dòng tiêu đề (dòng {header_row}), không có dòng dữ liệu nào."
+            )
         )
     rows: list[Row] = []
     for number, values in data:
         rows.append(
-            (number, {key: (values[pos].strip() if pos < len(values) else "") for key, pos in positions.items()})
+            (
+                number,
+                {key: (values[pos].strip() if pos < len(values) else "") for key, pos in positions.items()},
+            )
         )
     return rows
 
@@ -293,8 +311,11 @@ def parse_units(rows: Iterable[Row], known_groups: Iterable[str]) -> UnitsParsed
             problems.append(Problem(number, "thiếu Mã đơn vị."))
         elif not _CODE.fullmatch(code) or len(code) > 40:
             problems.append(
-                Problem(number, f"mã đơn vị «{code}» chỉ được gồm chữ cái không dấu, chữ số, «_» hoặc «-» "
-                                "(tối đa 40 ký tự), ví dụ «skhcn».")
+                Problem(
+                    number,
+                    f"mã đơn vị «{code}» chỉ được gồm chữ cái không dấu, chữ số, «_» hoặc «-» "
+                    "(tối đa 40 ký tự), ví dụ «skhcn».",
+                )
             )
         elif code in first_row_of:
             problems.append(Problem(number, f"mã đơn vị {code} bị trùng với dòng {first_row_of[code]}."))
@@ -307,8 +328,11 @@ def parse_units(rows: Iterable[Row], known_groups: Iterable[str]) -> UnitsParsed
             problems.append(Problem(number, "thiếu Khối (mã khối)."))
         elif not _CODE.fullmatch(group) or len(group) > 40:
             problems.append(
-                Problem(number, f"mã khối «{group}» chỉ được gồm chữ cái không dấu, chữ số, «_» hoặc «-», "
-                                "ví dụ «so», «huyen».")
+                Problem(
+                    number,
+                    f"mã khối «{group}» chỉ được gồm chữ cái không dấu, chữ số, «_» hoặc «-», "
+                    "ví dụ «so», «huyen».",
+                )
             )
         elif group not in known:
             if group_name:
@@ -318,8 +342,11 @@ def parse_units(rows: Iterable[Row], known_groups: Iterable[str]) -> UnitsParsed
                     group_names[group] = (number, group_name)
                 elif earlier[1] != group_name:
                     problems.append(
-                        Problem(number, f"khối {group} có tên «{group_name}» khác với «{earlier[1]}» ở dòng "
-                                        f"{earlier[0]}.")
+                        Problem(
+                            number,
+                            f"khối {group} có tên «{group_name}» khác với «{earlier[1]}» ở dòng "
+                            f"{earlier[0]}.",
+                        )
                     )
             else:
                 groups_needing_name.setdefault(group, number)
@@ -327,8 +354,11 @@ def parse_units(rows: Iterable[Row], known_groups: Iterable[str]) -> UnitsParsed
         bad_tags = [t for t in tags if not _TAG.fullmatch(t)]
         if bad_tags:
             problems.append(
-                Problem(number, f"nhãn «{', '.join(bad_tags)}» chỉ được gồm chữ cái không dấu, chữ số, «_» "
-                                "hoặc «-», ví dụ «no_tthc».")
+                Problem(
+                    number,
+                    f"nhãn «{', '.join(bad_tags)}» chỉ được gồm chữ cái không dấu, chữ số, «_» "
+                    "hoặc «-», ví dụ «no_tthc».",
+                )
             )
         short_name = values.get("short_name", "")
         head_name = values.get("head_name", "")
@@ -357,11 +387,14 @@ def parse_units(rows: Iterable[Row], known_groups: Iterable[str]) -> UnitsParsed
     for group, number in groups_needing_name.items():
         if group not in group_names:
             out.problems.append(
-                Problem(number, f"khối «{group}» chưa có trong danh mục; hãy ghi Tên khối (group_name) "
-                                "để tạo khối mới, hoặc sửa lại mã khối.")
+                Problem(
+                    number,
+                    f"khối «{group}» chưa có trong danh mục; hãy ghi Tên khối (group_name) "
+                    "để tạo khối mới, hoặc sửa lại mã khối.",
+                )
             )
     out.new_groups = {code: name for code, (_, name) in group_names.items()}
-    out.problems.sort(key=lambda p: (p.row or 0))
+    out.problems.sort(key=lambda p: p.row or 0)
     return out
 
 
@@ -452,8 +485,11 @@ def parse_index_set(rows: Sequence[Row], expected_scale: Decimal | None = None) 
             problems.append(Problem(number, "thiếu Mã (ví dụ 1, 1.2, 1.2.3, T1, P1)."))
         elif not _NODE_CODE.fullmatch(code) or len(code) > 40:
             problems.append(
-                Problem(number, f"mã «{code}» không đúng dạng; dùng số cách nhau bởi dấu chấm (1, 1.2, 1.2.3) "
-                                "hoặc T1, P1 cho điểm thưởng, điểm trừ.")
+                Problem(
+                    number,
+                    f"mã «{code}» không đúng dạng; dùng số cách nhau bởi dấu chấm (1, 1.2, 1.2.3) "
+                    "hoặc T1, P1 cho điểm thưởng, điểm trừ.",
+                )
             )
         elif code in first_row_of:
             problems.append(Problem(number, f"mã {code} bị trùng với dòng {first_row_of[code]}."))
@@ -476,7 +512,9 @@ def parse_index_set(rows: Sequence[Row], expected_scale: Decimal | None = None) 
                 row_problems.append(Problem(number, f"mã {code} không có mục cha {parent} trong tệp."))
             elif first_row_of[parent] > number:
                 row_problems.append(
-                    Problem(number, f"mục cha {parent} (dòng {first_row_of[parent]}) phải đứng trước mục {code}.")
+                    Problem(
+                        number, f"mục cha {parent} (dòng {first_row_of[parent]}) phải đứng trước mục {code}."
+                    )
                 )
         is_leaf = code not in has_children
         title = values.get("title", "")
@@ -490,7 +528,9 @@ def parse_index_set(rows: Sequence[Row], expected_scale: Decimal | None = None) 
             try:
                 max_points = parse_decimal(max_text)
             except InputError:
-                row_problems.append(Problem(number, f"Điểm tối đa «{max_text}» của mục {code} không phải là số."))
+                row_problems.append(
+                    Problem(number, f"Điểm tối đa «{max_text}» của mục {code} không phải là số.")
+                )
             else:
                 if max_points < 0:
                     row_problems.append(
@@ -499,8 +539,11 @@ def parse_index_set(rows: Sequence[Row], expected_scale: Decimal | None = None) 
                     max_points = None
                 elif max_points != max_points.quantize(Decimal("0.01")):
                     row_problems.append(
-                        Problem(number, f"Điểm tối đa {_vn(max_points)} của mục {code} chỉ được có tối đa "
-                                        "2 chữ số thập phân.")
+                        Problem(
+                            number,
+                            f"Điểm tối đa {_vn(max_points)} của mục {code} chỉ được có tối đa "
+                            "2 chữ số thập phân.",
+                        )
                     )
                     max_points = None
                 elif max_points > _MAX_LIMIT:
@@ -518,16 +561,22 @@ def parse_index_set(rows: Sequence[Row], expected_scale: Decimal | None = None) 
             found = parse_method(method_text)
             if found is None:
                 row_problems.append(
-                    Problem(number, f"phương pháp «{method_text}» không hợp lệ; dùng appraisal (TĐ), survey (XHH), "
-                                    "bonus (Thưởng) hoặc penalty (Trừ).")
+                    Problem(
+                        number,
+                        f"phương pháp «{method_text}» không hợp lệ; dùng appraisal (TĐ), survey (XHH), "
+                        "bonus (Thưởng) hoặc penalty (Trừ).",
+                    )
                 )
             else:
                 method = found
         if not is_leaf:
             if method_text or rule_text:
                 row_problems.append(
-                    Problem(number, f"mục {code} có mục con nên để trống Phương pháp và Cách chấm "
-                                    "(chỉ tiêu chí cuối cùng mới được chấm).")
+                    Problem(
+                        number,
+                        f"mục {code} có mục con nên để trống Phương pháp và Cách chấm "
+                        "(chỉ tiêu chí cuối cùng mới được chấm).",
+                    )
                 )
         else:
             if not method_text:
@@ -540,15 +589,21 @@ def parse_index_set(rows: Sequence[Row], expected_scale: Decimal | None = None) 
                     row_problems.append(Problem(number, f"tiêu chí {code}, cột Cách chấm: {error}"))
         if method in ADJUSTMENT_METHODS and parent is not None:
             row_problems.append(
-                Problem(number, f"điểm thưởng, điểm trừ phải là mục cấp cao nhất (ví dụ T1, P1), không nằm trong "
-                                f"mục {parent}.")
+                Problem(
+                    number,
+                    f"điểm thưởng, điểm trừ phải là mục cấp cao nhất (ví dụ T1, P1), không nằm trong "
+                    f"mục {parent}.",
+                )
             )
         tags = split_list(values.get("excluded_tags", ""))
         bad_tags = [t for t in tags if not _TAG.fullmatch(t)]
         if bad_tags:
             row_problems.append(
-                Problem(number, f"nhãn «{', '.join(bad_tags)}» ở cột Không áp dụng cho chỉ được gồm chữ cái không "
-                                "dấu, chữ số, «_» hoặc «-», ví dụ «no_tthc».")
+                Problem(
+                    number,
+                    f"nhãn «{', '.join(bad_tags)}» ở cột Không áp dụng cho chỉ được gồm chữ cái không "
+                    "dấu, chữ số, «_» hoặc «-», ví dụ «no_tthc».",
+                )
             )
         problems.extend(row_problems)
         parsed[code] = NodeRow(
@@ -583,8 +638,11 @@ def parse_index_set(rows: Sequence[Row], expected_scale: Decimal | None = None) 
         total = sum((k.max_points for k in kids), Decimal("0"))
         if total != node.max_points:
             problems.append(
-                Problem(node.row, f"điểm tối đa của mục {code} là {_vn(node.max_points)} nhưng tổng điểm tối đa "
-                                  f"các mục con ({', '.join(k.code for k in kids)}) là {_vn(total)}.")
+                Problem(
+                    node.row,
+                    f"điểm tối đa của mục {code} là {_vn(node.max_points)} nhưng tổng điểm tối đa "
+                    f"các mục con ({', '.join(k.code for k in kids)}) là {_vn(total)}.",
+                )
             )
 
     # Excluded tags on a field or criterion apply to every leaf under it.
@@ -598,12 +656,17 @@ def parse_index_set(rows: Sequence[Row], expected_scale: Decimal | None = None) 
     if not problems:
         out.scale = sum((n.max_points for n in top), Decimal("0"))
         if not top or out.scale <= 0:
-            problems.append(Problem(None, "Bộ chỉ số không có lĩnh vực nào được chấm điểm (thang điểm bằng 0)."))
+            problems.append(
+                Problem(None, "Bộ chỉ số không có lĩnh vực nào được chấm điểm (thang điểm bằng 0).")
+            )
         elif expected_scale is not None and out.scale != expected_scale:
             problems.append(
-                Problem(None, f"Thang điểm của bộ chỉ số là {_vn(out.scale)} (tổng điểm các lĩnh vực "
-                              f"{', '.join(n.code for n in top)}) nhưng yêu cầu là {_vn(expected_scale)}.")
+                Problem(
+                    None,
+                    f"Thang điểm của bộ chỉ số là {_vn(out.scale)} (tổng điểm các lĩnh vực "
+                    f"{', '.join(n.code for n in top)}) nhưng yêu cầu là {_vn(expected_scale)}.",
+                )
             )
-    problems.sort(key=lambda p: (p.row if p.row is not None else 10**9))
+    problems.sort(key=lambda p: p.row if p.row is not None else 10**9)
     out.nodes = sorted(parsed.values(), key=lambda n: n.position)
     return out

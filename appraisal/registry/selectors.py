@@ -73,10 +73,14 @@ def group_list_with_units(period: Period | None) -> QuerySet[Group]:
     groups = group_list()
     if period is None:
         return groups.annotate(unit_count=Value(0))
-    return groups.annotate(unit_count=Count("memberships", filter=Q(memberships__period=period), distinct=True))
+    return groups.annotate(
+        unit_count=Count("memberships", filter=Q(memberships__period=period), distinct=True)
+    )
 
 
-def unit_list(*, period: Period | None, group: Group | None = None, include_inactive: bool = True) -> QuerySet[Unit]:
+def unit_list(
+    *, period: Period | None, group: Group | None = None, include_inactive: bool = True
+) -> QuerySet[Unit]:
     """Units with their group in ``period`` (``member_group_name``/``member_group_code``, None when not
     placed that year); ``group`` keeps only that group's units for the period."""
     units = Unit.objects.all()
@@ -156,7 +160,9 @@ def index_set_text_fixes(index_set: IndexSet, limit: int = 20) -> list[Any]:
     from .models import TextFixLog
 
     return list(
-        TextFixLog.objects.filter(node__index_set=index_set).select_related("node", "by").order_by("-at")[:limit]
+        TextFixLog.objects.filter(node__index_set=index_set)
+        .select_related("node", "by")
+        .order_by("-at")[:limit]
     )
 
 

@@ -168,8 +168,11 @@ def units_import(*, year: int, file_name: str, content: bytes, by: Any) -> Impor
                 current = moving.get(row.code)
                 if current is not None and current.code != row.group:
                     problems.append(
-                        Problem(row.row, f"đơn vị {row.code} đã thuộc khối «{current.name}» trong {period.name} "
-                                         f"(giai đoạn «{period.get_phase_display()}»): không thể chuyển khối.")
+                        Problem(
+                            row.row,
+                            f"đơn vị {row.code} đã thuộc khối «{current.name}» trong {period.name} "
+                            f"(giai đoạn «{period.get_phase_display()}»): không thể chuyển khối.",
+                        )
                     )
             problems.sort(key=lambda p: p.row or 0)
         if problems:
@@ -303,7 +306,9 @@ def group_create(*, code: str, name: str, by: Any, title_noun: str = "", order: 
         )
 
 
-def group_update(*, group: Group, name: str, by: Any, title_noun: str = "", order: int | None = None) -> Group:
+def group_update(
+    *, group: Group, name: str, by: Any, title_noun: str = "", order: int | None = None
+) -> Group:
     if not name.strip():
         raise ServiceError("Tên khối không được để trống.")
     group.name = name.strip()
@@ -377,7 +382,13 @@ def index_set_import(
         _refuse_locked(Period.objects.filter(year=year).first())
         return ImportResult(file_name=file_name, problems=[rejected.problem])
     return index_set_import_rows(
-        year=year, group_code=group_code, group_name=group_name, rows=rows, source_name=file_name, scale=scale, by=by
+        year=year,
+        group_code=group_code,
+        group_name=group_name,
+        rows=rows,
+        source_name=file_name,
+        scale=scale,
+        by=by,
     )
 
 
@@ -401,8 +412,11 @@ def index_set_import_rows(
     group = Group.objects.filter(code=group_code).first()
     if group is None and not group_name:
         result.problems.append(
-            Problem(None, f"Khối «{group_code}» chưa có trong danh mục: hãy nhập tên khối để tạo khối mới, "
-                          "hoặc chọn một khối đã có.")
+            Problem(
+                None,
+                f"Khối «{group_code}» chưa có trong danh mục: hãy nhập tên khối để tạo khối mới, "
+                "hoặc chọn một khối đã có.",
+            )
         )
     parsed = parse_index_set(rows, expected_scale=scale)
     result.problems.extend(parsed.problems)

@@ -333,10 +333,14 @@ def index_node_fix(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             if changed:
-                messages.success(request, f"Đã sửa {changed} nội dung của mục {node.code}; thay đổi được ghi nhật ký.")
+                messages.success(
+                    request, f"Đã sửa {changed} nội dung của mục {node.code}; thay đổi được ghi nhật ký."
+                )
             else:
                 messages.info(request, f"Mục {node.code} không có gì thay đổi.")
-            return redirect(f"{reverse('registry:index_set_detail', args=[node.index_set_id])}#node-{node.pk}")
+            return redirect(
+                f"{reverse('registry:index_set_detail', args=[node.index_set_id])}#node-{node.pk}"
+            )
     return render(request, "registry/indexnode_fix.html", {"form": form, "node": node})
 
 
@@ -427,7 +431,9 @@ def period_window(request: HttpRequest, pk: int, phase: str) -> HttpResponse:
             saved = True
     if getattr(request, "htmx", False):
         row = next(r for r in _window_rows(period, None if saved else {phase: form}) if r["phase"] == phase)
-        return render(request, "registry/includes/window_row.html", {"row": row, "period": period, "saved": saved})
+        return render(
+            request, "registry/includes/window_row.html", {"row": row, "period": period, "saved": saved}
+        )
     if saved:
         messages.success(request, f"Đã lưu thời hạn giai đoạn {Phase(phase).label}.")
     else:
@@ -446,7 +452,10 @@ def period_advance(request: HttpRequest, pk: int) -> HttpResponse:
     old = period.get_phase_display()
     try:
         phases.period_set_phase(
-            period=period, to_phase=form.cleaned_data["to_phase"], by=request.user, reason=form.cleaned_data["reason"]
+            period=period,
+            to_phase=form.cleaned_data["to_phase"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
         )
     except ServiceError as error:
         messages.error(request, error.message)
@@ -464,11 +473,12 @@ def organisation_edit(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None, instance=org)
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_update(by=request.user, **{k: form.cleaned_data[k] for k in form.Meta.fields})
+            services.organisation_update(
+                by=request.user, **{k: form.cleaned_data[k] for k in form.Meta.fields}
+            )
         except ServiceError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, "Đã lưu thông tin cơ quan.")
             return redirect("registry:index")
     return render(request, "registry/organisation_form.html", {"form": form})
-

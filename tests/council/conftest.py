@@ -38,9 +38,9 @@ def submit_assessment(period, unit, by, values=SELF_VALUES, state=AssessmentStat
 
 
 def entry_of(assessment: Assessment, code: str) -> ItemEntry:
-    return ItemEntry.objects.select_related("node", "node__index_set", "assessment__period", "assessment__unit").get(
-        assessment=assessment, node__code=code
-    )
+    return ItemEntry.objects.select_related(
+        "node", "node__index_set", "assessment__period", "assessment__unit"
+    ).get(assessment=assessment, node__code=code)
 
 
 def set_phase(period, phase: str) -> None:
@@ -55,17 +55,20 @@ def open_window(period, phase: str, *, opened_days_ago: int = 1, due_in_days: in
     window, _ = PhaseWindow.objects.update_or_create(
         period=period,
         phase=phase,
-        defaults={"opens_at": now - timedelta(days=opened_days_ago), "due_at": now + timedelta(days=due_in_days)},
+        defaults={
+            "opens_at": now - timedelta(days=opened_days_ago),
+            "due_at": now + timedelta(days=due_in_days),
+        },
     )
     if hasattr(period, "_window_cache"):
         del period._window_cache
     return window
 
 
-
-
 @pytest.fixture
-def world(period, index_set, unit, other_unit, editor, other_editor, head, member, conflicted_member, secretariat):
+def world(
+    period, index_set, unit, other_unit, editor, other_editor, head, member, conflicted_member, secretariat
+):
     """Both units submitted; period in the appraisal phase (no windows: the phase field decides)."""
     a = submit_assessment(period, unit, editor)
     b = submit_assessment(period, other_unit, other_editor)
@@ -90,5 +93,10 @@ def appraise_all(assessment, by, overrides=None, reasons=None) -> None:
         if entry.node.method == "survey":
             continue
         value = overrides.get(entry.node.code, entry.self_value or "0")
-        round1_record(entry=entry, value=value, reason=reasons.get(entry.node.code, ""), by=by,
-                      expected_version=entry.version)
+        round1_record(
+            entry=entry,
+            value=value,
+            reason=reasons.get(entry.node.code, ""),
+            by=by,
+            expected_version=entry.version,
+        )

@@ -55,17 +55,26 @@ def test_draft_assessments_do_not_reach_the_council(world, member):
 def test_entry_get_for_appraiser_raises_404_for_own_unassigned_and_missing(world, member, conflicted_member):
     stp_entry = entry_of(world["stp"], "1.1")
     skhcn_survey = entry_of(world["skhcn"], "3.1")
-    for user, pk in [(member, stp_entry.pk), (member, skhcn_survey.pk), (conflicted_member, 0),
-                     (conflicted_member, entry_of(world["skhcn"], "1.1").pk)]:
+    for user, pk in [
+        (member, stp_entry.pk),
+        (member, skhcn_survey.pk),
+        (conflicted_member, 0),
+        (conflicted_member, entry_of(world["skhcn"], "1.1").pk),
+    ]:
         with pytest.raises(Http404):
             entry_get_for_appraiser(user, pk, write=False)
     assert entry_get_for_appraiser(member, entry_of(world["skhcn"], "1.1").pk).node.code == "1.1"
 
 
-def test_evidence_download_allowed_for_assigned_member_not_for_own_unit(world, member, editor, other_editor,
-                                                                         client_for):
-    skhcn_ev = evidence_store_upload(unit=world["skhcn"].unit, uploaded=SimpleUploadedFile("a.pdf", PDF), by=editor)
-    stp_ev = evidence_store_upload(unit=world["stp"].unit, uploaded=SimpleUploadedFile("b.pdf", PDF), by=other_editor)
+def test_evidence_download_allowed_for_assigned_member_not_for_own_unit(
+    world, member, editor, other_editor, client_for
+):
+    skhcn_ev = evidence_store_upload(
+        unit=world["skhcn"].unit, uploaded=SimpleUploadedFile("a.pdf", PDF), by=editor
+    )
+    stp_ev = evidence_store_upload(
+        unit=world["stp"].unit, uploaded=SimpleUploadedFile("b.pdf", PDF), by=other_editor
+    )
     EvidenceLink.objects.create(entry=entry_of(world["skhcn"], "1.1"), evidence=skhcn_ev, by=editor)
     EvidenceLink.objects.create(entry=entry_of(world["stp"], "1.1"), evidence=stp_ev, by=other_editor)
     assert evidence_can_download(member, skhcn_ev) is True
@@ -106,20 +115,25 @@ def test_council_routes_are_all_covered_by_the_conflict_test():
 
 
 @pytest.mark.parametrize("who", ["member", "conflicted_member"])
-def test_member_gets_404_for_every_council_route_of_their_own_unit(world, who, request, client_for, editor,
-                                                                    other_editor, secretariat):
+def test_member_gets_404_for_every_council_route_of_their_own_unit(
+    world, who, request, client_for, editor, other_editor, secretariat
+):
     user = request.getfixturevalue(who)
-    own_key, own_unit_name = ("stp", "Sở Tư pháp") if who == "member" else ("skhcn", "Sở Khoa học và Công nghệ")
+    own_key, own_unit_name = (
+        ("stp", "Sở Tư pháp") if who == "member" else ("skhcn", "Sở Khoa học và Công nghệ")
+    )
     own = world[own_key]
     period = world["period"]
     own_entry = entry_of(own, "1.1")
     uploader = other_editor if own_key == "stp" else editor
     ev = evidence_store_upload(unit=own.unit, uploaded=SimpleUploadedFile("own.pdf", PDF), by=uploader)
     EvidenceLink.objects.create(entry=own_entry, evidence=ev, by=uploader)
-    record = SurveyImport.objects.create(period=period, file="survey/x.csv", file_name="x.csv", rows=1,
-                                         by=secretariat)
-    message = OutboxMessage.objects.create(kind="self_due", period=period, unit=own.unit, to="a@b.vn",
-                                           subject="s", body="b", dedupe_key="k1")
+    record = SurveyImport.objects.create(
+        period=period, file="survey/x.csv", file_name="x.csv", rows=1, by=secretariat
+    )
+    message = OutboxMessage.objects.create(
+        kind="self_due", period=period, unit=own.unit, to="a@b.vn", subject="s", body="b", dedupe_key="k1"
+    )
     values = {
         "year": period.year,
         "entry_pk": own_entry.pk,

@@ -49,8 +49,13 @@ def test_two_members_same_version_one_conflict_no_lost_update(world, member, sec
     version = entry.version
 
     def save(user, value, reason):
-        return lambda: services.round1_record(entry=entry_of(world["skhcn"], "1.2"), value=value, reason=reason,
-                                              by=user, expected_version=version)
+        return lambda: services.round1_record(
+            entry=entry_of(world["skhcn"], "1.2"),
+            value=value,
+            reason=reason,
+            by=user,
+            expected_version=version,
+        )
 
     results = race(save(member, "85%", "Chỉ đạt 85%."), save(secretariat, "50%", "Chỉ đạt 50%."))
     errors = [r for r in results if isinstance(r, Exception)]
@@ -58,16 +63,18 @@ def test_two_members_same_version_one_conflict_no_lost_update(world, member, sec
     assert len(wins) == 1 and len(errors) == 1 and isinstance(errors[0], ConcurrencyError), results
     entry.refresh_from_db()
     assert entry.round1_value == wins[0].round1_value and entry.version == version + 1
-    assert list(ItemHistory.objects.filter(entry=entry, layer="round1").values_list("new_value", flat=True)) == [
-        wins[0].round1_value
-    ]
+    assert list(
+        ItemHistory.objects.filter(entry=entry, layer="round1").values_list("new_value", flat=True)
+    ) == [wins[0].round1_value]
 
 
 def test_two_concurrent_state_changes_one_wins(world, member, chair, secretariat):
     a = world["skhcn"]
     appraise_all(a, member)
-    results = race(lambda: services.assessment_mark_appraised(assessment=a, by=chair),
-                   lambda: services.assessment_mark_appraised(assessment=a, by=secretariat))
+    results = race(
+        lambda: services.assessment_mark_appraised(assessment=a, by=chair),
+        lambda: services.assessment_mark_appraised(assessment=a, by=secretariat),
+    )
     assert sum(not isinstance(r, Exception) for r in results) == 1
     assert all(isinstance(r, ServiceError) for r in results if isinstance(r, Exception))
     assert AssessmentEvent.objects.filter(assessment=a, to_state="appraised").count() == 1

@@ -17,12 +17,24 @@ def test_seed_demo_council_every_stage_and_idempotent(db):
     call_command("seed_demo", stdout=None)
     period = Period.objects.get(year=2023)
     states = dict(Assessment.objects.filter(period=period).values_list("unit__code", "state"))
-    assert {code: states[code] for code in ["stttt", "skhcn", "sngv", "syt", "sgddt", "svhttdl", "sldtbxh", "sct"]} == {
-        "stttt": "submitted", "skhcn": "submitted", "sngv": "submitted", "syt": "appraised",
-        "sgddt": "appraised", "svhttdl": "explained", "sldtbxh": "reappraised", "sct": "finalised",
+    assert {
+        code: states[code] for code in ["stttt", "skhcn", "sngv", "syt", "sgddt", "svhttdl", "sldtbxh", "sct"]
+    } == {
+        "stttt": "submitted",
+        "skhcn": "submitted",
+        "sngv": "submitted",
+        "syt": "appraised",
+        "sgddt": "appraised",
+        "svhttdl": "explained",
+        "sldtbxh": "reappraised",
+        "sct": "finalised",
     }
     sngv = Assessment.objects.get(period=period, unit__code="sngv")
-    assert 0 < sngv.entries.exclude(round1_value="").count() < sngv.entries.exclude(node__method="survey").count()
+    assert (
+        0
+        < sngv.entries.exclude(round1_value="").count()
+        < sngv.entries.exclude(node__method="survey").count()
+    )
     assert notice_is_open(Assessment.objects.get(period=period, unit__code="syt"))
     assert Assessment.objects.get(period=period, unit__code="sgddt").entries.exclude(explanation="").exists()
     assert set(
@@ -34,9 +46,17 @@ def test_seed_demo_council_every_stage_and_idempotent(db):
     assert SurveyImport.objects.filter(period=period).count() == 1
     assert ItemHistory.objects.filter(layer="round1", source="demo").exists()
 
-    before = (Counter(Assessment.objects.values_list("state", flat=True)), ItemHistory.objects.count(),
-              Assignment.objects.count(), SurveyImport.objects.count())
+    before = (
+        Counter(Assessment.objects.values_list("state", flat=True)),
+        ItemHistory.objects.count(),
+        Assignment.objects.count(),
+        SurveyImport.objects.count(),
+    )
     call_command("seed_demo", stdout=None)
-    after = (Counter(Assessment.objects.values_list("state", flat=True)), ItemHistory.objects.count(),
-             Assignment.objects.count(), SurveyImport.objects.count())
+    after = (
+        Counter(Assessment.objects.values_list("state", flat=True)),
+        ItemHistory.objects.count(),
+        Assignment.objects.count(),
+        SurveyImport.objects.count(),
+    )
     assert after == before

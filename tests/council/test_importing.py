@@ -32,9 +32,12 @@ def xlsx_bytes(rows) -> bytes:
 
 
 def test_survey_import_vietnamese_headers_stores_points_file_and_history(world, secretariat):
-    content = csv_bytes('Mã đơn vị;Mã tiêu chí;Giá trị;Ghi chú\nskhcn;3.1;85,5%;Phiếu 2023\nSTP;3.1;"A=10;B=5;C=1;D=0";\n')
-    report = scores_import(period=world["period"], layer="survey", file_name="xhh.csv", content=content,
-                           by=secretariat)
+    content = csv_bytes(
+        'Mã đơn vị;Mã tiêu chí;Giá trị;Ghi chú\nskhcn;3.1;85,5%;Phiếu 2023\nSTP;3.1;"A=10;B=5;C=1;D=0";\n'
+    )
+    report = scores_import(
+        period=world["period"], layer="survey", file_name="xhh.csv", content=content, by=secretariat
+    )
     assert report.ok, report.problems
     assert (report.rows, report.written, report.unchanged) == (2, 2, 0)
     a = entry_of(world["skhcn"], "3.1")
@@ -51,20 +54,23 @@ def test_survey_import_vietnamese_headers_stores_points_file_and_history(world, 
 
 def test_import_reports_every_bad_row_and_writes_nothing(world, secretariat):
     UnitFactory(code="lonely", name="Đơn vị chưa thuộc khối")
-    content = xlsx_bytes([
-        ["unit", "item", "value", "note"],
-        ["skhcn", "1.1", "Có", ""],
-        ["khongco", "1.1", "Có", ""],
-        ["skhcn", "9.9", "Có", ""],
-        ["skhcn", "1", "Có", ""],
-        ["skhcn", "3.1", "80%", ""],
-        ["skhcn", "1.3", "Xuất sắc", ""],
-        ["skhcn", "1.2", "", ""],
-        ["lonely", "1.1", "Có", ""],
-        ["skhcn", "1.1", "Không", ""],
-    ])
-    report = scores_import(period=world["period"], layer="round1", file_name="v1.xlsx", content=content,
-                           by=secretariat)
+    content = xlsx_bytes(
+        [
+            ["unit", "item", "value", "note"],
+            ["skhcn", "1.1", "Có", ""],
+            ["khongco", "1.1", "Có", ""],
+            ["skhcn", "9.9", "Có", ""],
+            ["skhcn", "1", "Có", ""],
+            ["skhcn", "3.1", "80%", ""],
+            ["skhcn", "1.3", "Xuất sắc", ""],
+            ["skhcn", "1.2", "", ""],
+            ["lonely", "1.1", "Có", ""],
+            ["skhcn", "1.1", "Không", ""],
+        ]
+    )
+    report = scores_import(
+        period=world["period"], layer="round1", file_name="v1.xlsx", content=content, by=secretariat
+    )
     assert [str(p) for p in report.problems] == [
         "Dòng 3: không có đơn vị mã «khongco».",
         "Dòng 4: tiêu chí «9.9» không có trong Bộ chỉ số Các sở, ban, ngành năm 2023 (bộ chỉ số của đơn vị «skhcn»).",
@@ -84,8 +90,9 @@ def test_import_reports_every_bad_row_and_writes_nothing(world, secretariat):
 def test_survey_layer_refuses_non_survey_items_and_finalised_units(world, secretariat):
     Assessment.objects.filter(pk=world["stp"].pk).update(state="finalised")
     content = csv_bytes("unit,item,value\nskhcn,1.1,80%\nstp,3.1,80%\n")
-    report = scores_import(period=world["period"], layer="survey", file_name="x.csv", content=content,
-                           by=secretariat)
+    report = scores_import(
+        period=world["period"], layer="survey", file_name="x.csv", content=content, by=secretariat
+    )
     assert [str(p) for p in report.problems] == [
         "Dòng 2: tiêu chí «1.1» không chấm qua điều tra XHH: không nhập được vào lớp điều tra XHH.",
         "Dòng 3: kết quả của đơn vị «stp» đã chốt: không nhập được (cần mở lại trước).",
@@ -97,40 +104,56 @@ def test_import_creates_missing_assessment_and_round2_decisions(world, secretari
     fresh_unit = UnitFactory(code="snv", name="Sở Nội vụ")
     member_of(period, fresh_unit, group)
     self_file = csv_bytes("unit,item,value\nsnv,1.1,Có\nsnv,2.1;1.5\n".replace(";", ","))
-    report = scores_import(period=period, layer="self", file_name="self.csv", content=self_file, by=secretariat)
+    report = scores_import(
+        period=period, layer="self", file_name="self.csv", content=self_file, by=secretariat
+    )
     assert report.ok and report.assessments_created == 1
     assert Assessment.objects.get(unit=fresh_unit).entries.count() == 9
-    scores_import(period=period, layer="round1", file_name="r1.csv",
-                  content=csv_bytes("unit,item,value,lý do\nsnv,1.1,Không,Chưa ban hành\nsnv,2.1,\"1,0\",Thiếu\n"),
-                  by=secretariat)
-    report = scores_import(period=period, layer="round2", file_name="r2.csv",
-                           content=csv_bytes("unit,item,value,note\nsnv,1.1,có,Giải trình hợp lý\nsnv,2.1,1,Giữ\n"),
-                           by=secretariat)
+    scores_import(
+        period=period,
+        layer="round1",
+        file_name="r1.csv",
+        content=csv_bytes('unit,item,value,lý do\nsnv,1.1,Không,Chưa ban hành\nsnv,2.1,"1,0",Thiếu\n'),
+        by=secretariat,
+    )
+    report = scores_import(
+        period=period,
+        layer="round2",
+        file_name="r2.csv",
+        content=csv_bytes("unit,item,value,note\nsnv,1.1,có,Giải trình hợp lý\nsnv,2.1,1,Giữ\n"),
+        by=secretariat,
+    )
     assert report.ok
     e11 = ItemEntry.objects.get(assessment__unit=fresh_unit, node__code="1.1")
     e21 = ItemEntry.objects.get(assessment__unit=fresh_unit, node__code="2.1")
-    assert (e11.round1_reason, e11.round2_decision, e11.round2_points) == ("Chưa ban hành", "accept",
-                                                                          Decimal("1.0000"))
+    assert (e11.round1_reason, e11.round2_decision, e11.round2_points) == (
+        "Chưa ban hành",
+        "accept",
+        Decimal("1.0000"),
+    )
     assert (e21.round2_decision, e21.round2_points) == ("keep", Decimal("1.0000"))
 
 
 def test_reimporting_the_same_file_changes_nothing(world, secretariat):
     content = csv_bytes("unit,item,value\nskhcn,3.1,80%\n")
     scores_import(period=world["period"], layer="survey", file_name="a.csv", content=content, by=secretariat)
-    report = scores_import(period=world["period"], layer="survey", file_name="a.csv", content=content,
-                           by=secretariat)
+    report = scores_import(
+        period=world["period"], layer="survey", file_name="a.csv", content=content, by=secretariat
+    )
     assert (report.written, report.unchanged) == (0, 1)
     assert ItemHistory.objects.filter(layer="survey").count() == 1
 
 
 def test_unreadable_file_is_one_problem(world, secretariat):
-    report = scores_import(period=world["period"], layer="survey", file_name="x.xlsx", content=b"not a workbook",
-                           by=secretariat)
+    report = scores_import(
+        period=world["period"], layer="survey", file_name="x.xlsx", content=b"not a workbook", by=secretariat
+    )
     assert len(report.problems) == 1 and "không phải là bảng tính Excel" in str(report.problems[0])
 
 
-def test_import_scores_command_prints_one_line_and_attributes_history(world, secretariat, admin_user, tmp_path,
-                                                                     capsys):
+def test_import_scores_command_prints_one_line_and_attributes_history(
+    world, secretariat, admin_user, tmp_path, capsys
+):
     path = tmp_path / "xhh.csv"
     path.write_bytes(csv_bytes("unit,item,value\nskhcn,3.1,80%\n"))
     call_command("import_scores", str(path), "--year", "2023", "--layer", "survey")
@@ -159,11 +182,15 @@ def test_survey_page_uploads_and_lists_imports(client_for, world, secretariat):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     c = client_for(secretariat)
-    bad = c.post(reverse("council:survey", args=[2023]),
-                 {"file": SimpleUploadedFile("bad.csv", csv_bytes("unit,item,value\nskhcn,1.1,80%\n"))})
+    bad = c.post(
+        reverse("council:survey", args=[2023]),
+        {"file": SimpleUploadedFile("bad.csv", csv_bytes("unit,item,value\nskhcn,1.1,80%\n"))},
+    )
     assert "không nhập được vào lớp điều tra XHH" in bad.content.decode()
-    c.post(reverse("council:survey", args=[2023]),
-           {"file": SimpleUploadedFile("xhh.csv", csv_bytes("unit,item,value\nskhcn,3.1,80%\n"))})
+    c.post(
+        reverse("council:survey", args=[2023]),
+        {"file": SimpleUploadedFile("xhh.csv", csv_bytes("unit,item,value\nskhcn,3.1,80%\n"))},
+    )
     record = SurveyImport.objects.get()
     page = c.get(reverse("council:survey", args=[2023])).content.decode()
     assert reverse("council:survey_download", args=[record.pk]) in page and "xhh.csv" in page

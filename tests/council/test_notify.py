@@ -28,8 +28,13 @@ def window(period, phase, *, due_in, opened_ago=timedelta(days=20)):
 
 @pytest.fixture
 def emails(world, editor, head, other_editor, member, conflicted_member):
-    for user, address in [(editor, "editor@skhcn.vn"), (head, "head@skhcn.vn"), (other_editor, "editor@stp.vn"),
-                          (member, "member@stp.vn"), (conflicted_member, "member@skhcn.vn")]:
+    for user, address in [
+        (editor, "editor@skhcn.vn"),
+        (head, "head@skhcn.vn"),
+        (other_editor, "editor@stp.vn"),
+        (member, "member@stp.vn"),
+        (conflicted_member, "member@skhcn.vn"),
+    ]:
         user.email = address
         user.save(update_fields=["email"])
     return world
@@ -74,7 +79,9 @@ def test_submitted_units_and_far_deadlines_get_nothing(emails, period):
     assert mail.outbox == []
 
 
-def test_members_are_reminded_of_their_items_never_of_their_own_unit(emails, period, member, conflicted_member):
+def test_members_are_reminded_of_their_items_never_of_their_own_unit(
+    emails, period, member, conflicted_member
+):
     window(period, Phase.APPRAISAL, due_in=timedelta(hours=12))
     report = reminders_send(period=period)
     assert report.created == 2

@@ -22,20 +22,28 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def test_round1_record_derives_points_and_writes_history(world, member):
     entry = entry_of(world["skhcn"], "1.3")
-    fresh = services.round1_record(entry=entry, value="đạt", reason="Báo cáo nộp chậm.", by=member,
-                                   expected_version=entry.version)
+    fresh = services.round1_record(
+        entry=entry, value="đạt", reason="Báo cáo nộp chậm.", by=member, expected_version=entry.version
+    )
     assert (fresh.round1_value, fresh.round1_points) == ("Đạt", Decimal("0.5000"))
     assert fresh.round1_reason == "Báo cáo nộp chậm."
     assert fresh.round1_by == member
     h = ItemHistory.objects.filter(entry=entry, layer="round1").get()
-    assert (h.old_value, h.new_value, h.new_points, h.reason, h.by) == ("", "Đạt", Decimal("0.5000"),
-                                                                      "Báo cáo nộp chậm.", member)
+    assert (h.old_value, h.new_value, h.new_points, h.reason, h.by) == (
+        "",
+        "Đạt",
+        Decimal("0.5000"),
+        "Báo cáo nộp chậm.",
+        member,
+    )
 
 
 def test_round1_lowering_without_reason_is_refused(world, member):
     entry = entry_of(world["skhcn"], "1.1")
     with pytest.raises(ServiceError) as exc:
-        services.round1_record(entry=entry, value="Không", reason="  ", by=member, expected_version=entry.version)
+        services.round1_record(
+            entry=entry, value="Không", reason="  ", by=member, expected_version=entry.version
+        )
     assert exc.value.message == "Phải nêu lý do khi hạ điểm."
     entry.refresh_from_db()
     assert entry.round1_value == "" and entry.version == 1
@@ -58,10 +66,13 @@ def test_round1_penalty_growing_deduction_counts_as_lowered(world, member):
 def test_round1_same_version_twice_gives_one_conflict_and_no_lost_update(world, member, secretariat):
     entry = entry_of(world["skhcn"], "1.2")
     version = entry.version
-    services.round1_record(entry=entry, value="85%", reason="Chỉ đạt 85%.", by=member, expected_version=version)
+    services.round1_record(
+        entry=entry, value="85%", reason="Chỉ đạt 85%.", by=member, expected_version=version
+    )
     with pytest.raises(ConcurrencyError) as exc:
-        services.round1_record(entry=entry, value="50%", reason="Chỉ đạt 50%.", by=secretariat,
-                               expected_version=version)
+        services.round1_record(
+            entry=entry, value="50%", reason="Chỉ đạt 50%.", by=secretariat, expected_version=version
+        )
     assert "vừa được người khác lưu" in exc.value.message
     entry.refresh_from_db()
     assert (entry.round1_value, entry.round1_points, entry.round1_by) == ("85%", Decimal("0.5000"), member)
@@ -71,8 +82,12 @@ def test_round1_same_version_twice_gives_one_conflict_and_no_lost_update(world, 
 def test_round1_outside_appraisal_window_is_refused_naming_the_phase(world, member):
     period = world["period"]
     now = timezone.now()
-    PhaseWindow.objects.create(period=period, phase=Phase.APPRAISAL, opens_at=now - timedelta(days=10),
-                               due_at=now - timedelta(days=1))
+    PhaseWindow.objects.create(
+        period=period,
+        phase=Phase.APPRAISAL,
+        opens_at=now - timedelta(days=10),
+        due_at=now - timedelta(days=1),
+    )
     period = Period.objects.get(pk=period.pk)
     entry = entry_of(world["skhcn"], "1.1")
     entry.assessment.period = period
@@ -133,8 +148,9 @@ def _appraised_with_lowered_item(world, member, chair):
 def test_explanation_record_writes_text_version_and_history(world, member, chair, editor):
     a = _appraised_with_lowered_item(world, member, chair)
     entry = entry_of(a, "1.1")
-    fresh = services.explanation_record(entry=entry, text="Kế hoạch ban hành đúng hạn, xem tệp.", by=editor,
-                                        expected_version=entry.version)
+    fresh = services.explanation_record(
+        entry=entry, text="Kế hoạch ban hành đúng hạn, xem tệp.", by=editor, expected_version=entry.version
+    )
     assert fresh.explanation == "Kế hoạch ban hành đúng hạn, xem tệp."
     assert fresh.version == entry.version + 1
     h = ItemHistory.objects.get(entry=entry, layer="explanation")
@@ -176,7 +192,9 @@ def test_explanation_submit_only_by_head_and_only_with_text(world, member, chair
     with pytest.raises(ServiceError, match="Chưa có mục nào được giải trình"):
         services.explanation_submit(assessment=a, by=head)
     entry = entry_of(a, "1.1")
-    services.explanation_record(entry=entry, text="Đã ban hành đúng hạn.", by=editor, expected_version=entry.version)
+    services.explanation_record(
+        entry=entry, text="Đã ban hành đúng hạn.", by=editor, expected_version=entry.version
+    )
     services.explanation_submit(assessment=a, by=head)
     a.refresh_from_db()
     assert a.state == S.EXPLAINED and a.explanation_submitted_by == head
@@ -186,7 +204,9 @@ def test_explanation_submit_only_by_head_and_only_with_text(world, member, chair
 def _explained(world, member, chair, editor, head):
     a = _appraised_with_lowered_item(world, member, chair)
     entry = entry_of(a, "1.1")
-    services.explanation_record(entry=entry, text="Đã ban hành đúng hạn.", by=editor, expected_version=entry.version)
+    services.explanation_record(
+        entry=entry, text="Đã ban hành đúng hạn.", by=editor, expected_version=entry.version
+    )
     services.explanation_submit(assessment=a, by=head)
     set_phase(world["period"], Phase.REAPPRAISAL)
     a.refresh_from_db()
@@ -197,14 +217,24 @@ def _explained(world, member, chair, editor, head):
     ("decision", "value", "expected_value", "expected_points"),
     [("accept", "", "Có", Decimal("1.0000")), ("keep", "", "Không", Decimal("0.0000"))],
 )
-def test_round2_accept_and_keep_take_the_claim_or_round1(world, member, chair, editor, head, decision, value,
-                                                        expected_value, expected_points):
+def test_round2_accept_and_keep_take_the_claim_or_round1(
+    world, member, chair, editor, head, decision, value, expected_value, expected_points
+):
     a = _explained(world, member, chair, editor, head)
     entry = entry_of(a, "1.1")
-    fresh = services.round2_record(entry=entry, decision=decision, value=value, reason="Xem xét giải trình.",
-                                   by=member, expected_version=entry.version)
-    assert (fresh.round2_decision, fresh.round2_value, fresh.round2_points) == (decision, expected_value,
-                                                                               expected_points)
+    fresh = services.round2_record(
+        entry=entry,
+        decision=decision,
+        value=value,
+        reason="Xem xét giải trình.",
+        by=member,
+        expected_version=entry.version,
+    )
+    assert (fresh.round2_decision, fresh.round2_value, fresh.round2_points) == (
+        decision,
+        expected_value,
+        expected_points,
+    )
     assert ItemHistory.objects.get(entry=entry, layer="round2").reason == "Xem xét giải trình."
 
 
@@ -213,15 +243,22 @@ def test_round2_partial_needs_a_value_and_every_decision_a_reason(world, member,
     entry = entry_of(a, "1.4")  # not explained
     e11 = entry_of(a, "1.1")
     with pytest.raises(ServiceError, match="Phải nêu lý do của kết luận vòng 2."):
-        services.round2_record(entry=e11, decision="accept", reason="", by=member, expected_version=e11.version)
+        services.round2_record(
+            entry=e11, decision="accept", reason="", by=member, expected_version=e11.version
+        )
     with pytest.raises(ServiceError, match="hãy nhập giá trị thẩm định lại"):
-        services.round2_record(entry=e11, decision="partial", reason="Một phần.", by=member,
-                               expected_version=e11.version)
+        services.round2_record(
+            entry=e11, decision="partial", reason="Một phần.", by=member, expected_version=e11.version
+        )
     with pytest.raises(ServiceError, match="không có giải trình"):
-        services.round2_record(entry=entry, decision="keep", reason="x", by=member, expected_version=entry.version)
+        services.round2_record(
+            entry=entry, decision="keep", reason="x", by=member, expected_version=entry.version
+        )
 
 
-def test_finalise_from_explained_needs_round2_then_passes_through_reappraised(world, member, chair, editor, head):
+def test_finalise_from_explained_needs_round2_then_passes_through_reappraised(
+    world, member, chair, editor, head
+):
     a = _explained(world, member, chair, editor, head)
     entry_of(a, "3.1").__class__.objects.filter(assessment=a, node__code="3.1").update(
         survey_value="80%", survey_points=Decimal("2.4000")
@@ -230,8 +267,9 @@ def test_finalise_from_explained_needs_round2_then_passes_through_reappraised(wo
         services.assessment_finalise(assessment=a, by=chair)
     assert exc.value.message == "Còn 1 mục đã giải trình chưa có kết luận vòng 2: 1.1."
     e11 = entry_of(a, "1.1")
-    services.round2_record(entry=e11, decision="accept", reason="Giải trình hợp lý.", by=member,
-                           expected_version=e11.version)
+    services.round2_record(
+        entry=e11, decision="accept", reason="Giải trình hợp lý.", by=member, expected_version=e11.version
+    )
     services.assessment_finalise(assessment=a, by=chair)
     a.refresh_from_db()
     assert a.state == S.FINALISED
@@ -273,7 +311,12 @@ def test_reopen_only_by_chair_with_reason_and_before_approval(world, member, cha
     a.refresh_from_db()
     assert a.state == S.REAPPRAISED
     ev = AssessmentEvent.objects.filter(assessment=a).last()
-    assert (ev.from_state, ev.to_state, ev.reason, ev.by) == (S.FINALISED, S.REAPPRAISED, "Sai sót mục 2.1.", chair)
+    assert (ev.from_state, ev.to_state, ev.reason, ev.by) == (
+        S.FINALISED,
+        S.REAPPRAISED,
+        "Sai sót mục 2.1.",
+        chair,
+    )
 
 
 def test_reopen_after_period_approval_is_refused(world, member, chair):

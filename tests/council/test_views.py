@@ -74,8 +74,9 @@ def _many_units(period, group, editor, n):
         ("council:period_audit", "secretariat", 7),
     ],
 )
-def test_list_pages_query_count_is_constant(client_for, world, group, editor, request, django_assert_num_queries,
-                                            extra_units, name, who, queries):
+def test_list_pages_query_count_is_constant(
+    client_for, world, group, editor, request, django_assert_num_queries, extra_units, name, who, queries
+):
     _many_units(world["period"], group, editor, extra_units)
     c = client_for(request.getfixturevalue(who))
     with django_assert_num_queries(queries):
@@ -83,8 +84,10 @@ def test_list_pages_query_count_is_constant(client_for, world, group, editor, re
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("name", ["council:setup", "council:assignments", "council:survey", "council:outbox",
-                                  "council:period_audit"])
+@pytest.mark.parametrize(
+    "name",
+    ["council:setup", "council:assignments", "council:survey", "council:outbox", "council:period_audit"],
+)
 def test_secretariat_pages_forbidden_for_member_and_chair(client_for, world, member, chair, name):
     assert client_for(member).get(reverse(name, args=[2023])).status_code == 403
     assert client_for(chair).get(reverse(name, args=[2023])).status_code == 403
@@ -106,8 +109,10 @@ def test_entry_page_is_read_only_for_chair(client_for, world, chair):
     body = client_for(chair).get(reverse("council:entry", args=[entry.pk])).content.decode()
     assert "Sở Khoa học và Công nghệ — mục 1.3" in body
     assert "Lưu và tiếp" not in body
-    response = client_for(chair).post(reverse("council:entry_round1", args=[entry.pk]),
-                                      {"value": "Đạt", "reason": "x", "version": entry.version})
+    response = client_for(chair).post(
+        reverse("council:entry_round1", args=[entry.pk]),
+        {"value": "Đạt", "reason": "x", "version": entry.version},
+    )
     assert response.status_code == 404
 
 
@@ -120,14 +125,18 @@ def test_round1_save_and_next_goes_to_next_pending_item(client_for, world, membe
     )
     assert response.status_code == 302 and response["Location"] == reverse("council:entry", args=[nxt.pk])
     entry.refresh_from_db()
-    assert (entry.round1_value, entry.round1_points, entry.round1_reason) == ("Không", Decimal("0.0000"),
-                                                                             "Chưa ban hành kế hoạch.")
+    assert (entry.round1_value, entry.round1_points, entry.round1_reason) == (
+        "Không",
+        Decimal("0.0000"),
+        "Chưa ban hành kế hoạch.",
+    )
 
 
 def test_round1_lowering_without_reason_keeps_input_and_says_what_to_fix(client_for, world, member):
     entry = entry_of(world["skhcn"], "1.1")
     response = client_for(member).post(
-        reverse("council:entry_round1", args=[entry.pk]), {"value": "Không", "reason": "", "version": entry.version}
+        reverse("council:entry_round1", args=[entry.pk]),
+        {"value": "Không", "reason": "", "version": entry.version},
     )
     body = response.content.decode()
     assert response.status_code == 400
@@ -140,8 +149,8 @@ def test_round1_lowering_without_reason_keeps_input_and_says_what_to_fix(client_
 def test_round1_htmx_autosave_returns_state_and_new_version(client_for, world, member):
     entry = entry_of(world["skhcn"], "1.4")
     response = client_for(member).post(
-        reverse("council:entry_round1", args=[entry.pk]), {"value": "70%", "reason": "Tỷ lệ thực tế 70%.",
-                                                          "version": entry.version},
+        reverse("council:entry_round1", args=[entry.pk]),
+        {"value": "70%", "reason": "Tỷ lệ thực tế 70%.", "version": entry.version},
         headers={"HX-Request": "true"},
     )
     body = response.content.decode()
@@ -151,10 +160,12 @@ def test_round1_htmx_autosave_returns_state_and_new_version(client_for, world, m
 
 def test_round1_htmx_conflict_is_reported_not_overwritten(client_for, world, member, secretariat):
     entry = entry_of(world["skhcn"], "1.4")
-    services.round1_record(entry=entry, value="60%", reason="Tỷ lệ 60%.", by=secretariat,
-                           expected_version=entry.version)
+    services.round1_record(
+        entry=entry, value="60%", reason="Tỷ lệ 60%.", by=secretariat, expected_version=entry.version
+    )
     response = client_for(member).post(
-        reverse("council:entry_round1", args=[entry.pk]), {"value": "70%", "reason": "x", "version": entry.version},
+        reverse("council:entry_round1", args=[entry.pk]),
+        {"value": "70%", "reason": "x", "version": entry.version},
         headers={"HX-Request": "true"},
     )
     assert "vừa được người khác lưu" in response.content.decode()
@@ -166,7 +177,8 @@ def test_round1_outside_phase_page_names_the_phase(client_for, world, member):
     set_phase(world["period"], Phase.EXPLANATION)
     entry = entry_of(world["skhcn"], "1.1")
     response = client_for(member).post(
-        reverse("council:entry_round1", args=[entry.pk]), {"value": "Có", "reason": "", "version": entry.version}
+        reverse("council:entry_round1", args=[entry.pk]),
+        {"value": "Có", "reason": "", "version": entry.version},
     )
     assert "Giai đoạn Thẩm định vòng 1 chưa mở" in response.content.decode()
 
@@ -197,8 +209,9 @@ def test_layers_page_hidden_from_unit_until_notice_opens(client_for, world, edit
 
 
 @pytest.mark.parametrize("rows", [1, 9])
-def test_layers_page_query_count_is_constant(client_for, world, chair, member, editor, rows,
-                                              django_assert_num_queries):
+def test_layers_page_query_count_is_constant(
+    client_for, world, chair, member, editor, rows, django_assert_num_queries
+):
     if rows == 1:
         world["skhcn"].entries.exclude(node__code="1.1").delete()
     appraise_all(world["skhcn"], member)
@@ -230,14 +243,18 @@ def test_reopen_page_forbidden_for_secretariat(client_for, world, secretariat):
 
 def test_audit_pages_show_changes_for_secretariat(client_for, world, member, secretariat):
     entry = entry_of(world["skhcn"], "1.1")
-    services.round1_record(entry=entry, value="Không", reason="Không có kế hoạch.", by=member,
-                           expected_version=entry.version)
+    services.round1_record(
+        entry=entry, value="Không", reason="Không có kế hoạch.", by=member, expected_version=entry.version
+    )
     c = client_for(secretariat)
     body = c.get(reverse("council:assessment_audit", args=[world["skhcn"].pk])).content.decode()
     assert "Không có kế hoạch." in body and "Thẩm định vòng 1" in body
     history = c.get(reverse("council:entry_history", args=[entry.pk])).content.decode()
     assert history.index("Tự đánh giá") < history.index("Thẩm định vòng 1")
-    assert client_for(member).get(reverse("council:assessment_audit", args=[world["skhcn"].pk])).status_code == 403
+    assert (
+        client_for(member).get(reverse("council:assessment_audit", args=[world["skhcn"].pk])).status_code
+        == 403
+    )
 
 
 # -- notice, explanation, round 2 -----------------------------------------------------------------------------
@@ -284,8 +301,10 @@ def test_explanation_page_saves_text_and_head_submits(client_for, world, member,
     c = client_for(editor)
     page = c.get(reverse("council:explanation", args=[a.pk])).content.decode()
     assert "Kế hoạch ban hành sau hạn." in page and "Gửi giải trình" not in page
-    c.post(reverse("council:explanation_save", args=[entry.pk]),
-           {f"e{entry.pk}-text": "Đã ban hành ngày 05/01.", f"e{entry.pk}-version": entry.version})
+    c.post(
+        reverse("council:explanation_save", args=[entry.pk]),
+        {f"e{entry.pk}-text": "Đã ban hành ngày 05/01.", f"e{entry.pk}-version": entry.version},
+    )
     entry.refresh_from_db()
     assert entry.explanation == "Đã ban hành ngày 05/01."
     assert client_for(editor).post(reverse("council:explanation_submit", args=[a.pk])).status_code == 403
@@ -313,8 +332,10 @@ def test_round2_page_records_decision(client_for, world, member, chair, editor, 
     c = client_for(member)
     body = c.get(reverse("council:queue_round2", args=[2023])).content.decode()
     assert reverse("council:entry", args=[entry.pk]) in body
-    c.post(reverse("council:entry_round2", args=[entry.pk]),
-           {"decision": "accept", "value": "", "reason": "Giải trình hợp lý.", "version": entry.version})
+    c.post(
+        reverse("council:entry_round2", args=[entry.pk]),
+        {"decision": "accept", "value": "", "reason": "Giải trình hợp lý.", "version": entry.version},
+    )
     entry.refresh_from_db()
     assert (entry.round2_decision, entry.round2_points) == ("accept", Decimal("1.0000"))
 
@@ -325,23 +346,30 @@ def test_round2_page_records_decision(client_for, world, member, chair, editor, 
 def test_council_setup_adds_member_with_unit(client_for, world, secretariat, unit):
     person = UserFactory(username="member.new")
     c = client_for(secretariat)
-    response = c.post(reverse("council:setup", args=[2023]), {"user": person.pk, "role": "member", "unit": ""})
+    response = c.post(
+        reverse("council:setup", args=[2023]), {"user": person.pk, "role": "member", "unit": ""}
+    )
     assert "Thành viên Hội đồng phải ghi rõ đơn vị công tác" in response.content.decode()
     c.post(reverse("council:setup", args=[2023]), {"user": person.pk, "role": "member", "unit": unit.pk})
     row = RoleAssignment.objects.get(user=person)
     assert (row.role, row.unit, row.period) == ("member", unit, world["period"])
 
 
-def test_bulk_assignment_creates_members_by_fields_by_groups(client_for, world, secretariat, member,
-                                                            conflicted_member, group):
+def test_bulk_assignment_creates_members_by_fields_by_groups(
+    client_for, world, secretariat, member, conflicted_member, group
+):
     Assignment.objects.all().delete()
     client_for(secretariat).post(
         reverse("council:assignments", args=[2023]),
         {"members": [member.pk, conflicted_member.pk], "field_codes": ["1", "2"], "groups": [str(group.pk)]},
     )
     got = sorted(Assignment.objects.values_list("member__username", "field_code", "group__code"))
-    assert got == [("member.skhcn", "1", "so"), ("member.skhcn", "2", "so"), ("member.stp", "1", "so"),
-                   ("member.stp", "2", "so")]
+    assert got == [
+        ("member.skhcn", "1", "so"),
+        ("member.skhcn", "2", "so"),
+        ("member.stp", "1", "so"),
+        ("member.stp", "2", "so"),
+    ]
 
 
 def test_workload_page_member_sees_own_line_only(client_for, world, member):
@@ -351,8 +379,14 @@ def test_workload_page_member_sees_own_line_only(client_for, world, member):
 
 
 def test_outbox_page_lists_messages(client_for, world, secretariat):
-    m = OutboxMessage.objects.create(kind="self_due", period=world["period"], to="a@b.vn", subject="Nhắc hạn",
-                                     body="Nội dung", dedupe_key="x")
+    m = OutboxMessage.objects.create(
+        kind="self_due",
+        period=world["period"],
+        to="a@b.vn",
+        subject="Nhắc hạn",
+        body="Nội dung",
+        dedupe_key="x",
+    )
     c = client_for(secretariat)
     assert "Nhắc hạn" in c.get(reverse("council:outbox", args=[2023])).content.decode()
     assert "Nội dung" in c.get(reverse("council:outbox_detail", args=[m.pk])).content.decode()
@@ -360,7 +394,9 @@ def test_outbox_page_lists_messages(client_for, world, secretariat):
     assert ItemHistory.objects.count() >= 0
 
 
-def test_round2_queue_lists_explained_items_not_every_item_of_a_reopened_unit(client_for, world, member, chair):
+def test_round2_queue_lists_explained_items_not_every_item_of_a_reopened_unit(
+    client_for, world, member, chair
+):
     from appraisal.council.selectors import queue_for_appraiser
 
     a = world["skhcn"]
@@ -372,8 +408,14 @@ def test_round2_queue_lists_explained_items_not_every_item_of_a_reopened_unit(cl
     set_phase(world["period"], Phase.REAPPRAISAL)
     assert queue_for_appraiser(member, world["period"], round_no=2) == []
     e21 = entry_of(a, "2.1")
-    services.round2_record(entry=e21, decision="partial", value="1,5", reason="Đính chính mục 2.1.", by=member,
-                           expected_version=e21.version)
+    services.round2_record(
+        entry=e21,
+        decision="partial",
+        value="1,5",
+        reason="Đính chính mục 2.1.",
+        by=member,
+        expected_version=e21.version,
+    )
     assert [e.node.code for e in queue_for_appraiser(member, world["period"], round_no=2)] == ["2.1"]
     e21.refresh_from_db()
     assert (e21.round2_decision, e21.round2_points) == ("partial", Decimal("1.5000"))
@@ -389,7 +431,12 @@ def test_council_setup_removes_period_role(client_for, world, secretariat, unit)
 def test_dashboard_for_unit_people_links_notice_once_open(client_for, world, member, chair, editor):
     a = _appraised(world, member, chair)
     c = client_for(editor)
-    assert "Chưa có thông báo kết quả thẩm định." in c.get(reverse("council:dashboard", args=[2023])).content.decode()
+    assert (
+        "Chưa có thông báo kết quả thẩm định."
+        in c.get(reverse("council:dashboard", args=[2023])).content.decode()
+    )
     set_phase(world["period"], Phase.EXPLANATION)
     body = c.get(reverse("council:dashboard", args=[2023])).content.decode()
-    assert reverse("council:notice", args=[a.pk]) in body and reverse("council:explanation", args=[a.pk]) in body
+    assert (
+        reverse("council:notice", args=[a.pk]) in body and reverse("council:explanation", args=[a.pk]) in body
+    )

@@ -37,7 +37,9 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def _browser():
     if not (os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        pytest.skip(f"Chromium không có tại {CHROMIUM}: cài bằng `apt-get install -y chromium` để chạy kiểm thử trình duyệt.")
+        pytest.skip(
+            f"Chromium không có tại {CHROMIUM}: cài bằng `apt-get install -y chromium` để chạy kiểm thử trình duyệt."
+        )
     from playwright.sync_api import sync_playwright
 
     profile = tempfile.mkdtemp(prefix="parindex-chromium-")

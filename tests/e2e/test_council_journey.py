@@ -40,7 +40,8 @@ def _windows(period, open_phase):
     for i, phase in enumerate(order):
         shift = timedelta(days=10 * (i - current))
         PhaseWindow.objects.update_or_create(
-            period=period, phase=phase,
+            period=period,
+            phase=phase,
             defaults={"opens_at": now + shift - timedelta(days=2), "due_at": now + shift + timedelta(days=2)},
         )
 
@@ -103,7 +104,10 @@ def test_council_journey_from_round1_to_results(page, live_server, login, counci
     for _ in range(6):  # 1.3 … P1 keep the unit's own claims
         page.get_by_role("button", name="Lưu và tiếp").click()
     expect(page.get_by_text("Đã chấm xong mọi mục trong hàng đợi.")).to_be_visible()
-    assert ItemEntry.objects.get(assessment=a, node__code="1.1").round1_reason == "Kế hoạch CCHC ban hành sau ngày 31/01."
+    assert (
+        ItemEntry.objects.get(assessment=a, node__code="1.1").round1_reason
+        == "Kế hoạch CCHC ban hành sau ngày 31/01."
+    )
 
     # The chair closes round 1 for the unit.
     login(page, live_server, "chair")
@@ -118,7 +122,9 @@ def test_council_journey_from_round1_to_results(page, live_server, login, counci
     page.get_by_role("link", name="Thông báo kết quả thẩm định").click()
     expect(page.get_by_text("Kế hoạch CCHC ban hành sau ngày 31/01.")).to_be_visible()
     page.get_by_role("link", name="Giải trình", exact=True).click()
-    page.get_by_label("Nội dung giải trình").first.fill("Kế hoạch ban hành ngày 25/01 (Quyết định số 12/QĐ-SKHCN).")
+    page.get_by_label("Nội dung giải trình").first.fill(
+        "Kế hoạch ban hành ngày 25/01 (Quyết định số 12/QĐ-SKHCN)."
+    )
     page.get_by_role("button", name="Lưu giải trình").first.click()
     expect(page.get_by_text("Đã lưu giải trình mục 1.1.")).to_be_visible()
     page.get_by_label("Tài liệu bổ sung").first.set_input_files(

@@ -28,7 +28,9 @@ def _open_import_page(page, live_server, login):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_secretariat_imports_index_set_and_sees_tree_and_scale(page, live_server, login, secretariat_user, tmp_path):
+def test_secretariat_imports_index_set_and_sees_tree_and_scale(
+    page, live_server, login, secretariat_user, tmp_path
+):
     path = tmp_path / "bo-chi-so-2024.xlsx"
     path.write_bytes(xlsx_bytes(small_set_rows()))
     _open_import_page(page, live_server, login)
@@ -44,7 +46,10 @@ def test_secretariat_imports_index_set_and_sees_tree_and_scale(page, live_server
     assert page.url == f"{live_server.url}/danh-muc/bo-chi-so/{index_set.pk}/"
     assert page.get_by_role("heading", name="Bộ chỉ số Các sở, ban, ngành năm 2024").is_visible()
     assert page.locator("#scale").inner_text() == "Thang điểm: 10"
-    assert "Đã nhập Bộ chỉ số Các sở, ban, ngành năm 2024 (phiên bản 1)" in page.locator(".messages").inner_text()
+    assert (
+        "Đã nhập Bộ chỉ số Các sở, ban, ngành năm 2024 (phiên bản 1)"
+        in page.locator(".messages").inner_text()
+    )
     rows = page.locator("#index-tree tbody tr")
     assert rows.count() == 12
     assert rows.nth(0).locator("th").inner_text() == "1"

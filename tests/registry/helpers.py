@@ -62,6 +62,15 @@ def with_row(rows: list[list[str]], index: int, **changes: str) -> list[list[str
 def snapshot() -> dict[str, list[tuple]]:
     """Every registry row as plain values: 'the database is exactly as before' compares two of these."""
     models = [
-        Period, Group, Unit, UnitMembership, IndexSet, IndexNode, PhaseWindow, PeriodEvent, RoleAssignment, TextFixLog,
+        Period,
+        Group,
+        Unit,
+        UnitMembership,
+        IndexSet,
+        IndexNode,
+        PhaseWindow,
+        PeriodEvent,
+        RoleAssignment,
+        TextFixLog,
     ]
     return {m.__name__: sorted(m.objects.values_list(), key=repr) for m in models}

@@ -31,8 +31,18 @@ def _run(*args, **options) -> tuple[str, str]:
 def test_import_index_set_command_prints_summary(db, tmp_path):
     path = tmp_path / "bo-chi-so-so.xlsx"
     path.write_bytes(xlsx_bytes(small_set_rows()))
-    out, err = _run("import_index_set", str(path), "--year", "2024", "--group", "so", "--group-name",
-                    "Các sở, ban, ngành", "--scale", "10")
+    out, err = _run(
+        "import_index_set",
+        str(path),
+        "--year",
+        "2024",
+        "--group",
+        "so",
+        "--group-name",
+        "Các sở, ban, ngành",
+        "--scale",
+        "10",
+    )
     assert out == (
         "Đã nhập Bộ chỉ số Các sở, ban, ngành năm 2024 (phiên bản 1) từ «bo-chi-so-so.xlsx»: 12 mục, "
         "9 tiêu chí chấm điểm, thang điểm 10.\n"
@@ -46,8 +56,18 @@ def test_import_index_set_command_fails_with_every_error_and_writes_nothing(db, 
     path.write_bytes(xlsx_bytes(with_row(with_row(small_set_rows(), 4, code="1.2"), 2, max_points="-1")))
     err = StringIO()
     with pytest.raises(CommandError) as error:
-        call_command("import_index_set", str(path), "--year", "2024", "--group", "so", "--group-name", "Sở",
-                     stdout=StringIO(), stderr=err)
+        call_command(
+            "import_index_set",
+            str(path),
+            "--year",
+            "2024",
+            "--group",
+            "so",
+            "--group-name",
+            "Sở",
+            stdout=StringIO(),
+            stderr=err,
+        )
     assert str(error.value) == "Không nhập tệp «bo.xlsx»: có 2 lỗi, chưa ghi dữ liệu nào."
     assert err.getvalue() == (
         "Dòng 3: Điểm tối đa của mục 1.1 không được âm (-1).\nDòng 5: mã 1.2 bị trùng với dòng 4.\n"
@@ -78,17 +98,24 @@ def world_2023(period, group, index_set):
 def test_import_units_command_prints_summary(db, tmp_path):
     path = tmp_path / "don-vi.csv"
     path.write_bytes(
-        csv_bytes([UNIT_HEADER_VI, ["stp", "Sở Tư pháp", "so", "Các sở, ban, ngành", "Lê Thị Hoa", "Giám đốc", ""]],
-                  ";", bom=True)
+        csv_bytes(
+            [UNIT_HEADER_VI, ["stp", "Sở Tư pháp", "so", "Các sở, ban, ngành", "Lê Thị Hoa", "Giám đốc", ""]],
+            ";",
+            bom=True,
+        )
     )
     out, err = _run("import_units", str(path), "--year", "2024")
-    assert out == "Đã nhập 1 đơn vị cho năm 2024 từ «don-vi.csv»: 1 đơn vị mới, 0 đơn vị cập nhật, 1 khối mới.\n"
+    assert (
+        out == "Đã nhập 1 đơn vị cho năm 2024 từ «don-vi.csv»: 1 đơn vị mới, 0 đơn vị cập nhật, 1 khối mới.\n"
+    )
     assert UnitMembership.objects.get(unit__code="stp", period__year=2024).group.code == "so"
 
 
 def test_import_units_command_fails_and_writes_nothing(db, tmp_path):
     path = tmp_path / "don-vi.xlsx"
-    path.write_bytes(xlsx_bytes([UNIT_HEADER_VI, ["stp", "", "so", "", "", "", ""], ["stp", "Sở Tư pháp", "so"]]))
+    path.write_bytes(
+        xlsx_bytes([UNIT_HEADER_VI, ["stp", "", "so", "", "", "", ""], ["stp", "Sở Tư pháp", "so"]])
+    )
     err = StringIO()
     with pytest.raises(CommandError) as error:
         call_command("import_units", str(path), "--year", "2024", stdout=StringIO(), stderr=err)
@@ -120,7 +147,9 @@ def test_import_command_exits_non_zero_as_from_the_shell(db, tmp_path, capsys):
 
 def test_seed_demo_runs_twice_and_creates_the_named_accounts(db):
     out, _ = _run("seed_demo")
-    assert out.startswith("Dữ liệu mẫu Chỉ số CCHC năm 2023 (Hà Tĩnh): 3 khối, 38 đơn vị, 3 bộ chỉ số, 84 tài khoản")
+    assert out.startswith(
+        "Dữ liệu mẫu Chỉ số CCHC năm 2023 (Hà Tĩnh): 3 khối, 38 đơn vị, 3 bộ chỉ số, 84 tài khoản"
+    )
     first = snapshot()
     out, _ = _run("seed_demo")
     assert out.endswith("mới tạo 0 đơn vị, 0 bộ chỉ số, 0 tài khoản.\n")
@@ -129,17 +158,29 @@ def test_seed_demo_runs_twice_and_creates_the_named_accounts(db):
     User = get_user_model()
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.check_password("parindex-demo")
-    for username in ["secretariat", "chair", "observer", "member.stp", "member.stc", "member.stttt", "member.snv",
-                     "skhcn.editor", "skhcn.head", "stp.editor", "tphatinh.head", "cuchaiquan.editor"]:
+    for username in [
+        "secretariat",
+        "chair",
+        "observer",
+        "member.stp",
+        "member.stc",
+        "member.stttt",
+        "member.snv",
+        "skhcn.editor",
+        "skhcn.head",
+        "stp.editor",
+        "tphatinh.head",
+        "cuchaiquan.editor",
+    ]:
         assert User.objects.filter(username=username).exists(), username
     assert User.objects.get(username="stttt.editor").password == admin.password  # one shared demo hash
     assert User.objects.get(username="skhcn.head").get_full_name() == "Trần Văn Hùng"
-    assert set(RoleAssignment.objects.filter(user__username="member.stp").values_list("role", "unit__code")) == {
-        ("member", "stp")
-    }
-    assert set(RoleAssignment.objects.filter(user__username="tphatinh.head").values_list("role", "unit__code")) == {
-        ("unit_head", "tphatinh")
-    }
+    assert set(
+        RoleAssignment.objects.filter(user__username="member.stp").values_list("role", "unit__code")
+    ) == {("member", "stp")}
+    assert set(
+        RoleAssignment.objects.filter(user__username="tphatinh.head").values_list("role", "unit__code")
+    ) == {("unit_head", "tphatinh")}
     units = Unit.objects.count()
     assert User.objects.filter(username__endswith=".editor").count() == units == 38
     assert User.objects.filter(username__endswith=".head").count() == units
@@ -149,23 +190,38 @@ def test_seed_demo_builds_the_province(db):
     _run("seed_demo")
     org = Organisation.current()
     assert (org.issuer_name, org.place, org.signer_name, org.signer_title, org.signer_for) == (
-        "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH", "Hà Tĩnh", "Nguyễn Hồng Lĩnh", "PHÓ CHỦ TỊCH", "KT. CHỦ TỊCH",
+        "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH",
+        "Hà Tĩnh",
+        "Nguyễn Hồng Lĩnh",
+        "PHÓ CHỦ TỊCH",
+        "KT. CHỦ TỊCH",
     )
     period = Period.objects.get(year=2023)
     assert (period.name, period.phase) == ("Chỉ số CCHC năm 2023", Phase.SELF_ASSESSMENT)
     assert sorted(period.windows.values_list("phase", flat=True)) == [
-        "appraisal", "explanation", "reappraisal", "self_assessment",
+        "appraisal",
+        "explanation",
+        "reappraisal",
+        "self_assessment",
     ]
     counts = dict(
-        UnitMembership.objects.filter(period=period).values_list("group__code").annotate(
-            n=__import__("django.db.models", fromlist=["Count"]).Count("pk")
-        )
+        UnitMembership.objects.filter(period=period)
+        .values_list("group__code")
+        .annotate(n=__import__("django.db.models", fromlist=["Count"]).Count("pk"))
     )
     assert counts == {"so": 19, "huyen": 13, "tw": 6}
-    assert {u.code: u.name for u in Unit.objects.filter(code__in=["skhcn", "stp", "stc", "stttt", "snv", "tphatinh",
-                                                                  "cuchaiquan"])} == {
-        "skhcn": "Sở Khoa học và Công nghệ", "stp": "Sở Tư pháp", "stc": "Sở Tài chính",
-        "stttt": "Sở Thông tin và Truyền thông", "snv": "Sở Nội vụ", "tphatinh": "Thành phố Hà Tĩnh",
+    assert {
+        u.code: u.name
+        for u in Unit.objects.filter(
+            code__in=["skhcn", "stp", "stc", "stttt", "snv", "tphatinh", "cuchaiquan"]
+        )
+    } == {
+        "skhcn": "Sở Khoa học và Công nghệ",
+        "stp": "Sở Tư pháp",
+        "stc": "Sở Tài chính",
+        "stttt": "Sở Thông tin và Truyền thông",
+        "snv": "Sở Nội vụ",
+        "tphatinh": "Thành phố Hà Tĩnh",
         "cuchaiquan": "Cục Hải quan tỉnh",
     }
     assert Unit.objects.get(code="vpubnd").tag_set == {"no_tthc"}
@@ -179,10 +235,15 @@ def test_seed_demo_builds_the_province(db):
         kinds = {n.rule.split(":")[0] for n in leaves}
         assert kinds == {"boolean", "levels", "tiers", "proportional", "manual", "penalty", "survey"}
         assert {"T1", "P1"} <= {n.code for n in leaves}
-        scales[index_set.group.code] = (str(tree.scale), str(tree.appraisal_points), str(tree.survey_points),
-                                        len(tree.fields))
+        scales[index_set.group.code] = (
+            str(tree.scale),
+            str(tree.appraisal_points),
+            str(tree.survey_points),
+            len(tree.fields),
+        )
     assert scales == {
-        "so": ("100.00", "80.00", "20.00", 8), "huyen": ("100.00", "80.00", "20.00", 9),
+        "so": ("100.00", "80.00", "20.00", 8),
+        "huyen": ("100.00", "80.00", "20.00", 9),
         "tw": ("60.00", "40.00", "20.00", 5),
     }
     so_set = IndexSet.objects.get(period=period, group__code="so")

@@ -47,7 +47,9 @@ def test_read_table_english_header_is_case_insensitive_and_extra_columns_are_ign
 
 
 def test_read_table_csv_with_bom_and_semicolons():
-    content = csv_bytes([["Mã đơn vị", "Tên đơn vị", "Khối"], ["stp", "Sở Tư pháp, tỉnh", "so"]], ";", bom=True)
+    content = csv_bytes(
+        [["Mã đơn vị", "Tên đơn vị", "Khối"], ["stp", "Sở Tư pháp, tỉnh", "so"]], ";", bom=True
+    )
     rows = read_table("dv.csv", content, UNIT_COLUMNS)
     assert rows == [(2, {"code": "stp", "name": "Sở Tư pháp, tỉnh", "group": "so"})]
 
@@ -79,14 +81,23 @@ def test_read_table_refuses_legacy_xls_and_non_utf8_csv():
 
 def test_read_table_refuses_duplicate_header_column():
     with pytest.raises(FileRejected) as error:
-        read_table("dv.csv", csv_bytes([["code", "Mã đơn vị", "name", "group"], ["a", "a", "A", "so"]]), UNIT_COLUMNS)
+        read_table(
+            "dv.csv", csv_bytes([["code", "Mã đơn vị", "name", "group"], ["a", "a", "A", "so"]]), UNIT_COLUMNS
+        )
     assert str(error.value) == "Dòng 1: cột Mã đơn vị (code) xuất hiện hai lần trong dòng tiêu đề."
 
 
 @pytest.mark.parametrize(
     ("text", "method"),
-    [("TĐ", "appraisal"), ("appraisal", "appraisal"), ("xhh", "survey"), ("Thưởng", "bonus"), ("TRỪ", "penalty"),
-     ("Penalty", "penalty"), ("khác", None)],
+    [
+        ("TĐ", "appraisal"),
+        ("appraisal", "appraisal"),
+        ("xhh", "survey"),
+        ("Thưởng", "bonus"),
+        ("TRỪ", "penalty"),
+        ("Penalty", "penalty"),
+        ("khác", None),
+    ],
 )
 def test_parse_method_accepts_english_and_vietnamese_names(text, method):
     assert parse_method(text) == method
@@ -105,10 +116,39 @@ def test_parse_index_set_small_set_has_scale_ten_and_tree_flags():
 
 def test_parse_index_set_pushes_field_exclusions_down_to_leaves():
     rows = [
-        (2, {"code": "1", "title": "TTHC", "max_points": "2", "method": "", "rule": "", "excluded_tags": "no_tthc"}),
-        (3, {"code": "1.1", "title": "a", "max_points": "1", "method": "TĐ", "rule": "boolean", "excluded_tags": ""}),
-        (4, {"code": "1.2", "title": "b", "max_points": "1", "method": "TĐ", "rule": "boolean",
-             "excluded_tags": "xa, no_tthc"}),
+        (
+            2,
+            {
+                "code": "1",
+                "title": "TTHC",
+                "max_points": "2",
+                "method": "",
+                "rule": "",
+                "excluded_tags": "no_tthc",
+            },
+        ),
+        (
+            3,
+            {
+                "code": "1.1",
+                "title": "a",
+                "max_points": "1",
+                "method": "TĐ",
+                "rule": "boolean",
+                "excluded_tags": "",
+            },
+        ),
+        (
+            4,
+            {
+                "code": "1.2",
+                "title": "b",
+                "max_points": "1",
+                "method": "TĐ",
+                "rule": "boolean",
+                "excluded_tags": "xa, no_tthc",
+            },
+        ),
     ]
     parsed = parse_index_set(rows)
     assert parsed.problems == []

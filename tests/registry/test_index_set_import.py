@@ -164,8 +164,11 @@ def test_index_set_import_creates_period_group_and_tree(db):
 
 
 def test_index_set_import_accepts_csv_with_english_header(db):
-    rows = [["code", "title", "max_points", "method", "rule"], ["1", "Lĩnh vực", "2", "", ""],
-            ["1.1", "Tiêu chí", "2", "appraisal", "proportional: min=50%"]]
+    rows = [
+        ["code", "title", "max_points", "method", "rule"],
+        ["1", "Lĩnh vực", "2", "", ""],
+        ["1.1", "Tiêu chí", "2", "appraisal", "proportional: min=50%"],
+    ]
     content = "\n".join(";".join(r) for r in rows).encode("utf-8-sig")
     result = _import(content, name="bo.csv", group_name="Khối thử")
     assert result.ok, result.messages
@@ -219,7 +222,11 @@ def test_index_set_import_refuses_bad_group_code(db):
 def test_index_set_copy_makes_version_one_of_the_new_year(world, secretariat):
     copy = index_set_copy(source=world, year=2024, by=secretariat)
     assert (copy.period.year, copy.period.name, copy.group_id, copy.version, copy.copied_from_id) == (
-        2024, "Chỉ số CCHC năm 2024", world.group_id, 1, world.pk,
+        2024,
+        "Chỉ số CCHC năm 2024",
+        world.group_id,
+        1,
+        world.pk,
     )
     old = list(world.nodes.order_by("position").values_list("code", "max_points", "rule", "is_leaf", "depth"))
     new = list(copy.nodes.order_by("position").values_list("code", "max_points", "rule", "is_leaf", "depth"))
@@ -247,7 +254,11 @@ def test_index_set_copy_refuses_existing_set_same_year_and_locked_period(world, 
 def test_index_node_text_fix_logs_each_changed_text(world, secretariat):
     node = world.nodes.get(code="1.1")
     changed = index_node_text_fix(
-        node=node, title="Ban hành kế hoạch CCHC năm đúng hạn", guidance="Trước 31/12.", evidence="", by=secretariat
+        node=node,
+        title="Ban hành kế hoạch CCHC năm đúng hạn",
+        guidance="Trước 31/12.",
+        evidence="",
+        by=secretariat,
     )
     assert changed == 2
     node.refresh_from_db()

@@ -21,7 +21,15 @@ def test_units_import_accepts_vietnamese_headers_and_creates_period_groups_units
             UNIT_HEADER_VI,
             ["skhcn", "Sở Khoa học và Công nghệ", "so", "", "Trần Văn Hùng", "Giám đốc", ""],
             ["vpubnd", "Văn phòng UBND tỉnh", "so", "", "Trần Văn Thành", "Chánh Văn phòng", "no_tthc, khac"],
-            ["tphatinh", "Thành phố Hà Tĩnh", "huyen", "UBND các huyện, thị xã, thành phố", "Võ Hồng Hải", "Chủ tịch UBND", ""],
+            [
+                "tphatinh",
+                "Thành phố Hà Tĩnh",
+                "huyen",
+                "UBND các huyện, thị xã, thành phố",
+                "Võ Hồng Hải",
+                "Chủ tịch UBND",
+                "",
+            ],
             ["kyanh", "Huyện Kỳ Anh", "huyen", "", "", "", ""],
         ]
     )
@@ -35,7 +43,10 @@ def test_units_import_accepts_vietnamese_headers_and_creates_period_groups_units
     assert Group.objects.get(code="huyen").name == "UBND các huyện, thị xã, thành phố"
     vp = Unit.objects.get(code="vpubnd")
     assert (vp.name, vp.head_name, vp.head_title, vp.tags) == (
-        "Văn phòng UBND tỉnh", "Trần Văn Thành", "Chánh Văn phòng", "no_tthc,khac",
+        "Văn phòng UBND tỉnh",
+        "Trần Văn Thành",
+        "Chánh Văn phòng",
+        "no_tthc,khac",
     )
     placed = dict(UnitMembership.objects.filter(period=period).values_list("unit__code", "group__code"))
     assert placed == {"skhcn": "so", "vpubnd": "so", "tphatinh": "huyen", "kyanh": "huyen"}
@@ -54,7 +65,9 @@ def test_units_import_updates_existing_units_and_keeps_columns_the_file_lacks(un
 def test_units_import_refuses_new_group_without_name(group):
     before = snapshot()
     result = _import(
-        csv_bytes([UNIT_HEADER_EN, ["a", "Đơn vị A", "xa", "", "", "", ""], ["b", "Đơn vị B", "xa", "", "", "", ""]]),
+        csv_bytes(
+            [UNIT_HEADER_EN, ["a", "Đơn vị A", "xa", "", "", "", ""], ["b", "Đơn vị B", "xa", "", "", "", ""]]
+        ),
         name="dv.csv",
     )
     assert result.messages == [
@@ -89,7 +102,9 @@ def test_units_import_refuses_duplicate_codes_and_empty_names(group):
 def test_units_import_refuses_moving_a_unit_in_a_locked_period(unit, other_unit):
     Group.objects.create(code="huyen", name="Huyện")
     before = snapshot()
-    result = _import(csv_bytes([["code", "name", "group"], ["skhcn", "Sở KH&CN", "huyen"]]), year=2023, name="dv.csv")
+    result = _import(
+        csv_bytes([["code", "name", "group"], ["skhcn", "Sở KH&CN", "huyen"]]), year=2023, name="dv.csv"
+    )
     assert result.messages == [
         "Dòng 2: đơn vị skhcn đã thuộc khối «Các sở, ban, ngành» trong Chỉ số CCHC năm 2023 (giai đoạn «Tự đánh "
         "giá»): không thể chuyển khối."
@@ -101,9 +116,17 @@ def test_units_import_refuses_moving_a_unit_in_a_locked_period(unit, other_unit)
     ("content", "name", "expected"),
     [
         (b"", "dv.csv", "Tệp «dv.csv» trống (0 byte). Hãy chọn đúng tệp cần nhập."),
-        (b"code,name,group\n", "dv.csv", "Tệp «dv.csv» chỉ có dòng tiêu đề (dòng 1), không có dòng dữ liệu nào."),
-        (b"\x89PNG\r\n\x1a\n\x00\x00", "dv.csv", "Tệp «dv.csv» không phải là bảng tính Excel (.xlsx) hợp lệ. Hãy "
-         "lưu tệp dưới dạng Excel Workbook (.xlsx) hoặc CSV UTF-8 rồi tải lên lại."),
+        (
+            b"code,name,group\n",
+            "dv.csv",
+            "Tệp «dv.csv» chỉ có dòng tiêu đề (dòng 1), không có dòng dữ liệu nào.",
+        ),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00",
+            "dv.csv",
+            "Tệp «dv.csv» không phải là bảng tính Excel (.xlsx) hợp lệ. Hãy "
+            "lưu tệp dưới dạng Excel Workbook (.xlsx) hoặc CSV UTF-8 rồi tải lên lại.",
+        ),
     ],
 )
 def test_units_import_refuses_unreadable_files(db, content, name, expected):
@@ -113,7 +136,9 @@ def test_units_import_refuses_unreadable_files(db, content, name, expected):
 
 
 def test_unit_services_create_update_deactivate(period, group, secretariat):
-    unit = unit_create(code="sxd", name="Sở Xây dựng", tags="a, b,a", period=period, group=group, by=secretariat)
+    unit = unit_create(
+        code="sxd", name="Sở Xây dựng", tags="a, b,a", period=period, group=group, by=secretariat
+    )
     assert (unit.tags, UnitMembership.objects.get(unit=unit).group_id) == ("a,b", group.pk)
     with pytest.raises(ServiceError) as error:
         unit_create(code="sxd", name="Khác", by=secretariat)

@@ -70,10 +70,29 @@ def _urls(world) -> dict[str, tuple[str, str]]:
 
 
 VIEW_NAMES = [
-    "index", "group_list", "group_create", "group_edit", "unit_list", "unit_create", "unit_edit", "unit_deactivate",
-    "unit_activate", "units_import", "index_set_import", "index_set_copy", "index_set_detail", "index_node_fix",
-    "template_units", "template_index_set", "period_list", "period_create", "period_detail", "period_edit",
-    "period_window", "period_advance", "organisation_edit",
+    "index",
+    "group_list",
+    "group_create",
+    "group_edit",
+    "unit_list",
+    "unit_create",
+    "unit_edit",
+    "unit_deactivate",
+    "unit_activate",
+    "units_import",
+    "index_set_import",
+    "index_set_copy",
+    "index_set_detail",
+    "index_node_fix",
+    "template_units",
+    "template_index_set",
+    "period_list",
+    "period_create",
+    "period_detail",
+    "period_edit",
+    "period_window",
+    "period_advance",
+    "organisation_edit",
 ]
 DENIED = ["editor", "head", "member", "observer", "outsider", "chair"]
 
@@ -120,17 +139,30 @@ def test_registry_index_shows_everything_at_a_glance(request, client_for, world,
 def test_group_list_and_create_and_edit(client_for, secretariat, world):
     c = client_for(secretariat)
     assert "Các sở, ban, ngành" in c.get(reverse("registry:group_list")).content.decode()
-    response = c.post(reverse("registry:group_create"), {"code": "huyen", "name": "UBND cấp huyện", "title_noun": "",
-                                                         "order": "2"})
+    response = c.post(
+        reverse("registry:group_create"),
+        {"code": "huyen", "name": "UBND cấp huyện", "title_noun": "", "order": "2"},
+    )
     assert response.status_code == 302
     group = Group.objects.get(code="huyen")
     assert (group.name, group.order) == ("UBND cấp huyện", 2)
     response = c.post(reverse("registry:group_create"), {"code": "huyen", "name": "Trùng"})
     assert "Mã khối «huyen» đã có; hãy chọn mã khác." in response.content.decode()
-    c.post(reverse("registry:group_edit", args=[group.pk]),
-           {"code": "doi-ma", "name": "UBND các huyện, thị xã", "title_noun": "CỦA UBND CÁC HUYỆN", "order": "3"})
+    c.post(
+        reverse("registry:group_edit", args=[group.pk]),
+        {
+            "code": "doi-ma",
+            "name": "UBND các huyện, thị xã",
+            "title_noun": "CỦA UBND CÁC HUYỆN",
+            "order": "3",
+        },
+    )
     group.refresh_from_db()
-    assert (group.code, group.name, group.title_noun) == ("huyen", "UBND các huyện, thị xã", "CỦA UBND CÁC HUYỆN")
+    assert (group.code, group.name, group.title_noun) == (
+        "huyen",
+        "UBND các huyện, thị xã",
+        "CỦA UBND CÁC HUYỆN",
+    )
 
 
 def test_unit_list_shows_membership_of_selected_period_and_filters_by_group(client_for, secretariat, world):
@@ -141,22 +173,34 @@ def test_unit_list_shows_membership_of_selected_period_and_filters_by_group(clie
     body = c.get(reverse("registry:unit_list")).content.decode()
     assert "4 đơn vị · khối theo Chỉ số CCHC năm 2023" in body
     assert "<td>UBND các huyện</td>" in body and "<td>chưa xếp khối</td>" in body
-    body = c.get(reverse("registry:unit_list"), {"period": world["period"].pk, "group": huyen.pk}).content.decode()
+    body = c.get(
+        reverse("registry:unit_list"), {"period": world["period"].pk, "group": huyen.pk}
+    ).content.decode()
     assert "1 đơn vị" in body and "Thành phố Hà Tĩnh" in body and "Sở Tư pháp" not in body
 
 
 def test_unit_create_edit_deactivate_activate(client_for, secretariat, world):
     c = client_for(secretariat)
-    data = {"code": "sxd", "name": "Sở Xây dựng", "short_name": "SXD", "period": world["period"].pk,
-            "group": world["group"].pk, "head_name": "Nguyễn Văn Dũng", "head_title": "Giám đốc", "email": "",
-            "tags": ""}
+    data = {
+        "code": "sxd",
+        "name": "Sở Xây dựng",
+        "short_name": "SXD",
+        "period": world["period"].pk,
+        "group": world["group"].pk,
+        "head_name": "Nguyễn Văn Dũng",
+        "head_title": "Giám đốc",
+        "email": "",
+        "tags": "",
+    }
     assert c.post(reverse("registry:unit_create"), data).status_code == 302
     unit = Unit.objects.get(code="sxd")
     assert UnitMembership.objects.get(unit=unit).group == world["group"]
     response = c.post(reverse("registry:unit_create"), {**data, "name": ""})
     body = response.content.decode()
     assert "Hãy nhập tên đơn vị." in body and 'value="Nguyễn Văn Dũng"' in body
-    c.post(reverse("registry:unit_edit", args=[unit.pk]), {**data, "name": "Sở Xây dựng tỉnh", "tags": "no_tthc"})
+    c.post(
+        reverse("registry:unit_edit", args=[unit.pk]), {**data, "name": "Sở Xây dựng tỉnh", "tags": "no_tthc"}
+    )
     unit.refresh_from_db()
     assert (unit.code, unit.name, unit.tags) == ("sxd", "Sở Xây dựng tỉnh", "no_tthc")
     c.post(reverse("registry:unit_deactivate", args=[unit.pk]))
@@ -168,9 +212,13 @@ def test_unit_create_edit_deactivate_activate(client_for, secretariat, world):
 
 
 def test_units_import_page_success_redirects_to_list(client_for, secretariat, world):
-    content = xlsx_bytes([UNIT_HEADER_VI, ["sxd", "Sở Xây dựng", "so", "", "Nguyễn Văn Dũng", "Giám đốc", ""]])
+    content = xlsx_bytes(
+        [UNIT_HEADER_VI, ["sxd", "Sở Xây dựng", "so", "", "Nguyễn Văn Dũng", "Giám đốc", ""]]
+    )
     response = client_for(secretariat).post(
-        reverse("registry:units_import"), {"year": "2023", "file": SimpleUploadedFile("dv.xlsx", content)}, follow=True
+        reverse("registry:units_import"),
+        {"year": "2023", "file": SimpleUploadedFile("dv.xlsx", content)},
+        follow=True,
     )
     body = response.content.decode()
     assert "Đã nhập 1 đơn vị cho năm 2023 từ «dv.xlsx»: 1 đơn vị mới, 0 đơn vị cập nhật." in body
@@ -195,8 +243,13 @@ def test_index_set_import_page_success_shows_tree(client_for, secretariat, world
     c = client_for(secretariat)
     response = c.post(
         reverse("registry:index_set_import"),
-        {"year": "2024", "group": "so", "group_name": "", "scale": "10",
-         "file": SimpleUploadedFile("bo.xlsx", xlsx_bytes(small_set_rows()))},
+        {
+            "year": "2024",
+            "group": "so",
+            "group_name": "",
+            "scale": "10",
+            "file": SimpleUploadedFile("bo.xlsx", xlsx_bytes(small_set_rows())),
+        },
         follow=True,
     )
     body = response.content.decode()
@@ -211,8 +264,13 @@ def test_index_set_import_page_refusal_lists_rows_and_keeps_choices(client_for, 
     content = xlsx_bytes(with_row(with_row(small_set_rows(), 4, code="1.2"), 2, max_points="một"))
     response = client_for(secretariat).post(
         reverse("registry:index_set_import"),
-        {"year": "2024", "group": "xa", "group_name": "UBND cấp xã", "scale": "",
-         "file": SimpleUploadedFile("bo-loi.xlsx", content)},
+        {
+            "year": "2024",
+            "group": "xa",
+            "group_name": "UBND cấp xã",
+            "scale": "",
+            "file": SimpleUploadedFile("bo-loi.xlsx", content),
+        },
     )
     body = response.content.decode()
     assert "Không nhập tệp «bo-loi.xlsx»: có 2 lỗi, chưa ghi dữ liệu nào" in body
@@ -240,11 +298,16 @@ def test_index_set_import_form_needs_name_for_new_group(client_for, secretariat,
 
 
 def test_index_set_detail_shows_tree_scale_methods_rules(client_for, secretariat, world):
-    body = client_for(secretariat).get(
-        reverse("registry:index_set_detail", args=[world["index_set"].pk])
-    ).content.decode()
+    body = (
+        client_for(secretariat)
+        .get(reverse("registry:index_set_detail", args=[world["index_set"].pk]))
+        .content.decode()
+    )
     assert '<p class="fs-3 fw-bold mb-0" id="scale">Thang điểm: 10</p>' in body
-    assert "Thẩm định: <strong>7</strong> điểm · Điều tra XHH: <strong>3</strong> điểm · 3 lĩnh vực · 9 tiêu chí chấm điểm (kể cả T1, P1)" in body
+    assert (
+        "Thẩm định: <strong>7</strong> điểm · Điều tra XHH: <strong>3</strong> điểm · 3 lĩnh vực · 9 tiêu chí chấm điểm (kể cả T1, P1)"
+        in body
+    )
     assert "<code>tiers: &gt;=100%=1; &gt;=80%=0.5; else=0</code>" in body
     assert "<td>Điều tra XHH</td>" in body and "<td>Điểm trừ</td>" in body
     assert "Đã khóa cấu trúc" in body
@@ -257,7 +320,9 @@ def test_index_set_copy_page(client_for, secretariat, world):
     )
     copy = IndexSet.objects.get(period__year=2024)
     assert copy.copied_from == world["index_set"]
-    assert "Đã sao chép thành Bộ chỉ số Các sở, ban, ngành năm 2024 (phiên bản 1)." in response.content.decode()
+    assert (
+        "Đã sao chép thành Bộ chỉ số Các sở, ban, ngành năm 2024 (phiên bản 1)." in response.content.decode()
+    )
 
 
 def test_index_node_fix_page_logs_change(client_for, secretariat, world):
@@ -267,7 +332,8 @@ def test_index_node_fix_page_logs_change(client_for, secretariat, world):
         {"title": "Ban hành kế hoạch CCHC năm đúng hạn", "guidance": "", "evidence": "Kế hoạch CCHC."},
     )
     assert list(TextFixLog.objects.order_by("field").values_list("field", "new")) == [
-        ("evidence", "Kế hoạch CCHC."), ("title", "Ban hành kế hoạch CCHC năm đúng hạn"),
+        ("evidence", "Kế hoạch CCHC."),
+        ("title", "Ban hành kế hoạch CCHC năm đúng hạn"),
     ]
 
 
@@ -275,10 +341,16 @@ def test_index_node_fix_page_logs_change(client_for, secretariat, world):
     ("view", "filename", "header"),
     [
         ("template_units", "mau-don-vi.xlsx", UNIT_HEADER_VI[:3] + ["Tên khối", "Tên viết tắt"]),
-        ("template_index_set", "mau-bo-chi-so.xlsx", SET_HEADER_VI[:5] + ["Hướng dẫn", "Tài liệu kiểm chứng"]),
+        (
+            "template_index_set",
+            "mau-bo-chi-so.xlsx",
+            SET_HEADER_VI[:5] + ["Hướng dẫn", "Tài liệu kiểm chứng"],
+        ),
     ],
 )
-def test_template_download_is_a_workbook_with_vietnamese_header(client_for, secretariat, db, view, filename, header):
+def test_template_download_is_a_workbook_with_vietnamese_header(
+    client_for, secretariat, db, view, filename, header
+):
     response = client_for(secretariat).get(reverse(f"registry:{view}"))
     assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
@@ -292,8 +364,14 @@ def test_index_set_template_imports_cleanly(client_for, secretariat, db):
     from appraisal.registry.services import index_set_import
 
     content = client_for(secretariat).get(reverse("registry:template_index_set")).content
-    result = index_set_import(year=2024, group_code="so", group_name="Sở", file_name="mau-bo-chi-so.xlsx",
-                              content=content, by=secretariat)
+    result = index_set_import(
+        year=2024,
+        group_code="so",
+        group_name="Sở",
+        file_name="mau-bo-chi-so.xlsx",
+        content=content,
+        by=secretariat,
+    )
     assert result.ok, result.messages
     assert result.scale == Decimal("2")
 
@@ -308,25 +386,49 @@ def test_period_pages_create_edit_window_advance(client_for, secretariat, db):
     assert 'Giai đoạn hiện tại: <strong id="period-phase">Chuẩn bị</strong>' in body
     assert '<option value="self_assessment">Tự đánh giá</option>' in body
 
-    data = {"name": "Chỉ số CCHC năm 2024", "decimals": "2", "explanation_days": "7", "head_min_field_index": "",
-            "decision_number": "519/QĐ-UBND", "decision_date": "05/02/2025", "legal_bases": "Căn cứ A;",
-            "proposal": "Theo đề nghị của Giám đốc Sở Nội vụ", "recipients": "Như Điều 4;",
-            "band_xuat_sac": "90", "band_tot": "80", "band_kha": "70", "band_trung_binh": "50",
-            "head_htxs": "90", "head_htt": "80", "head_ht": "70",
-            "survey_A": "100", "survey_B": "60", "survey_C": "25", "survey_D": "0"}
+    data = {
+        "name": "Chỉ số CCHC năm 2024",
+        "decimals": "2",
+        "explanation_days": "7",
+        "head_min_field_index": "",
+        "decision_number": "519/QĐ-UBND",
+        "decision_date": "05/02/2025",
+        "legal_bases": "Căn cứ A;",
+        "proposal": "Theo đề nghị của Giám đốc Sở Nội vụ",
+        "recipients": "Như Điều 4;",
+        "band_xuat_sac": "90",
+        "band_tot": "80",
+        "band_kha": "70",
+        "band_trung_binh": "50",
+        "head_htxs": "90",
+        "head_htt": "80",
+        "head_ht": "70",
+        "survey_A": "100",
+        "survey_B": "60",
+        "survey_C": "25",
+        "survey_D": "0",
+    }
     c.post(reverse("registry:period_edit", args=[period.pk]), data)
     period.refresh_from_db()
-    assert (period.explanation_days, period.decision_number, str(period.decision_date)) == (7, "519/QĐ-UBND",
-                                                                                            "2025-02-05")
+    assert (period.explanation_days, period.decision_number, str(period.decision_date)) == (
+        7,
+        "519/QĐ-UBND",
+        "2025-02-05",
+    )
     assert period.survey_weights == {"A": "100", "B": "60", "C": "25", "D": "0"}
     assert period.bands == [["xuat_sac", "90"], ["tot", "80"], ["kha", "70"], ["trung_binh", "50"]]
-    body = c.post(reverse("registry:period_edit", args=[period.pk]), {**data, "band_tot": "95"}).content.decode()
+    body = c.post(
+        reverse("registry:period_edit", args=[period.pk]), {**data, "band_tot": "95"}
+    ).content.decode()
     assert "Các ngưỡng xếp loại phải giảm dần từ trên xuống." in body
 
     response = c.post(
         reverse("registry:period_window", args=[period.pk, "self_assessment"]),
-        {"self_assessment-opens_at": "2025-01-05T08:00", "self_assessment-due_at": "2025-01-20T17:00",
-         "self_assessment-grace_minutes": "30"},
+        {
+            "self_assessment-opens_at": "2025-01-05T08:00",
+            "self_assessment-due_at": "2025-01-20T17:00",
+            "self_assessment-grace_minutes": "30",
+        },
         headers={"HX-Request": "true"},
     )
     assert "Đã lưu" in response.content.decode()
@@ -334,20 +436,31 @@ def test_period_pages_create_edit_window_advance(client_for, secretariat, db):
     assert (window.due_at.isoformat(), window.grace_minutes) == ("2025-01-20T10:00:00+00:00", 30)
     response = c.post(
         reverse("registry:period_window", args=[period.pk, "appraisal"]),
-        {"appraisal-opens_at": "2025-02-05T08:00", "appraisal-due_at": "2025-02-01T17:00",
-         "appraisal-grace_minutes": "0"},
+        {
+            "appraisal-opens_at": "2025-02-05T08:00",
+            "appraisal-due_at": "2025-02-01T17:00",
+            "appraisal-grace_minutes": "0",
+        },
         headers={"HX-Request": "true"},
     )
     assert "Hạn chót phải sau thời điểm mở." in response.content.decode()
     assert not PhaseWindow.objects.filter(period=period, phase="appraisal").exists()
 
-    c.post(reverse("registry:period_advance", args=[period.pk]), {"to_phase": "self_assessment", "reason": "Mở"})
+    c.post(
+        reverse("registry:period_advance", args=[period.pk]), {"to_phase": "self_assessment", "reason": "Mở"}
+    )
     period.refresh_from_db()
     assert period.phase == Phase.SELF_ASSESSMENT
     event = PeriodEvent.objects.get(period=period)
-    assert (event.from_phase, event.to_phase, event.by, event.reason) == ("preparing", "self_assessment", secretariat,
-                                                                          "Mở")
-    response = c.post(reverse("registry:period_advance", args=[period.pk]), {"to_phase": "approved"}, follow=True)
+    assert (event.from_phase, event.to_phase, event.by, event.reason) == (
+        "preparing",
+        "self_assessment",
+        secretariat,
+        "Mở",
+    )
+    response = c.post(
+        reverse("registry:period_advance", args=[period.pk]), {"to_phase": "approved"}, follow=True
+    )
     assert "Hãy chọn giai đoạn được phép chuyển tới." in response.content.decode()
     period.refresh_from_db()
     assert period.phase == Phase.SELF_ASSESSMENT
@@ -362,12 +475,23 @@ def test_period_list_shows_periods(client_for, secretariat, world):
 
 def test_organisation_page_saves(client_for, secretariat, db):
     c = client_for(secretariat)
-    data = {"name": "Ủy ban nhân dân tỉnh Hà Tĩnh", "issuer_name": "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH", "parent_name": "",
-            "place": "Hà Tĩnh", "chairman_title": "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH", "signer_name": "Nguyễn Hồng Lĩnh",
-            "signer_title": "PHÓ CHỦ TỊCH", "signer_for": "KT. CHỦ TỊCH"}
+    data = {
+        "name": "Ủy ban nhân dân tỉnh Hà Tĩnh",
+        "issuer_name": "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH",
+        "parent_name": "",
+        "place": "Hà Tĩnh",
+        "chairman_title": "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH",
+        "signer_name": "Nguyễn Hồng Lĩnh",
+        "signer_title": "PHÓ CHỦ TỊCH",
+        "signer_for": "KT. CHỦ TỊCH",
+    }
     assert c.post(reverse("registry:organisation_edit"), data).status_code == 302
     org = Organisation.current()
-    assert (org.signer_name, org.signer_for, Organisation.objects.count()) == ("Nguyễn Hồng Lĩnh", "KT. CHỦ TỊCH", 1)
+    assert (org.signer_name, org.signer_for, Organisation.objects.count()) == (
+        "Nguyễn Hồng Lĩnh",
+        "KT. CHỦ TỊCH",
+        1,
+    )
 
 
 # -- query-count guards ----------------------------------------------------------------------------------
@@ -383,28 +507,37 @@ def test_unit_list_query_count_is_constant(client_for, secretariat, world, djang
 
 
 @pytest.mark.parametrize("big", [False, True])
-def test_index_set_detail_query_count_is_constant(client_for, secretariat, world, django_assert_num_queries, big):
+def test_index_set_detail_query_count_is_constant(
+    client_for, secretariat, world, django_assert_num_queries, big
+):
     from appraisal.registry.demo_sets import DEMO_SETS, method_of
 
     index_set = world["index_set"]
     if big:
         rows = [(c, t, m, method_of(c, r), r, x) for c, t, m, r, _, _, x in DEMO_SETS["so"]]
         index_set = build_index_set(PeriodFactory(year=2024), world["group"], rows)
-        TextFixLog.objects.create(node=index_set.nodes.first(), field="title", old="a", new="b", by=secretariat)
+        TextFixLog.objects.create(
+            node=index_set.nodes.first(), field="title", old="a", new="b", by=secretariat
+        )
     c = client_for(secretariat)
     with django_assert_num_queries(DETAIL_QUERIES):
         c.get(reverse("registry:index_set_detail", args=[index_set.pk]))
 
 
 @pytest.mark.parametrize("extra", [0, 10])
-def test_group_period_and_index_pages_query_counts(client_for, secretariat, world, django_assert_num_queries, extra):
+def test_group_period_and_index_pages_query_counts(
+    client_for, secretariat, world, django_assert_num_queries, extra
+):
     for i in range(extra):
         g = GroupFactory(code=f"g{i}")
         p = PeriodFactory(year=2000 + i)
         build_index_set(p, g)
     c = client_for(secretariat)
-    for name, expected in (("registry:group_list", GROUP_LIST_QUERIES), ("registry:period_list", PERIOD_LIST_QUERIES),
-                           ("registry:index", INDEX_QUERIES)):
+    for name, expected in (
+        ("registry:group_list", GROUP_LIST_QUERIES),
+        ("registry:period_list", PERIOD_LIST_QUERIES),
+        ("registry:index", INDEX_QUERIES),
+    ):
         with django_assert_num_queries(expected):
             c.get(reverse(name))
 
@@ -417,6 +550,10 @@ INDEX_QUERIES = 10
 
 
 def test_period_advance_offers_the_next_phase_first(client_for, secretariat, world):
-    body = client_for(secretariat).get(reverse("registry:period_detail", args=[world["period"].pk])).content.decode()
+    body = (
+        client_for(secretariat)
+        .get(reverse("registry:period_detail", args=[world["period"].pk]))
+        .content.decode()
+    )
     first = body.index('<option value="appraisal">Thẩm định vòng 1</option>')
     assert first < body.index('<option value="preparing">Chuẩn bị</option>')

@@ -9,21 +9,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from appraisal.core.exceptions import ServiceError
-from appraisal.registry.services import ImportResult, index_set_import
+from appraisal.registry.services import index_set_import
 
-
-def read_file(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise CommandError(f"Không đọc được tệp «{path}»: {error.strerror or error}.")
-
-
-def report_problems(command: BaseCommand, result: ImportResult) -> None:
-    """Every problem on stderr, then fail with the one-line summary (non-zero exit, nothing written)."""
-    for message in result.messages:
-        command.stderr.write(message)
-    raise CommandError(result.summary)
+from ._importcli import read_file, report_problems
 
 
 class Command(BaseCommand):

@@ -52,7 +52,12 @@ ORGANISATION = {
 GROUPS = [
     ("so", "Các sở, ban, ngành", "CỦA CÁC SỞ, BAN, NGÀNH", 1),
     ("huyen", "UBND các huyện, thị xã, thành phố", "CỦA ỦY BAN NHÂN DÂN CÁC HUYỆN, THỊ XÃ, THÀNH PHỐ", 2),
-    ("tw", "Các cơ quan Trung ương đóng trên địa bàn tỉnh", "CỦA CÁC CƠ QUAN TRUNG ƯƠNG ĐÓNG TRÊN ĐỊA BÀN TỈNH", 3),
+    (
+        "tw",
+        "Các cơ quan Trung ương đóng trên địa bàn tỉnh",
+        "CỦA CÁC CƠ QUAN TRUNG ƯƠNG ĐÓNG TRÊN ĐỊA BÀN TỈNH",
+        3,
+    ),
 ]
 
 # group, code, name, short name, head (fictional), head title, tags
@@ -68,7 +73,15 @@ UNITS = [
     ("so", "sxd", "Sở Xây dựng", "SXD", "Nguyễn Văn Dũng", "Giám đốc", ""),
     ("so", "stnmt", "Sở Tài nguyên và Môi trường", "Sở TN&MT", "Hồ Huy Tuấn", "Giám đốc", ""),
     ("so", "stttt", "Sở Thông tin và Truyền thông", "Sở TT&TT", "Đậu Tùng Lâm", "Giám đốc", ""),
-    ("so", "sldtbxh", "Sở Lao động – Thương binh và Xã hội", "Sở LĐ-TB&XH", "Phạm Thị Minh Nguyệt", "Giám đốc", ""),
+    (
+        "so",
+        "sldtbxh",
+        "Sở Lao động – Thương binh và Xã hội",
+        "Sở LĐ-TB&XH",
+        "Phạm Thị Minh Nguyệt",
+        "Giám đốc",
+        "",
+    ),
     ("so", "svhttdl", "Sở Văn hóa, Thể thao và Du lịch", "Sở VH-TT&DL", "Thái Văn Hiếu", "Giám đốc", ""),
     ("so", "skhcn", "Sở Khoa học và Công nghệ", "Sở KH&CN", "Trần Văn Hùng", "Giám đốc", ""),
     ("so", "sgddt", "Sở Giáo dục và Đào tạo", "Sở GD&ĐT", "Nguyễn Thị Kim Oanh", "Giám đốc", ""),
@@ -92,7 +105,15 @@ UNITS = [
     ("tw", "cuchaiquan", "Cục Hải quan tỉnh", "Cục Hải quan", "Nguyễn Đình Hưng", "Cục trưởng", ""),
     ("tw", "congan", "Công an tỉnh", "Công an tỉnh", "Trần Hồng Quang", "Giám đốc", ""),
     ("tw", "cucthue", "Cục Thuế tỉnh", "Cục Thuế", "Phạm Văn Thiện", "Cục trưởng", ""),
-    ("tw", "nhnn", "Ngân hàng Nhà nước – Chi nhánh tỉnh", "NHNN chi nhánh", "Võ Thị Ngọc Anh", "Giám đốc", ""),
+    (
+        "tw",
+        "nhnn",
+        "Ngân hàng Nhà nước – Chi nhánh tỉnh",
+        "NHNN chi nhánh",
+        "Võ Thị Ngọc Anh",
+        "Giám đốc",
+        "",
+    ),
     ("tw", "bhxh", "Bảo hiểm xã hội tỉnh", "BHXH tỉnh", "Lê Quang Huy", "Giám đốc", ""),
     ("tw", "kbnn", "Kho bạc Nhà nước tỉnh", "KBNN tỉnh", "Đoàn Thị Hạnh", "Giám đốc", ""),
 ]
@@ -111,8 +132,31 @@ PEOPLE = [
 # Unit editors get plausible names built from common family, middle and given names.
 _FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"]
 _MIDDLE = ["Văn", "Thị", "Đức", "Thị Thu", "Minh", "Thị Hồng", "Quang", "Thị Lan", "Hữu", "Thị Mai", "Anh"]
-_GIVEN = ["An", "Bình", "Chi", "Dung", "Giang", "Hà", "Hiền", "Hòa", "Khánh", "Linh", "Nam", "Nga", "Phương",
-          "Quân", "Sen", "Tâm", "Thảo", "Trang", "Tú", "Vân", "Yến", "Hưng", "Lợi"]
+_GIVEN = [
+    "An",
+    "Bình",
+    "Chi",
+    "Dung",
+    "Giang",
+    "Hà",
+    "Hiền",
+    "Hòa",
+    "Khánh",
+    "Linh",
+    "Nam",
+    "Nga",
+    "Phương",
+    "Quân",
+    "Sen",
+    "Tâm",
+    "Thảo",
+    "Trang",
+    "Tú",
+    "Vân",
+    "Yến",
+    "Hưng",
+    "Lợi",
+]
 
 
 def editor_name(index: int) -> str:
