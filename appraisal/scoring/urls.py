@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:year>/", views.period_results, name="period"),
     path("<int:year>/don-vi/<slug:code>/", views.unit_detail, name="unit_detail"),
     path("<int:year>/don-vi/<slug:code>/<slug:kind>.docx", views.download_unit_doc, name="unit_doc"),
+    path("<int:year>/don-vi/<slug:code>/<slug:kind>/in/", views.unit_report, name="unit_report"),
     path("<int:year>/luu-lan-tinh/", views.period_snapshot, name="snapshot"),
     path("<int:year>/chot/", views.period_finalise, name="finalise"),
     path("<int:year>/mo-lai/", views.period_reopen, name="reopen"),

@@ -177,3 +177,29 @@ def download_unit_doc(request: HttpRequest, year: int, code: str, kind: str) -> 
     run = services.snapshot_for_documents(period=period, by=request.user)
     data = unit_doc_data(run, code, kind)
     return _file_response(build_unit_notice(data, org_data(Organisation.current()), kind=kind))
+
+
+def unit_report(request: HttpRequest, year: int, code: str, kind: str) -> HttpResponse:
+    """Print view of a unit's appraisal notice or shortcomings report (the same data as the .docx)."""
+    if kind not in ("notice", "shortcomings"):
+        raise Http404
+    period = _period(year)
+    unit, row, view = unit_result_for_user(user=request.user, period=period, code=code)
+    run = services.snapshot_for_documents(period=period, by=request.user)
+    data = unit_doc_data(run, code, kind)
+    fields: dict[str, list] = {}
+    for item in data.items:
+        fields.setdefault(f"{item.field_code}. {item.field_title}", []).append(item)
+    return render(
+        request,
+        "scoring/unit_report.html",
+        {
+            "period": period,
+            "unit": unit,
+            "data": data,
+            "fields": fields,
+            "kind": kind,
+            "run": run,
+            "org": Organisation.current(),
+        },
+    )

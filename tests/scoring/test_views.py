@@ -156,3 +156,30 @@ def test_period_results_query_count_is_constant(
     c = client_for(secretariat)
     with django_assert_max_num_queries(20):
         c.get(reverse("scoring:period", args=[2023]))
+
+
+def test_shortcomings_print_view_lists_items_that_lost_points(scored, editor, client_for):
+    body = (
+        client_for(editor)
+        .get(reverse("scoring:unit_report", args=[2023, "skhcn", "shortcomings"]))
+        .content.decode()
+    )
+    assert "BÁO CÁO TỒN TẠI, HẠN CHẾ" in body
+    assert "Công khai thủ tục hành chính" in body  # 2.1: 1,5 of 2 after round 1
+    assert "Thiếu tài liệu kiểm chứng" in body
+    assert "Ban hành kế hoạch CCHC năm" not in body  # 1.1 earned its full point
+
+
+def test_notice_print_view_lists_only_lowered_items(scored, head, client_for):
+    body = (
+        client_for(head).get(reverse("scoring:unit_report", args=[2023, "skhcn", "notice"])).content.decode()
+    )
+    assert "THÔNG BÁO KẾT QUẢ THẨM ĐỊNH" in body
+    assert "Công khai thủ tục hành chính" in body
+    assert "Tỷ lệ hồ sơ trực tuyến" not in body  # 2.2 lost points but was not lowered by the council
+
+
+@pytest.mark.parametrize("kind", ["notice", "shortcomings"])
+def test_unit_report_of_another_unit_is_404(kind, scored, other_editor, client_for):
+    response = client_for(other_editor).get(reverse("scoring:unit_report", args=[2023, "skhcn", kind]))
+    assert response.status_code == 404
