@@ -376,30 +376,30 @@ def _results_url(year: int, code: str) -> str:
         return ""
 
 
-def assessment_mark_appraised(request: HttpRequest, assessment_pk: int) -> HttpResponse:
+def _assessment_action(request: HttpRequest, assessment_pk: int, service: Any, success: str) -> HttpResponse:
+    """POST only: run one assessment service, report its refusal or ``success`` (formatted with the unit)."""
     assessment = sel.assessment_get_for_council(request.user, assessment_pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        services.assessment_mark_appraised(assessment=assessment, by=request.user)
+        service(assessment=assessment, by=request.user)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Đã chốt thẩm định vòng 1 của {assessment.unit.name}.")
+        messages.success(request, success.format(unit=assessment.unit.name))
     return redirect("council:layers", assessment_pk=assessment.pk)
+
+
+def assessment_mark_appraised(request: HttpRequest, assessment_pk: int) -> HttpResponse:
+    return _assessment_action(
+        request, assessment_pk, services.assessment_mark_appraised, "Đã chốt thẩm định vòng 1 của {unit}."
+    )
 
 
 def assessment_finalise(request: HttpRequest, assessment_pk: int) -> HttpResponse:
-    assessment = sel.assessment_get_for_council(request.user, assessment_pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    try:
-        services.assessment_finalise(assessment=assessment, by=request.user)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Đã chốt kết quả của {assessment.unit.name}.")
-    return redirect("council:layers", assessment_pk=assessment.pk)
+    return _assessment_action(
+        request, assessment_pk, services.assessment_finalise, "Đã chốt kết quả của {unit}."
+    )
 
 
 def assessment_reopen(request: HttpRequest, assessment_pk: int) -> HttpResponse:
