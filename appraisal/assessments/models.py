@@ -17,6 +17,7 @@ class AssessmentState(models.TextChoices):
     DRAFT = "draft", "Đang tự đánh giá"
     SUBMITTED = "submitted", "Đã chốt tự đánh giá"
     RETURNED = "returned", "Bị trả lại để bổ sung"
+    NOT_SUBMITTED = "not_submitted", "Không nộp"
     APPRAISED = "appraised", "Đã thẩm định vòng 1"
     EXPLAINED = "explained", "Đã gửi giải trình"
     REAPPRAISED = "reappraised", "Đã thẩm định vòng 2"
@@ -27,9 +28,11 @@ S = AssessmentState
 
 # The one transition table (STYLE.md). Services check permission and this table, then compare-and-set.
 ASSESSMENT_TRANSITIONS: dict[str, frozenset[str]] = {
-    S.DRAFT: frozenset({S.SUBMITTED}),
+    S.DRAFT: frozenset({S.SUBMITTED, S.NOT_SUBMITTED}),
     S.SUBMITTED: frozenset({S.DRAFT, S.RETURNED, S.APPRAISED}),
-    S.RETURNED: frozenset({S.SUBMITTED}),
+    S.RETURNED: frozenset({S.SUBMITTED, S.NOT_SUBMITTED}),
+    # Closed at the deadline by the secretariat (SPEC §3a): appraised on what is there; an extension reopens it.
+    S.NOT_SUBMITTED: frozenset({S.APPRAISED, S.DRAFT}),
     S.APPRAISED: frozenset({S.EXPLAINED, S.REAPPRAISED, S.FINALISED}),
     S.EXPLAINED: frozenset({S.REAPPRAISED}),
     S.REAPPRAISED: frozenset({S.FINALISED}),
@@ -37,6 +40,8 @@ ASSESSMENT_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 EDITABLE_BY_UNIT = frozenset({S.DRAFT, S.RETURNED})
+# States the council appraises in round 1: what the unit submitted, or what was there when it was closed.
+ROUND1_STATES = frozenset({S.SUBMITTED, S.NOT_SUBMITTED})
 
 
 class Assessment(TimeStampedModel):
@@ -56,6 +61,15 @@ class Assessment(TimeStampedModel):
     returned_reason = models.TextField("lý do trả lại", blank=True)
     explanation_submitted_at = models.DateTimeField(null=True, blank=True)
     explanation_submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    not_submitted_reason = models.TextField("lý do đóng «không nộp»", blank=True)
+    # The preliminary notice reaches the unit when this is set (SPEC §6a moment N): when the period enters the
+    # explanation phase, or at once for a unit appraised later on its own clock.
+    notice_issued_at = models.DateTimeField("phát hành thông báo lúc", null=True, blank=True)
+    explanation_until = models.DateTimeField("hạn giải trình riêng", null=True, blank=True)
+    explanation_waived_at = models.DateTimeField("không giải trình lúc", null=True, blank=True)
+    explanation_waived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     head_veto_reason = models.TextField("lý do không xét mức hoàn thành (veto)", blank=True)

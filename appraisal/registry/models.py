@@ -25,6 +25,11 @@ class Organisation(TimeStampedModel):
     signer_name = models.CharField("người ký", max_length=100, blank=True)
     signer_title = models.CharField("chức vụ người ký", max_length=100, default="PHÓ CHỦ TỊCH")
     signer_for = models.CharField("ký thay (KT.)", max_length=100, default="KT. CHỦ TỊCH", blank=True)
+    # The province's current period (SPEC §3a): the default landing period of everyone, chosen by the
+    # secretariat. Empty: the latest period past preparation (creating next year's changes nothing).
+    current_period = models.ForeignKey(
+        "Period", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="kỳ hiện hành"
+    )
 
     class Meta:
         verbose_name = "cơ quan thẩm định"
@@ -153,6 +158,13 @@ class Period(TimeStampedModel):
     proposal = models.CharField(
         "theo đề nghị của", max_length=500, default="Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số"
     )
+    proposal_number = models.CharField("số Tờ trình của Sở Nội vụ", max_length=50, blank=True)
+    proposal_date = models.DateField("ngày Tờ trình", null=True, blank=True)
+    # Archived (SPEC §3a): read-only and hidden from the period switcher unless asked for; never deleted.
+    archived_at = models.DateTimeField("lưu trữ lúc", null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     recipients = models.TextField(
         "nơi nhận (mỗi dòng một nơi)",
         default="Như Điều 4;\nBộ Nội vụ;\nTT Tỉnh ủy, TT HĐND tỉnh;\nChủ tịch, các PCT UBND tỉnh;\nLưu: VT, NV.",
@@ -174,6 +186,15 @@ class Period(TimeStampedModel):
     def phase_index(self) -> int:
         return PHASE_ORDER.index(self.phase)
 
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def is_closed(self) -> bool:
+        """Finalised, approved or archived: results are frozen and nothing but reopening changes them."""
+        return self.phase in (Phase.FINALISED, Phase.APPROVED) or self.is_archived
+
 
 class PhaseWindow(models.Model):
     """Dated open/close time of a phase (Asia/Ho_Chi_Minh, to the minute) with an optional hidden grace."""
@@ -194,10 +215,27 @@ class PhaseWindow(models.Model):
         return f"{self.period} – {self.get_phase_display()}"
 
 
+class PeriodEventKind(models.TextChoices):
+    PHASE = "phase", "Chuyển giai đoạn"
+    WINDOW = "window", "Thời hạn giai đoạn"
+    EXTENSION = "extension", "Gia hạn riêng"
+    NOT_SUBMITTED = "not_submitted", "Đóng «không nộp»"
+    UNTRACKED = "untracked", "Ngừng/tiếp tục theo dõi đơn vị"
+    NOTICE = "notice", "Phát hành thông báo thẩm định"
+    SETTINGS = "settings", "Thiết lập kỳ"
+    CURRENT = "current", "Chọn kỳ hiện hành"
+    ARCHIVE = "archive", "Lưu trữ"
+    ROLLOVER = "rollover", "Tạo kỳ từ năm trước"
+
+
 class PeriodEvent(models.Model):
-    """Append-only history of a period's phase changes."""
+    """Append-only history of a period: phase changes, windows, extensions, closures, settings (who, when, why).
+    ``from_phase``/``to_phase`` are the period's phase before and after (equal for events that keep it)."""
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=PeriodEventKind.choices, default=PeriodEventKind.PHASE)
+    unit = models.ForeignKey("Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    detail = models.TextField(blank=True)
     from_phase = models.CharField(max_length=20, choices=Phase.choices)
     to_phase = models.CharField(max_length=20, choices=Phase.choices)
     reason = models.TextField(blank=True)
@@ -214,6 +252,10 @@ class UnitMembership(models.Model):
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="memberships")
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="memberships")
     group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="memberships")
+    # Ngừng theo dõi (SPEC §3a): only for a unit that does not take part this year (dissolved, merged), with a
+    # reason. A unit that simply never submits stays tracked and is closed as «không nộp».
+    tracked = models.BooleanField("theo dõi trong kỳ", default=True)
+    untracked_reason = models.TextField("lý do ngừng theo dõi", blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["period", "unit"], name="uniq_unit_per_period")]
