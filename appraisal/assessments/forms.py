@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
+from appraisal.core.dates import LocalDateTimeField
+
 from .evidence import format_size
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y"]
@@ -108,12 +110,12 @@ class ReturnForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    until = forms.DateTimeField(
-        label="Gia hạn đến (dd/mm/yyyy hh:mm)",
-        input_formats=DATETIME_FORMATS,
+    until = LocalDateTimeField(
+        label="Gia hạn đến (dd/mm/yyyy hh:mm; chỉ ghi ngày là đến 23:59 ngày đó)",
+        date_only="end",
         error_messages={
             "required": "Hãy nhập thời hạn mới.",
-            "invalid": "Thời hạn phải viết dạng dd/mm/yyyy hh:mm, ví dụ 20/03/2024 17:00.",
+            "invalid": "Thời hạn phải viết dạng dd/mm/yyyy hoặc dd/mm/yyyy hh:mm, ví dụ 20/03/2024 17:00.",
         },
         widget=forms.TextInput(attrs={"placeholder": "20/03/2024 17:00"}),
     )

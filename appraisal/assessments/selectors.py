@@ -22,7 +22,6 @@ from django.utils import timezone
 from appraisal.core import roles
 from appraisal.core.exceptions import PhaseError
 from appraisal.registry.models import (
-    PHASE_ORDER,
     IndexNode,
     Method,
     Period,
@@ -151,19 +150,14 @@ def remaining_text(due_at: datetime | None, now: datetime | None = None) -> str:
 
 
 def self_phase_refusal(assessment: Assessment, now: datetime | None = None) -> str:
-    """Why the unit cannot change its self-assessment now ('' when the phase is open for it)."""
-    period = assessment.period
-    if period.phase != Phase.SELF_ASSESSMENT:
-        if PHASE_ORDER.index(period.phase) < PHASE_ORDER.index(Phase.SELF_ASSESSMENT):
-            return "Giai đoạn Tự đánh giá chưa mở (kỳ đánh giá đang ở giai đoạn «{cur}»).".format(
-                cur=Phase(period.phase).label
-            )
-        return "Giai đoạn Tự đánh giá đã kết thúc (kỳ đánh giá đang ở giai đoạn «{cur}»).".format(
-            cur=Phase(period.phase).label
-        )
+    """Why the unit cannot change its self-assessment now ('' when the phase is open for it). A unit's own
+    extension keeps it open after the period moved on (SPEC §3a, each unit on its own clock)."""
     try:
         phase_check(
-            period=period, phase=Phase.SELF_ASSESSMENT, extension_until=assessment.extension_until, now=now
+            period=assessment.period,
+            phase=Phase.SELF_ASSESSMENT,
+            extension_until=assessment.extension_until,
+            now=now,
         )
     except PhaseError as error:
         return error.message

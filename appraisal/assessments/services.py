@@ -18,10 +18,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from appraisal.core import roles
+from appraisal.core.dates import fmt_local
 from appraisal.core.exceptions import ConcurrencyError, PhaseError, ServiceError
 from appraisal.core.workflow import cas_transition, check_transition
-from appraisal.registry.models import Method, Period, Phase, Unit
-from appraisal.registry.phases import phase_deadline
+from appraisal.registry.models import PHASE_ORDER, Method, Period, PeriodEventKind, Phase, Unit
+from appraisal.registry.phases import period_event_log, period_require_open, phase_deadline
 from appraisal.scoring.engine import InputError
 
 from . import excel, selectors
@@ -208,6 +209,11 @@ def assessment_withdraw(*, assessment: Assessment, by: Any) -> Assessment:
                 s=AssessmentState(assessment.state).label
             )
         )
+    if assessment.entries.exclude(round1_value="").exists():
+        raise ServiceError(
+            "Hội đồng đã bắt đầu thẩm định vòng 1 bản tự đánh giá này: không rút lại được nữa. "
+            "Nếu cần bổ sung, hãy liên hệ Tổ thư ký."
+        )
     _check_self_phase(assessment)
     return _transition(
         assessment, S.DRAFT, by=by, reason="Đơn vị rút lại để chỉnh sửa", submitted_at=None, submitted_by=None
@@ -237,27 +243,126 @@ def assessment_return(*, assessment: Assessment, reason: str, by: Any) -> Assess
 
 
 def assessment_grant_extension(
-    *, assessment: Assessment, until: datetime, reason: str, by: Any
+    *, assessment: Assessment, until: datetime, reason: str, by: Any, now: datetime | None = None
 ) -> Assessment:
-    """Gia hạn riêng: the secretariat moves this unit's self-assessment deadline later, with a reason."""
+    """Gia hạn riêng (SPEC §3a): the secretariat gives one unit more time for the step it is at, with a reason.
+
+    - A unit still drafting (or returned, or closed as «không nộp») gets its self-assessment kept open until
+      ``until``, even after the period moved on; a «không nộp» unit goes back to drafting.
+    - A unit whose notice was issued and that has not yet sent or waived its explanation gets its explanation
+      kept open until ``until``.
+    Anything else cannot take effect and is refused with the reason, never reported as done. Each grant is kept
+    in the period's history (who, when, until, why)."""
     if not roles.is_secretariat(by):
         raise PermissionDenied("Chỉ Tổ thư ký mới được gia hạn cho đơn vị.")
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("Hãy ghi lý do gia hạn.")
-    now = timezone.now()
+    now = now or timezone.now()
     if until <= now:
         raise ServiceError("Thời hạn gia hạn phải ở tương lai.")
-    common = phase_deadline(period=assessment.period, phase=Phase.SELF_ASSESSMENT).due_at
-    if common is not None and until <= common:
-        raise ServiceError(
-            "Thời hạn gia hạn phải sau hạn chót chung {due}.".format(
-                due=timezone.localtime(common).strftime("%H:%M ngày %d/%m/%Y")
+    with transaction.atomic():
+        current = _locked_assessment(assessment)
+        period = current.period
+        period_require_open(period)
+        if current.state in (S.DRAFT, S.RETURNED, S.NOT_SUBMITTED):
+            if period.phase_index() < PHASE_ORDER.index(Phase.SELF_ASSESSMENT):
+                raise PhaseError(
+                    "Giai đoạn Tự đánh giá chưa mở: hãy đặt thời hạn chung của giai đoạn thay vì gia hạn riêng."
+                )
+            common = phase_deadline(period=period, phase=Phase.SELF_ASSESSMENT).due_at
+            if common is not None and until <= common:
+                raise ServiceError(
+                    "Thời hạn gia hạn phải sau hạn chót chung {due}.".format(due=fmt_local(common))
+                )
+            what = "tự đánh giá"
+            fields: dict[str, Any] = {"extension_until": until}
+            if current.state == S.NOT_SUBMITTED:
+                _transition(
+                    current,
+                    S.DRAFT,
+                    by=by,
+                    reason=f"Gia hạn tự đánh giá đến {fmt_local(until)}: {reason}",
+                    not_submitted_reason="",
+                )
+        elif current.state == S.APPRAISED and current.notice_issued_at is not None:
+            if current.explanation_waived_at is not None:
+                raise ServiceError(f"{current.unit.name} đã chọn không giải trình: không cần gia hạn giải trình.")
+            what = "giải trình"
+            fields = {"explanation_until": until}
+        else:
+            raise ServiceError(
+                "{unit} đang ở trạng thái «{state}»: không có bước nào của đơn vị để gia hạn "
+                "(chỉ gia hạn được khi đơn vị đang tự đánh giá, hoặc đang trong thời gian giải trình).".format(
+                    unit=current.unit.name, state=AssessmentState(current.state).label
+                )
             )
+        Assessment.objects.filter(pk=current.pk).update(
+            extension_reason=reason, extension_by=by, extension_at=now, updated_at=now, **fields
         )
-    Assessment.objects.filter(pk=assessment.pk).update(
-        extension_until=until, extension_reason=reason, extension_by=by, extension_at=now, updated_at=now
-    )
+        period_event_log(
+            period=period,
+            kind=PeriodEventKind.EXTENSION,
+            unit=current.unit,
+            by=by,
+            reason=reason,
+            detail=f"Gia hạn {what} cho {current.unit.name} đến {fmt_local(until)}",
+        )
+    assessment.refresh_from_db()
+    return assessment
+
+
+def assessment_extension_kind(assessment: Assessment) -> str:
+    """Which step an extension would keep open for this unit now: 'self', 'explanation' or ''."""
+    if assessment.state in (S.DRAFT, S.RETURNED, S.NOT_SUBMITTED):
+        return "self"
+    if (
+        assessment.state == S.APPRAISED
+        and assessment.notice_issued_at is not None
+        and assessment.explanation_waived_at is None
+    ):
+        return "explanation"
+    return ""
+
+
+def assessment_close_not_submitted(
+    *, assessment: Assessment, reason: str, by: Any, now: datetime | None = None
+) -> Assessment:
+    """Đóng «không nộp» (SPEC §3a): at the deadline the secretariat closes a unit that never submitted, with a
+    reason. The council then appraises what is there (missing inputs score 0), so the unit still receives an
+    index, a rank and its row in the decision. Refused while the unit's own deadline (or extension) runs."""
+    if not roles.is_secretariat(by):
+        raise PermissionDenied("Chỉ Tổ thư ký mới được đóng bản tự đánh giá «không nộp».")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("Hãy ghi lý do đóng «không nộp» (ví dụ: quá hạn chót, đã nhắc 3 lần).")
+    with transaction.atomic():
+        current = _locked_assessment(assessment)
+        period_require_open(current.period)
+        if current.state not in (S.DRAFT, S.RETURNED):
+            raise ServiceError(
+                "Chỉ đóng «không nộp» được bản chưa chốt; bản này đang ở trạng thái «{s}».".format(
+                    s=AssessmentState(current.state).label
+                )
+            )
+        if current.period.phase_index() < PHASE_ORDER.index(Phase.SELF_ASSESSMENT):
+            raise PhaseError("Giai đoạn Tự đánh giá chưa mở.")
+        if not selectors.self_phase_refusal(current, now=now):
+            deadline = selectors.assessment_deadline(current).deadline
+            due = f" (hạn chót {fmt_local(deadline.due_at)})" if deadline.due_at else ""
+            raise PhaseError(
+                f"{current.unit.name} vẫn còn trong thời hạn tự đánh giá{due}: chỉ đóng «không nộp» được sau "
+                "hạn chót."
+            )
+        _transition(current, S.NOT_SUBMITTED, by=by, reason=reason, not_submitted_reason=reason)
+        period_event_log(
+            period=current.period,
+            kind=PeriodEventKind.NOT_SUBMITTED,
+            unit=current.unit,
+            by=by,
+            reason=reason,
+            detail=f"Đóng «không nộp» bản tự đánh giá của {current.unit.name}",
+        )
     assessment.refresh_from_db()
     return assessment
 

@@ -6,6 +6,8 @@ app_name = "assessments"
 urlpatterns = [
     path("", views.index, name="index"),
     path("don-vi/<slug:code>/", views.open_unit, name="open"),
+    path("<int:year>/danh-sach/", views.index, name="index_year"),
+    path("<int:year>/don-vi/<slug:code>/", views.open_unit, name="open_year"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/phieu/", views.form_page, name="form"),
     path("<int:pk>/in/", views.print_view, name="print"),
@@ -29,6 +31,7 @@ urlpatterns = [
     path("<int:pk>/rut-lai/", views.withdraw, name="withdraw"),
     path("<int:pk>/tra-lai/", views.return_view, name="return"),
     path("<int:pk>/gia-han/", views.extend, name="extend"),
+    path("<int:pk>/khong-nop/", views.close_not_submitted, name="close_not_submitted"),
     path("<int:pk>/excel/", views.excel_download, name="excel"),
     path("<int:pk>/excel/tai-len/", views.excel_upload, name="excel_upload"),
 ]

@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from appraisal.core import roles
+from appraisal.core.dates import fmt_local
 from appraisal.core.exceptions import ServiceError
-from appraisal.registry.models import Unit
-from appraisal.registry.selectors import period_current
+from appraisal.registry.models import Period, Unit, UnitMembership
+from appraisal.registry.selectors import period_default_for_user, period_list_for_user
 
 from . import excel, selectors, services
 from .forms import (
@@ -51,25 +52,41 @@ def _form_url(assessment: Assessment, entry: ItemEntry | None = None) -> str:
 # -- landing, home, form ----------------------------------------------------------------------------------
 
 
+def _period_for(request: HttpRequest, year: int | None) -> Period | None:
+    """The page's period: the year in the URL (one of the person's periods), else their default one."""
+    periods = period_list_for_user(request.user)
+    if year is None:
+        return period_default_for_user(request.user, periods)
+    period = next((p for p in periods if p.year == year), None)
+    if period is None:
+        raise Http404("Không tìm thấy kỳ đánh giá.")
+    return period
+
+
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: HttpRequest, year: int | None = None) -> HttpResponse:
     """The unit's home, or a list when the person sees several units (secretariat, observers, multi-unit)."""
-    period = period_current()
+    period = _period_for(request, year)
     if period is None:
         return render(request, "assessments/assessment_list.html", {"period": None, "rows": []})
+    request.parindex_year = period.year
     rows = selectors.assessment_rows_for_user(user=request.user, period=period)
     wide = roles.is_secretariat(request.user) or roles.is_observer(request.user)
     if len(rows) == 1 and not wide:
-        return redirect("assessments:open", code=rows[0].unit.code)
+        return redirect("assessments:open_year", year=period.year, code=rows[0].unit.code)
     return render(request, "assessments/assessment_list.html", {"period": period, "rows": rows})
 
 
 @require_GET
-def open_unit(request: HttpRequest, code: str) -> HttpResponse:
-    period = period_current()
+def open_unit(request: HttpRequest, code: str, year: int | None = None) -> HttpResponse:
+    """The unit's assessment of the page's period; opening it the first time creates it, only in a period the
+    unit takes part in (never in another year just because it is the latest)."""
+    period = _period_for(request, year)
     unit = Unit.objects.filter(code=code).first()
     if period is None or unit is None or not roles.can_view_unit(request.user, unit.pk):
         raise Http404("Không tìm thấy đơn vị.")
+    if not UnitMembership.objects.filter(period=period, unit=unit).exists():
+        raise Http404(f"{unit.name} không tham gia {period.name}.")
     assessment = services.assessment_open(period=period, unit=unit, by=request.user)
     return redirect("assessments:detail", pk=assessment.pk)
 
@@ -89,6 +106,12 @@ def _detail_context(request: HttpRequest, assessment: Assessment) -> dict[str, A
         "events": selectors.assessment_events(assessment),
         "return_form": ReturnForm(),
         "extension_form": ExtensionForm(),
+        "extension_kind": services.assessment_extension_kind(assessment),
+        "can_close_not_submitted": roles.is_secretariat(user)
+        and assessment.state in (AssessmentState.DRAFT, AssessmentState.RETURNED)
+        and assessment.period.phase_index() >= 1
+        and not assessment.period.is_closed
+        and bool(selectors.self_phase_refusal(assessment)),
         "workbook_form": WorkbookForm(),
         "S": AssessmentState,
     }
@@ -97,12 +120,14 @@ def _detail_context(request: HttpRequest, assessment: Assessment) -> dict[str, A
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(request.user, pk)
+    request.parindex_year = assessment.period.year
     return render(request, "assessments/assessment_detail.html", _detail_context(request, assessment))
 
 
 @require_GET
 def form_page(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(request.user, pk)
+    request.parindex_year = assessment.period.year
     refusal = selectors.assessment_edit_refusal(request.user, assessment)
     context = {
         "assessment": assessment,
@@ -488,12 +513,32 @@ def extend(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as error:
         messages.error(request, error.message)
     else:
+        until = form.cleaned_data["until"]
+        what = "giải trình" if assessment.explanation_until == until else "tự đánh giá"
         messages.success(
             request,
-            "Đã gia hạn tự đánh giá cho {unit} đến {until}.".format(
-                unit=assessment.unit.name,
-                until=timezone.localtime(assessment.extension_until).strftime("%H:%M ngày %d/%m/%Y"),
+            "Đã gia hạn {what} cho {unit} đến {until}.".format(
+                what=what, unit=assessment.unit.name, until=fmt_local(until)
             ),
+        )
+    return _detail_redirect(assessment)
+
+
+@require_POST
+def close_not_submitted(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get_for_user(request.user, pk)
+    if not roles.is_secretariat(request.user):
+        raise PermissionDenied("Chỉ Tổ thư ký mới được đóng bản tự đánh giá «không nộp».")
+    try:
+        services.assessment_close_not_submitted(
+            assessment=assessment, reason=request.POST.get("reason", ""), by=request.user
+        )
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"Đã đóng «không nộp» bản tự đánh giá của {assessment.unit.name}; Hội đồng thẩm định trên dữ liệu hiện có.",
         )
     return _detail_redirect(assessment)
 

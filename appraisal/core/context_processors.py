@@ -1,14 +1,26 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
 
 from . import roles
+
+
+def _switch_url(request: HttpRequest, year: int) -> str:
+    """The same page in another period when the page lives under a year, else that period's home."""
+    match = getattr(request, "resolver_match", None)
+    if match is not None and "year" in match.kwargs:
+        try:
+            return reverse(match.view_name, kwargs={**match.kwargs, "year": year})
+        except NoReverseMatch:
+            pass
+    return reverse("core:home_year", kwargs={"year": year})
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     r = roles.roles_of(user)
-    return {
+    context: dict[str, Any] = {
         "nav": {
             "secretariat": roles.is_secretariat(user),
             "council": roles.is_council(user),
@@ -19,3 +31,27 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "admin": r.superuser,
         }
     }
+    if user is None or not user.is_authenticated:
+        return context
+    # The period switcher (SPEC §3a): lazily, so pages that never show the navigation pay nothing.
+    from appraisal.registry.selectors import period_default_for_user, period_list_for_user
+
+    def periods() -> list[dict[str, Any]]:
+        cached = getattr(request, "_parindex_nav_periods", None)
+        if cached is None:
+            listed = period_list_for_user(user)
+            match = getattr(request, "resolver_match", None)
+            year = (match.kwargs.get("year") if match is not None else None) or getattr(
+                request, "parindex_year", None
+            )
+            if year is None:
+                default = period_default_for_user(user, listed)
+                year = default.year if default else None
+            cached = [
+                {"period": p, "url": _switch_url(request, p.year), "active": p.year == year} for p in listed
+            ]
+            request._parindex_nav_periods = cached
+        return cached
+
+    context["nav_periods"] = periods
+    return context

@@ -26,6 +26,8 @@ class Roles:
     head_units: frozenset[int] = frozenset()
     own_units: frozenset[int] = field(default_factory=frozenset)  # every unit the person belongs to
     superuser: bool = False
+    # (role, unit id, period id) of every assignment, for period-scoped questions (the period switcher).
+    assignments: tuple[tuple[str, int | None, int | None], ...] = ()
 
 
 def roles_of(user: Any) -> Roles:
@@ -38,7 +40,8 @@ def roles_of(user: Any) -> Roles:
     editor: set[int] = set()
     head: set[int] = set()
     own: set[int] = set()
-    for role, unit_id in user.role_assignments.values_list("role", "unit_id"):
+    rows = tuple(user.role_assignments.values_list("role", "unit_id", "period_id"))
+    for role, unit_id, _period_id in rows:
         roles.add(role)
         if unit_id is not None:
             own.add(unit_id)
@@ -47,7 +50,7 @@ def roles_of(user: Any) -> Roles:
             if role == UNIT_HEAD:
                 head.add(unit_id)
     result = Roles(
-        frozenset(roles), frozenset(editor), frozenset(head), frozenset(own), bool(user.is_superuser)
+        frozenset(roles), frozenset(editor), frozenset(head), frozenset(own), bool(user.is_superuser), rows
     )
     user._parindex_roles = result
     return result

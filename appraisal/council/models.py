@@ -81,6 +81,10 @@ class OutboxKind(models.TextChoices):
     APPRAISAL_OVERDUE = "appraisal_overdue", "Quá hạn thẩm định vòng 1"
     REAPPRAISAL_DUE = "reappraisal_due", "Nhắc hạn thẩm định vòng 2"
     REAPPRAISAL_OVERDUE = "reappraisal_overdue", "Quá hạn thẩm định vòng 2"
+    NOTICE = "notice", "Thông báo kết quả thẩm định"
+    EXPLANATION_SUBMITTED = "explanation_submitted", "Đơn vị đã gửi giải trình"
+    FINALISED = "finalised", "Kết quả đã chốt"
+    APPROVED = "approved", "Quyết định phê duyệt"
 
 
 class OutboxMessage(models.Model):

@@ -41,7 +41,6 @@ from .selectors import (
     field_code_of,
     is_lowered,
     member_accesses,
-    notice_is_open,
 )
 
 S = AssessmentState
@@ -151,7 +150,7 @@ def _store(report: ReminderReport, **fields: Any) -> None:
 
 
 def _self_reminders(period: Period, now: datetime, days: Sequence[int], report: ReminderReport) -> None:
-    memberships = UnitMembership.objects.filter(period=period, unit__active=True).select_related("unit")
+    memberships = UnitMembership.objects.filter(period=period, tracked=True).select_related("unit")
     assessments = {a.unit_id: a for a in Assessment.objects.filter(period=period)}
     pending = [
         m.unit for m in memberships if (a := assessments.get(m.unit_id)) is None or a.state in PENDING_SELF
@@ -215,14 +214,15 @@ def _self_reminders(period: Period, now: datetime, days: Sequence[int], report: 
 def _explanation_reminders(
     period: Period, now: datetime, days: Sequence[int], report: ReminderReport
 ) -> None:
-    deadline = phase_deadline(period=period, phase=Phase.EXPLANATION)
-    slot = _slot(
-        now=now, opens_at=deadline.opens_at, due_at=deadline.due_at, days=days, overdue_allowed=False
-    )
-    if slot is None:
-        return
+    """Units with lowered items whose notice is issued and whose explanation window (their own, or the common
+    one) has not closed: a reminder before its due time."""
+    from .lifecycle import explanation_refusal  # lifecycle announces through this module
+
+    common = phase_deadline(period=period, phase=Phase.EXPLANATION)
     appraised = list(
-        Assessment.objects.filter(period=period, state=S.APPRAISED).select_related("unit", "period")
+        Assessment.objects.filter(
+            period=period, state=S.APPRAISED, notice_issued_at__isnull=False, explanation_waived_at__isnull=True
+        ).select_related("unit", "period")
     )
     lowered: dict[int, int] = defaultdict(int)
     for e in (
@@ -233,14 +233,17 @@ def _explanation_reminders(
     ):
         if is_lowered(method=e.node.method, self_points=e.self_points, new_points=e.round1_points):
             lowered[e.assessment_id] += 1
-    targets = [a for a in appraised if lowered[a.pk] and notice_is_open(a, now=now)]
+    targets = [a for a in appraised if lowered[a.pk] and not explanation_refusal(a, now=now)]
     people = _unit_people(period, [a.unit_id for a in targets])
-    assert deadline.due_at is not None
-    due = _fmt(deadline.due_at)
     for a in targets:
+        due_at = a.explanation_until or common.due_at
+        slot = _slot(now=now, opens_at=a.notice_issued_at, due_at=due_at, days=days, overdue_allowed=False)
+        if slot is None or due_at is None:
+            continue
         to, cc = _unit_addresses(a.unit, people[a.unit_id])
         if not to:
             continue
+        due = _fmt(due_at)
         kind = OutboxKind.EXPLANATION_DUE
         body = "\n\n".join(
             [
@@ -332,6 +335,53 @@ def _member_reminders(
         )
 
 
+EVENT_KINDS = {
+    "notice": OutboxKind.NOTICE,
+    "explanation_submitted": OutboxKind.EXPLANATION_SUBMITTED,
+    "finalised": OutboxKind.FINALISED,
+    "approved": OutboxKind.APPROVED,
+}
+
+
+def event_notify(
+    *, period: Period, unit: Unit, event: str, subject: str, lines: Sequence[str], stamp: datetime
+) -> bool:
+    """Announce one event of the period to a unit's head and editors (SPEC §3a): stored once in the outbox
+    (``dedupe_key`` names the event, the unit and the moment) and delivered after the transaction commits.
+    Returns False when the unit has no address or the same announcement is already stored."""
+    kind = EVENT_KINDS[event]
+    people = _unit_people(period, [unit.pk])
+    editors, heads = people[unit.pk]
+    to = sorted({*heads, *editors} | ({unit.email} if unit.email else set()))
+    if not to:
+        return False
+    report = ReminderReport()
+    _store(
+        report,
+        kind=kind,
+        period=period,
+        unit=unit,
+        to=", ".join(to),
+        cc="",
+        subject=f"[Chỉ số CCHC {period.year}] {subject}",
+        body="\n\n".join(["Kính gửi " + unit.name + ",", *lines]),
+        dedupe_key=f"{kind}:{period.pk}:unit{unit.pk}:{stamp.isoformat()}",
+    )
+    if report.created:
+        transaction.on_commit(lambda: _deliver(ReminderReport()))
+    return bool(report.created)
+
+
+def period_event_notify(*, period: Period, event: str, subject: str, lines: Sequence[str], stamp: datetime) -> int:
+    """Announce a period-wide event (results finalised, decision approved) to every tracked unit."""
+    count = 0
+    for membership in UnitMembership.objects.filter(period=period, tracked=True).select_related("unit"):
+        count += event_notify(
+            period=period, unit=membership.unit, event=event, subject=subject, lines=lines, stamp=stamp
+        )
+    return count
+
+
 def _deliver(report: ReminderReport) -> None:
     for message in OutboxMessage.objects.filter(sent_at__isnull=True).order_by("pk"):
         email = EmailMessage(
@@ -359,7 +409,11 @@ def reminders_send(
     """Store the reminders due now in the outbox (each once) and deliver every message not yet sent."""
     now = now or timezone.now()
     days = tuple(sorted({int(d) for d in days}, reverse=True)) if days else reminder_days()
-    periods = [period] if period is not None else list(Period.objects.exclude(phase__in=CLOSED_PHASES))
+    periods = (
+        [period]
+        if period is not None
+        else list(Period.objects.exclude(phase__in=CLOSED_PHASES).filter(archived_at__isnull=True))
+    )
     report = ReminderReport()
     for p in periods:
         _self_reminders(p, now, days, report)

@@ -42,13 +42,10 @@ from appraisal.registry.models import (
     Method,
     Organisation,
     Period,
-    Phase,
-    PhaseWindow,
     RoleAssignment,
     Unit,
     UnitMembership,
 )
-from appraisal.registry.phases import phase_is_open
 from appraisal.scoring.documents.data import ExportFile, Org, Shortfall, UnitDocData
 from appraisal.scoring.documents.unit_docs import build_unit_notice
 
@@ -388,15 +385,11 @@ def entry_get_for_viewer(user: Any, pk: int) -> ItemEntry:
 
 
 def notice_is_open(assessment: Assessment, *, now: datetime | None = None) -> bool:
-    """The unit sees its preliminary notice once round 1 is closed for it and the explanation phase has opened
-    (its window's opening time, or the period having reached that phase when no window is set)."""
-    if assessment.state not in NOTICE_STATES:
+    """The unit sees its preliminary notice once it was issued (SPEC §6a moment N): when the period entered the
+    explanation phase, or at once for a unit appraised later on its own clock."""
+    if assessment.state not in NOTICE_STATES or assessment.notice_issued_at is None:
         return False
-    now = now or timezone.now()
-    window = PhaseWindow.objects.filter(period_id=assessment.period_id, phase=Phase.EXPLANATION).first()
-    if window is not None:
-        return window.opens_at <= now
-    return assessment.period.phase_index() >= list(Phase.values).index(Phase.EXPLANATION)
+    return assessment.notice_issued_at <= (now or timezone.now())
 
 
 def entries_of_assessment(assessment: Assessment, *, user: Any = None) -> list[ItemEntry]:
@@ -810,11 +803,9 @@ def points_lost(entry: ItemEntry) -> Decimal:
 
 def unit_can_explain(user: Any, assessment: Assessment) -> bool:
     """The unit's editor or head may write explanations now (window open, round 1 closed, not yet sent)."""
-    return (
-        roles.can_edit_unit(user, assessment.unit_id)
-        and assessment.state == S.APPRAISED
-        and phase_is_open(period=assessment.period, phase=Phase.EXPLANATION)
-    )
+    from .lifecycle import explanation_refusal  # the unit's own clock lives with the period's life
+
+    return roles.can_edit_unit(user, assessment.unit_id) and not explanation_refusal(assessment)
 
 
 def unit_can_submit_explanation(user: Any, assessment: Assessment) -> bool:

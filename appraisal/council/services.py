@@ -21,6 +21,7 @@ from django.utils import timezone
 from appraisal.assessments.layers import entry_points_for, entry_record_layer
 from appraisal.assessments.models import (
     ASSESSMENT_TRANSITIONS,
+    ROUND1_STATES,
     Assessment,
     AssessmentEvent,
     AssessmentState,
@@ -32,13 +33,22 @@ from appraisal.assessments.models import (
 )
 from appraisal.assessments.services import evidence_store_upload
 from appraisal.core import roles
-from appraisal.core.exceptions import ConcurrencyError, ServiceError
+from appraisal.core.dates import fmt_local
+from appraisal.core.exceptions import ConcurrencyError, PhaseError, ServiceError
 from appraisal.core.workflow import cas_transition, check_transition
-from appraisal.registry.models import Group, Method, Period, Phase, RoleAssignment, Unit
-from appraisal.registry.phases import CLOSED_PHASES, phase_check
+from appraisal.registry.models import PHASE_ORDER, Group, Method, Period, Phase, RoleAssignment, Unit
+from appraisal.registry.phases import period_require_open
 from appraisal.scoring.engine import InputError
 
+from .lifecycle import (
+    explanation_refusal,
+    finalise_refusal,
+    notice_issue,
+    round1_refusal,
+    round2_refusal,
+)
 from .models import Assignment
+from .notify import event_notify
 from .selectors import (
     APPRAISED_METHODS,
     COUNCIL_ROLE_NAMES,
@@ -93,8 +103,8 @@ def _require_state(assessment: Assessment, allowed: Iterable[str], action: str) 
 
 
 def _require_period_open(period: Period) -> None:
-    if period.phase == Phase.APPROVED:
-        raise ServiceError("Kỳ đánh giá đã được phê duyệt: mọi kết quả chỉ còn để xem.")
+    """Nothing changes in a finalised, approved or archived period; the chair reopens the period first."""
+    period_require_open(period)
 
 
 def _check_writer(by: Any, entry: ItemEntry) -> None:
@@ -112,6 +122,7 @@ def council_role_grant(
     the secretariat. The unit is what conflicts of interest are checked against."""
     if not roles.is_secretariat(by):
         raise PermissionDenied("Chỉ Tổ thư ký được lập Hội đồng.")
+    period_require_open(period)
     if role not in COUNCIL_SETUP_ROLES:
         raise ServiceError(
             "Vai trò không hợp lệ: chọn Chủ tịch, Phó Chủ tịch, Thành viên Hội đồng hoặc Tổ thư ký."
@@ -139,6 +150,7 @@ def council_role_revoke(*, role_assignment: RoleAssignment, by: Any) -> None:
         raise PermissionDenied("Chỉ Tổ thư ký được lập Hội đồng.")
     if role_assignment.period_id is None or role_assignment.role not in COUNCIL_SETUP_ROLES:
         raise ServiceError("Chỉ gỡ được vai trò Hội đồng gắn với kỳ đánh giá này.")
+    period_require_open(role_assignment.period)
     role_assignment.delete()
 
 
@@ -154,6 +166,7 @@ def assignments_create_bulk(
     transaction; pairs that already exist are skipped. Returns how many were created."""
     if not roles.is_secretariat(by):
         raise PermissionDenied("Chỉ Tổ thư ký được phân công thẩm định.")
+    period_require_open(period)
     if not members or not field_codes or not groups:
         raise ServiceError("Hãy chọn ít nhất một thành viên, một lĩnh vực và một khối (hoặc «Mọi khối»).")
     known = {code for code, _ in field_choices(period)}
@@ -190,6 +203,7 @@ def assignments_create_bulk(
 def assignment_delete(*, assignment: Assignment, by: Any) -> None:
     if not roles.is_secretariat(by):
         raise PermissionDenied("Chỉ Tổ thư ký được phân công thẩm định.")
+    period_require_open(assignment.period)
     assignment.delete()
     forget_council_access(assignment.member)
 
@@ -213,7 +227,9 @@ def round1_record(
     group (never for their own unit) and to the secretariat. A reason is required whenever the points fall
     below the unit's claim (SPEC §6). ``expected_version`` detects a concurrent save (ConcurrencyError)."""
     period = entry.assessment.period
-    phase_check(period=period, phase=Phase.APPRAISAL, now=now)
+    refusal = round1_refusal(entry.assessment, now=now)
+    if refusal:
+        raise PhaseError(refusal)
     _check_writer(by, entry)
     node = entry.node
     if node.method not in APPRAISED_METHODS:
@@ -233,7 +249,7 @@ def round1_record(
             raise ServiceError(REASON_REQUIRED)
     with transaction.atomic():
         assessment = _locked_assessment(entry.assessment_id)
-        _require_state(assessment, {S.SUBMITTED}, "thẩm định vòng 1")
+        _require_state(assessment, ROUND1_STATES, "thẩm định vòng 1")
         if expected_version is not None:
             stored = ItemEntry.objects.get(pk=entry.pk)
             if stored.round1_value == canonical and stored.round1_reason == reason:
@@ -256,21 +272,27 @@ def assessment_mark_appraised(*, assessment: Assessment, by: Any) -> Assessment:
     access = council_access(by, assessment.period)
     if not (access.secretariat or access.leader) or assessment.unit_id in access.own_units:
         raise PermissionDenied("Chỉ Tổ thư ký hoặc lãnh đạo Hội đồng được chốt thẩm định vòng 1.")
-    if assessment.period.phase in CLOSED_PHASES:
-        raise ServiceError("Kỳ đánh giá đã chốt: không thể thay đổi kết quả thẩm định.")
+    period_require_open(assessment.period)
     with transaction.atomic():
         current = _locked_assessment(assessment.pk)
-        _require_state(current, {S.SUBMITTED}, "chốt thẩm định vòng 1")
-        missing = list(
-            current.entries.filter(node__method__in=APPRAISED_METHODS, round1_value="")
-            .order_by("node__position")
-            .values_list("node__code", flat=True)
-        )
+        _require_state(current, ROUND1_STATES, "chốt thẩm định vòng 1")
+        refusal = round1_refusal(current)
+        if refusal:
+            raise PhaseError(refusal)
+        pending = current.entries.filter(node__method__in=APPRAISED_METHODS, round1_value="")
+        if current.state == S.NOT_SUBMITTED:
+            # Appraised on what is there: an item the unit left empty scores 0 (SPEC §3a).
+            pending = pending.exclude(self_value="")
+        missing = list(pending.order_by("node__position").values_list("node__code", flat=True))
         if missing:
             raise ServiceError(
                 "Còn {n} mục chưa thẩm định vòng 1: {codes}.".format(n=len(missing), codes=", ".join(missing))
             )
-        return _transition(current, S.APPRAISED, by=by, reason="Hoàn tất thẩm định vòng 1")
+        _transition(current, S.APPRAISED, by=by, reason="Hoàn tất thẩm định vòng 1")
+        if current.period.phase_index() >= PHASE_ORDER.index(Phase.EXPLANATION):
+            # A unit appraised on its own clock: its notice now, with its own explanation window.
+            notice_issue(assessment=current, by=by, own_window=True)
+        return current
 
 
 # -- explanation ---------------------------------------------------------------------------------------------
@@ -290,11 +312,10 @@ def explanation_record(
     assessment = entry.assessment
     if not roles.can_edit_unit(by, assessment.unit_id):
         raise PermissionDenied("Chỉ cán bộ của đơn vị được giải trình.")
-    phase_check(period=assessment.period, phase=Phase.EXPLANATION, now=now)
     text = (text or "").strip()
     with transaction.atomic():
         current_assessment = _locked_assessment(assessment.pk)
-        _require_state(current_assessment, {S.APPRAISED}, "giải trình")
+        _require_explanation_open(current_assessment, now)
         current = ItemEntry.objects.select_for_update().select_related("node").get(pk=entry.pk)
         if not entry_is_lowered(current):
             raise ServiceError("Mục {c} không bị hạ điểm: không cần giải trình.".format(c=current.node.code))
@@ -329,15 +350,57 @@ def explanation_submit(*, assessment: Assessment, by: Any, now: datetime | None 
     """The unit head sends the explanation (appraised → explained) during the explanation window."""
     if not roles.is_unit_head(by, assessment.unit_id):
         raise PermissionDenied("Chỉ lãnh đạo đơn vị được gửi giải trình.")
-    phase_check(period=assessment.period, phase=Phase.EXPLANATION, now=now)
     with transaction.atomic():
         current = _locked_assessment(assessment.pk)
-        _require_state(current, {S.APPRAISED}, "gửi giải trình")
-        if not current.entries.exclude(explanation="").exists():
+        _require_explanation_open(current, now)
+        explained = current.entries.exclude(explanation="").count()
+        if not explained:
             raise ServiceError("Chưa có mục nào được giải trình: hãy nhập nội dung giải trình trước khi gửi.")
-        return _transition(
-            current, S.EXPLAINED, by=by, explanation_submitted_at=timezone.now(), explanation_submitted_by=by
+        stamp = timezone.now()
+        _transition(current, S.EXPLAINED, by=by, explanation_submitted_at=stamp, explanation_submitted_by=by)
+        event_notify(
+            period=current.period,
+            unit=current.unit,
+            event="explanation_submitted",
+            subject="Đơn vị đã gửi giải trình",
+            lines=[
+                f"{current.unit.name} đã gửi giải trình {explained} tiêu chí lúc {fmt_local(stamp)}.",
+                "Hội đồng thẩm định sẽ xem xét và kết luận ở vòng 2; đơn vị xem kết quả khi kỳ đánh giá chốt.",
+            ],
+            stamp=stamp,
         )
+        return current
+
+
+def explanation_waive(*, assessment: Assessment, by: Any, now: datetime | None = None) -> Assessment:
+    """The unit head declares that the unit will not explain (không giải trình): the round-1 results stand and
+    the unit can be finalised before its window closes. Recorded in the unit's history."""
+    if not roles.is_unit_head(by, assessment.unit_id):
+        raise PermissionDenied("Chỉ lãnh đạo đơn vị được xác nhận không giải trình.")
+    with transaction.atomic():
+        current = _locked_assessment(assessment.pk)
+        _require_explanation_open(current, now)
+        if current.entries.exclude(explanation="").exists():
+            raise ServiceError("Đơn vị đã nhập nội dung giải trình: hãy gửi giải trình, hoặc xóa nội dung trước.")
+        stamp = timezone.now()
+        Assessment.objects.filter(pk=current.pk).update(
+            explanation_waived_at=stamp, explanation_waived_by=by, updated_at=stamp
+        )
+        AssessmentEvent.objects.create(
+            assessment=current,
+            from_state=current.state,
+            to_state=current.state,
+            reason="Đơn vị không giải trình; giữ kết quả thẩm định vòng 1",
+            by=by,
+        )
+    assessment.refresh_from_db()
+    return assessment
+
+
+def _require_explanation_open(assessment: Assessment, now: datetime | None) -> None:
+    refusal = explanation_refusal(assessment, now=now)
+    if refusal:
+        raise PhaseError(refusal)
 
 
 def explanation_evidence_upload(
@@ -348,10 +411,9 @@ def explanation_evidence_upload(
     assessment = entry.assessment
     if not roles.can_edit_unit(by, assessment.unit_id):
         raise PermissionDenied("Chỉ cán bộ của đơn vị được giải trình.")
-    phase_check(period=assessment.period, phase=Phase.EXPLANATION, now=now)
     with transaction.atomic():
         current_assessment = _locked_assessment(assessment.pk)
-        _require_state(current_assessment, {S.APPRAISED}, "bổ sung tài liệu giải trình")
+        _require_explanation_open(current_assessment, now)
         current = ItemEntry.objects.select_related("node").get(pk=entry.pk)
         if not entry_is_lowered(current):
             raise ServiceError("Mục {c} không bị hạ điểm: không cần giải trình.".format(c=current.node.code))
@@ -376,8 +438,9 @@ def round2_record(
     """The council resolves an explained item (round 2): accept (back to the unit's claim), accept in part (a
     new input) or keep (the round-1 input), always with a reason. During the re-appraisal phase, on explained
     assessments (any appraised item once the chair has reopened a unit)."""
-    period = entry.assessment.period
-    phase_check(period=period, phase=Phase.REAPPRAISAL, now=now)
+    refusal = round2_refusal(entry.assessment, now=now)
+    if refusal:
+        raise PhaseError(refusal)
     _check_writer(by, entry)
     node = entry.node
     if node.method not in APPRAISED_METHODS:
@@ -425,13 +488,14 @@ def round2_record(
 def assessment_missing_final(assessment: Assessment) -> list[str]:
     """Codes of applicable items without a final score (appraised items: round 1 or 2; survey: the survey)."""
     missing = []
-    for code, method, r1, r2, survey in assessment.entries.order_by("node__position").values_list(
-        "node__code", "node__method", "round1_value", "round2_value", "survey_value"
+    closed_empty = bool(assessment.not_submitted_reason)  # «không nộp»: an empty item scores 0 (SPEC §3a)
+    for code, method, own, r1, r2, survey in assessment.entries.order_by("node__position").values_list(
+        "node__code", "node__method", "self_value", "round1_value", "round2_value", "survey_value"
     ):
         if method == Method.SURVEY:
             if not survey:
                 missing.append(code)
-        elif not (r1 or r2):
+        elif not (r1 or r2) and not (closed_empty and not own):
             missing.append(code)
     return missing
 
@@ -447,6 +511,9 @@ def assessment_finalise(*, assessment: Assessment, by: Any) -> Assessment:
     with transaction.atomic():
         current = _locked_assessment(assessment.pk)
         _require_state(current, {S.APPRAISED, S.EXPLAINED, S.REAPPRAISED}, "chốt kết quả")
+        gate = finalise_refusal(current)
+        if gate:
+            raise PhaseError(gate)
         missing = assessment_missing_final(current)
         if missing:
             raise ServiceError(
@@ -472,8 +539,9 @@ def assessment_finalise(*, assessment: Assessment, by: Any) -> Assessment:
 
 
 def assessment_reopen(*, assessment: Assessment, reason: str, by: Any) -> Assessment:
-    """The chair reopens a finalised unit (→ reappraised) with a reason, before the period is approved; the
-    council then corrects it in round 2 and finalises it again."""
+    """The chair reopens a finalised unit (→ reappraised) with a reason, while the period itself is not
+    finalised (a finalised period is reopened first, as a whole, by the chair); the council then corrects it in
+    round 2 and finalises it again."""
     access = council_access(by, assessment.period)
     if not access.chair or assessment.unit_id in access.own_units:
         raise PermissionDenied("Chỉ Chủ tịch Hội đồng được mở lại kết quả đã chốt.")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:year>/dieu-tra/", views.survey, name="survey"),
     path("<int:year>/hop-thu-di/", views.outbox, name="outbox"),
     path("<int:year>/nhat-ky/", views.period_audit, name="period_audit"),
+    path("<int:year>/chuyen-giai-doan/", views.period_advance, name="period_advance"),
     path("dieu-tra/<int:import_pk>/tep/", views.survey_download, name="survey_download"),
     path("hop-thu-di/<int:message_pk>/", views.outbox_detail, name="outbox_detail"),
     path("muc/<int:entry_pk>/", views.entry_detail, name="entry"),

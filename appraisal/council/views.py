@@ -18,7 +18,7 @@ from appraisal.assessments.selectors import rule_for
 from appraisal.core.exceptions import ConcurrencyError, ServiceError
 from appraisal.registry.models import Organisation, Period, Phase, RoleAssignment
 from appraisal.registry.phases import phase_deadline, phase_is_open
-from appraisal.registry.selectors import period_current
+from appraisal.registry.selectors import period_default_for_user
 
 from . import selectors as sel
 from . import services
@@ -82,7 +82,7 @@ def _links_for(entries: list[ItemEntry]) -> dict[int, dict[str, list[dict[str, A
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    period = period_current()
+    period = period_default_for_user(request.user)
     if period is None:
         messages.info(request, "Chưa có kỳ đánh giá nào.")
         return redirect("core:home")
@@ -715,3 +715,53 @@ def period_audit(request: HttpRequest, year: int) -> HttpResponse:
     period = _period(year)
     _require_secretariat(request, period)
     return render(request, "council/period_audit.html", {"period": period, "rows": sel.period_audit(period)})
+
+
+# -- the period's phase change (the secretariat), after seeing what is still running ---------------------------
+
+
+def period_advance(request: HttpRequest, year: int) -> HttpResponse:
+    """GET: what is still running and the reason to give; POST: the change, confirmed (SPEC §3a)."""
+    from appraisal.registry.forms import PeriodAdvanceForm
+
+    from .lifecycle import ConfirmationNeeded, period_running
+    from .lifecycle import period_advance as advance
+
+    period = _period(year)
+    _require_secretariat(request, period)
+    data = request.POST if request.method == "POST" else request.GET
+    form = PeriodAdvanceForm(data or None, period=period)
+    form.fields["reason"].required = request.method == "POST"
+    running: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            advance(
+                period=period,
+                to_phase=form.cleaned_data["to_phase"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                confirmed=bool(form.cleaned_data.get("confirm")),
+            )
+        except ConfirmationNeeded as needed:
+            running = needed.running
+            messages.warning(request, needed.message)
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, f"Đã chuyển {period.name} sang giai đoạn «{period.get_phase_display()}»."
+            )
+            return redirect("registry:period_detail", pk=period.pk)
+    else:
+        running = period_running(period=period)
+    target = form.data.get("to_phase") or (form.fields["to_phase"].choices or [("", "")])[0][0]
+    return render(
+        request,
+        "council/period_advance.html",
+        {
+            "period": period,
+            "form": form,
+            "running": running,
+            "target_label": Phase(target).label if target in Phase.values else "",
+        },
+    )

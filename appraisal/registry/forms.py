@@ -9,8 +9,11 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from appraisal.core.dates import LocalDateTimeField
+
 from .importing import split_list
 from .models import PERIOD_TRANSITIONS, Group, IndexSet, Organisation, Period, Phase
+from .phases import WORKING_PHASES
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 _CODE_HELP = "Chữ cái không dấu, chữ số, «_» hoặc «-», ví dụ «skhcn»."
@@ -298,6 +301,16 @@ class PeriodSettingsForm(forms.Form):
         label="Căn cứ pháp lý (mỗi dòng một căn cứ)", widget=forms.Textarea(attrs={"rows": 5})
     )
     proposal = forms.CharField(label="Theo đề nghị của", max_length=500)
+    proposal_number = forms.CharField(
+        label="Số Tờ trình của Sở Nội vụ", max_length=50, required=False, help_text="Ví dụ 45/TTr-SNV"
+    )
+    proposal_date = forms.DateField(
+        label="Ngày Tờ trình",
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        help_text="dd/mm/yyyy",
+        error_messages={"invalid": "Ngày phải theo dạng dd/mm/yyyy, ví dụ 25/01/2024."},
+    )
     recipients = forms.CharField(
         label="Nơi nhận (mỗi dòng một nơi)", widget=forms.Textarea(attrs={"rows": 5})
     )
@@ -312,6 +325,8 @@ class PeriodSettingsForm(forms.Form):
             "decision_date": period.decision_date.strftime("%d/%m/%Y") if period.decision_date else "",
             "legal_bases": period.legal_bases,
             "proposal": period.proposal,
+            "proposal_number": period.proposal_number,
+            "proposal_date": period.proposal_date.strftime("%d/%m/%Y") if period.proposal_date else "",
             "recipients": period.recipients,
         }
         bands = dict(period.bands)
@@ -356,6 +371,8 @@ class PeriodSettingsForm(forms.Form):
             "decision_date": d["decision_date"],
             "legal_bases": d["legal_bases"].strip(),
             "proposal": d["proposal"].strip(),
+            "proposal_number": d["proposal_number"].strip(),
+            "proposal_date": d["proposal_date"],
             "recipients": d["recipients"].strip(),
             "bands": [[key, _plain(d[f"band_{key}"])] for key, _ in BAND_FIELDS],
             "head_ratings": [[key, _plain(d[f"head_{key}"])] for key, _ in HEAD_FIELDS],
@@ -371,16 +388,16 @@ class _LocalDateTimeInput(forms.DateTimeInput):
 
 
 class PhaseWindowForm(forms.Form):
-    opens_at = forms.DateTimeField(
+    opens_at = LocalDateTimeField(
         label="Mở lúc",
+        date_only="start",
         widget=_LocalDateTimeInput(),
-        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
         error_messages={"required": "Hãy nhập thời điểm mở.", "invalid": "Thời điểm không hợp lệ."},
     )
-    due_at = forms.DateTimeField(
+    due_at = LocalDateTimeField(
         label="Hạn chót",
+        date_only="end",
         widget=_LocalDateTimeInput(),
-        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
         error_messages={"required": "Hãy nhập hạn chót.", "invalid": "Thời điểm không hợp lệ."},
     )
     grace_minutes = forms.IntegerField(
@@ -399,19 +416,29 @@ class PhaseWindowForm(forms.Form):
 
 
 class PeriodAdvanceForm(forms.Form):
+    """The secretariat's phase change between working phases; finalisation and approval have their own pages
+    (the chair's finalisation, the secretariat's approval with a complete decision)."""
+
     to_phase = forms.ChoiceField(label="Chuyển sang giai đoạn", choices=())
     reason = forms.CharField(
-        label="Lý do / ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Lý do",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Hãy ghi lý do chuyển giai đoạn."},
     )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput())
 
     def __init__(self, *args: Any, period: Period, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        allowed = PERIOD_TRANSITIONS.get(period.phase, frozenset())
-        order = [p.value for p in Phase]
-        here = order.index(period.phase)
-        # Forward first (the usual step), then the way back (reopening).
-        ranked = sorted(allowed, key=lambda p: (order.index(p) < here, order.index(p)))
-        self.fields["to_phase"].choices = [(p, Phase(p).label) for p in ranked]
+        self.fields["to_phase"].choices = [(p, Phase(p).label) for p in advance_targets(period)]
+
+
+def advance_targets(period: Period) -> list[str]:
+    """Working phases the secretariat may move ``period`` to: forward first, then the way back."""
+    allowed = [p for p in PERIOD_TRANSITIONS.get(period.phase, frozenset()) if p in WORKING_PHASES]
+    order = [p.value for p in Phase]
+    here = order.index(period.phase)
+    return sorted(allowed, key=lambda p: (order.index(p) < here, order.index(p)))
 
 
 class OrganisationForm(forms.ModelForm):

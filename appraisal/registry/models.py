@@ -131,8 +131,8 @@ def default_legal_bases() -> str:
             "điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019;",
             "Căn cứ Nghị quyết số 76/NQ-CP ngày 15 tháng 7 năm 2021 của Chính phủ ban hành Chương trình tổng thể "
             "cải cách hành chính nhà nước giai đoạn 2021 – 2030;",
-            "Căn cứ Quyết định của Ủy ban nhân dân tỉnh ban hành Bộ Chỉ số theo dõi, đánh giá, xếp hạng kết quả "
-            "thực hiện cải cách hành chính của các cơ quan, đơn vị trên địa bàn tỉnh;",
+            "Căn cứ Quyết định số …/QĐ-UBND ngày … của Ủy ban nhân dân tỉnh ban hành Bộ Chỉ số theo dõi, đánh "
+            "giá, xếp hạng kết quả thực hiện cải cách hành chính của các cơ quan, đơn vị trên địa bàn tỉnh;",
         ]
     )
 
@@ -185,6 +185,16 @@ class Period(TimeStampedModel):
 
     def phase_index(self) -> int:
         return PHASE_ORDER.index(self.phase)
+
+    @property
+    def proposal_text(self) -> str:
+        """The decision's 'Theo đề nghị …' line with the proposal's number and date when recorded."""
+        text = self.proposal.strip().rstrip(".;")
+        if self.proposal_number:
+            text += f" {self.proposal_number}"
+            if self.proposal_date:
+                text += f" ngày {self.proposal_date.strftime('%d/%m/%Y')}"
+        return text + "."
 
     @property
     def is_archived(self) -> bool:

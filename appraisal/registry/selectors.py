@@ -12,16 +12,68 @@ from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from appraisal.core.roles import can_manage_registry
+from appraisal.core.roles import SECRETARIAT, UNIT_EDITOR, UNIT_HEAD, can_manage_registry, roles_of
 
-from .models import Group, IndexNode, IndexSet, Method, Period, PeriodEvent, PhaseWindow, Unit, UnitMembership
+from .models import (
+    Group,
+    IndexNode,
+    IndexSet,
+    Method,
+    Organisation,
+    Period,
+    PeriodEvent,
+    Phase,
+    PhaseWindow,
+    Unit,
+    UnitMembership,
+)
 
 ADJUSTMENTS = (Method.BONUS, Method.PENALTY)
+UNIT_ROLE_NAMES = frozenset({UNIT_EDITOR, UNIT_HEAD})
 
 
 def period_current() -> Period | None:
-    """The latest period (the one people work on)."""
-    return Period.objects.order_by("-year").first()
+    """The province's current period (SPEC §3a): the one the secretariat chose, else the latest period past
+    preparation, else the latest. Creating or preparing next year's period changes nothing here."""
+    org = Organisation.objects.select_related("current_period").order_by("pk").first()
+    if org is not None and org.current_period is not None and org.current_period.archived_at is None:
+        return org.current_period
+    live = Period.objects.filter(archived_at__isnull=True)
+    return live.exclude(phase=Phase.PREPARING).order_by("-year").first() or live.order_by("-year").first()
+
+
+def period_list_for_user(user: Any, *, include_archived: bool = False) -> list[Period]:
+    """The periods a person has something in, newest first (the period switcher; one query after the roles).
+
+    The secretariat and the administrator: every period. Others: periods named by their roles; a role without a
+    period holds in every period, for a unit's people only where their unit takes part; council and observers
+    without a period see every period past preparation."""
+    r = roles_of(user)
+    qs = Period.objects.all()
+    if not include_archived:
+        qs = qs.filter(archived_at__isnull=True)
+    if not r.roles and not r.superuser:
+        return []
+    if not (r.superuser or SECRETARIAT in r.roles):
+        rows = r.assignments
+        scoped = {p for _, _, p in rows if p is not None}
+        global_units = {u for role, u, p in rows if p is None and u is not None and role in UNIT_ROLE_NAMES}
+        wide = any(p is None and role not in UNIT_ROLE_NAMES for role, _, p in rows)
+        condition = Q(pk__in=scoped) | Q(memberships__unit_id__in=global_units)
+        if wide:
+            condition |= ~Q(phase=Phase.PREPARING)
+        qs = qs.filter(condition).distinct()
+    return list(qs.order_by("-year"))
+
+
+def period_default_for_user(user: Any, periods: list[Period] | None = None) -> Period | None:
+    """The period a person lands on: the province's current period when they have something in it, else the
+    latest of their own periods."""
+    periods = period_list_for_user(user) if periods is None else periods
+    current = period_current()
+    if current is not None and any(p.pk == current.pk for p in periods):
+        return current
+    return periods[0] if periods else None
 
 
 def period_by_year(year: int) -> Period | None:

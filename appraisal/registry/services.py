@@ -35,11 +35,21 @@ from .models import (
     IndexSet,
     Organisation,
     Period,
+    PeriodEventKind,
     Phase,
     PhaseWindow,
     TextFixLog,
     Unit,
     UnitMembership,
+)
+from .phases import (
+    WINDOW_PHASES,
+    fmt_local,
+    forget_windows,
+    period_closed_refusal,
+    period_event_log,
+    period_require_open,
+    window_check_order,
 )
 
 _CODE = re.compile(r"[A-Za-z0-9_-]+")
@@ -123,6 +133,7 @@ def _next_group_order() -> int:
 
 def _membership_set(*, period: Period, unit: Unit, group: Group) -> bool:
     """Put ``unit`` in ``group`` for ``period``; refuse a move once the period's structure is locked."""
+    period_require_open(period)
     current = UnitMembership.objects.filter(period=period, unit=unit).first()
     if current is None:
         UnitMembership.objects.create(period=period, unit=unit, group=group)
@@ -148,6 +159,12 @@ def units_import(*, year: int, file_name: str, content: bytes, by: Any) -> Impor
     """
     _check_year(year)
     result = ImportResult(file_name=file_name)
+    existing_period = Period.objects.filter(year=year).first()
+    if existing_period is not None and period_closed_refusal(existing_period):
+        result.problems.append(
+            Problem(None, period_closed_refusal(existing_period) + " Không nhập đơn vị vào kỳ này được.")
+        )
+        return result
     try:
         rows = read_table(file_name, content, UNIT_COLUMNS)
     except FileRejected as rejected:
@@ -282,10 +299,39 @@ def unit_update(
 
 
 def unit_set_active(*, unit: Unit, active: bool, by: Any) -> Unit:
-    """Deactivate (or reactivate) a unit. Nothing is deleted: earlier years keep their results."""
+    """Deactivate (or reactivate) a unit in the registry. Nothing is deleted and no period changes: whether a
+    unit takes part in a year is its membership's ``tracked`` flag (:func:`unit_set_tracked`)."""
     Unit.objects.filter(pk=unit.pk).update(active=active)
     unit.active = active
     return unit
+
+
+def unit_set_tracked(*, period: Period, unit: Unit, tracked: bool, reason: str, by: Any) -> UnitMembership:
+    """Ngừng theo dõi (or resume): only for a unit that does not take part in ``period`` (dissolved, merged),
+    with a reason, recorded in the period's history (SPEC §3a). A unit that simply did not submit is closed
+    as «không nộp» instead, so it keeps its index, rank and row in the decision."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("Hãy ghi lý do (ví dụ: đơn vị đã sáp nhập, giải thể trong năm).")
+    period_require_open(period)
+    with transaction.atomic():
+        membership = UnitMembership.objects.select_for_update().filter(period=period, unit=unit).first()
+        if membership is None:
+            raise ServiceError(f"{unit.name} không thuộc {period.name}.")
+        if membership.tracked == tracked:
+            return membership
+        membership.tracked = tracked
+        membership.untracked_reason = "" if tracked else reason
+        membership.save(update_fields=["tracked", "untracked_reason"])
+        period_event_log(
+            period=period,
+            kind=PeriodEventKind.UNTRACKED,
+            unit=unit,
+            by=by,
+            reason=reason,
+            detail=("Tiếp tục theo dõi " if tracked else "Ngừng theo dõi ") + unit.name,
+        )
+    return membership
 
 
 # -- groups -----------------------------------------------------------------------------------------------
@@ -500,6 +546,7 @@ def index_node_text_fix(*, node: IndexNode, by: Any, **texts: str) -> int:
     unknown = set(texts) - set(TEXT_FIX_FIELDS)
     if unknown:
         raise ServiceError("Chỉ sửa được nội dung, hướng dẫn chấm và tài liệu kiểm chứng.")
+    period_require_open(node.index_set.period)
     if "title" in texts and not texts["title"].strip():
         raise ServiceError("Nội dung tiêu chí không được để trống.")
     with transaction.atomic():
@@ -524,6 +571,8 @@ def index_node_text_fix(*, node: IndexNode, by: Any, **texts: str) -> int:
 
 
 def period_create(*, year: int, by: Any, name: str = "") -> Period:
+    """A new period in preparation. It changes nothing for anyone else: the province's current period stays
+    as it is until the secretariat chooses another (SPEC §3a)."""
     _check_year(year)
     with transaction.atomic():
         if Period.objects.filter(year=year).exists():
@@ -543,44 +592,105 @@ PERIOD_SETTING_FIELDS = (
     "decision_date",
     "legal_bases",
     "proposal",
+    "proposal_number",
+    "proposal_date",
     "recipients",
+)
+# What the secretariat still completes after finalisation: the decision's own texts, not what results read.
+DECISION_FIELDS = frozenset(
+    {"decision_number", "decision_date", "legal_bases", "proposal", "proposal_number", "proposal_date", "recipients"}
 )
 
 
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "(trống)"
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
 def period_update(*, period: Period, by: Any, **values: Any) -> Period:
-    """Change a period's settings and decision fields. Settings that change results (decimals, bands, head
-    ratings, survey weights) are frozen once the period is approved."""
+    """Change a period's settings and decision fields, recorded in the period's history (old → new).
+
+    Settings that change results (decimals, bands, head ratings, survey weights…) are frozen once the period is
+    finalised; after approval (or archiving) nothing changes."""
     unknown = set(values) - set(PERIOD_SETTING_FIELDS)
     if unknown:
         raise ServiceError("Trường không sửa được: " + ", ".join(sorted(unknown)))
-    if period.phase == Phase.APPROVED:
-        raise PhaseError(f"{period.name} đã được phê duyệt: mọi thông tin chỉ còn để xem.")
     changed = [k for k, v in values.items() if getattr(period, k) != v]
-    for key in changed:
-        setattr(period, key, values[key])
-    if changed:
+    if not changed:
+        return period
+    if period.phase == Phase.FINALISED and not period.is_archived:
+        frozen = [k for k in changed if k not in DECISION_FIELDS]
+        if frozen:
+            raise PhaseError(
+                f"{period.name} đã chốt kết quả: chỉ còn sửa được các nội dung của quyết định "
+                "(số, ngày, căn cứ, Tờ trình, nơi nhận). Các thiết lập ảnh hưởng đến kết quả đã bị khóa."
+            )
+    else:
+        period_require_open(period)
+    labels = {f.name: str(f.verbose_name) for f in Period._meta.fields}
+    detail = "; ".join(
+        f"{labels.get(k, k)}: {_shown(getattr(period, k))} → {_shown(values[k])}" for k in changed
+    )
+    with transaction.atomic():
+        for key in changed:
+            setattr(period, key, values[key])
         period.save(update_fields=[*changed, "updated_at"])
+        period_event_log(period=period, kind=PeriodEventKind.SETTINGS, by=by, detail=detail)
     return period
 
 
 def phase_window_set(
     *, period: Period, phase: str, opens_at: datetime, due_at: datetime, grace_minutes: int, by: Any
 ) -> PhaseWindow:
-    """Set the dated window of one phase (shown due time plus hidden grace)."""
-    if phase not in Phase.values or phase == Phase.PREPARING:
+    """Set the dated window of one phase (shown due time plus hidden grace), in phase order without overlap;
+    recorded in the period's history."""
+    if phase not in Phase.values or phase == Phase.PREPARING or phase not in WINDOW_PHASES:
         raise ServiceError("Giai đoạn không có thời hạn.")
-    if due_at < opens_at:
-        raise ServiceError("Hạn chót phải sau thời điểm mở.")
     if grace_minutes < 0:
         raise ServiceError("Số phút gia hạn ẩn không được âm.")
-    if period.phase == Phase.APPROVED:
-        raise PhaseError(f"{period.name} đã được phê duyệt: không sửa thời hạn được nữa.")
-    window, _ = PhaseWindow.objects.update_or_create(
-        period=period,
-        phase=phase,
-        defaults={"opens_at": opens_at, "due_at": due_at, "grace_minutes": grace_minutes},
-    )
+    period_require_open(period)
+    window_check_order(period=period, phase=phase, opens_at=opens_at, due_at=due_at)
+    with transaction.atomic():
+        window, _ = PhaseWindow.objects.update_or_create(
+            period=period,
+            phase=phase,
+            defaults={"opens_at": opens_at, "due_at": due_at, "grace_minutes": grace_minutes},
+        )
+        period_event_log(
+            period=period,
+            kind=PeriodEventKind.WINDOW,
+            by=by,
+            detail="{label}: từ {start} đến hạn chót {due}, gia hạn ẩn {g} phút".format(
+                label=Phase(phase).label, start=fmt_local(opens_at), due=fmt_local(due_at), g=grace_minutes
+            ),
+        )
+    forget_windows(period)
     return window
+
+
+def period_set_current(*, period: Period, by: Any, reason: str = "") -> Period:
+    """Choose the province's current period: everyone's default landing period (SPEC §3a). Recorded in the
+    history of the period chosen."""
+    if period.is_archived:
+        raise ServiceError(f"{period.name} đã được lưu trữ: không chọn làm kỳ hiện hành được.")
+    with transaction.atomic():
+        org = Organisation.current()
+        if org.current_period_id == period.pk:
+            return period
+        previous = org.current_period
+        org.current_period = period
+        org.save(update_fields=["current_period", "updated_at"])
+        period_event_log(
+            period=period,
+            kind=PeriodEventKind.CURRENT,
+            by=by,
+            reason=reason,
+            detail="Chọn làm kỳ hiện hành" + (f" thay cho {previous.name}" if previous else ""),
+        )
+    return period
 
 
 ORGANISATION_FIELDS = (

@@ -24,7 +24,7 @@ urlpatterns = [
     path("ky/them/", views.period_create, name="period_create"),
     path("ky/<int:pk>/", views.period_detail, name="period_detail"),
     path("ky/<int:pk>/thiet-lap/", views.period_edit, name="period_edit"),
+    path("ky/<int:pk>/hien-hanh/", views.period_set_current, name="period_set_current"),
     path("ky/<int:pk>/thoi-han/<slug:phase>/", views.period_window, name="period_window"),
-    path("ky/<int:pk>/chuyen-giai-doan/", views.period_advance, name="period_advance"),
     path("co-quan/", views.organisation_edit, name="organisation_edit"),
 ]

@@ -33,7 +33,7 @@ from .forms import (
 )
 from .models import Group, Organisation, Period, Phase, UnitMembership
 
-WINDOW_PHASES = (Phase.SELF_ASSESSMENT, Phase.APPRAISAL, Phase.EXPLANATION, Phase.REAPPRAISAL)
+WINDOW_PHASES = phases.WINDOW_PHASES
 
 
 def _upload(form: Any) -> tuple[str, bytes]:
@@ -381,7 +381,15 @@ def _window_rows(period: Period, bound: dict[str, PhaseWindowForm] | None = None
                 else {"grace_minutes": 0}
             )
             form = PhaseWindowForm(initial=initial, prefix=phase)
-        rows.append({"phase": phase, "label": Phase(phase).label, "window": window, "form": form})
+        rows.append(
+            {
+                "phase": phase,
+                "label": Phase(phase).label,
+                "window": window,
+                "form": form,
+                "status": phases.window_status(period=period, phase=phase),
+            }
+        )
     return rows
 
 
@@ -394,6 +402,8 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "period": period,
             "windows": _window_rows(period),
             "advance_form": PeriodAdvanceForm(period=period),
+            "closed_refusal": phases.period_closed_refusal(period),
+            "is_current": (current := selectors.period_current()) is not None and current.pk == period.pk,
             "events": selectors.period_events(period),
             "index_sets": list(selectors.index_set_list(period)),
         },
@@ -443,24 +453,14 @@ def period_window(request: HttpRequest, pk: int, phase: str) -> HttpResponse:
 
 
 @require_POST
-def period_advance(request: HttpRequest, pk: int) -> HttpResponse:
+def period_set_current(request: HttpRequest, pk: int) -> HttpResponse:
     period = selectors.period_get_for_user(request.user, pk)
-    form = PeriodAdvanceForm(request.POST, period=period)
-    if not form.is_valid():
-        messages.error(request, "Hãy chọn giai đoạn được phép chuyển tới.")
-        return redirect("registry:period_detail", pk=period.pk)
-    old = period.get_phase_display()
     try:
-        phases.period_set_phase(
-            period=period,
-            to_phase=form.cleaned_data["to_phase"],
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-        )
+        services.period_set_current(period=period, by=request.user)
     except ServiceError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Đã chuyển {period.name} từ «{old}» sang «{period.get_phase_display()}».")
+        messages.success(request, f"{period.name} là kỳ hiện hành: mọi người mở ParIndex sẽ vào kỳ này.")
     return redirect("registry:period_detail", pk=period.pk)
 
 

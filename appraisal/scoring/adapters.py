@@ -94,7 +94,7 @@ def previous_ranks(period: Period) -> dict[tuple[str, str], int]:
 def period_input(period: Period) -> PeriodData:
     """Build the engine input for a whole period in a constant number of queries."""
     memberships = list(
-        UnitMembership.objects.filter(period=period, unit__active=True)
+        UnitMembership.objects.filter(period=period, tracked=True)
         .select_related("unit", "group")
         .order_by("group__order", "group__code", "unit__name")
     )
@@ -402,7 +402,7 @@ def decision_data_from_run(run: ScoreRun) -> Any:
         date=period.decision_date,
         draft=not approved,
         legal_bases=tuple(line.strip() for line in period.legal_bases.splitlines() if line.strip()),
-        proposal=period.proposal,
+        proposal=period.proposal_text,
         recipients=tuple(line.strip() for line in period.recipients.splitlines() if line.strip()),
     )
     return DecisionData(

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from appraisal.assessments.models import Assessment, AssessmentState
 from appraisal.core import roles
+from appraisal.core.dates import fmt_local
 from appraisal.core.exceptions import ServiceError
-from appraisal.registry.models import Period, Phase, UnitMembership
-from appraisal.registry.phases import period_set_phase
+from appraisal.council.notify import period_event_notify
+from appraisal.council.selectors import council_access
+from appraisal.registry.models import Organisation, Period, Phase, UnitMembership
+from appraisal.registry.phases import period_move, period_require_open
 from appraisal.scoring import engine
 
 from .adapters import PeriodData, period_input, result_rows_write
@@ -60,7 +65,7 @@ def final_run(period: Period) -> ScoreRun | None:
 
 
 def _unfinalised_units(period: Period) -> list[str]:
-    unit_ids = UnitMembership.objects.filter(period=period, unit__active=True).values_list(
+    unit_ids = UnitMembership.objects.filter(period=period, tracked=True).values_list(
         "unit_id", flat=True
     )
     done = set(
@@ -68,47 +73,113 @@ def _unfinalised_units(period: Period) -> list[str]:
             period=period, unit_id__in=unit_ids, state=AssessmentState.FINALISED
         ).values_list("unit_id", flat=True)
     )
-    names = UnitMembership.objects.filter(period=period, unit__active=True).exclude(unit_id__in=done)
+    names = UnitMembership.objects.filter(period=period, tracked=True).exclude(unit_id__in=done)
     return list(names.order_by("unit__name").values_list("unit__name", flat=True))
 
 
 def period_finalise(*, period: Period, by: Any) -> ScoreRun:
-    """The chair approves finalisation: every unit must be finalised; the period moves to «Đã chốt kết quả»
-    and the official snapshot is stored (the decision and its annexes come from it)."""
-    if not roles.is_chair(by):
-        raise ServiceError("Chỉ Chủ tịch Hội đồng được phê duyệt chốt kết quả kỳ đánh giá.")
+    """The chair approves finalisation: every tracked unit must be finalised; the period moves to «Đã chốt kết
+    quả», the official snapshot is stored (the decision and its annexes come from it) and every unit is told."""
+    if not council_access(by, period).chair:
+        raise ServiceError(f"Chỉ Chủ tịch Hội đồng kỳ {period.year} được phê duyệt chốt kết quả kỳ đánh giá.")
+    period_require_open(period)
     missing = _unfinalised_units(period)
     if missing:
         shown = ", ".join(missing[:5]) + (f" và {len(missing) - 5} đơn vị khác" if len(missing) > 5 else "")
         raise ServiceError(
             f"Chưa thể chốt kết quả: còn {len(missing)} đơn vị chưa hoàn tất thẩm định ({shown})."
         )
+    now = timezone.now()
     with transaction.atomic():
-        period_set_phase(period=period, to_phase=Phase.FINALISED, by=by)
-        return score_run_create(period=period, by=by, final=True)
+        period_move(
+            period=period, to_phase=Phase.FINALISED, by=by, reason="Chủ tịch Hội đồng phê duyệt chốt kết quả"
+        )
+        run = score_run_create(period=period, by=by, final=True)
+        period_event_notify(
+            period=period,
+            event="finalised",
+            subject="Kết quả Chỉ số CCHC đã được chốt",
+            lines=[
+                f"Hội đồng thẩm định đã chốt kết quả {period.name} lúc {fmt_local(now)}.",
+                "Đơn vị xem kết quả của mình trên hệ thống ParIndex; quyết định phê duyệt sẽ được thông báo sau.",
+            ],
+            stamp=now,
+        )
+        return run
 
 
 def period_reopen(*, period: Period, by: Any, reason: str) -> Period:
-    """Only the chair reopens a finalised period, with a reason, before the decision is approved."""
-    if not roles.is_chair(by):
-        raise ServiceError("Chỉ Chủ tịch Hội đồng được mở lại kỳ đánh giá đã chốt.")
+    """Only the chair of that period reopens a finalised period, with a reason, before the decision is
+    approved; the official snapshot stays stored and is superseded by the next finalisation."""
+    if not council_access(by, period).chair:
+        raise ServiceError(f"Chỉ Chủ tịch Hội đồng kỳ {period.year} được mở lại kỳ đánh giá đã chốt.")
     if not reason.strip():
         raise ServiceError("Phải nêu lý do mở lại.")
-    return period_set_phase(period=period, to_phase=Phase.REAPPRAISAL, by=by, reason=reason)
+    if period.phase != Phase.FINALISED or period.is_archived:
+        raise ServiceError("Chỉ mở lại được kỳ đánh giá đang ở giai đoạn «Đã chốt kết quả».")
+    return period_move(period=period, to_phase=Phase.REAPPRAISAL, by=by, reason=reason)
+
+
+_PLACEHOLDER = re.compile(r"…|\.\.\.|_{3,}")
+_DECISION_REF = re.compile(r"\bQuyết định\b", re.IGNORECASE)
+_NUMBERED = re.compile(r"số\s*\d", re.IGNORECASE)
+
+
+def decision_missing(period: Period) -> list[str]:
+    """What the approval decision still lacks (SPEC §3a gates): number, date, signer, legal bases (no blank
+    «…» left, every cited decision with its number) and the proposal reference (Tờ trình số … ngày …)."""
+    missing: list[str] = []
+    if not period.decision_number.strip():
+        missing.append("số quyết định")
+    if period.decision_date is None:
+        missing.append("ngày quyết định")
+    org = Organisation.current()
+    if not org.signer_name.strip():
+        missing.append("họ tên người ký (Thông tin cơ quan)")
+    lines = [line.strip() for line in period.legal_bases.splitlines() if line.strip()]
+    if not lines:
+        missing.append("căn cứ pháp lý")
+    for number, line in enumerate(lines, start=1):
+        if _PLACEHOLDER.search(line):
+            missing.append(f"căn cứ pháp lý dòng {number} còn chỗ trống «…»")
+        elif _DECISION_REF.search(line) and not _NUMBERED.search(line):
+            missing.append(f"căn cứ pháp lý dòng {number} thiếu số, ngày của quyết định được viện dẫn")
+    if not period.proposal_number.strip() or period.proposal_date is None:
+        missing.append("số, ngày Tờ trình của Sở Nội vụ")
+    return missing
 
 
 def period_approve(*, period: Period, number: str, date: dt.date, by: Any) -> Period:
-    """Enter the signed decision's number and date; the period becomes read-only («Đã phê duyệt»)."""
+    """Enter the signed decision's number and date; the period becomes read-only («Đã phê duyệt»). Refused
+    unless the period is finalised with its official snapshot and the decision is complete; the refusal lists
+    everything missing."""
     if not roles.is_secretariat(by):
         raise ServiceError("Chỉ Tổ thư ký được nhập số, ngày quyết định phê duyệt.")
-    number = number.strip()
-    if not number:
-        raise ServiceError("Hãy nhập số quyết định, ví dụ 519/QĐ-UBND.")
-    if final_run(period) is None:
+    if period.is_archived:
+        raise ServiceError(f"{period.name} đã được lưu trữ: mọi thông tin chỉ còn để xem.")
+    if period.phase != Phase.FINALISED or final_run(period) is None:
         raise ServiceError(
             "Kỳ đánh giá chưa có kết quả chính thức: Chủ tịch Hội đồng cần chốt kết quả trước."
         )
+    number = number.strip()
+    period.decision_number, period.decision_date = number, date
+    missing = decision_missing(period)
+    if missing:
+        period.refresh_from_db()
+        raise ServiceError("Chưa phê duyệt được: quyết định còn thiếu " + "; ".join(missing) + ".")
+    now = timezone.now()
     with transaction.atomic():
         Period.objects.filter(pk=period.pk).update(decision_number=number, decision_date=date)
-        period.decision_number, period.decision_date = number, date
-        return period_set_phase(period=period, to_phase=Phase.APPROVED, by=by, reason=f"Quyết định {number}")
+        period = period_move(period=period, to_phase=Phase.APPROVED, by=by, reason=f"Quyết định {number}")
+        period_event_notify(
+            period=period,
+            event="approved",
+            subject=f"Quyết định phê duyệt số {number}",
+            lines=[
+                f"Chủ tịch UBND tỉnh đã phê duyệt {period.name} tại Quyết định số {number} ngày "
+                f"{date.strftime('%d/%m/%Y')}.",
+                "Đơn vị xem kết quả, xếp hạng và tải quyết định trên hệ thống ParIndex.",
+            ],
+            stamp=now,
+        )
+        return period

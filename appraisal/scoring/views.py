@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from appraisal.core import roles
 from appraisal.core.exceptions import ServiceError
 from appraisal.registry.models import Organisation, Period, Unit
-from appraisal.registry.selectors import period_current
+from appraisal.registry.selectors import period_default_for_user
 
 from . import services
 from .adapters import decision_data_from_run, org_data, unit_doc_data
@@ -36,7 +36,7 @@ def _period(year: int) -> Period:
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    period = period_current()
+    period = period_default_for_user(request.user)
     if period is None:
         raise Http404("Chưa có kỳ đánh giá.")
     if roles.can_view_all_results(request.user):

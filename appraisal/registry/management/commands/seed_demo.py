@@ -32,7 +32,7 @@ from appraisal.registry.models import (
     Unit,
     UnitMembership,
 )
-from appraisal.registry.phases import period_set_phase
+from appraisal.registry.phases import period_move
 from appraisal.registry.services import index_set_import_rows, period_name
 
 DEMO_PASSWORD = "parindex-demo"
@@ -304,7 +304,7 @@ class Command(BaseCommand):
                 users = _seed_people(units, created)
                 _seed_windows(period, created)
                 if period.phase == Phase.PREPARING and created.index_sets:
-                    period_set_phase(
+                    period_move(
                         period=period,
                         to_phase=Phase.SELF_ASSESSMENT,
                         by=users["secretariat"],
