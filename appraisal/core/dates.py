@@ -12,7 +12,13 @@ from django.utils import timezone
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DATE_ONLY_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y")
-DATETIME_FORMATS = ("%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M:%S", "%d-%m-%Y %H:%M")
+DATETIME_FORMATS = (
+    "%d/%m/%Y %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d-%m-%Y %H:%M",
+)
 
 
 def fmt_local(value: dt.datetime) -> str:

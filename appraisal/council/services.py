@@ -507,9 +507,9 @@ def assessment_finalise(*, assessment: Assessment, by: Any) -> Assessment:
     access = council_access(by, assessment.period)
     if not (access.secretariat or access.chair) or assessment.unit_id in access.own_units:
         raise PermissionDenied("Chỉ Tổ thư ký hoặc Chủ tịch Hội đồng được chốt kết quả của đơn vị.")
-    _require_period_open(assessment.period)
     with transaction.atomic():
         current = _locked_assessment(assessment.pk)
+        _require_period_open(current.period)
         _require_state(current, {S.APPRAISED, S.EXPLAINED, S.REAPPRAISED}, "chốt kết quả")
         gate = finalise_refusal(current)
         if gate:
@@ -548,8 +548,8 @@ def assessment_reopen(*, assessment: Assessment, reason: str, by: Any) -> Assess
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("Phải nêu lý do mở lại kết quả đã chốt.")
-    _require_period_open(assessment.period)
     with transaction.atomic():
         current = _locked_assessment(assessment.pk)
+        _require_period_open(current.period)
         _require_state(current, {S.FINALISED}, "mở lại")
         return _transition(current, S.REAPPRAISED, by=by, reason=reason)

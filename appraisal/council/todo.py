@@ -55,13 +55,15 @@ def _unit_items(user: Any, period: Period, unit_ids: set[int]) -> list[Todo]:
     items: list[Todo] = []
     taking_part = {
         m.unit_id: m.unit
-        for m in UnitMembership.objects.filter(period=period, unit_id__in=unit_ids, tracked=True).select_related(
-            "unit"
-        )
+        for m in UnitMembership.objects.filter(
+            period=period, unit_id__in=unit_ids, tracked=True
+        ).select_related("unit")
     }
     assessments = {
         a.unit_id: a
-        for a in Assessment.objects.filter(period=period, unit_id__in=taking_part).select_related("unit", "period")
+        for a in Assessment.objects.filter(period=period, unit_id__in=taking_part).select_related(
+            "unit", "period"
+        )
     }
     for unit_id, unit in sorted(taking_part.items(), key=lambda kv: kv[1].name):
         a = assessments.get(unit_id)
@@ -73,9 +75,15 @@ def _unit_items(user: Any, period: Period, unit_ids: set[int]) -> list[Todo]:
                 refused = "closed"
             if not refused:
                 due = phase_deadline(
-                    period=period, phase=Phase.SELF_ASSESSMENT, extension_until=a.extension_until if a else None
+                    period=period,
+                    phase=Phase.SELF_ASSESSMENT,
+                    extension_until=a.extension_until if a else None,
                 ).due_at
-                what = "bị trả lại để bổ sung: " + a.returned_reason if state == S.RETURNED and a else "chưa chốt"
+                what = (
+                    "bị trả lại để bổ sung: " + a.returned_reason
+                    if state == S.RETURNED and a
+                    else "chưa chốt"
+                )
                 items.append(Todo(f"Tự đánh giá của {unit.name} {what}.", open_url, due))
         elif state == S.NOT_SUBMITTED:
             items.append(Todo(f"{unit.name}: bản tự đánh giá đã bị đóng «không nộp».", open_url))

@@ -33,7 +33,13 @@ from .models import PERIOD_TRANSITIONS, PHASE_ORDER, Period, PeriodEvent, Period
 
 CLOSED_PHASES = frozenset({Phase.FINALISED, Phase.APPROVED})
 # Phases the secretariat moves between on the period page; finalisation and approval have their own gates.
-WORKING_PHASES = (Phase.PREPARING, Phase.SELF_ASSESSMENT, Phase.APPRAISAL, Phase.EXPLANATION, Phase.REAPPRAISAL)
+WORKING_PHASES = (
+    Phase.PREPARING,
+    Phase.SELF_ASSESSMENT,
+    Phase.APPRAISAL,
+    Phase.EXPLANATION,
+    Phase.REAPPRAISAL,
+)
 WINDOW_PHASES = (Phase.SELF_ASSESSMENT, Phase.APPRAISAL, Phase.EXPLANATION, Phase.REAPPRAISAL)
 _fmt = fmt_local
 __all__ = ["end_of_day", "fmt_local"]
@@ -122,7 +128,9 @@ def phase_check(
         if now <= extension_until:
             return
         raise PhaseError(
-            "Đã hết hạn gia hạn riêng {due} của giai đoạn {label}.".format(due=_fmt(extension_until), label=label)
+            "Đã hết hạn gia hạn riêng {due} của giai đoạn {label}.".format(
+                due=_fmt(extension_until), label=label
+            )
         )
     if period.phase != phase:
         if not reached:
@@ -140,7 +148,9 @@ def phase_check(
     if deadline.opens_at is None:
         if deadline.closes_at is not None and now > deadline.closes_at:
             raise PhaseError(
-                "Đã quá hạn chót {due} của giai đoạn {label}.".format(due=_fmt(deadline.closes_at), label=label)
+                "Đã quá hạn chót {due} của giai đoạn {label}.".format(
+                    due=_fmt(deadline.closes_at), label=label
+                )
             )
         return
     assert deadline.due_at is not None and deadline.closes_at is not None
@@ -271,4 +281,3 @@ def period_move(*, period: Period, to_phase: str, by: Any, reason: str, detail: 
     period.refresh_from_db()
     forget_windows(period)
     return period
-

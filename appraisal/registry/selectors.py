@@ -68,12 +68,15 @@ def period_list_for_user(user: Any, *, include_archived: bool = False) -> list[P
 
 def period_default_for_user(user: Any, periods: list[Period] | None = None) -> Period | None:
     """The period a person lands on: the province's current period when they have something in it, else the
-    latest of their own periods."""
+    latest of their own periods past preparation, else their latest (one query after ``periods``)."""
     periods = period_list_for_user(user) if periods is None else periods
-    current = period_current()
-    if current is not None and any(p.pk == current.pk for p in periods):
-        return current
-    return periods[0] if periods else None
+    if not periods:
+        return None
+    chosen = Organisation.objects.order_by("pk").values_list("current_period_id", flat=True).first()
+    for p in periods:
+        if p.pk == chosen:
+            return p
+    return next((p for p in periods if p.phase != Phase.PREPARING), periods[0])
 
 
 def period_by_year(year: int) -> Period | None:
@@ -144,6 +147,8 @@ def unit_list(
             member_group_name=Subquery(membership.values("group__name")[:1]),
             member_group_code=Subquery(membership.values("group__code")[:1]),
             member_group_order=Subquery(membership.values("group__order")[:1]),
+            member_tracked=Subquery(membership.values("tracked")[:1]),
+            member_untracked_reason=Subquery(membership.values("untracked_reason")[:1]),
         )
         if group is not None:
             units = units.filter(memberships__period=period, memberships__group=group)

@@ -203,10 +203,29 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def unit_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ngừng theo dõi (or resume) a unit in one period, with a reason (SPEC §3a). Other years are untouched."""
     unit = selectors.unit_get_for_user(request.user, pk)
-    services.unit_set_active(unit=unit, active=False, by=request.user)
-    messages.success(request, f"Đã ngừng theo dõi đơn vị «{unit.name}». Kết quả các năm trước vẫn được giữ.")
-    return redirect("registry:unit_list")
+    period_pk = request.POST.get("period", "")
+    period = Period.objects.filter(pk=int(period_pk)).first() if period_pk.isdigit() else None
+    if period is None:
+        messages.error(request, "Hãy chọn kỳ đánh giá trong danh sách đơn vị trước khi ngừng theo dõi.")
+        return redirect("registry:unit_list")
+    tracked = request.POST.get("tracked") == "1"
+    try:
+        services.unit_set_tracked(
+            period=period, unit=unit, tracked=tracked, reason=request.POST.get("reason", ""), by=request.user
+        )
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        if tracked:
+            messages.success(request, f"Đã theo dõi lại đơn vị «{unit.name}» trong {period.name}.")
+        else:
+            messages.success(
+                request,
+                f"Đã ngừng theo dõi đơn vị «{unit.name}» trong {period.name}. Các năm khác không thay đổi.",
+            )
+    return redirect(f"{reverse('registry:unit_list')}?period={period.pk}")
 
 
 @require_POST

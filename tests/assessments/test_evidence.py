@@ -388,7 +388,7 @@ def test_library_queries_do_not_grow_with_evidence(
         )
     client = client_for(editor)
     # session, user, roles, assessment, evidence, links, versions, windows
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         client.get(reverse("assessments:library", args=[assessment.pk]))
 
 

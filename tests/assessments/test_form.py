@@ -127,7 +127,7 @@ def test_form_renders_in_constant_queries(client_for, django_assert_num_queries,
     client = client_for(user)
     url = form_url(assessment)
     # session, user, roles, assessment, windows, nodes, entries, evidence links, exclusions
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert response.content.decode().count('class="entry-form"') == leaves - 1  # all but the survey leaf
 
@@ -136,7 +136,7 @@ def test_index_takes_a_single_unit_editor_to_the_units_home(client_for, editor, 
     client = client_for(editor)
     response = client.get(reverse("assessments:index"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("assessments:open", args=["skhcn"])
+    assert response["Location"] == reverse("assessments:open_year", args=[2023, "skhcn"])
     response = client.get(response["Location"])
     assessment = unit.assessments.get(period=period)
     assert response["Location"] == reverse("assessments:detail", args=[assessment.pk])
@@ -170,7 +170,7 @@ def test_index_list_queries_do_not_grow_with_units(
         member_of(period, unit, group)
         assessment_get_or_create(period=period, unit=unit)
     client = client_for(secretariat)
-    with django_assert_num_queries(6):  # session, user, roles, period, memberships, assessments
+    with django_assert_num_queries(8):  # session, user, roles, periods, current, memberships, assessments, nav
         client.get(reverse("assessments:index"))
 
 

@@ -44,8 +44,14 @@ def entry_of(assessment: Assessment, code: str) -> ItemEntry:
 
 
 def set_phase(period, phase: str) -> None:
+    """Put the period in ``phase`` directly (tests only). Entering the explanation phase or later issues the
+    notices of appraised units, as the secretariat's phase change does."""
     period.phase = phase
     period.save(update_fields=["phase"])
+    if period.phase_index() >= list(Phase.values).index(Phase.EXPLANATION):
+        Assessment.objects.filter(
+            period=period, state__in=["appraised", "explained", "reappraised", "finalised"], notice_issued_at__isnull=True
+        ).update(notice_issued_at=timezone.now() - timedelta(minutes=1))
     if hasattr(period, "_window_cache"):
         del period._window_cache
 

@@ -170,7 +170,7 @@ def test_explanation_outside_its_phase_is_refused(world, member, chair, editor):
     a = _appraised_with_lowered_item(world, member, chair)
     set_phase(world["period"], Phase.REAPPRAISAL)
     entry = entry_of(a, "1.1")
-    with pytest.raises(PhaseError, match="Giai đoạn Giải trình chưa mở"):
+    with pytest.raises(PhaseError, match="Giai đoạn Giải trình đã kết thúc"):
         services.explanation_record(entry=entry, text="x", by=editor, expected_version=entry.version)
 
 

@@ -57,3 +57,18 @@ def finalise_all(period):
     from appraisal.assessments.models import Assessment
 
     Assessment.objects.filter(period=period).update(state=AssessmentState.FINALISED)
+
+
+def complete_decision(period):
+    """Fill what approval requires besides the number and date (SPEC §3a): signer, legal bases without blanks,
+    the proposal reference."""
+    import datetime as dt
+
+    from appraisal.registry.models import Organisation
+
+    org = Organisation.current()
+    org.signer_name = "Nguyễn Hồng Lĩnh"
+    org.save()
+    period.legal_bases = period.legal_bases.replace("số …/QĐ-UBND ngày …", "số 12/2023/QĐ-UBND ngày 10/3/2023")
+    period.proposal_number, period.proposal_date = "45/TTr-SNV", dt.date(2024, 1, 25)
+    period.save(update_fields=["legal_bases", "proposal_number", "proposal_date"])

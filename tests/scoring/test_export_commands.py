@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from appraisal.registry.models import Period, Phase
 from appraisal.scoring.models import ScoreRun
 from appraisal.scoring.services import period_approve, period_finalise
-from tests.scoring.conftest import finalise_all
+from tests.scoring.conftest import complete_decision, finalise_all
 
 
 def _docx_text(path) -> str:
@@ -44,6 +44,7 @@ def test_export_decision_after_approval_has_number_and_no_draft(scored, chair, s
     period.refresh_from_db()
     finalise_all(period)
     run = period_finalise(period=period, by=chair)
+    complete_decision(period)
     period.refresh_from_db()
     period_approve(period=period, number="519/QĐ-UBND", date=dt.date(2024, 2, 5), by=secretariat)
     target = tmp_path / "quyet-dinh.docx"

@@ -18,7 +18,7 @@ from appraisal.scoring.adapters import period_input
 from appraisal.scoring.models import ScoreRun, UnitResultRow
 from appraisal.scoring.services import period_approve, period_finalise, period_reopen, score_run_create
 from tests.factories import UnitFactory, member_of
-from tests.scoring.conftest import finalise_all
+from tests.scoring.conftest import complete_decision, finalise_all
 
 
 def _unit(payload, code):
@@ -125,8 +125,10 @@ def test_finalise_requires_chair_and_every_unit_finalised(scored, chair, secreta
         period_finalise(period=period, by=secretariat)
     with pytest.raises(ServiceError, match="còn 2 đơn vị chưa hoàn tất thẩm định"):
         period_finalise(period=period, by=chair)
+        complete_decision(period)
     finalise_all(period)
     run = period_finalise(period=period, by=chair)
+    complete_decision(period)
     period.refresh_from_db()
     assert period.phase == Phase.FINALISED
     assert run.is_final and run.created_by == chair
@@ -140,6 +142,7 @@ def test_reopen_needs_chair_and_reason_then_approve_locks(scored, chair, secreta
     period.refresh_from_db()
     finalise_all(period)
     period_finalise(period=period, by=chair)
+    complete_decision(period)
     with pytest.raises(ServiceError, match="Phải nêu lý do"):
         period_reopen(period=period, by=chair, reason="  ")
     period_reopen(period=period, by=chair, reason="Sở Tư pháp khiếu nại điểm 1.4")
@@ -147,6 +150,7 @@ def test_reopen_needs_chair_and_reason_then_approve_locks(scored, chair, secreta
     assert period.phase == Phase.REAPPRAISAL
     assert PeriodEvent.objects.filter(reason="Sở Tư pháp khiếu nại điểm 1.4").count() == 1
     period_finalise(period=period, by=chair)
+    complete_decision(period)
     period.refresh_from_db()
     approved = period_approve(period=period, number="519/QĐ-UBND", date=dt.date(2024, 2, 5), by=secretariat)
     assert approved.phase == Phase.APPROVED

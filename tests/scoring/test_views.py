@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from appraisal.registry.models import Period, Phase
 from appraisal.scoring.models import ScoreRun
 from appraisal.scoring.services import period_approve, period_finalise
-from tests.scoring.conftest import finalise_all
+from tests.scoring.conftest import complete_decision, finalise_all
 
 PAGES = ["scoring:period"]
 DOWNLOADS = ["scoring:annex", "scoring:decision", "scoring:csv"]
@@ -81,6 +81,7 @@ def test_decision_after_approval_carries_number_and_date(scored, chair, secretar
     period.refresh_from_db()
     finalise_all(period)
     period_finalise(period=period, by=chair)
+    complete_decision(period)
     period.refresh_from_db()
     period_approve(period=period, number="519/QĐ-UBND", date=dt.date(2024, 2, 5), by=secretariat)
     response = client_for(secretariat).get(reverse("scoring:decision", args=[2023]))
@@ -196,6 +197,7 @@ def test_approve_through_page_rejects_bad_date_and_keeps_period(scored, chair, s
     period.refresh_from_db()
     finalise_all(period)
     period_finalise(period=period, by=chair)
+    complete_decision(period)
     c = client_for(secretariat)
     response = c.post(
         reverse("scoring:approve", args=[2023]), {"number": "519/QĐ-UBND", "date": "31/02/2024"}, follow=True

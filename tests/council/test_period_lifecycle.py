@@ -169,7 +169,10 @@ def test_extension_in_round2_keeps_the_units_self_assessment_open(
     period, index_set, unit, editor, head, secretariat
 ):
     assessment = submit_assessment(period, unit, editor, state=S.DRAFT)
+    assessment.entries.update(self_note="Thuyết minh kèm theo")  # complete: every claim explained
     set_phase(period, Phase.REAPPRAISAL)
+    with pytest.raises(PhaseError, match="Giai đoạn Tự đánh giá đã kết thúc"):
+        assessment_services.assessment_submit(assessment=assessment, by=head)
     form = ExtensionForm(
         {"until": (timezone.localdate() + timedelta(days=10)).strftime("%d/%m/%Y"), "reason": "Ốm"}
     )
@@ -219,6 +222,7 @@ def test_unit_with_extension_submits_during_round1_and_is_appraised(
     period = world["period"]
     Assessment.objects.filter(pk=world["skhcn"].pk).update(state=S.DRAFT)
     assessment = Assessment.objects.get(pk=world["skhcn"].pk)
+    assessment.entries.update(self_note="Thuyết minh kèm theo")
     assessment_services.assessment_grant_extension(
         assessment=assessment, until=timezone.now() + timedelta(days=2), reason="Bão lụt", by=secretariat
     )
@@ -245,11 +249,12 @@ def test_unit_that_never_submitted_is_closed_appraised_at_zero_and_ranked(
     from appraisal.council.models import Assignment
 
     Assignment.objects.create(period=period, member=member, field_code="1", created_by=secretariat)
-    submit_assessment(period, other_unit, other_editor)
+    submitted = submit_assessment(period, other_unit, other_editor)
     draft = submit_assessment(period, unit, editor, values={"1.1": "Có"}, state=S.DRAFT)
     with pytest.raises(PhaseError, match="vẫn còn trong thời hạn tự đánh giá"):
         assessment_services.assessment_close_not_submitted(assessment=draft, reason="Quá hạn", by=secretariat)
     set_phase(period, Phase.APPRAISAL)
+    appraise_all(submitted, secretariat)
     assessment_services.assessment_close_not_submitted(
         assessment=draft, reason="Quá hạn, đã nhắc 3 lần", by=secretariat
     )
@@ -303,6 +308,7 @@ def test_unit_cannot_be_finalised_while_its_explanation_window_is_open(
     with pytest.raises(PhaseError, match="còn trong thời hạn giải trình"):
         council_services.assessment_finalise(assessment=assessment, by=chair)
     council_services.explanation_waive(assessment=assessment, by=head)
+    _record_survey(assessment, secretariat)
     assessment.refresh_from_db()
     finalised = council_services.assessment_finalise(assessment=assessment, by=chair)
     assert finalised.state == S.FINALISED
@@ -314,17 +320,23 @@ def test_unit_cannot_be_finalised_while_its_explanation_window_is_open(
 # 8, 9 --------------------------------------------------------------------------------------------------------
 
 
+def _record_survey(assessment, by):
+    from appraisal.assessments.layers import entry_record_layer
+
+    for e in assessment.entries.filter(node__method="survey").select_related("node", "assessment__period"):
+        entry_record_layer(entry=e, layer="survey", value="80%", by=by, source="test")
+
+
 def _finalised_period(world, member, secretariat, chair):
     period = world["period"]
     for key in ("skhcn", "stp"):
         a = world[key]
-        by = member if key == "skhcn" else secretariat
-        appraise_all(a, by)
+        appraise_all(a, member if key == "skhcn" else secretariat)
         council_services.assessment_mark_appraised(assessment=a, by=secretariat)
-        for e in a.entries.filter(node__method="survey"):
-            from appraisal.assessments.layers import entry_record_layer
-
-            entry_record_layer(entry=e, layer="survey", value="80%", by=secretariat, source="test")
+        _record_survey(a, secretariat)
+    set_phase(period, Phase.REAPPRAISAL)
+    for key in ("skhcn", "stp"):
+        a = world[key]
         a.refresh_from_db()
         council_services.assessment_finalise(assessment=a, by=chair)
     scoring_services.period_finalise(period=period, by=chair)
