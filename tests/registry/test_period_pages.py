@@ -244,10 +244,21 @@ def test_delete_page_with_data_says_why_and_links_to_archive(client_for, secreta
     )
     assert f'href="{reverse("registry:period_archive", args=[period.pk])}">lưu trữ</a>' in body
     assert '<form method="post">' not in body
+    assert "Thành phần Hội đồng năm" not in body  # no council record: no council link
     before = snapshot()
     response = c.post(reverse("registry:period_delete", args=[period.pk]), follow=True)
     assert response.redirect_chain == [(reverse("registry:period_delete", args=[period.pk]), 302)]
     assert snapshot() == before
+
+
+def test_delete_page_blocked_by_council_links_to_the_council_pages(
+    client_for, secretariat, world, draft, member
+):
+    Assignment.objects.create(period=draft, member=member, field_code="1", created_by=secretariat)
+    body = client_for(secretariat).get(reverse("registry:period_delete", args=[draft.pk])).content.decode()
+    assert "Chỉ số CCHC năm 2025 đã có dữ liệu (1 phân công Hội đồng)" in body
+    assert f'<a href="{reverse("council:setup", args=[2025])}">Thành phần Hội đồng năm 2025</a>' in body
+    assert f'<a href="{reverse("council:assignments", args=[2025])}">Phân công thẩm định năm 2025</a>' in body
 
 
 # -- archive ---------------------------------------------------------------------------------------------
@@ -307,7 +318,7 @@ def test_period_detail_offers_the_lifecycle_actions(client_for, secretariat, wor
     ):
         assert f'href="{reverse(f"registry:{name}", args=[period.pk])}">{label}</a>' in body
     assert (
-        f'href="{reverse("registry:period_rollover")}?source={period.pk}">Tạo kỳ năm sau từ kỳ này</a>'
+        f'href="{reverse("registry:period_rollover")}?source={period.pk}&amp;include_council=on">Tạo kỳ năm sau từ kỳ này</a>'
         in body
     )
 
@@ -349,7 +360,7 @@ def test_copy_index_set_proposes_source_year_plus_one_and_creates_no_period(
         reverse("registry:index_set_copy"), {"source": world["index_set"].pk, "year": "2024"}
     ).content.decode()
     assert "Chưa có kỳ đánh giá năm 2024: sao chép không tạo kỳ mới." in body
-    rollover = f"{reverse('registry:period_rollover')}?source={world['period'].pk}&amp;year=2024"
+    rollover = f"{reverse('registry:period_rollover')}?source={world['period'].pk}&amp;year=2024&amp;include_council=on"
     assert f'<a href="{rollover}">tạo kỳ năm 2024 từ năm trước</a>' in body
     assert f'<a href="{reverse("registry:period_create")}">tạo kỳ đánh giá</a>' in body
     assert snapshot() == before
