@@ -125,21 +125,110 @@ class IndexSetImportForm(forms.Form):
         return data
 
 
+class YearOptionsSelect(forms.Select):
+    """A select whose options carry their period's year (``data-year``), so that static/js/registry.js can
+    propose the following year when another source is chosen."""
+
+    def __init__(self, *args: Any, year_of: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.year_of = year_of
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        instance = getattr(option["value"], "instance", None)
+        if instance is not None:
+            option["attrs"]["data-year"] = str(self.year_of(instance))
+        return option
+
+
+_COPY_YEAR_HELP = "Mặc định: năm sau năm của bộ chỉ số nguồn. Kỳ của năm đó phải có sẵn."
+
+
 class IndexSetCopyForm(forms.Form):
+    """Copy one group's set to another year. The year proposed is the source set's year + 1 (issue 9: it was
+    the year after the latest period); the target period must exist, the copy never creates it."""
+
     source = forms.ModelChoiceField(
         label="Bộ chỉ số nguồn",
         queryset=IndexSet.objects.none(),
         empty_label=None,
+        widget=YearOptionsSelect(year_of=lambda s: s.period.year),
         error_messages={"required": "Hãy chọn bộ chỉ số nguồn.", "invalid_choice": "Bộ chỉ số không còn."},
     )
     year = _year_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["source"].queryset = IndexSet.objects.select_related("period", "group").order_by(
-            "-period__year", "group__order"
-        )
-        self.fields["year"].initial = _default_year() + 1
+        sources = IndexSet.objects.select_related("period", "group").order_by("-period__year", "group__order")
+        self.fields["source"].queryset = sources
+        self.fields["year"].help_text = _COPY_YEAR_HELP
+        self.fields["year"].widget.attrs["data-next-year-of"] = "source"
+        self.missing_year: int | None = None
+        chosen = self.initial.get("source")
+        source = sources.filter(pk=chosen).first() if chosen else sources.first()
+        if source is not None:
+            self.initial["source"] = source.pk
+            self.fields["year"].initial = source.period.year + 1
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        year = data.get("year")
+        if year is not None and not Period.objects.filter(year=year).exists():
+            self.missing_year = year
+            self.add_error("year", f"Chưa có kỳ đánh giá năm {year}: sao chép không tạo kỳ mới.")
+        return data
+
+
+class PeriodRolloverForm(forms.Form):
+    """Source period, new year (default: source year + 1) and whether the council comes along."""
+
+    source = forms.ModelChoiceField(
+        label="Kỳ nguồn",
+        queryset=Period.objects.none(),
+        empty_label=None,
+        widget=YearOptionsSelect(year_of=lambda p: p.year),
+        error_messages={"required": "Hãy chọn kỳ nguồn.", "invalid_choice": "Kỳ nguồn không còn."},
+    )
+    year = forms.IntegerField(
+        label="Năm của kỳ mới",
+        min_value=2000,
+        max_value=2100,
+        required=False,
+        help_text="Mặc định: năm sau năm của kỳ nguồn.",
+        error_messages={
+            "invalid": "Năm phải là số, ví dụ 2024.",
+            "min_value": "Năm phải từ 2000 trở đi.",
+            "max_value": "Năm phải trước 2100.",
+        },
+    )
+    include_council = forms.BooleanField(
+        label="Sao chép Hội đồng thẩm định (vai trò trong kỳ) và phân công thẩm định",
+        required=False,
+        initial=True,
+    )
+    reason = forms.CharField(
+        label="Ghi chú (tùy chọn)", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = Period.objects.order_by("-year")
+        self.fields["year"].widget.attrs["data-next-year-of"] = "source"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("source") is not None and data.get("year") is None and "year" not in self.errors:
+            data["year"] = data["source"].year + 1
+        return data
+
+
+class PeriodReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Lý do",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Hãy nêu lý do."},
+    )
 
 
 class GroupForm(forms.Form):

@@ -497,44 +497,57 @@ def index_set_import_rows(
     return result
 
 
+def index_set_clone(*, source: IndexSet, period: Period) -> IndexSet:
+    """Create version 1 of ``source``'s group set in ``period``, node for node (parents rebuilt by code).
+
+    The one copy of a set's tree, shared by :func:`index_set_copy` and the roll-over of a whole year
+    (:mod:`appraisal.registry.lifecycle`). The caller checks the target and holds the transaction."""
+    copy = IndexSet.objects.create(
+        period=period, group=source.group, version=1, copied_from=source, source_name=source.source_name
+    )
+    rows = [
+        NodeRow(
+            row=0,
+            code=n.code,
+            title=n.title,
+            max_points=n.max_points,
+            method=n.method,
+            rule=n.rule,
+            guidance=n.guidance,
+            evidence=n.evidence,
+            excluded_tags=n.excluded_tags,
+            position=n.position,
+            depth=n.depth,
+            is_leaf=n.is_leaf,
+        )
+        for n in source.nodes.order_by("position")
+    ]
+    _create_nodes(copy, rows)
+    return copy
+
+
 def index_set_copy(*, source: IndexSet, year: int, by: Any) -> IndexSet:
     """Copy a set (usually last year's) to another year as version 1 of that year's set for the same group.
 
-    The target period is created when missing; it must still be in preparation and have no set for the group.
-    """
+    The target period must already exist (Tạo kỳ đánh giá, or Tạo kỳ mới từ năm trước), still be in preparation
+    and have no set for the group. A copy never creates a period: creating one is a decision of its own
+    (issue 9: the copy used to create next year silently)."""
     _check_year(year)
     if year == source.period.year:
         raise ServiceError("Hãy chọn một năm khác với năm của bộ chỉ số nguồn.")
     with transaction.atomic():
         period = Period.objects.select_for_update().filter(year=year).first()
+        if period is None:
+            raise ServiceError(
+                f"Chưa có kỳ đánh giá năm {year}: hãy tạo kỳ năm {year} (hoặc tạo kỳ mới từ năm trước) "
+                "rồi sao chép bộ chỉ số."
+            )
         _refuse_locked(period)
-        period = period or _period_for_year(year)
         if IndexSet.objects.filter(period=period, group=source.group).exists():
             raise ServiceError(
                 f"Năm {year} đã có bộ chỉ số của khối «{source.group.name}». Hãy nhập tệp để thay thế bộ đó."
             )
-        copy = IndexSet.objects.create(
-            period=period, group=source.group, version=1, copied_from=source, source_name=source.source_name
-        )
-        rows = [
-            NodeRow(
-                row=0,
-                code=n.code,
-                title=n.title,
-                max_points=n.max_points,
-                method=n.method,
-                rule=n.rule,
-                guidance=n.guidance,
-                evidence=n.evidence,
-                excluded_tags=n.excluded_tags,
-                position=n.position,
-                depth=n.depth,
-                is_leaf=n.is_leaf,
-            )
-            for n in source.nodes.order_by("position")
-        ]
-        _create_nodes(copy, rows)
-    return copy
+        return index_set_clone(source=source, period=period)
 
 
 TEXT_FIX_FIELDS = ("title", "guidance", "evidence")

@@ -97,7 +97,11 @@ INDEX_SET_HELP = {
 
 
 def _workbook(
-    title: str, columns: Sequence[Column], examples: list[dict[str, str]], help_text: dict[str, str]
+    title: str,
+    columns: Sequence[Column],
+    examples: list[dict[str, str]],
+    help_text: dict[str, str],
+    extra_notes: Sequence[str] = (),
 ) -> bytes:
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -143,6 +147,10 @@ def _workbook(
         "Anh (tên trong ngoặc). Cột khác được bỏ qua. Tệp có lỗi sẽ không được nhập; mọi lỗi được liệt kê "
         "kèm số dòng.",
     ).font = plain
+    for offset, note in enumerate(extra_notes, start=1):
+        cell = notes.cell(row=last + offset, column=2, value=note)
+        cell.font = plain
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
 
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -152,6 +160,12 @@ def _workbook(
 def units_template() -> TemplateFile:
     content = _workbook("Đơn vị", UNIT_COLUMNS, [UNIT_EXAMPLE], UNIT_HELP)
     return TemplateFile("mau-don-vi.xlsx", XLSX_CONTENT_TYPE, content)
+
+
+def units_workbook(rows: list[dict[str, str]], notes: Sequence[str] = ()) -> bytes:
+    """The units import workbook filled with ``rows`` (one dict per unit, keyed like UNIT_COLUMNS): what the
+    unit export writes, so that it reads back through the same import."""
+    return _workbook("Đơn vị", UNIT_COLUMNS, rows, UNIT_HELP, notes)
 
 
 def index_set_template() -> TemplateFile:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import period_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -22,9 +22,14 @@ urlpatterns = [
     path("mau/mau-bo-chi-so.xlsx", views.template_index_set, name="template_index_set"),
     path("ky/", views.period_list, name="period_list"),
     path("ky/them/", views.period_create, name="period_create"),
+    path("ky/tao-tu-nam-truoc/", period_views.period_rollover, name="period_rollover"),
     path("ky/<int:pk>/", views.period_detail, name="period_detail"),
     path("ky/<int:pk>/thiet-lap/", views.period_edit, name="period_edit"),
     path("ky/<int:pk>/hien-hanh/", views.period_set_current, name="period_set_current"),
     path("ky/<int:pk>/thoi-han/<slug:phase>/", views.period_window, name="period_window"),
+    path("ky/<int:pk>/xoa/", period_views.period_delete, name="period_delete"),
+    path("ky/<int:pk>/luu-tru/", period_views.period_archive, name="period_archive"),
+    path("ky/<int:pk>/bo-luu-tru/", period_views.period_unarchive, name="period_unarchive"),
+    path("ky/<int:pk>/don-vi.xlsx", period_views.period_units_export, name="period_units_export"),
     path("co-quan/", views.organisation_edit, name="organisation_edit"),
 ]

@@ -367,8 +367,16 @@ def index_node_fix(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def period_list(request: HttpRequest) -> HttpResponse:
+    """Periods, newest first; archived ones only with ``?luu-tru=1`` (SPEC §3a: hidden unless asked for)."""
     selectors.registry_require(request.user)
-    return render(request, "registry/period_list.html", {"periods": list(selectors.period_list())})
+    periods = list(selectors.period_list())
+    show_archived = request.GET.get("luu-tru") == "1"
+    shown = periods if show_archived else [p for p in periods if not p.is_archived]
+    return render(
+        request,
+        "registry/period_list.html",
+        {"periods": shown, "show_archived": show_archived, "archived_count": len(periods) - len(shown)},
+    )
 
 
 def period_create(request: HttpRequest) -> HttpResponse:

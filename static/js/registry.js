@@ -16,3 +16,17 @@ document.addEventListener("DOMContentLoaded", function () {
   input.addEventListener("input", update);
   update();
 });
+
+// Copy and roll-over pages: choosing another source proposes the year after the source's year
+// (options carry data-year; the year input names its select with data-next-year-of).
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("input[data-next-year-of]").forEach(function (input) {
+    var select = input.form && input.form.elements.namedItem(input.getAttribute("data-next-year-of"));
+    if (!select || !select.options) { return; }
+    select.addEventListener("change", function () {
+      var option = select.options[select.selectedIndex];
+      var year = option && parseInt(option.getAttribute("data-year"), 10);
+      if (year) { input.value = String(year + 1); }
+    });
+  });
+});

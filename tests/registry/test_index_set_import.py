@@ -220,6 +220,7 @@ def test_index_set_import_refuses_bad_group_code(db):
 
 
 def test_index_set_copy_makes_version_one_of_the_new_year(world, secretariat):
+    PeriodFactory(year=2024, phase=Phase.PREPARING)
     copy = index_set_copy(source=world, year=2024, by=secretariat)
     assert (copy.period.year, copy.period.name, copy.group_id, copy.version, copy.copied_from_id) == (
         2024,
@@ -237,6 +238,7 @@ def test_index_set_copy_makes_version_one_of_the_new_year(world, secretariat):
 
 
 def test_index_set_copy_refuses_existing_set_same_year_and_locked_period(world, secretariat):
+    PeriodFactory(year=2024, phase=Phase.PREPARING)
     index_set_copy(source=world, year=2024, by=secretariat)
     with pytest.raises(ServiceError) as error:
         index_set_copy(source=world, year=2024, by=secretariat)

@@ -99,8 +99,9 @@ DENIED = ["editor", "head", "member", "observer", "outsider", "chair"]
 
 def test_every_registry_url_is_covered(world):
     from appraisal.registry.urls import urlpatterns
+    from tests.registry.test_period_pages import PERIOD_PAGE_VIEWS
 
-    assert sorted(p.name for p in urlpatterns) == sorted(VIEW_NAMES)
+    assert sorted(p.name for p in urlpatterns) == sorted(VIEW_NAMES + list(PERIOD_PAGE_VIEWS))
 
 
 @pytest.mark.parametrize("view", VIEW_NAMES)
@@ -321,6 +322,7 @@ def test_index_set_detail_shows_tree_scale_methods_rules(client_for, secretariat
 
 
 def test_index_set_copy_page(client_for, secretariat, world):
+    PeriodFactory(year=2024, phase=Phase.PREPARING)
     response = client_for(secretariat).post(
         reverse("registry:index_set_copy"), {"source": world["index_set"].pk, "year": "2024"}, follow=True
     )
