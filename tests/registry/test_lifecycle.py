@@ -369,8 +369,8 @@ def draft_2024(year_2023, secretariat):
     PhaseWindow.objects.create(
         period=p, phase=Phase.SELF_ASSESSMENT, opens_at=now, due_at=now + timedelta(days=9)
     )
-    phases.period_set_phase(period=p, to_phase=Phase.SELF_ASSESSMENT, by=secretariat, reason="Mở thử")
-    phases.period_set_phase(period=p, to_phase=Phase.PREPARING, by=secretariat, reason="Mở nhầm")
+    phases.period_move(period=p, to_phase=Phase.SELF_ASSESSMENT, by=secretariat, reason="Mở thử")
+    phases.period_move(period=p, to_phase=Phase.PREPARING, by=secretariat, reason="Mở nhầm")
     for code in ("skhcn", "stp"):
         assessment_get_or_create(period=p, unit=Unit.objects.get(code=code))
     return p

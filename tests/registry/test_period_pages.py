@@ -210,7 +210,7 @@ def test_rollover_preview_page_query_count_is_constant(
     assert "Xem trước: kỳ năm 2024" in response.content.decode()
 
 
-ROLLOVER_PREVIEW_QUERIES = 13
+ROLLOVER_PREVIEW_QUERIES = 16
 
 
 # -- delete ----------------------------------------------------------------------------------------------
