@@ -10,243 +10,40 @@ so "Dòng 7" is the row the user sees in Excel.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import unicodedata
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from decimal import Decimal
 
-import filetype
+from appraisal.core.cells import Column, FileRejected, Problem, Row, nfc, parse_number, read_table
+from appraisal.scoring.engine import validate_rule_text
 
-from appraisal.scoring.engine import InputError, parse_decimal, validate_rule_text
+__all__ = ["Column", "FileRejected", "Problem", "Row", "read_table"]
 
-# -- problems ----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with an imported file; ``row`` is None for the file as a whole."""
-
-    row: int | None
-    message: str
-
-    def __str__(self) -> str:
-        return f"Dòng {self.row}: {self.message}" if self.row is not None else self.message
-
-
-class FileRejected(Exception):
-    """The file cannot be read as a table at all (not a workbook, empty, wrong header…)."""
-
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(str(problem))
-        self.problem = problem
-
-
-# -- columns -----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str  # the English name, also the dict key of a parsed row
-    label: str  # the Vietnamese label (written in the templates' header row)
-    required: bool = False
-
-    @property
-    def display(self) -> str:
-        return f"{self.label} ({self.key})"
+_nfc = nfc
 
 
 UNIT_COLUMNS: tuple[Column, ...] = (
-    Column("code", "Mã đơn vị", required=True),
-    Column("name", "Tên đơn vị", required=True),
-    Column("group", "Khối", required=True),
+    Column("code", "Mã đơn vị", required=True, aliases=("Mã",)),
+    Column("name", "Tên đơn vị", required=True, aliases=("Tên cơ quan, đơn vị", "Tên cơ quan", "Đơn vị")),
+    Column("group", "Khối", required=True, aliases=("Mã khối",)),
     Column("group_name", "Tên khối"),
     Column("short_name", "Tên viết tắt"),
-    Column("head_name", "Người đứng đầu"),
+    Column("head_name", "Người đứng đầu", aliases=("Họ và tên người đứng đầu",)),
     Column("head_title", "Chức vụ"),
     Column("tags", "Nhãn"),
 )
 
 INDEX_SET_COLUMNS: tuple[Column, ...] = (
-    Column("code", "Mã", required=True),
-    Column("title", "Nội dung", required=True),
-    Column("max_points", "Điểm tối đa", required=True),
+    Column("code", "Mã", required=True, aliases=("STT", "Mã tiêu chí")),
+    Column("title", "Nội dung", required=True, aliases=("Lĩnh vực/Tiêu chí/Tiêu chí thành phần", "Tiêu chí")),
+    Column("max_points", "Điểm tối đa", required=True, numeric=True, aliases=("Điểm tối đa (điểm)",)),
     Column("method", "Phương pháp", required=True),
     Column("rule", "Cách chấm", required=True),
-    Column("guidance", "Hướng dẫn"),
+    Column("guidance", "Hướng dẫn", aliases=("Hướng dẫn chấm",)),
     Column("evidence", "Tài liệu kiểm chứng"),
     Column("excluded_tags", "Không áp dụng cho"),
 )
-
-
-def _nfc(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).replace("\u00a0", " ").split())
-
-
-def _header_key(text: str) -> str:
-    """Header cells match case-insensitively; Vietnamese labels must keep their diacritics."""
-    return _nfc(text).casefold()
-
-
-def _column_index(columns: Sequence[Column]) -> dict[str, Column]:
-    index: dict[str, Column] = {}
-    for column in columns:
-        index[_header_key(column.key)] = column
-        index[_header_key(column.label)] = column
-    return index
-
-
-# -- reading -----------------------------------------------------------------------------------------------
-
-Row = tuple[int, dict[str, str]]
-
-_XLSX_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
-
-
-def _cell_text(value: object) -> str:
-    """A cell as text. Whole-number floats lose their '.0' (Excel stores 1 as 1.0); dates as dd/mm/yyyy."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Có" if value else "Không"
-    if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, datetime | date):
-        return value.strftime("%d/%m/%Y")
-    return _nfc(str(value)) if isinstance(value, str) else str(value)
-
-
-def _read_xlsx(file_name: str, content: bytes) -> list[tuple[int, list[str]]]:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
-        raise FileRejected(
-            Problem(
-                None,
-                f"Tệp «{file_name}» không phải là bảng tính Excel (.xlsx) hợp lệ. "
-                "Hãy lưu tệp dưới dạng Excel Workbook (.xlsx) hoặc CSV UTF-8 rồi tải lên lại.",
-            )
-        )
-    try:
-        if not workbook.worksheets:
-            return []
-        sheet = workbook.worksheets[0]
-        rows: list[tuple[int, list[str]]] = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            rows.append((number, [_cell_text(v) for v in values]))
-        return rows
-    finally:
-        workbook.close()
-
-
-def _read_csv(file_name: str, content: bytes) -> list[tuple[int, list[str]]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FileRejected(
-            Problem(
-                None,
-                f"Tệp «{file_name}» không đọc được: tệp CSV phải lưu với mã hóa UTF-8 "
-                "(trong Excel chọn «CSV UTF-8»), hoặc tải lên tệp Excel (.xlsx).",
-            )
-        )
-    if "\x00" in text:
-        raise FileRejected(
-            Problem(None, f"Tệp «{file_name}» không phải là tệp CSV hoặc Excel (.xlsx) hợp lệ.")
-        )
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first_line.count)
-    if first_line.count(delimiter) == 0:
-        delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        return [(number, [_nfc(v) for v in values]) for number, values in enumerate(reader, start=1)]
-    except csv.Error as error:
-        raise FileRejected(Problem(None, f"Tệp «{file_name}» không đọc được như CSV: {error}."))
-
-
-def read_table(file_name: str, content: bytes, columns: Sequence[Column]) -> list[Row]:
-    """Read a .xlsx or .csv file into ``(row_number, {key: text})`` for every non-blank data row.
-
-    Raises FileRejected with one Vietnamese message when the file is empty, is not a workbook, lacks a
-    required column or has no data rows. Extra columns are ignored.
-    """
-    if not content:
-        raise FileRejected(Problem(None, f"Tệp «{file_name}» trống (0 byte). Hãy chọn đúng tệp cần nhập."))
-    lower = file_name.lower()
-    if content.startswith(_XLSX_MAGIC):
-        raw_rows = _read_xlsx(file_name, content)
-    elif (
-        content.startswith(_OLE_MAGIC)
-        or lower.endswith((".xlsx", ".xlsm", ".xls"))
-        or not lower.endswith((".csv", ".txt"))
-        or filetype.guess(content) is not None  # a PDF, an image… renamed to .csv
-    ):
-        raise FileRejected(
-            Problem(
-                None,
-                f"Tệp «{file_name}» không phải là bảng tính Excel (.xlsx) hợp lệ. "
-                "Hãy lưu tệp dưới dạng Excel Workbook (.xlsx) hoặc CSV UTF-8 rồi tải lên lại.",
-            )
-        )
-    else:
-        raw_rows = _read_csv(file_name, content)
-
-    non_blank = [(n, values) for n, values in raw_rows if any(v.strip() for v in values)]
-    if not non_blank:
-        raise FileRejected(
-            Problem(
-                None, f"Tệp «{file_name}» không có nội dung: cần dòng tiêu đề và ít nhất một dòng dữ liệu."
-            )
-        )
-    header_row, header = non_blank[0]
-    by_key = _column_index(columns)
-    positions: dict[str, int] = {}
-    for position, cell in enumerate(header):
-        column = by_key.get(_header_key(cell)) if cell else None
-        if column is None:
-            continue
-        if column.key in positions:
-            raise FileRejected(
-                Problem(header_row, f"cột {column.display} xuất hiện hai lần trong dòng tiêu đề.")
-            )
-        positions[column.key] = position
-    missing = [c.display for c in columns if c.required and c.key not in positions]
-    if missing:
-        expected = ", ".join(c.label for c in columns if c.required)
-        raise FileRejected(
-            Problem(
-                header_row,
-                f"dòng tiêu đề thiếu cột {', '.join(missing)}. Dòng đầu tiên phải là tên các cột "
-                f"(bắt buộc: {expected}); hãy dùng tệp mẫu.",
-            )
-        )
-    data = non_blank[1:]
-    if not data:
-        raise FileRejected(
-            Problem(
-                None, f"Tệp «{file_name}» chỉ có dòng tiêu đề (dòng {header_row}), không có dòng dữ liệu nào."
-            )
-        )
-    rows: list[Row] = []
-    for number, values in data:
-        rows.append(
-            (
-                number,
-                {key: (values[pos].strip() if pos < len(values) else "") for key, pos in positions.items()},
-            )
-        )
-    return rows
 
 
 def split_list(text: str) -> list[str]:
@@ -525,9 +322,8 @@ def parse_index_set(rows: Sequence[Row], expected_scale: Decimal | None = None) 
         if not max_text:
             row_problems.append(Problem(number, f"mục {code} thiếu Điểm tối đa."))
         else:
-            try:
-                max_points = parse_decimal(max_text)
-            except InputError:
+            max_points = parse_number(max_text)
+            if max_points is None:
                 row_problems.append(
                     Problem(number, f"Điểm tối đa «{max_text}» của mục {code} không phải là số.")
                 )

@@ -83,7 +83,7 @@ REFUSALS = {
         xlsx_bytes([["Mã", "Tên", "Điểm"], ["1", "Lĩnh vực", "1"]]),
         [
             "Dòng 1: dòng tiêu đề thiếu cột Nội dung (title), Điểm tối đa (max_points), Phương pháp (method), Cách "
-            "chấm (rule). Dòng đầu tiên phải là tên các cột (bắt buộc: Mã, Nội dung, Điểm tối đa, Phương pháp, "
+            "chấm (rule). Dòng tiêu đề phải ghi tên các cột (bắt buộc: Mã, Nội dung, Điểm tối đa, Phương pháp, "
             "Cách chấm); hãy dùng tệp mẫu."
         ],
     ),
