@@ -585,7 +585,8 @@ def read_table(
                 problems.append(
                     Problem(number, f"cột {numeric[key].label}, ô «{cell.text}»: {DATE_MESSAGE}.")
                 )
-            values[key] = nfc(cell.text)
+            text = nfc(cell.text)
+            values[key] = (number_text(text) or text) if key in numeric else text
         rows.append((number, values))
     if problems:
         raise FileRejected(problems)
