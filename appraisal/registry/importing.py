@@ -268,7 +268,8 @@ def parse_index_set(rows: Sequence[Row], expected_scale: Decimal | None = None) 
     Every row is checked and every problem reported: codes unique and dotted, each parent present and above its
     children, inner nodes without method or rule, leaves with a method and a rule the engine accepts for their
     max, max a number ≥ 0 with at most 2 decimals (> 0 on leaves), each appraisal/survey parent worth exactly
-    the sum of its children, bonus and penalty as top-level leaves. The scale is the sum of the top-level
+    the sum of its children, bonus and penalty either top-level leaves (T1, P1) or inside an adjustment content
+    whose nodes' max caps their children (blank: no cap) and which stays outside the scale. The scale is the sum of the top-level
     appraisal/survey fields; ``expected_scale`` (``--scale``) makes a different scale an error.
     """
     out = IndexSetParsed()
@@ -298,6 +299,7 @@ def parse_index_set(rows: Sequence[Row], expected_scale: Decimal | None = None) 
 
     parsed: dict[str, NodeRow] = {}
     bad: set[str] = set(unsure)
+    blank_max: dict[str, int] = {}
     for position, (number, values) in enumerate(rows):
         code = values.get("code", "")
         if first_row_of.get(code) != number:
@@ -320,7 +322,11 @@ def parse_index_set(rows: Sequence[Row], expected_scale: Decimal | None = None) 
         max_text = values.get("max_points", "")
         max_points: Decimal | None = None
         if not max_text:
-            row_problems.append(Problem(number, f"mục {code} thiếu Điểm tối đa."))
+            if is_leaf:
+                row_problems.append(Problem(number, f"mục {code} thiếu Điểm tối đa."))
+            else:
+                blank_max[code] = number  # allowed on a group of bonus/penalty items: no cap
+                max_points = Decimal("0")
         else:
             max_points = parse_number(max_text)
             if max_points is None:
@@ -383,14 +389,6 @@ def parse_index_set(rows: Sequence[Row], expected_scale: Decimal | None = None) 
                 error = validate_rule_text(rule_text, max_points, method)
                 if error is not None:
                     row_problems.append(Problem(number, f"tiêu chí {code}, cột Cách chấm: {error}"))
-        if method in ADJUSTMENT_METHODS and parent is not None:
-            row_problems.append(
-                Problem(
-                    number,
-                    f"điểm thưởng, điểm trừ phải là mục cấp cao nhất (ví dụ T1, P1), không nằm trong "
-                    f"mục {parent}.",
-                )
-            )
         tags = split_list(values.get("excluded_tags", ""))
         bad_tags = [t for t in tags if not _TAG.fullmatch(t)]
         if bad_tags:
@@ -419,6 +417,48 @@ def parse_index_set(rows: Sequence[Row], expected_scale: Decimal | None = None) 
         if max_points is None:
             bad.add(code)  # sums over it are not checked: the row's own problem is the one to fix
 
+    # Adjustment contents (SPEC §10): a top-level node whose leaves are all bonus or penalty ('9' → '9.1'
+    # Điểm thưởng, '9.2' Điểm trừ). Its nodes' max is a cap, not a sum; a node holding both kinds has none.
+    methods_under: dict[str, set[str]] = {}
+    for node in parsed.values():
+        if node.is_leaf and node.method:
+            cursor: str | None = node.code
+            while cursor is not None:
+                methods_under.setdefault(cursor, set()).add(node.method)
+                cursor = parent_code(cursor)
+    adjustment_nodes: set[str] = set()
+    for node in parsed.values():
+        if node.is_leaf:
+            continue
+        kinds = methods_under.get(node.code, set())
+        if kinds and kinds <= ADJUSTMENT_METHODS:
+            adjustment_nodes.add(node.code)
+            if len(kinds) == 1:
+                node.method = next(iter(kinds))  # a group of bonus (or penalty) items is itself one
+            if len(kinds) == 2 and node.max_points > 0:
+                problems.append(
+                    Problem(
+                        node.row,
+                        f"mục {node.code} gồm cả điểm thưởng và điểm trừ nên không có điểm tối đa chung; "
+                        "để trống cột Điểm tối đa (mỗi nhóm con ghi điểm tối đa của mình).",
+                    )
+                )
+        elif kinds & ADJUSTMENT_METHODS:
+            if node.depth == 0:
+                problems.append(
+                    Problem(
+                        node.row,
+                        f"mục {node.code} có cả tiêu chí chấm điểm (TĐ, XHH) và điểm thưởng/trừ; hãy đưa điểm "
+                        "thưởng, điểm trừ ra một nội dung riêng (ví dụ «9. Điểm thưởng, điểm trừ» với 9.1, 9.2) "
+                        "hoặc mục riêng T1, P1.",
+                    )
+                )
+            bad.add(node.code)
+    for code, number in blank_max.items():
+        if code not in adjustment_nodes:
+            problems.append(Problem(number, f"mục {code} thiếu Điểm tối đa."))
+            bad.add(code)
+
     # Sums: an inner node is worth exactly what its children are worth.
     children: dict[str, list[NodeRow]] = {}
     for node in parsed.values():
@@ -429,8 +469,8 @@ def parse_index_set(rows: Sequence[Row], expected_scale: Decimal | None = None) 
         node = parsed[code]
         if code in bad or any(k.code in bad for k in kids):
             continue
-        if any(k.method in ADJUSTMENT_METHODS for k in kids):
-            continue  # already reported on the child
+        if code in adjustment_nodes or any(k.method in ADJUSTMENT_METHODS for k in kids):
+            continue  # a cap, or a mixed node already reported
         total = sum((k.max_points for k in kids), Decimal("0"))
         if total != node.max_points:
             problems.append(
@@ -448,7 +488,11 @@ def parse_index_set(rows: Sequence[Row], expected_scale: Decimal | None = None) 
             merged = split_list(parsed[parent].excluded_tags + "," + node.excluded_tags)
             node.excluded_tags = ",".join(merged)
 
-    top = [n for n in parsed.values() if n.depth == 0 and n.method not in ADJUSTMENT_METHODS]
+    top = [
+        n
+        for n in parsed.values()
+        if n.depth == 0 and n.method not in ADJUSTMENT_METHODS and n.code not in adjustment_nodes
+    ]
     if not problems:
         out.scale = sum((n.max_points for n in top), Decimal("0"))
         if not top or out.scale <= 0:
