@@ -99,14 +99,17 @@ class PeriodData:
 
 
 def previous_ranks(period: Period) -> dict[tuple[str, str], int]:
-    """(group code, unit code) → rank in the previous year's final snapshot, when there is one."""
+    """(group code, unit code) → rank in the previous year's final snapshot, else in the previous year's
+    published table recorded with ``import_results`` (a year before the province used ParIndex)."""
     previous = (
         ScoreRun.objects.filter(period__year=period.year - 1, is_final=True)
         .order_by("-created_at", "-pk")
         .first()
     )
     if previous is None:
-        return {}
+        from .published import published_ranks
+
+        return published_ranks(period.year - 1)
     rows = UnitResultRow.objects.filter(run=previous).values_list("group_code", "unit_code", "rank")
     return {(g, u): r for g, u, r in rows}
 
@@ -305,6 +308,17 @@ def result_rows_write(*, run: ScoreRun, data: PeriodData, result: engine.PeriodR
                     head_rating_reason=u.head_rating_reason or "",
                     trace=list(u.trace),
                     items=items,
+                    adjustments=[
+                        {
+                            "code": a.code,
+                            "title": a.title,
+                            "method": a.method,
+                            "max_points": None if a.max_points is None else format(a.max_points, "f"),
+                            "claimed": format(a.claimed, "f"),
+                            "points": format(a.points, "f"),
+                        }
+                        for a in u.adjustments
+                    ],
                 )
             )
     created = UnitResultRow.objects.bulk_create(unit_rows, batch_size=500)
@@ -352,11 +366,24 @@ def _in_sentence(name: str) -> str:
     return name
 
 
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
 def decision_data_from_run(run: ScoreRun) -> Any:
     """The decision, annex and CSV input from a stored snapshot (never from live data)."""
     from appraisal.registry.models import Group, Organisation, Phase
 
-    from .documents.data import Decision, DecisionData, FieldCell, FieldCol, GroupTable, HeadRow, UnitRow
+    from .documents.data import (
+        AdjustmentCol,
+        Decision,
+        DecisionData,
+        FieldCell,
+        FieldCol,
+        GroupTable,
+        HeadRow,
+        UnitRow,
+    )
 
     period = run.period
     rows = list(run.unit_rows.prefetch_related("field_rows").order_by("group_order", "position"))
@@ -369,6 +396,14 @@ def decision_data_from_run(run: ScoreRun) -> Any:
     for code, group_rows in by_group.items():
         meta = groups_meta.get(code)
         first_fields = list(group_rows[0].field_rows.all())
+        # The adjustment groups the decision lists with their numbers ('9.1. Điểm thưởng', '9.2. Điểm trừ').
+        adjustment_cols = tuple(
+            AdjustmentCol(
+                code=a["code"], title=a["title"], method=a["method"], max_points=_decimal(a["max_points"])
+            )
+            for a in group_rows[0].adjustments
+            if a["method"] is not None
+        )
         table_rows = []
         for stt, r in enumerate(group_rows, start=1):
             table_rows.append(
@@ -391,6 +426,7 @@ def decision_data_from_run(run: ScoreRun) -> Any:
                         FieldCell(points=f.points, max_points=f.max_points, index=f.index)
                         for f in r.field_rows.all()
                     ),
+                    adjustments=tuple(Decimal(a["points"]) for a in r.adjustments if a["method"] is not None),
                 )
             )
         tables.append(
@@ -401,6 +437,7 @@ def decision_data_from_run(run: ScoreRun) -> Any:
                     meta.title_noun if meta and meta.title_noun else f"CỦA {group_rows[0].group_name.upper()}"
                 ),
                 field_cols=tuple(FieldCol(code=f.code, title=f.title) for f in first_fields),
+                adjustment_cols=adjustment_cols,
                 rows=tuple(table_rows),
             )
         )
