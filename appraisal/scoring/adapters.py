@@ -410,6 +410,7 @@ def decision_data_from_run(run: ScoreRun) -> Any:
                 UnitRow(
                     stt=stt,
                     name=r.unit_name,
+                    code=r.unit_code,
                     max_points=r.max_points,
                     self_points=r.self_points,
                     appraisal_points=r.appraisal_points,
@@ -448,6 +449,7 @@ def decision_data_from_run(run: ScoreRun) -> Any:
                 name=r.head_name,
                 title=r.head_title,
                 unit_name=r.unit_name,
+                unit_code=r.unit_code,
                 index_display=r.index_display.quantize(Decimal(1).scaleb(-period.decimals)),
                 rating_label=engine.HEAD_RATING_LABELS.get(r.head_rating, r.head_rating),
                 note=r.head_rating_reason,

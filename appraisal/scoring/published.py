@@ -177,3 +177,48 @@ def published_ranks(year: int) -> dict[tuple[str, str], int]:
         "group_code", "unit__code", "rank"
     )
     return {(g, u): r for g, u, r in rows}
+
+
+def published_rows(year: int) -> list[PublishedResult]:
+    return list(
+        PublishedResult.objects.filter(published__year=year)
+        .select_related("unit")
+        .order_by("group_code", "rank", "unit__code")
+    )
+
+
+def published_template_file() -> Any:
+    """The blank template: the header in Vietnamese, an example sheet, and what each column means."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from .documents.data import XLSX_CONTENT_TYPE, ExportFile
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Kết quả đã công bố"
+    labels = ["Mã đơn vị", "Khối", "Tên cơ quan, đơn vị", "Chỉ số CCHC (%)", "Xếp hạng", "Xếp loại"]
+    labels.append("Mức độ hoàn thành nhiệm vụ")
+    ws.append(labels)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    example = wb.create_sheet("Ví dụ")
+    example.append(labels)
+    for row in EXAMPLE_ROWS:
+        example.append(list(row))
+    help_sheet = wb.create_sheet("Hướng dẫn")
+    for line in (
+        "Bắt buộc: Mã đơn vị (như trong danh mục đơn vị), Chỉ số CCHC (%) (số, dấu thập phân «,» hoặc «.»), "
+        "Xếp hạng (trong khối).",
+        "Tùy chọn: Khối (mã khối năm đó; để trống thì lấy khối hiện tại của đơn vị), Tên cơ quan, đơn vị "
+        "(chỉ để đọc, không dùng để ghép), Tổng điểm, Điểm tối đa, Xếp loại, Mức độ hoàn thành nhiệm vụ.",
+        "Có thể để các dòng tiêu đề của phụ lục quyết định phía trên dòng tên cột.",
+    ):
+        help_sheet.append([line])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return ExportFile(
+        filename="mau-ket-qua-da-cong-bo.xlsx", content_type=XLSX_CONTENT_TYPE, content=buffer.getvalue()
+    )

@@ -141,6 +141,7 @@ class UnitRow:
     band_label: str
     fields: tuple[FieldCell, ...]
     adjustments: tuple[Decimal, ...] = ()  # follows the group's adjustment_cols one to one
+    code: str = ""  # the unit's code: exports join by it, never by name
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -170,6 +171,7 @@ class HeadRow:
     index_display: Decimal
     rating_label: str
     note: str = ""
+    unit_code: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
