@@ -14,21 +14,18 @@ from __future__ import annotations
 
 import io
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from appraisal.core.cells import DATE_MESSAGE, Cell, FileRejected, Limits, read_cells, sheet_names
 from appraisal.core.exceptions import ServiceError
 from appraisal.registry.models import Method
-from appraisal.scoring.engine.rounding import plain
 
 from .selectors import SURVEY_TEXT, FormData
 
@@ -67,6 +64,9 @@ class Sheet:
     unit_code: str = ""
     year: int | None = None
     rows: list[SheetRow] = field(default_factory=list)
+    # The versions recorded at download in the hidden sheet: the fallback when the «Phiên bản» column is gone.
+    versions: dict[str, int] = field(default_factory=dict)
+    has_version_column: bool = False
 
 
 def _text(value: object) -> str:
@@ -175,6 +175,14 @@ def build_workbook(form: FormData) -> ExportFile:
     _put_text(meta["B1"], unit.code)
     _put_text(meta["A2"], "year")
     meta["B2"] = period.year
+    meta_row = 3
+    for block in form.blocks:
+        for row in block.rows:
+            if row.item is not None and row.item.entry is not None and not row.item.is_survey:
+                _put_text(meta.cell(row=meta_row, column=1), "item")
+                _put_text(meta.cell(row=meta_row, column=2), row.node.code)
+                meta.cell(row=meta_row, column=3, value=row.item.entry.version)
+                meta_row += 1
     meta.sheet_state = "hidden"
 
     buffer = io.BytesIO()
@@ -184,76 +192,79 @@ def build_workbook(form: FormData) -> ExportFile:
     )
 
 
-def _cell_input(value: object, number_format: str) -> tuple[str, str]:
-    """A 'Giá trị' cell as the text the engine reads, and a problem if Excel changed what was typed."""
-    if value is None:
-        return "", ""
-    if isinstance(value, bool):
-        return ("Có" if value else "Không"), ""
-    if isinstance(value, datetime | date | time):
-        return "", (
-            "Excel đã tự đổi giá trị thành ngày tháng; hãy định dạng ô là Văn bản (Text) "
-            "rồi gõ lại, ví dụ 85% hoặc 17/20."
-        )
-    if isinstance(value, int | float):
-        try:
-            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        except InvalidOperation:
-            return str(value), ""
-        if "%" in (number_format or ""):
-            return plain((number * 100).normalize()) + "%", ""
-        return plain(number.normalize()), ""
-    return _text(value).strip(), ""
+LIMITS = Limits(max_rows=HEADER_ROW + MAX_ROWS + 50, max_columns=60)
+
+
+def _code_text(cell: Cell) -> str:
+    return cell.text.strip()
 
 
 def read_workbook(content: bytes) -> Sheet:
-    """Parse an uploaded workbook into rows; raise WorkbookError if it is not the self-assessment form."""
+    """Parse an uploaded workbook into rows; raise WorkbookError if it is not the self-assessment form.
+
+    Read through the shared cell reader (:mod:`appraisal.core.cells`): streaming, size-limited, percent cells
+    as percentages, dates refused with the reason.
+    """
+    name = "phiếu tự đánh giá"
     if not content:
         raise WorkbookError("Tệp tải lên rỗng: hãy chọn tệp Excel (.xlsx) đã tải về từ trang Tự đánh giá.")
-    try:
-        wb = load_workbook(io.BytesIO(content), data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
+    if not content.startswith(b"PK"):
         raise WorkbookError(
             "Không đọc được tệp: hãy tải lên đúng tệp Excel (.xlsx) đã tải về từ trang Tự đánh giá."
         )
-    if SHEET not in wb.sheetnames:
-        raise WorkbookError(f"Tệp không có trang tính «{SHEET}»: hãy dùng tệp tải về từ trang Tự đánh giá.")
-    ws = wb[SHEET]
+    try:
+        names = sheet_names(name, content, limits=LIMITS)
+        if SHEET not in names:
+            raise WorkbookError(
+                f"Tệp không có trang tính «{SHEET}»: hãy dùng tệp tải về từ trang Tự đánh giá."
+            )
+        rows = read_cells(name, content, sheet_name=SHEET, limits=LIMITS)
+        meta_rows = read_cells(name, content, sheet_name=META, limits=LIMITS) if META in names else []
+    except FileRejected as rejected:
+        raise WorkbookError(rejected.problem.message)
     sheet = Sheet()
-    if META in wb.sheetnames:
-        meta = wb[META]
-        sheet.unit_code = _text(meta["B1"].value).strip()
-        year = meta["B2"].value
-        sheet.year = int(year) if isinstance(year, int | float) else None
+    for _, cells in meta_rows:
+        texts = [c.text.strip() for c in cells] + ["", "", ""]
+        if texts[0] == "unit":
+            sheet.unit_code = texts[1]
+        elif texts[0] == "year" and texts[1].isdigit():
+            sheet.year = int(texts[1])
+        elif texts[0] == "item" and texts[1] and texts[2].isdigit():
+            sheet.versions[texts[1]] = int(texts[2])
 
-    header_row = None
-    for r in range(1, 11):
-        values = [_text(ws.cell(row=r, column=c).value).strip() for c in range(1, len(HEADERS) + 1)]
-        if values[0] == HEADERS[0]:
-            header_row = r
+    header_index = None
+    for i, (_, cells) in enumerate(rows[:10]):
+        if cells and cells[0].text.strip() == HEADERS[0]:
+            header_index = i
             break
-    if header_row is None:
+    if header_index is None:
         raise WorkbookError(
             "Không tìm thấy dòng tiêu đề «Mã tiêu chí»: hãy dùng tệp tải về từ trang Tự đánh giá."
         )
-    columns = {_text(ws.cell(row=header_row, column=c).value).strip(): c for c in range(1, ws.max_column + 1)}
+    header_row, header_cells = rows[header_index]
+    columns = {c.text.strip(): i for i, c in enumerate(header_cells) if c.text.strip()}
     for needed in ("Mã tiêu chí", "Giá trị", "Ghi chú"):
         if needed not in columns:
             raise WorkbookError(f"Thiếu cột «{needed}» ở dòng tiêu đề (dòng {header_row}).")
-    if ws.max_row - header_row > MAX_ROWS:
+    if len(rows) - header_index - 1 > MAX_ROWS:
         raise WorkbookError(f"Tệp có quá nhiều dòng (trên {MAX_ROWS}).")
     code_col, value_col, note_col = columns["Mã tiêu chí"], columns["Giá trị"], columns["Ghi chú"]
     version_col = columns.get("Phiên bản")
-    for r in range(header_row + 1, ws.max_row + 1):
-        raw_code = ws.cell(row=r, column=code_col).value
-        if isinstance(raw_code, int | float) and not isinstance(raw_code, bool):
-            raw_code = plain(Decimal(repr(raw_code)).normalize())  # a retyped code 1.1 comes back a number
-        code = _text(raw_code).strip()
-        value_cell = ws.cell(row=r, column=value_col)
-        value, problem = _cell_input(value_cell.value, value_cell.number_format)
-        note = _text(ws.cell(row=r, column=note_col).value)
-        version_raw = ws.cell(row=r, column=version_col).value if version_col else None
-        version = int(version_raw) if isinstance(version_raw, int | float) else None
+    sheet.has_version_column = version_col is not None
+    empty = Cell("")
+    for r, cells in rows[header_index + 1 :]:
+
+        def at(col: int | None, cells: list[Cell] = cells) -> Cell:
+            return cells[col] if col is not None and col < len(cells) else empty
+
+        code = _code_text(at(code_col))
+        value_cell = at(value_col)
+        value, problem = value_cell.text.strip(), ""
+        if value_cell.is_date:
+            value, problem = "", f"{DATE_MESSAGE} (ví dụ 85% hoặc 17/20)."
+        note = at(note_col).text
+        version_text = at(version_col).text
+        version = int(version_text) if version_text.isdigit() else None
         if not code and not value and not note.strip() and not problem:
             continue
         sheet.rows.append(

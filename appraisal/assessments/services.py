@@ -542,6 +542,7 @@ def assessment_import_workbook(*, assessment: Assessment, content: bytes, by: An
     inner_codes = {row.node.code for block in form.blocks for row in block.rows if row.item is None}
     seen: dict[str, int] = {}
     planned: list[tuple[ItemEntry, str, str, int | None]] = []
+    unknown: list[str] = []
     for row in sheet.rows:
         where = f"Dòng {row.number}"
         if not row.code:
@@ -583,13 +584,27 @@ def assessment_import_workbook(*, assessment: Assessment, content: bytes, by: An
         note = row.note.strip()
         if canonical == entry.self_value and note == entry.self_note:
             continue
-        if row.version is not None and row.version != entry.version:
+        # The version the row was downloaded at: its hidden cell, else the copy in the hidden sheet. A
+        # workbook that lost both cannot tell an old value from a new one: it may not overwrite an item
+        # that was ever saved on the web.
+        version = row.version if row.version is not None else sheet.versions.get(row.code)
+        if version is None and entry.version > 0:
+            unknown.append(f"{row.code} (giá trị trên trang web «{entry.self_value or 'trống'}»)")
+            continue
+        if version is not None and version != entry.version:
             problems.append(
                 f"{where} (mục {row.code}): mục này đã được lưu trên trang web sau khi bạn tải tệp về "
                 f"(giá trị hiện tại «{entry.self_value or 'trống'}»). Hãy tải tệp mới hoặc sửa trên trang web."
             )
             continue
         planned.append((entry, row.value, note, entry.version))
+    if unknown:
+        problems.append(
+            "Tệp đã mất thông tin phiên bản (cột «Phiên bản» ẩn và trang «_phieu» bị xóa hoặc sửa), nên không "
+            "biết các mục sau có được sửa trên trang web sau khi tải tệp về hay không: "
+            + "; ".join(unknown)
+            + ". Hãy tải tệp mới từ trang Tự đánh giá rồi nhập lại các thay đổi."
+        )
     if problems:
         raise WorkbookRejected(
             f"Tệp có {len(problems)} lỗi; chưa ghi mục nào. Hãy sửa rồi tải lên lại.", problems

@@ -29,8 +29,8 @@ from .models import SurveyImport
 
 SCORE_COLUMNS: tuple[Column, ...] = (
     Column("unit", "Mã đơn vị", required=True),
-    Column("item", "Mã tiêu chí", required=True),
-    Column("value", "Giá trị", required=True),
+    Column("item", "Mã tiêu chí", required=True, aliases=("Mã",)),
+    Column("value", "Giá trị", required=True, numeric=True, aliases=("Kết quả", "Tỷ lệ hài lòng")),
     Column("note", "Ghi chú"),
     Column("reason", "Lý do"),
     Column("note_reason", "Ghi chú / lý do"),
@@ -190,7 +190,7 @@ def scores_import(*, period: Period, layer: str, file_name: str, content: bytes,
     try:
         rows = read_table(file_name, content, SCORE_COLUMNS)
     except FileRejected as exc:
-        report.problems.append(exc.problem)
+        report.problems.extend(exc.problems)
         return report
     ctx = _Context(period)
     checked: list[_Checked] = []

@@ -10,243 +10,40 @@ so "Dòng 7" is the row the user sees in Excel.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import unicodedata
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from decimal import Decimal
 
-import filetype
+from appraisal.core.cells import Column, FileRejected, Problem, Row, nfc, parse_number, read_table
+from appraisal.scoring.engine import validate_rule_text
 
-from appraisal.scoring.engine import InputError, parse_decimal, validate_rule_text
+__all__ = ["Column", "FileRejected", "Problem", "Row", "read_table"]
 
-# -- problems ----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with an imported file; ``row`` is None for the file as a whole."""
-
-    row: int | None
-    message: str
-
-    def __str__(self) -> str:
-        return f"Dòng {self.row}: {self.message}" if self.row is not None else self.message
-
-
-class FileRejected(Exception):
-    """The file cannot be read as a table at all (not a workbook, empty, wrong header…)."""
-
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(str(problem))
-        self.problem = problem
-
-
-# -- columns -----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str  # the English name, also the dict key of a parsed row
-    label: str  # the Vietnamese label (written in the templates' header row)
-    required: bool = False
-
-    @property
-    def display(self) -> str:
-        return f"{self.label} ({self.key})"
+_nfc = nfc
 
 
 UNIT_COLUMNS: tuple[Column, ...] = (
-    Column("code", "Mã đơn vị", required=True),
-    Column("name", "Tên đơn vị", required=True),
-    Column("group", "Khối", required=True),
+    Column("code", "Mã đơn vị", required=True, aliases=("Mã",)),
+    Column("name", "Tên đơn vị", required=True, aliases=("Tên cơ quan, đơn vị", "Tên cơ quan", "Đơn vị")),
+    Column("group", "Khối", required=True, aliases=("Mã khối",)),
     Column("group_name", "Tên khối"),
     Column("short_name", "Tên viết tắt"),
-    Column("head_name", "Người đứng đầu"),
+    Column("head_name", "Người đứng đầu", aliases=("Họ và tên người đứng đầu",)),
     Column("head_title", "Chức vụ"),
     Column("tags", "Nhãn"),
 )
 
 INDEX_SET_COLUMNS: tuple[Column, ...] = (
-    Column("code", "Mã", required=True),
-    Column("title", "Nội dung", required=True),
-    Column("max_points", "Điểm tối đa", required=True),
+    Column("code", "Mã", required=True, aliases=("STT", "Mã tiêu chí")),
+    Column("title", "Nội dung", required=True, aliases=("Lĩnh vực/Tiêu chí/Tiêu chí thành phần", "Tiêu chí")),
+    Column("max_points", "Điểm tối đa", required=True, numeric=True, aliases=("Điểm tối đa (điểm)",)),
     Column("method", "Phương pháp", required=True),
     Column("rule", "Cách chấm", required=True),
-    Column("guidance", "Hướng dẫn"),
+    Column("guidance", "Hướng dẫn", aliases=("Hướng dẫn chấm",)),
     Column("evidence", "Tài liệu kiểm chứng"),
     Column("excluded_tags", "Không áp dụng cho"),
 )
-
-
-def _nfc(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).replace("\u00a0", " ").split())
-
-
-def _header_key(text: str) -> str:
-    """Header cells match case-insensitively; Vietnamese labels must keep their diacritics."""
-    return _nfc(text).casefold()
-
-
-def _column_index(columns: Sequence[Column]) -> dict[str, Column]:
-    index: dict[str, Column] = {}
-    for column in columns:
-        index[_header_key(column.key)] = column
-        index[_header_key(column.label)] = column
-    return index
-
-
-# -- reading -----------------------------------------------------------------------------------------------
-
-Row = tuple[int, dict[str, str]]
-
-_XLSX_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
-
-
-def _cell_text(value: object) -> str:
-    """A cell as text. Whole-number floats lose their '.0' (Excel stores 1 as 1.0); dates as dd/mm/yyyy."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Có" if value else "Không"
-    if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, datetime | date):
-        return value.strftime("%d/%m/%Y")
-    return _nfc(str(value)) if isinstance(value, str) else str(value)
-
-
-def _read_xlsx(file_name: str, content: bytes) -> list[tuple[int, list[str]]]:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
-        raise FileRejected(
-            Problem(
-                None,
-                f"Tệp «{file_name}» không phải là bảng tính Excel (.xlsx) hợp lệ. "
-                "Hãy lưu tệp dưới dạng Excel Workbook (.xlsx) hoặc CSV UTF-8 rồi tải lên lại.",
-            )
-        )
-    try:
-        if not workbook.worksheets:
-            return []
-        sheet = workbook.worksheets[0]
-        rows: list[tuple[int, list[str]]] = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            rows.append((number, [_cell_text(v) for v in values]))
-        return rows
-    finally:
-        workbook.close()
-
-
-def _read_csv(file_name: str, content: bytes) -> list[tuple[int, list[str]]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FileRejected(
-            Problem(
-                None,
-                f"Tệp «{file_name}» không đọc được: tệp CSV phải lưu với mã hóa UTF-8 "
-                "(trong Excel chọn «CSV UTF-8»), hoặc tải lên tệp Excel (.xlsx).",
-            )
-        )
-    if "\x00" in text:
-        raise FileRejected(
-            Problem(None, f"Tệp «{file_name}» không phải là tệp CSV hoặc Excel (.xlsx) hợp lệ.")
-        )
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first_line.count)
-    if first_line.count(delimiter) == 0:
-        delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        return [(number, [_nfc(v) for v in values]) for number, values in enumerate(reader, start=1)]
-    except csv.Error as error:
-        raise FileRejected(Problem(None, f"Tệp «{file_name}» không đọc được như CSV: {error}."))
-
-
-def read_table(file_name: str, content: bytes, columns: Sequence[Column]) -> list[Row]:
-    """Read a .xlsx or .csv file into ``(row_number, {key: text})`` for every non-blank data row.
-
-    Raises FileRejected with one Vietnamese message when the file is empty, is not a workbook, lacks a
-    required column or has no data rows. Extra columns are ignored.
-    """
-    if not content:
-        raise FileRejected(Problem(None, f"Tệp «{file_name}» trống (0 byte). Hãy chọn đúng tệp cần nhập."))
-    lower = file_name.lower()
-    if content.startswith(_XLSX_MAGIC):
-        raw_rows = _read_xlsx(file_name, content)
-    elif (
-        content.startswith(_OLE_MAGIC)
-        or lower.endswith((".xlsx", ".xlsm", ".xls"))
-        or not lower.endswith((".csv", ".txt"))
-        or filetype.guess(content) is not None  # a PDF, an image… renamed to .csv
-    ):
-        raise FileRejected(
-            Problem(
-                None,
-                f"Tệp «{file_name}» không phải là bảng tính Excel (.xlsx) hợp lệ. "
-                "Hãy lưu tệp dưới dạng Excel Workbook (.xlsx) hoặc CSV UTF-8 rồi tải lên lại.",
-            )
-        )
-    else:
-        raw_rows = _read_csv(file_name, content)
-
-    non_blank = [(n, values) for n, values in raw_rows if any(v.strip() for v in values)]
-    if not non_blank:
-        raise FileRejected(
-            Problem(
-                None, f"Tệp «{file_name}» không có nội dung: cần dòng tiêu đề và ít nhất một dòng dữ liệu."
-            )
-        )
-    header_row, header = non_blank[0]
-    by_key = _column_index(columns)
-    positions: dict[str, int] = {}
-    for position, cell in enumerate(header):
-        column = by_key.get(_header_key(cell)) if cell else None
-        if column is None:
-            continue
-        if column.key in positions:
-            raise FileRejected(
-                Problem(header_row, f"cột {column.display} xuất hiện hai lần trong dòng tiêu đề.")
-            )
-        positions[column.key] = position
-    missing = [c.display for c in columns if c.required and c.key not in positions]
-    if missing:
-        expected = ", ".join(c.label for c in columns if c.required)
-        raise FileRejected(
-            Problem(
-                header_row,
-                f"dòng tiêu đề thiếu cột {', '.join(missing)}. Dòng đầu tiên phải là tên các cột "
-                f"(bắt buộc: {expected}); hãy dùng tệp mẫu.",
-            )
-        )
-    data = non_blank[1:]
-    if not data:
-        raise FileRejected(
-            Problem(
-                None, f"Tệp «{file_name}» chỉ có dòng tiêu đề (dòng {header_row}), không có dòng dữ liệu nào."
-            )
-        )
-    rows: list[Row] = []
-    for number, values in data:
-        rows.append(
-            (
-                number,
-                {key: (values[pos].strip() if pos < len(values) else "") for key, pos in positions.items()},
-            )
-        )
-    return rows
 
 
 def split_list(text: str) -> list[str]:
@@ -471,7 +268,8 @@ def parse_index_set(rows: Sequence[Row], expected_scale: Decimal | None = None) 
     Every row is checked and every problem reported: codes unique and dotted, each parent present and above its
     children, inner nodes without method or rule, leaves with a method and a rule the engine accepts for their
     max, max a number ≥ 0 with at most 2 decimals (> 0 on leaves), each appraisal/survey parent worth exactly
-    the sum of its children, bonus and penalty as top-level leaves. The scale is the sum of the top-level
+    the sum of its children, bonus and penalty either top-level leaves (T1, P1) or inside an adjustment content
+    whose nodes' max caps their children (blank: no cap) and which stays outside the scale. The scale is the sum of the top-level
     appraisal/survey fields; ``expected_scale`` (``--scale``) makes a different scale an error.
     """
     out = IndexSetParsed()
@@ -501,6 +299,7 @@ def parse_index_set(rows: Sequence[Row], expected_scale: Decimal | None = None) 
 
     parsed: dict[str, NodeRow] = {}
     bad: set[str] = set(unsure)
+    blank_max: dict[str, int] = {}
     for position, (number, values) in enumerate(rows):
         code = values.get("code", "")
         if first_row_of.get(code) != number:
@@ -523,11 +322,14 @@ def parse_index_set(rows: Sequence[Row], expected_scale: Decimal | None = None) 
         max_text = values.get("max_points", "")
         max_points: Decimal | None = None
         if not max_text:
-            row_problems.append(Problem(number, f"mục {code} thiếu Điểm tối đa."))
+            if is_leaf:
+                row_problems.append(Problem(number, f"mục {code} thiếu Điểm tối đa."))
+            else:
+                blank_max[code] = number  # allowed on a group of bonus/penalty items: no cap
+                max_points = Decimal("0")
         else:
-            try:
-                max_points = parse_decimal(max_text)
-            except InputError:
+            max_points = parse_number(max_text)
+            if max_points is None:
                 row_problems.append(
                     Problem(number, f"Điểm tối đa «{max_text}» của mục {code} không phải là số.")
                 )
@@ -587,14 +389,6 @@ def parse_index_set(rows: Sequence[Row], expected_scale: Decimal | None = None) 
                 error = validate_rule_text(rule_text, max_points, method)
                 if error is not None:
                     row_problems.append(Problem(number, f"tiêu chí {code}, cột Cách chấm: {error}"))
-        if method in ADJUSTMENT_METHODS and parent is not None:
-            row_problems.append(
-                Problem(
-                    number,
-                    f"điểm thưởng, điểm trừ phải là mục cấp cao nhất (ví dụ T1, P1), không nằm trong "
-                    f"mục {parent}.",
-                )
-            )
         tags = split_list(values.get("excluded_tags", ""))
         bad_tags = [t for t in tags if not _TAG.fullmatch(t)]
         if bad_tags:
@@ -623,6 +417,48 @@ def parse_index_set(rows: Sequence[Row], expected_scale: Decimal | None = None) 
         if max_points is None:
             bad.add(code)  # sums over it are not checked: the row's own problem is the one to fix
 
+    # Adjustment contents (SPEC §10): a top-level node whose leaves are all bonus or penalty ('9' → '9.1'
+    # Điểm thưởng, '9.2' Điểm trừ). Its nodes' max is a cap, not a sum; a node holding both kinds has none.
+    methods_under: dict[str, set[str]] = {}
+    for node in parsed.values():
+        if node.is_leaf and node.method:
+            cursor: str | None = node.code
+            while cursor is not None:
+                methods_under.setdefault(cursor, set()).add(node.method)
+                cursor = parent_code(cursor)
+    adjustment_nodes: set[str] = set()
+    for node in parsed.values():
+        if node.is_leaf:
+            continue
+        kinds = methods_under.get(node.code, set())
+        if kinds and kinds <= ADJUSTMENT_METHODS:
+            adjustment_nodes.add(node.code)
+            if len(kinds) == 1:
+                node.method = next(iter(kinds))  # a group of bonus (or penalty) items is itself one
+            if len(kinds) == 2 and node.max_points > 0:
+                problems.append(
+                    Problem(
+                        node.row,
+                        f"mục {node.code} gồm cả điểm thưởng và điểm trừ nên không có điểm tối đa chung; "
+                        "để trống cột Điểm tối đa (mỗi nhóm con ghi điểm tối đa của mình).",
+                    )
+                )
+        elif kinds & ADJUSTMENT_METHODS:
+            if node.depth == 0:
+                problems.append(
+                    Problem(
+                        node.row,
+                        f"mục {node.code} có cả tiêu chí chấm điểm (TĐ, XHH) và điểm thưởng/trừ; hãy đưa điểm "
+                        "thưởng, điểm trừ ra một nội dung riêng (ví dụ «9. Điểm thưởng, điểm trừ» với 9.1, 9.2) "
+                        "hoặc mục riêng T1, P1.",
+                    )
+                )
+            bad.add(node.code)
+    for code, number in blank_max.items():
+        if code not in adjustment_nodes:
+            problems.append(Problem(number, f"mục {code} thiếu Điểm tối đa."))
+            bad.add(code)
+
     # Sums: an inner node is worth exactly what its children are worth.
     children: dict[str, list[NodeRow]] = {}
     for node in parsed.values():
@@ -633,8 +469,8 @@ def parse_index_set(rows: Sequence[Row], expected_scale: Decimal | None = None) 
         node = parsed[code]
         if code in bad or any(k.code in bad for k in kids):
             continue
-        if any(k.method in ADJUSTMENT_METHODS for k in kids):
-            continue  # already reported on the child
+        if code in adjustment_nodes or any(k.method in ADJUSTMENT_METHODS for k in kids):
+            continue  # a cap, or a mixed node already reported
         total = sum((k.max_points for k in kids), Decimal("0"))
         if total != node.max_points:
             problems.append(
@@ -652,7 +488,11 @@ def parse_index_set(rows: Sequence[Row], expected_scale: Decimal | None = None) 
             merged = split_list(parsed[parent].excluded_tags + "," + node.excluded_tags)
             node.excluded_tags = ",".join(merged)
 
-    top = [n for n in parsed.values() if n.depth == 0 and n.method not in ADJUSTMENT_METHODS]
+    top = [
+        n
+        for n in parsed.values()
+        if n.depth == 0 and n.method not in ADJUSTMENT_METHODS and n.code not in adjustment_nodes
+    ]
     if not problems:
         out.scale = sum((n.max_points for n in top), Decimal("0"))
         if not top or out.scale <= 0:

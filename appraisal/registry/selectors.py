@@ -3,6 +3,8 @@ authorise where they fetch (403 for anyone who may not manage the registry, 404 
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -174,6 +176,20 @@ def index_set_list(period: Period | None = None) -> QuerySet[IndexSet]:
     ).order_by("-period__year", "group__order", "group__code")
 
 
+def adjustment_groups(nodes: Sequence[IndexNode]) -> dict[int, frozenset[str]]:
+    """Node id → methods of the leaves under it, for the inner nodes whose leaves are all bonus/penalty
+    (the nodes of an adjustment content, SPEC §10)."""
+    parent_of = {n.pk: n.parent_id for n in nodes}
+    under: dict[int, set[str]] = defaultdict(set)
+    for node in nodes:
+        if node.is_leaf:
+            cursor = node.parent_id
+            while cursor is not None:
+                under[cursor].add(node.method)
+                cursor = parent_of.get(cursor)
+    return {pk: frozenset(kinds) for pk, kinds in under.items() if kinds and kinds <= set(ADJUSTMENTS)}
+
+
 @dataclass(frozen=True)
 class IndexSetTree:
     index_set: IndexSet
@@ -181,11 +197,14 @@ class IndexSetTree:
 
     @property
     def fields(self) -> list[IndexNode]:
-        return [n for n in self.nodes if n.depth == 0 and n.method not in ADJUSTMENTS]
+        groups = adjustment_groups(self.nodes)
+        return [n for n in self.nodes if n.depth == 0 and n.method not in ADJUSTMENTS and n.pk not in groups]
 
     @property
     def adjustments(self) -> list[IndexNode]:
-        return [n for n in self.nodes if n.depth == 0 and n.method in ADJUSTMENTS]
+        """Top-level bonus/penalty items (T1, P1) and adjustment contents ('9. Điểm thưởng, điểm trừ')."""
+        groups = adjustment_groups(self.nodes)
+        return [n for n in self.nodes if n.depth == 0 and (n.method in ADJUSTMENTS or n.pk in groups)]
 
     @property
     def scale(self) -> Decimal:

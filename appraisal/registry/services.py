@@ -168,7 +168,7 @@ def units_import(*, year: int, file_name: str, content: bytes, by: Any) -> Impor
     try:
         rows = read_table(file_name, content, UNIT_COLUMNS)
     except FileRejected as rejected:
-        result.problems.append(rejected.problem)
+        result.problems.extend(rejected.problems)
         return result
     with transaction.atomic():
         parsed = parse_units(rows, Group.objects.values_list("code", flat=True))
@@ -426,7 +426,7 @@ def index_set_import(
         _check_year(year)
         _check_code(group_code.strip(), "khối")
         _refuse_locked(Period.objects.filter(year=year).first())
-        return ImportResult(file_name=file_name, problems=[rejected.problem])
+        return ImportResult(file_name=file_name, problems=list(rejected.problems))
     return index_set_import_rows(
         year=year,
         group_code=group_code,

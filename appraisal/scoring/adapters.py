@@ -20,6 +20,7 @@ from appraisal.registry.models import (
     UnitExclusion,
     UnitMembership,
 )
+from appraisal.registry.selectors import adjustment_groups
 from appraisal.scoring import engine
 
 from .models import FieldResultRow, ScoreRun, UnitResultRow
@@ -38,23 +39,41 @@ def settings_of(period: Period) -> engine.Settings:
 
 
 def index_set_input(index_set: IndexSet, nodes: list[IndexNode]) -> engine.IndexSet:
-    """Fields are the top-level nodes of the appraisal/survey tree; bonus/penalty leaves stand alone."""
+    """Fields are the top-level nodes of the appraisal/survey tree; bonus/penalty leaves stand alone (T1,
+    P1) or sit in an adjustment content ('9' → '9.1', '9.2') whose nodes cap their children."""
     fields: list[engine.Field] = []
     leaves: list[engine.Leaf] = []
+    adjustments: list[engine.AdjustmentGroup] = []
+    groups = adjustment_groups(nodes)
+    code_of = {n.pk: n.code for n in nodes}
     for node in nodes:
         top = node.code.split(".")[0]
-        if node.parent_id is None and node.method not in ADJUSTMENTS:
+        if node.pk in groups:
+            kinds = groups[node.pk]
+            method = next(iter(kinds)) if len(kinds) == 1 else None
+            adjustments.append(
+                engine.AdjustmentGroup(
+                    code=node.code,
+                    title=node.title,
+                    method=method,
+                    max_points=node.max_points if method is not None and node.max_points > 0 else None,
+                    parent=code_of.get(node.parent_id) if node.parent_id is not None else None,
+                )
+            )
+        elif node.parent_id is None and node.method not in ADJUSTMENTS:
             fields.append(engine.Field(code=node.code, title=node.title, max_points=node.max_points))
         if node.is_leaf:
+            grouped = node.method in ADJUSTMENTS and node.parent_id is not None
             leaves.append(
                 engine.Leaf(
                     code=node.code,
-                    field_code=node.code if node.method in ADJUSTMENTS else top,
+                    field_code=top if grouped or node.method not in ADJUSTMENTS else node.code,
                     title=node.title,
                     max_points=node.max_points,
                     method=node.method,
                     rule=engine.parse_rule(node.rule, node.max_points, node.method),
                     excluded_tags=node.excluded_tag_set,
+                    group=code_of[node.parent_id] if grouped and node.parent_id is not None else None,
                 )
             )
     return engine.IndexSet(
@@ -62,6 +81,7 @@ def index_set_input(index_set: IndexSet, nodes: list[IndexNode]) -> engine.Index
         version=str(index_set.version),
         fields=tuple(fields),
         leaves=tuple(leaves),
+        adjustments=tuple(adjustments),
     )
 
 
@@ -79,14 +99,17 @@ class PeriodData:
 
 
 def previous_ranks(period: Period) -> dict[tuple[str, str], int]:
-    """(group code, unit code) → rank in the previous year's final snapshot, when there is one."""
+    """(group code, unit code) → rank in the previous year's final snapshot, else in the previous year's
+    published table recorded with ``import_results`` (a year before the province used ParIndex)."""
     previous = (
         ScoreRun.objects.filter(period__year=period.year - 1, is_final=True)
         .order_by("-created_at", "-pk")
         .first()
     )
     if previous is None:
-        return {}
+        from .published import published_ranks
+
+        return published_ranks(period.year - 1)
     rows = UnitResultRow.objects.filter(run=previous).values_list("group_code", "unit_code", "rank")
     return {(g, u): r for g, u, r in rows}
 
@@ -285,6 +308,17 @@ def result_rows_write(*, run: ScoreRun, data: PeriodData, result: engine.PeriodR
                     head_rating_reason=u.head_rating_reason or "",
                     trace=list(u.trace),
                     items=items,
+                    adjustments=[
+                        {
+                            "code": a.code,
+                            "title": a.title,
+                            "method": a.method,
+                            "max_points": None if a.max_points is None else format(a.max_points, "f"),
+                            "claimed": format(a.claimed, "f"),
+                            "points": format(a.points, "f"),
+                        }
+                        for a in u.adjustments
+                    ],
                 )
             )
     created = UnitResultRow.objects.bulk_create(unit_rows, batch_size=500)
@@ -332,11 +366,24 @@ def _in_sentence(name: str) -> str:
     return name
 
 
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
 def decision_data_from_run(run: ScoreRun) -> Any:
     """The decision, annex and CSV input from a stored snapshot (never from live data)."""
     from appraisal.registry.models import Group, Organisation, Phase
 
-    from .documents.data import Decision, DecisionData, FieldCell, FieldCol, GroupTable, HeadRow, UnitRow
+    from .documents.data import (
+        AdjustmentCol,
+        Decision,
+        DecisionData,
+        FieldCell,
+        FieldCol,
+        GroupTable,
+        HeadRow,
+        UnitRow,
+    )
 
     period = run.period
     rows = list(run.unit_rows.prefetch_related("field_rows").order_by("group_order", "position"))
@@ -349,12 +396,21 @@ def decision_data_from_run(run: ScoreRun) -> Any:
     for code, group_rows in by_group.items():
         meta = groups_meta.get(code)
         first_fields = list(group_rows[0].field_rows.all())
+        # The adjustment groups the decision lists with their numbers ('9.1. Điểm thưởng', '9.2. Điểm trừ').
+        adjustment_cols = tuple(
+            AdjustmentCol(
+                code=a["code"], title=a["title"], method=a["method"], max_points=_decimal(a["max_points"])
+            )
+            for a in group_rows[0].adjustments
+            if a["method"] is not None
+        )
         table_rows = []
         for stt, r in enumerate(group_rows, start=1):
             table_rows.append(
                 UnitRow(
                     stt=stt,
                     name=r.unit_name,
+                    code=r.unit_code,
                     max_points=r.max_points,
                     self_points=r.self_points,
                     appraisal_points=r.appraisal_points,
@@ -371,6 +427,7 @@ def decision_data_from_run(run: ScoreRun) -> Any:
                         FieldCell(points=f.points, max_points=f.max_points, index=f.index)
                         for f in r.field_rows.all()
                     ),
+                    adjustments=tuple(Decimal(a["points"]) for a in r.adjustments if a["method"] is not None),
                 )
             )
         tables.append(
@@ -381,6 +438,7 @@ def decision_data_from_run(run: ScoreRun) -> Any:
                     meta.title_noun if meta and meta.title_noun else f"CỦA {group_rows[0].group_name.upper()}"
                 ),
                 field_cols=tuple(FieldCol(code=f.code, title=f.title) for f in first_fields),
+                adjustment_cols=adjustment_cols,
                 rows=tuple(table_rows),
             )
         )
@@ -391,6 +449,7 @@ def decision_data_from_run(run: ScoreRun) -> Any:
                 name=r.head_name,
                 title=r.head_title,
                 unit_name=r.unit_name,
+                unit_code=r.unit_code,
                 index_display=r.index_display.quantize(Decimal(1).scaleb(-period.decimals)),
                 rating_label=engine.HEAD_RATING_LABELS.get(r.head_rating, r.head_rating),
                 note=r.head_rating_reason,

@@ -8,3 +8,10 @@ class ReopenForm(forms.Form):
 class ApproveForm(forms.Form):
     number = forms.CharField(label="Số quyết định", max_length=50, help_text="Ví dụ: 519/QĐ-UBND")
     date = forms.DateField(label="Ngày ký", help_text="dd/mm/yyyy")
+
+
+class PublishedResultsForm(forms.Form):
+    file = forms.FileField(
+        label="Bảng kết quả đã công bố (.xlsx hoặc .csv)",
+        error_messages={"required": "Hãy chọn tệp bảng kết quả (.xlsx hoặc .csv)."},
+    )

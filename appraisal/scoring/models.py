@@ -63,6 +63,8 @@ class UnitResultRow(models.Model):
     head_rating_reason = models.TextField(blank=True)
     trace = models.JSONField(default=list)
     items = models.JSONField(default=list)
+    # The adjustment groups ('9.1' Điểm thưởng, '9.2' Điểm trừ): code, title, method, max, claimed, points.
+    adjustments = models.JSONField(default=list)
 
     class Meta:
         ordering = ["group_order", "position"]
@@ -80,3 +82,40 @@ class FieldResultRow(models.Model):
 
     class Meta:
         ordering = ["position"]
+
+
+class PublishedYear(models.Model):
+    """A year's results published outside ParIndex (the approval decision of a year before the province used
+    it), recorded from its table so that rank changes and year-on-year views have a previous year."""
+
+    year = models.PositiveIntegerField("năm", unique=True)
+    source_name = models.CharField("tệp nguồn", max_length=255, blank=True)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = "kết quả đã công bố"
+        verbose_name_plural = "kết quả đã công bố"
+
+    def __str__(self) -> str:
+        return f"Kết quả Chỉ số CCHC năm {self.year} (đã công bố)"
+
+
+class PublishedResult(models.Model):
+    """One unit's line of a published table: index and rank in its group; the rest when the table has it."""
+
+    published = models.ForeignKey(PublishedYear, on_delete=models.CASCADE, related_name="rows")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    group_code = models.CharField("mã khối", max_length=40)
+    index = models.DecimalField("chỉ số CCHC (%)", max_digits=8, decimal_places=4)
+    rank = models.PositiveIntegerField("xếp hạng")
+    total_points = models.DecimalField("tổng điểm", max_digits=9, decimal_places=4, null=True, blank=True)
+    max_points = models.DecimalField("điểm tối đa", max_digits=9, decimal_places=4, null=True, blank=True)
+    band = models.CharField("xếp loại", max_length=20, blank=True)
+    head_rating = models.CharField("mức độ hoàn thành nhiệm vụ", max_length=10, blank=True)
+    row = models.PositiveIntegerField("dòng trong tệp", default=0)
+
+    class Meta:
+        ordering = ["group_code", "rank", "unit__code"]
+        constraints = [models.UniqueConstraint(fields=["published", "unit"], name="uniq_published_unit")]

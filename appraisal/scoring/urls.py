@@ -16,4 +16,7 @@ urlpatterns = [
     path("<int:year>/phu-luc.xlsx", views.download_annex, name="annex"),
     path("<int:year>/quyet-dinh.docx", views.download_decision, name="decision"),
     path("<int:year>/ket-qua.csv", views.download_csv, name="csv"),
+    path("<int:year>/ket-qua-dau-phay.csv", views.download_csv_plain, name="csv_plain"),
+    path("<int:year>/ket-qua-da-cong-bo/", views.published_results, name="published"),
+    path("ket-qua-da-cong-bo/mau.xlsx", views.published_template, name="published_template"),
 ]

@@ -17,11 +17,12 @@ from appraisal.registry.selectors import period_default_for_user
 from . import services
 from .adapters import decision_data_from_run, org_data, unit_doc_data
 from .documents.annex import build_annex
-from .documents.csvexport import build_results_csv
+from .documents.csvexport import PLAIN, build_results_csv
 from .documents.data import ExportFile
 from .documents.decision import build_decision
 from .documents.unit_docs import build_unit_notice
-from .forms import ApproveForm, ReopenForm
+from .forms import ApproveForm, PublishedResultsForm, ReopenForm
+from .published import PUBLISHED_COLUMNS, published_results_import, published_rows, published_template_file
 from .selectors import can_download_documents, results_view, unit_result_for_user
 
 
@@ -166,7 +167,14 @@ def download_decision(request: HttpRequest, year: int) -> HttpResponse:
 
 
 def download_csv(request: HttpRequest, year: int) -> HttpResponse:
+    """The results CSV for Excel set to Vietnamese (';' and a decimal comma)."""
     return _file_response(build_results_csv(decision_data_from_run(_documents_run(request, year))))
+
+
+def download_csv_plain(request: HttpRequest, year: int) -> HttpResponse:
+    """The results CSV for other programs (',' and a decimal point)."""
+    data = decision_data_from_run(_documents_run(request, year))
+    return _file_response(build_results_csv(data, PLAIN))
 
 
 def download_unit_doc(request: HttpRequest, year: int, code: str, kind: str) -> HttpResponse:
@@ -203,3 +211,39 @@ def unit_report(request: HttpRequest, year: int, code: str, kind: str) -> HttpRe
             "org": Organisation.current(),
         },
     )
+
+
+def published_results(request: HttpRequest, year: int) -> HttpResponse:
+    """The secretariat records a year's results published outside ParIndex (for rank changes next year)."""
+    if not roles.is_secretariat(request.user):
+        raise PermissionDenied
+    form = PublishedResultsForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        report = published_results_import(
+            year=year, file_name=upload.name, content=upload.read(), by=request.user
+        )
+        if report.ok:
+            messages.success(request, report.summary)
+            return redirect("scoring:published", year=year)
+        messages.error(request, report.summary)
+    return render(
+        request,
+        "scoring/publishedresult_list.html",
+        {
+            "year": year,
+            "form": form,
+            "report": report,
+            "columns": PUBLISHED_COLUMNS,
+            "rows": published_rows(year),
+        },
+        status=400 if report is not None else 200,
+    )
+
+
+def published_template(request: HttpRequest) -> HttpResponse:
+    """The blank template with an example, Vietnamese column names."""
+    if not roles.is_secretariat(request.user):
+        raise PermissionDenied
+    return _file_response(published_template_file())

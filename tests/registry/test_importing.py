@@ -65,7 +65,7 @@ def test_read_table_vietnamese_label_without_diacritics_is_not_a_header():
     with pytest.raises(FileRejected) as error:
         read_table("dv.csv", content, UNIT_COLUMNS)
     assert str(error.value) == (
-        "Dòng 1: dòng tiêu đề thiếu cột Mã đơn vị (code), Tên đơn vị (name), Khối (group). Dòng đầu tiên phải là "
+        "Dòng 1: dòng tiêu đề thiếu cột Mã đơn vị (code), Tên đơn vị (name), Khối (group). Dòng tiêu đề phải ghi "
         "tên các cột (bắt buộc: Mã đơn vị, Tên đơn vị, Khối); hãy dùng tệp mẫu."
     )
 

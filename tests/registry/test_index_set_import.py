@@ -83,7 +83,7 @@ REFUSALS = {
         xlsx_bytes([["Mã", "Tên", "Điểm"], ["1", "Lĩnh vực", "1"]]),
         [
             "Dòng 1: dòng tiêu đề thiếu cột Nội dung (title), Điểm tối đa (max_points), Phương pháp (method), Cách "
-            "chấm (rule). Dòng đầu tiên phải là tên các cột (bắt buộc: Mã, Nội dung, Điểm tối đa, Phương pháp, "
+            "chấm (rule). Dòng tiêu đề phải ghi tên các cột (bắt buộc: Mã, Nội dung, Điểm tối đa, Phương pháp, "
             "Cách chấm); hãy dùng tệp mẫu."
         ],
     ),
@@ -132,8 +132,9 @@ def test_index_set_import_reports_every_problem_not_just_the_first(world):
     assert result.messages == [
         "Dòng 3: Điểm tối đa của mục 1.1 không được âm (-1).",
         "Dòng 10: mục 3 có mục con nên để trống Phương pháp và Cách chấm (chỉ tiêu chí cuối cùng mới được chấm).",
+        "Dòng 10: mục 3 có cả tiêu chí chấm điểm (TĐ, XHH) và điểm thưởng/trừ; hãy đưa điểm thưởng, điểm trừ "
+        "ra một nội dung riêng (ví dụ «9. Điểm thưởng, điểm trừ» với 9.1, 9.2) hoặc mục riêng T1, P1.",
         "Dòng 11: tiêu chí 3.1, cột Cách chấm: Cách chấm survey không có tham số.",
-        "Dòng 12: điểm thưởng, điểm trừ phải là mục cấp cao nhất (ví dụ T1, P1), không nằm trong mục 3.",
     ]
     assert snapshot() == before
 

@@ -49,6 +49,7 @@ def test_compute_results_json_has_spec_shape_and_exact_values(scored):
         "index",
         "index_display",
         "rank",
+        "rank_change",
         "band",
         "head_rating",
         "fields",

@@ -26,8 +26,16 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 
-from ..engine.rounding import round_half_up
-from .data import XLSX_CONTENT_TYPE, DecisionData, ExportFile, GroupTable, naive_utc, stable_zip
+from ..engine.rounding import plain, round_half_up
+from .data import (
+    XLSX_CONTENT_TYPE,
+    AdjustmentCol,
+    DecisionData,
+    ExportFile,
+    GroupTable,
+    naive_utc,
+    stable_zip,
+)
 from .safe import safe_text, xlsx_text_cell
 
 __all__ = [
@@ -159,6 +167,17 @@ def source_note(data: DecisionData) -> str:
 def plain_number(value: Decimal) -> Decimal:
     """A Decimal written without exponent ('0E-8' would reach the XML as '0E-8')."""
     return Decimal(format(value, "f"))
+
+
+ADJUSTMENT_WIDTH = 10.5
+
+
+def adjustment_label(adjustment: AdjustmentCol) -> str:
+    """'9.1. Điểm thưởng (tối đa 3)': the group's number and title as the decision lists them."""
+    label = f"{safe_text(adjustment.code)}. {safe_text(adjustment.title)}"
+    if adjustment.max_points is not None:
+        label += f" (tối đa {plain(adjustment.max_points).replace('.', ',')})"
+    return label
 
 
 def build_annex(data: DecisionData) -> ExportFile:
@@ -377,6 +396,7 @@ def _group_sheet(wb: Workbook, styles: _Styles, data: DecisionData, group: Group
     ws = wb.create_sheet(title=f"Phụ lục {numeral}")
     base = len(GROUP_COLUMNS)
     widths = [w for _, w in GROUP_COLUMNS] + [w for _ in group.field_cols for _, w in FIELD_SUBCOLUMNS]
+    widths += [ADJUSTMENT_WIDTH for _ in group.adjustment_cols]
     ncols = len(widths)
     _setup_sheet(ws, data, widths, header_rows=2)
     ws.row_dimensions[HEADER_ROW].height = 66 if group.field_cols else 33
@@ -407,6 +427,13 @@ def _group_sheet(wb: Workbook, styles: _Styles, data: DecisionData, group: Group
         bottom += [styles.text_cell(ws, sub, styles.head) for sub, _ in FIELD_SUBCOLUMNS]
         span = f"{get_column_letter(first)}{HEADER_ROW}:{get_column_letter(first + 1)}{HEADER_ROW}"
         ws.merged_cells.add(span)
+    # Adjustment groups with their own numbers ('9.1. Điểm thưởng'), each spanning both header rows.
+    for number, adjustment in enumerate(group.adjustment_cols):
+        col = base + 1 + 2 * len(group.field_cols) + number
+        top.append(styles.text_cell(ws, adjustment_label(adjustment), styles.head))
+        bottom.append(styles.value_cell(ws, None, styles.head))
+        letter = get_column_letter(col)
+        ws.merged_cells.add(f"{letter}{HEADER_ROW}:{letter}{HEADER_ROW + 1}")
     ws.append(top)
     ws.append(bottom)
 
@@ -452,6 +479,8 @@ def _group_rows(ws: object, styles: _Styles, data: DecisionData, group: GroupTab
             shown = None if field.index is None else round_half_up(field.index, data.decimals)
             cells.append(styles.value_cell(ws, field.points, styles.points))
             cells.append(styles.value_cell(ws, shown, styles.field_index))
+        for points in unit.adjustments:
+            cells.append(styles.value_cell(ws, points, styles.points))
         yield cells
 
 

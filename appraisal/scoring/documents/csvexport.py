@@ -15,9 +15,12 @@ from decimal import Decimal
 
 from ..engine.rounding import plain, round_half_up
 from .data import CSV_CONTENT_TYPE, DecisionData, ExportFile
-from .safe import csv_text, safe_text
+from .safe import csv_text
 
-__all__ = ["CSV_COLUMNS", "build_results_csv"]
+__all__ = ["CSV_COLUMNS", "PLAIN", "VN", "build_results_csv"]
+
+VN = "vn"
+PLAIN = "plain"
 
 CSV_COLUMNS = (
     "Mã khối",
@@ -37,27 +40,31 @@ CSV_COLUMNS = (
     "Xếp loại",
     "Người đứng đầu",
     "Mức độ hoàn thành nhiệm vụ của người đứng đầu",
+    "Mã đơn vị",
 )
 
 
-def _number(value: Decimal) -> str:
-    return plain(value)
+def build_results_csv(data: DecisionData, dialect: str = VN) -> ExportFile:
+    """One row per unit, groups in order; the head's rating is joined by unit code."""
+    if dialect not in (VN, PLAIN):
+        raise ValueError(f"unknown CSV dialect {dialect!r}")
+    comma = dialect == VN
 
+    def _number(value: Decimal) -> str:
+        text = plain(value)
+        return text.replace(".", ",") if comma else text
 
-def _fixed(value: Decimal, decimals: int) -> str:
-    """The published index with exactly the period's decimals ('90.50'); it is already rounded."""
-    return format(round_half_up(value, decimals), "f")
+    def _fixed(value: Decimal, decimals: int) -> str:
+        text = format(round_half_up(value, decimals), "f")
+        return text.replace(".", ",") if comma else text
 
-
-def build_results_csv(data: DecisionData) -> ExportFile:
-    """One row per unit, groups in order; the head's rating is joined by unit name (HeadRow.unit_name)."""
-    heads = {safe_text(head.unit_name): head for head in data.heads}
+    heads = {head.unit_code: head for head in data.heads}
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=";" if comma else ",", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for group in data.groups:
         for row in group.rows:
-            head = heads.get(safe_text(row.name))
+            head = heads.get(row.code)
             writer.writerow(
                 [
                     csv_text(group.code),
@@ -77,11 +84,13 @@ def build_results_csv(data: DecisionData) -> ExportFile:
                     csv_text(row.band_label),
                     csv_text(head.name) if head else "",
                     csv_text(head.rating_label) if head else "",
+                    csv_text(row.code),
                 ]
             )
     prefix = "du-thao-" if data.decision.draft else ""
+    suffix = "" if comma else "-dau-phay"
     return ExportFile(
-        filename=f"{prefix}ket-qua-chi-so-cchc-{data.year}.csv",
+        filename=f"{prefix}ket-qua-chi-so-cchc-{data.year}{suffix}.csv",
         content_type=CSV_CONTENT_TYPE,
         content=buffer.getvalue().encode("utf-8-sig"),
     )

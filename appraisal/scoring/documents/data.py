@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 __all__ = [
+    "AdjustmentCol",
     "Decision",
     "DecisionData",
     "ExportFile",
@@ -96,6 +97,17 @@ class FieldCol:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class AdjustmentCol:
+    """An adjustment group's column ('9.1' Điểm thưởng, max 3): ``method`` 'bonus' or 'penalty'; its cells
+    hold the unit's points within the cap (a penalty as a positive deduction)."""
+
+    code: str
+    title: str
+    method: str
+    max_points: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FieldCell:
     """A unit's result in one field; ``index`` is unrounded and ``None`` when the field does not apply."""
 
@@ -128,6 +140,8 @@ class UnitRow:
     rank_change: int | None
     band_label: str
     fields: tuple[FieldCell, ...]
+    adjustments: tuple[Decimal, ...] = ()  # follows the group's adjustment_cols one to one
+    code: str = ""  # the unit's code: exports join by it, never by name
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -143,6 +157,7 @@ class GroupTable:
     title_noun: str
     field_cols: tuple[FieldCol, ...]
     rows: tuple[UnitRow, ...]
+    adjustment_cols: tuple[AdjustmentCol, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -156,6 +171,7 @@ class HeadRow:
     index_display: Decimal
     rating_label: str
     note: str = ""
+    unit_code: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -32,6 +32,7 @@ from .annex import (
     FIELD_SUBCOLUMNS,
     GROUP_COLUMNS,
     HEAD_COLUMNS,
+    adjustment_label,
     annex_reference,
     annex_title,
     decision_year,
@@ -771,6 +772,34 @@ def _group_annex(doc: DocxDocument, data: DecisionData, group: GroupTable, numer
     )
     if group.field_cols:
         _field_table(doc, data, group)
+    if group.adjustment_cols:
+        _adjustment_table(doc, group)
+
+
+def _adjustment_table(doc: DocxDocument, group: GroupTable) -> None:
+    """The adjustment groups with their own numbers ('9.1. Điểm thưởng (tối đa 3)', '9.2. Điểm trừ …'): each
+    unit's points within the group's cap, a deduction shown as a positive number as in the published tables."""
+    add_paragraph(doc, "", size=6)
+    add_paragraph(
+        doc,
+        "Điểm thưởng, điểm trừ",
+        size=12,
+        bold=True,
+        italic=True,
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+        keep_with_next=True,
+        space_after=4,
+    )
+    count = len(group.adjustment_cols)
+    widths = [9, 64] + [(ANNEX_TEXT_WIDTH_MM - 73) / count] * count
+    data_table(
+        doc,
+        widths,
+        ["STT", "Tên cơ quan, đơn vị", *(adjustment_label(a) for a in group.adjustment_cols)],
+        [[str(row.stt), row.name, *(vn_points(p) for p in row.adjustments)] for row in group.rows],
+        size=10,
+        columns=[CENTRE, LEFT, *[CENTRE] * count],
+    )
 
 
 def _field_table(doc: DocxDocument, data: DecisionData, group: GroupTable) -> None:

@@ -10,12 +10,24 @@ from .explain import explain_item
 from .fingerprint import canonical_inputs, inputs_hash
 from .jsonout import result_to_json
 from .labels import BAND_LABELS, HEAD_RATING_LABELS, LAYER_LABELS, METHOD_LABELS
-from .model import Field, GroupInput, IndexSet, ItemValues, Leaf, PeriodInput, Settings, UnitInput
-from .results import FieldResult, GroupResult, ItemResult, PeriodResult, UnitResult
+from .model import (
+    AdjustmentGroup,
+    Field,
+    GroupInput,
+    IndexSet,
+    ItemValues,
+    Leaf,
+    PeriodInput,
+    Settings,
+    UnitInput,
+)
+from .results import AdjustmentResult, FieldResult, GroupResult, ItemResult, PeriodResult, UnitResult
 from .rounding import format_vn, parse_decimal, q4, round_half_up
 from .rules import DEFAULT_SURVEY_WEIGHTS, KINDS, METHODS, Rule, Tier, parse_rule, validate_rule_text
 
 __all__ = [
+    "AdjustmentGroup",
+    "AdjustmentResult",
     "BAND_LABELS",
     "DEFAULT_SURVEY_WEIGHTS",
     "ENGINE_VERSION",

@@ -24,8 +24,8 @@ from . import explain
 from .errors import EngineError, InputError
 from .fingerprint import inputs_hash
 from .labels import LAYER_LABELS
-from .model import GroupInput, IndexSet, ItemValues, Leaf, PeriodInput, Settings, UnitInput
-from .results import FieldResult, GroupResult, ItemResult, PeriodResult, UnitResult
+from .model import AdjustmentGroup, GroupInput, IndexSet, ItemValues, Leaf, PeriodInput, Settings, UnitInput
+from .results import AdjustmentResult, FieldResult, GroupResult, ItemResult, PeriodResult, UnitResult
 from .rounding import ENGINE_CONTEXT, format_vn, round_half_up
 from .rules import PointsMemo, SurveyWeightsKey, survey_weights_key
 
@@ -63,14 +63,29 @@ class _FieldPlan:
 
 
 @dataclass(frozen=True, slots=True)
+class _GroupPlan:
+    """An adjustment group: its own leaves, its child groups and its cap."""
+
+    group: AdjustmentGroup
+    bonus: tuple[_Entry, ...]
+    penalty: tuple[_Entry, ...]
+    children: tuple[_GroupPlan, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class _Applicable:
-    """The leaves that apply to the units sharing one set of excluded leaves, ready for the hot loop."""
+    """The leaves that apply to the units sharing one set of excluded leaves, ready for the hot loop.
+
+    ``bonus`` and ``penalty`` are the stand-alone adjustment leaves (T1, P1); ``groups`` the top-level
+    adjustment contents ('9') with their capped groups inside.
+    """
 
     excluded: frozenset[str]
     max_points: Decimal
     fields: tuple[_FieldPlan, ...]
     bonus: tuple[_Entry, ...]
     penalty: tuple[_Entry, ...]
+    groups: tuple[_GroupPlan, ...] = ()
 
 
 class _Plan:
@@ -102,7 +117,26 @@ class _Plan:
             return tuple(
                 (leaf.code, leaf.rule.memo(self.weights))
                 for leaf in leaves
-                if leaf.method == method and (field_code is None or leaf.field_code == field_code)
+                if leaf.method == method
+                and (field_code is None or leaf.field_code == field_code)
+                and (leaf.in_tree or leaf.group is None)
+            )
+
+        def grouped(method: str, group: str) -> tuple[_Entry, ...]:
+            return tuple(
+                (leaf.code, leaf.rule.memo(self.weights))
+                for leaf in leaves
+                if leaf.method == method and leaf.group == group
+            )
+
+        def group_plan(group: AdjustmentGroup) -> _GroupPlan:
+            return _GroupPlan(
+                group=group,
+                bonus=grouped("bonus", group.code),
+                penalty=grouped("penalty", group.code),
+                children=tuple(
+                    group_plan(child) for child in self.index_set.adjustments if child.parent == group.code
+                ),
             )
 
         fields = tuple(
@@ -122,6 +156,7 @@ class _Plan:
             fields=fields,
             bonus=entries("bonus"),
             penalty=entries("penalty"),
+            groups=tuple(group_plan(g) for g in self.index_set.adjustments if g.parent is None),
         )
 
     def excluded_codes(self, unit: UnitInput) -> frozenset[str]:
@@ -226,6 +261,41 @@ def _adjustment(entries: tuple[_Entry, ...], unit: UnitInput) -> Decimal:
     return total
 
 
+def _group_points(
+    node: _GroupPlan, unit: UnitInput, out: list[AdjustmentResult] | None = None
+) -> tuple[Decimal, Decimal]:
+    """(bonus, penalty) of an adjustment group: its leaves plus its child groups, each capped by its max.
+
+    A group's max caps the sum of its children (SPEC §10: 'a node's max is a cap on the sum of its
+    children'); ``out`` collects every group's claimed and capped points, children first.
+    """
+    bonus = _adjustment(node.bonus, unit)
+    penalty = _adjustment(node.penalty, unit)
+    for child in node.children:
+        child_bonus, child_penalty = _group_points(child, unit, out)
+        bonus += child_bonus
+        penalty += child_penalty
+    group = node.group
+    claimed = bonus if group.method == "bonus" else penalty
+    if group.max_points is not None:
+        if group.method == "bonus" and bonus > group.max_points:
+            bonus = group.max_points
+        elif group.method == "penalty" and penalty > group.max_points:
+            penalty = group.max_points
+    if out is not None:
+        out.append(
+            AdjustmentResult(
+                code=group.code,
+                title=group.title,
+                method=group.method,
+                max_points=group.max_points,
+                claimed=claimed if group.method is not None else bonus - penalty,
+                points=(bonus if group.method == "bonus" else penalty) if group.method else bonus - penalty,
+            )
+        )
+    return bonus, penalty
+
+
 def _score(plan: _Plan, unit: UnitInput) -> _Score:
     """Sum a unit's points by field and method. Runs inside ``localcontext(ENGINE_CONTEXT)``.
 
@@ -254,6 +324,10 @@ def _score(plan: _Plan, unit: UnitInput) -> _Score:
             field_points.append(field_appraisal + field_survey)
         bonus = _adjustment(applicable.bonus, unit)
         penalty = _adjustment(applicable.penalty, unit)
+        for node in applicable.groups:
+            group_bonus, group_penalty = _group_points(node, unit)
+            bonus += group_bonus
+            penalty += group_penalty
     except InputError:
         _locate_input_error(plan, applicable, unit)
         raise
@@ -325,7 +399,17 @@ class _Details:
     """Builds a unit's field results, item results and trace when first asked, from the inputs that gave its
     numbers; the hot loop leaves them out."""
 
-    __slots__ = ("_applicable", "_field_points", "_fields", "_items", "_plan", "_settings", "_trace", "_unit")
+    __slots__ = (
+        "_adjustments",
+        "_applicable",
+        "_field_points",
+        "_fields",
+        "_items",
+        "_plan",
+        "_settings",
+        "_trace",
+        "_unit",
+    )
 
     def __init__(
         self,
@@ -343,6 +427,17 @@ class _Details:
         self._fields: tuple[FieldResult, ...] | None = None
         self._items: tuple[ItemResult, ...] | None = None
         self._trace: tuple[str, ...] | None = None
+        self._adjustments: tuple[AdjustmentResult, ...] | None = None
+
+    def adjustments(self) -> tuple[AdjustmentResult, ...]:
+        if self._adjustments is None:
+            out: list[AdjustmentResult] = []
+            with localcontext(ENGINE_CONTEXT):
+                for node in self._applicable.groups:
+                    _group_points(node, self._unit, out)
+            order = {g.code: i for i, g in enumerate(self._plan.index_set.adjustments)}
+            self._adjustments = tuple(sorted(out, key=lambda a: order[a.code]))
+        return self._adjustments
 
     def fields(self) -> tuple[FieldResult, ...]:
         if self._fields is None:

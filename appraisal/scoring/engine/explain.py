@@ -59,6 +59,15 @@ def unit_trace(
                 f"chỉ số thành phần {long_number(f.index)}%"
             )
     lines.append(f"Điểm tự đánh giá = {number(result.self_points)}")
+    for adjustment in result.adjustments:
+        if adjustment.method is None:
+            continue
+        line = f"Mục {adjustment.code} ({adjustment.title}): {number(adjustment.claimed)} điểm"
+        if adjustment.max_points is not None:
+            line += f", tối đa {number(adjustment.max_points)}"
+        if adjustment.claimed != adjustment.points:
+            line += f" → {number(adjustment.points)}"
+        lines.append(line)
     raw_total = result.appraisal_points + result.survey_points + result.bonus_points - result.penalty_points
     total_line = (
         f"Tổng điểm = {number(result.appraisal_points)} (thẩm định) + {number(result.survey_points)} (XHH)"

@@ -32,7 +32,7 @@ def _settings(settings: Settings) -> dict[str, Any]:
 
 
 def _index_set(index_set: IndexSet) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "group_code": index_set.group_code,
         "version": index_set.version,
         "fields": [[f.code, f.title, _number(f.max_points)] for f in index_set.fields],
@@ -45,10 +45,17 @@ def _index_set(index_set: IndexSet) -> dict[str, Any]:
                 leaf.method,
                 leaf.rule.text,
                 sorted(leaf.excluded_tags),
+                *([leaf.group] if leaf.group is not None else []),
             ]
             for leaf in index_set.leaves
         ],
     }
+    if index_set.adjustments:  # absent for T1/P1-only sets, so their hashes stay as they were
+        data["adjustments"] = [
+            [g.code, g.title, g.method, None if g.max_points is None else _number(g.max_points), g.parent]
+            for g in index_set.adjustments
+        ]
+    return data
 
 
 def _unit(unit: UnitInput) -> dict[str, Any]:

@@ -32,7 +32,7 @@ def _field(f: FieldResult) -> dict[str, Any]:
 
 
 def _unit(u: UnitResult) -> dict[str, Any]:
-    return {
+    data = {
         "code": u.code,
         "name": u.name,
         "max_points": _number(u.max_points),
@@ -45,14 +45,29 @@ def _unit(u: UnitResult) -> dict[str, Any]:
         "index": _index(u.index),
         "index_display": _number(u.index_display),
         "rank": u.rank,
+        "rank_change": u.rank_change,
         "band": u.band,
         "head_rating": u.head_rating,
         "fields": [_field(f) for f in u.fields],
     }
+    if u.adjustments:  # only sets with adjustment contents ('9' → '9.1', '9.2') have them
+        data["adjustments"] = [
+            {
+                "code": a.code,
+                "title": a.title,
+                "method": a.method,
+                "max_points": None if a.max_points is None else _number(a.max_points),
+                "claimed": _number(a.claimed),
+                "points": _number(a.points),
+            }
+            for a in u.adjustments
+        ]
+    return data
 
 
 def result_to_json(result: PeriodResult) -> dict[str, Any]:
-    """Numbers as decimal strings without exponent; every index unrounded, ``index_display`` rounded."""
+    """Numbers as decimal strings without exponent; every index unrounded, ``index_display`` rounded.
+    ``rank_change`` is previous rank − rank (positive: up), null when last year's rank is unknown."""
     return {
         "year": result.year,
         "groups": [

@@ -15,6 +15,7 @@ from .rules import DEFAULT_SURVEY_WEIGHTS, Rule, survey_weights_key
 
 __all__ = [
     "ADJUSTMENT_METHODS",
+    "AdjustmentGroup",
     "TREE_METHODS",
     "Field",
     "GroupInput",
@@ -51,6 +52,8 @@ class Leaf:
     method: str
     rule: Rule
     excluded_tags: frozenset[str] = frozenset()
+    # The adjustment group directly holding a bonus/penalty leaf ('9.1' for '9.1.2'); None for T1/P1.
+    group: str | None = None
 
     @property
     def in_tree(self) -> bool:
@@ -68,6 +71,23 @@ class Field:
 
 
 @dataclass(frozen=True, slots=True)
+class AdjustmentGroup:
+    """A node of an adjustment content (SPEC §4, §10), outside the scale: '9' Điểm thưởng, điểm trừ, '9.1'
+    Điểm thưởng (max 3), '9.2' Điểm trừ (max 5), or an older set's block 'Điểm trừ' over its penalty items.
+
+    ``max_points`` caps the sum of its children (which may add up to more); None: no cap (a content holding
+    both bonus and penalty groups has none). ``method`` is 'bonus' or 'penalty' when every leaf under it is
+    of that method, None for a content holding both. ``parent``: the enclosing group's code.
+    """
+
+    code: str
+    title: str
+    method: str | None
+    max_points: Decimal | None
+    parent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class IndexSet:
     """One group's index set (Bộ chỉ số) for one period: its fields and its leaves, in display order.
 
@@ -79,6 +99,7 @@ class IndexSet:
     version: str
     fields: tuple[Field, ...]
     leaves: tuple[Leaf, ...]
+    adjustments: tuple[AdjustmentGroup, ...] = ()
     # Pre-parsed computation plans, built once per survey weighting (see compute.py).
     _plans: dict[object, object] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
@@ -89,7 +110,17 @@ class IndexSet:
         if len(field_codes) != len(self.fields):
             raise EngineError("Mã lĩnh vực bị lặp lại trong bộ chỉ số.")
         leaf_sums: dict[str, Decimal] = dict.fromkeys(field_codes, Decimal(0))
-        seen: set[str] = set()
+        groups = {g.code: g for g in self.adjustments}
+        if len(groups) != len(self.adjustments) or field_codes & groups.keys():
+            raise EngineError("Mã nhóm điểm thưởng/trừ bị lặp lại hoặc trùng mã lĩnh vực.")
+        for g in self.adjustments:
+            if g.parent is not None and g.parent not in groups:
+                raise EngineError(f"Nhóm điểm thưởng/trừ «{g.code}»: không có nhóm cha «{g.parent}».")
+            if g.max_points is not None and (g.method is None or g.max_points <= 0):
+                raise EngineError(
+                    f"Nhóm «{g.code}»: chỉ nhóm toàn điểm thưởng hoặc toàn điểm trừ mới có điểm tối đa (> 0)."
+                )
+        seen: set[str] = set(groups)
         for leaf in self.leaves:
             if leaf.code in seen:
                 raise EngineError(f"Mã tiêu chí «{leaf.code}» bị lặp lại.")
@@ -104,6 +135,12 @@ class IndexSet:
                         f"Tiêu chí «{leaf.code}» thuộc lĩnh vực «{leaf.field_code}» không có trong bộ chỉ số."
                     )
                 leaf_sums[leaf.field_code] = ENGINE_CONTEXT.add(leaf_sums[leaf.field_code], leaf.max_points)
+            elif leaf.group is not None:
+                group = groups.get(leaf.group)
+                if group is None or group.method not in (None, leaf.method):
+                    raise EngineError(
+                        f"Điểm thưởng/trừ «{leaf.code}» thuộc nhóm «{leaf.group}» không có hoặc khác loại."
+                    )
             elif leaf.field_code != leaf.code or leaf.code in field_codes:
                 raise EngineError(
                     f"Điểm thưởng/trừ «{leaf.code}» phải là mục riêng, ngoài các lĩnh vực của bộ chỉ số."

@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from .model import Settings
 
-__all__ = ["FieldResult", "GroupResult", "ItemResult", "PeriodResult", "UnitDetails", "UnitResult"]
+__all__ = [
+    "AdjustmentResult",
+    "FieldResult",
+    "GroupResult",
+    "ItemResult",
+    "PeriodResult",
+    "UnitDetails",
+    "UnitResult",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +60,26 @@ class FieldResult:
     index: Decimal | None
 
 
+@dataclass(frozen=True, slots=True)
+class AdjustmentResult:
+    """An adjustment group for one unit ('9.1' Điểm thưởng): ``claimed`` is the sum of its children,
+    ``points`` that sum within ``max_points`` (None: no cap). For a content holding both bonus and penalty
+    (``method`` None) both figures are bonus − penalty."""
+
+    code: str
+    title: str
+    method: str | None
+    max_points: Decimal | None
+    claimed: Decimal
+    points: Decimal
+
+
 class UnitDetails(Protocol):
     """Derives a unit's breakdowns on demand (implemented in compute.py)."""
 
     def fields(self) -> tuple[FieldResult, ...]: ...
+
+    def adjustments(self) -> tuple[AdjustmentResult, ...]: ...
 
     def items(self) -> tuple[ItemResult, ...]: ...
 
@@ -92,6 +116,11 @@ class UnitResult:
     def fields(self) -> tuple[FieldResult, ...]:
         """Points and component index of each field of the index set, in order (built on first access)."""
         return self.details.fields()
+
+    @property
+    def adjustments(self) -> tuple[AdjustmentResult, ...]:
+        """Each adjustment group of the index set, in order, with its claimed and capped points."""
+        return self.details.adjustments()
 
     @property
     def items(self) -> tuple[ItemResult, ...]:

@@ -165,7 +165,9 @@ class Rule:
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )
     # Canonical text of each distinct raw input (results show it for every item of every unit).
-    _canonical: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
+    _canonical: dict[str, str] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     def __post_init__(self) -> None:
         for label, points in self.levels:

@@ -194,7 +194,7 @@ def make_units(
     for stt, unit in enumerate(built, start=1):
         rank = 1 + sum(1 for other in built if other["index"] > unit["index"])
         band = _label(unit["index_display"], BANDS, "Yếu")
-        rows.append(UnitRow(stt=stt, rank=rank, band_label=band, **unit))
+        rows.append(UnitRow(stt=stt, rank=rank, band_label=band, code=f"dv-{unit['name']}", **unit))
     return tuple(rows)
 
 
@@ -241,6 +241,7 @@ def sample_heads(groups: tuple[GroupTable, ...]) -> tuple[HeadRow, ...]:
                     name=head,
                     title=title,
                     unit_name=row.name,
+                    unit_code=row.code,
                     index_display=row.index_display,
                     rating_label=_label(row.index_display, RATINGS, "Không hoàn thành nhiệm vụ"),
                     note=note,

@@ -17,6 +17,7 @@ UNIT_KEYS = [
     "index",
     "index_display",
     "rank",
+    "rank_change",
     "band",
     "head_rating",
     "fields",
@@ -55,6 +56,7 @@ def test_result_to_json_has_the_spec_shape_with_decimal_strings(make):
         "index": "99.5000000000",
         "index_display": "99.50",
         "rank": 1,
+        "rank_change": None,
         "band": "xuat_sac",
         "head_rating": "htxs",
         "fields": [
@@ -81,7 +83,7 @@ def test_result_to_json_never_writes_an_exponent(make):
         value
         for unit in data["groups"][0]["units"]
         for key, value in unit.items()
-        if key not in ("code", "name", "rank", "band", "head_rating", "fields")
+        if key not in ("code", "name", "rank", "rank_change", "band", "head_rating", "fields")
     ]
     assert all(re.fullmatch(r"\d+(\.\d+)?", number) for number in numbers)
     assert data["groups"][0]["units"][0]["index"] == "0.0001000000"

@@ -1,0 +1,128 @@
+"""Issue 11, behaviour 2: last year's published results (a year before ParIndex) give the rank change; the
+chair's finalisation from the command line."""
+
+from __future__ import annotations
+
+import io
+import json
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from appraisal.registry.models import Period, Phase
+from appraisal.scoring.adapters import decision_data_from_run
+from appraisal.scoring.documents.annex import build_annex
+from appraisal.scoring.models import PublishedResult, PublishedYear, ScoreRun
+from appraisal.scoring.published import published_results_import
+from tests.registry.helpers import xlsx_bytes
+from tests.scoring.conftest import finalise_all
+
+# As in a decision's annex: title rows, then the header; ranks 2022: stp first, skhcn second.
+TABLE_2022 = [
+    ["PHỤ LỤC I"],
+    ["KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2022 CỦA CÁC SỞ, BAN, NGÀNH"],
+    [],
+    ["STT", "Mã đơn vị", "Tên cơ quan, đơn vị", "Chỉ số CCHC (%)", "Xếp hạng", "Xếp loại"],
+    [1, "stp", "Sở Tư pháp", "91,20", 1, "Xuất sắc"],
+    [2, "SKHCN", "Sở Khoa học và Công nghệ", 88.5, 2, "Tốt"],
+]
+
+
+def test_import_results_records_last_years_table_and_fills_the_annex_rank_change(scored, secretariat, chair):
+    period = scored[0].period
+    report = published_results_import(
+        year=2022, file_name="qd-2022.xlsx", content=xlsx_bytes(TABLE_2022), by=secretariat
+    )
+    assert report.ok, report.problems
+    assert report.summary == "Đã ghi kết quả đã công bố năm 2022: 2 đơn vị từ «qd-2022.xlsx»."
+    rows = list(
+        PublishedResult.objects.order_by("rank").values_list(
+            "unit__code", "group_code", "index", "rank", "band"
+        )
+    )
+    assert rows == [
+        ("stp", "so", Decimal("91.2000"), 1, "xuat_sac"),
+        ("skhcn", "so", Decimal("88.5000"), 2, "tot"),
+    ]
+
+    Period.objects.filter(pk=period.pk).update(phase=Phase.REAPPRAISAL)
+    finalise_all(period)
+    call_command("finalise_results", "--year", "2023", "--user", chair.username)
+    run = ScoreRun.objects.get(period=period, is_final=True)
+    period.refresh_from_db()
+    assert period.phase == Phase.FINALISED
+    ws = openpyxl.load_workbook(io.BytesIO(build_annex(decision_data_from_run(run)).content))["Phụ lục I"]
+    body = {
+        ws.cell(row=r, column=2).value: (ws.cell(row=r, column=10).value, ws.cell(row=r, column=11).value)
+        for r in (8, 9)
+    }
+    assert body == {"Sở Khoa học và Công nghệ": (1, "↑1"), "Sở Tư pháp": (2, "↓1")}
+
+
+def test_compute_results_json_has_rank_change_from_the_published_year(scored, secretariat, capsys):
+    published_results_import(year=2022, file_name="qd.xlsx", content=xlsx_bytes(TABLE_2022), by=secretariat)
+    call_command("compute_results", "--year", "2023", "--json")
+    data = json.loads(capsys.readouterr().out)
+    changes = {u["code"]: u["rank_change"] for u in data["groups"][0]["units"]}
+    assert changes == {"skhcn": 1, "stp": -1}
+
+
+def test_import_results_lists_every_bad_row_and_writes_nothing(scored, secretariat, tmp_path):
+    bad = [
+        ["Mã đơn vị", "Chỉ số CCHC (%)", "Xếp hạng", "Xếp loại"],
+        ["khongco", "80", "1", ""],
+        ["stp", "180", "0", "Giỏi"],
+        ["stp", "80", "2", ""],
+    ]
+    path = tmp_path / "sai.xlsx"
+    path.write_bytes(xlsx_bytes(bad))
+    with pytest.raises(CommandError) as error:
+        call_command("import_results", str(path), "--year", "2022", "--user", secretariat.username)
+    assert str(error.value) == "Tệp «sai.xlsx»: 4 lỗi, không nhập dòng nào."
+    assert PublishedYear.objects.count() == 0 and PublishedResult.objects.count() == 0
+
+
+def test_import_results_command_prints_one_summary_line(scored, secretariat, tmp_path, capsys):
+    path = tmp_path / "qd.csv"
+    path.write_bytes("\ufeffMã đơn vị;Chỉ số CCHC (%);Xếp hạng\nstp;91,2;1\nskhcn;88,5;2\n".encode())
+    call_command("import_results", str(path), "--year", "2022", "--user", secretariat.username)
+    assert capsys.readouterr().out == "Đã ghi kết quả đã công bố năm 2022: 2 đơn vị từ «qd.csv».\n"
+
+
+def test_finalise_results_command_refuses_someone_who_is_not_the_chair(scored, secretariat):
+    with pytest.raises(CommandError) as error:
+        call_command("finalise_results", "--year", "2023", "--user", secretariat.username)
+    assert str(error.value) == "Chỉ Chủ tịch Hội đồng được phê duyệt chốt kết quả kỳ đánh giá."
+    assert ScoreRun.objects.filter(is_final=True).count() == 0
+
+
+def test_published_results_page_uploads_for_the_secretariat(scored, secretariat, client_for):
+    client = client_for(secretariat)
+    page = client.get(reverse("scoring:published", args=[2022])).content.decode()
+    assert "Tải tệp mẫu" in page and "Chưa ghi kết quả nào cho năm 2022." in page
+    response = client.post(
+        reverse("scoring:published", args=[2022]),
+        {"file": SimpleUploadedFile("qd.xlsx", xlsx_bytes(TABLE_2022))},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "Đã ghi kết quả đã công bố năm 2022: 2 đơn vị từ «qd.xlsx»." in body
+    assert "Đã ghi 2 đơn vị" in body
+    template = client.get(reverse("scoring:published_template"))
+    wb = openpyxl.load_workbook(io.BytesIO(template.content))
+    assert [c.value for c in wb["Kết quả đã công bố"][1]][:5] == [
+        "Mã đơn vị", "Khối", "Tên cơ quan, đơn vị", "Chỉ số CCHC (%)", "Xếp hạng",
+    ]  # fmt: skip
+    assert wb["Ví dụ"]["A2"].value == "skhcn"
+
+
+def test_published_results_page_is_refused_to_others(scored, observer, editor, client_for):
+    for user in (observer, editor):
+        client = client_for(user)
+        assert client.get(reverse("scoring:published", args=[2022])).status_code == 403
+        assert client.get(reverse("scoring:published_template")).status_code == 403
+    assert PublishedYear.objects.count() == 0
