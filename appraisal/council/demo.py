@@ -127,20 +127,35 @@ def _lower(entry: ItemEntry) -> str | None:
 
 
 def _adjust_windows(period: Period) -> None:
-    """Open the appraisal, explanation and re-appraisal windows now (only while they still lie ahead)."""
+    """Bring the period to the explanation phase with windows in step (SPEC §3a): self-assessment and round 1
+    closed in the past, the explanation window open now, round 2 ahead. Units still drafting keep their own
+    clock through an extension, so their people can go on working. Idempotent: done once."""
+    if period.phase != Phase.SELF_ASSESSMENT:
+        return
+    from appraisal.registry.phases import period_move  # the demo moves the phase as the secretariat did
+
     now = timezone.now().replace(second=0, microsecond=0)
     plan = {
-        Phase.APPRAISAL: (now - timedelta(days=5), now + timedelta(days=20)),
-        Phase.EXPLANATION: (now - timedelta(days=2), now + timedelta(days=27)),
-        Phase.REAPPRAISAL: (now - timedelta(days=1), now + timedelta(days=40)),
+        Phase.SELF_ASSESSMENT: (now - timedelta(days=40), now - timedelta(days=12)),
+        Phase.APPRAISAL: (now - timedelta(days=12), now - timedelta(days=3)),
+        Phase.EXPLANATION: (now - timedelta(days=3), now + timedelta(days=4)),
+        Phase.REAPPRAISAL: (now + timedelta(days=5), now + timedelta(days=20)),
     }
     for phase, (opens, due) in plan.items():
-        window = PhaseWindow.objects.filter(period=period, phase=phase).first()
-        if window is None:
-            PhaseWindow.objects.create(period=period, phase=phase, opens_at=opens, due_at=due)
-        elif window.opens_at > now:
-            window.opens_at, window.due_at = opens, due
-            window.save(update_fields=["opens_at", "due_at"])
+        PhaseWindow.objects.update_or_create(
+            period=period, phase=phase, defaults={"opens_at": opens, "due_at": due, "grace_minutes": 0}
+        )
+    Assessment.objects.filter(period=period, state__in=[S.DRAFT, S.RETURNED]).update(
+        extension_until=now + timedelta(days=10),
+        extension_reason="Dữ liệu mẫu: đơn vị được gia hạn riêng",
+        extension_at=now,
+    )
+    secretariat = get_user_model().objects.filter(username="secretariat").first()
+    for phase, reason in (
+        (Phase.APPRAISAL, "Dữ liệu mẫu: hết hạn tự đánh giá, bắt đầu thẩm định vòng 1."),
+        (Phase.EXPLANATION, "Dữ liệu mẫu: phát hành thông báo, mở giải trình."),
+    ):
+        period_move(period=period, to_phase=phase, by=secretariat, reason=reason)
     if hasattr(period, "_window_cache"):
         del period._window_cache
 
@@ -286,7 +301,7 @@ def _work_unit(
             assessment.refresh_from_db()
             assessment.period = period
             services.explanation_submit(assessment=assessment, by=head)
-    if stage in ("reappraised", "finalised"):
+    if stage == "reappraised":
         assessment.refresh_from_db()
         assessment.period = period
         if assessment.state == S.EXPLAINED:
@@ -316,8 +331,14 @@ def _work_unit(
                         reason="Hoàn tất thẩm định vòng 2",
                         by=chair,
                     )
-        if stage == "finalised":
-            services.assessment_finalise(assessment=assessment, by=chair)
+    if stage == "finalised":
+        assessment.refresh_from_db()
+        assessment.period = period
+        if assessment.state == S.APPRAISED and lowered and head is not None:
+            services.explanation_waive(assessment=assessment, by=head)
+            assessment.refresh_from_db()
+            assessment.period = period
+        services.assessment_finalise(assessment=assessment, by=chair)
 
 
 def seed_demo_council(period: Period) -> None:

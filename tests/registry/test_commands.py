@@ -197,7 +197,7 @@ def test_seed_demo_builds_the_province(db):
         "KT. CHỦ TỊCH",
     )
     period = Period.objects.get(year=2023)
-    assert (period.name, period.phase) == ("Chỉ số CCHC năm 2023", Phase.SELF_ASSESSMENT)
+    assert (period.name, period.phase) == ("Chỉ số CCHC năm 2023", Phase.EXPLANATION)
     assert sorted(period.windows.values_list("phase", flat=True)) == [
         "appraisal",
         "explanation",

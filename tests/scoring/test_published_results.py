@@ -96,7 +96,7 @@ def test_import_results_command_prints_one_summary_line(scored, secretariat, tmp
 def test_finalise_results_command_refuses_someone_who_is_not_the_chair(scored, secretariat):
     with pytest.raises(CommandError) as error:
         call_command("finalise_results", "--year", "2023", "--user", secretariat.username)
-    assert str(error.value) == "Chỉ Chủ tịch Hội đồng được phê duyệt chốt kết quả kỳ đánh giá."
+    assert str(error.value) == "Chỉ Chủ tịch Hội đồng kỳ 2023 được phê duyệt chốt kết quả kỳ đánh giá."
     assert ScoreRun.objects.filter(is_final=True).count() == 0
 
 
