@@ -44,6 +44,14 @@ def _windows(period, open_phase):
             phase=phase,
             defaults={"opens_at": now + shift - timedelta(days=2), "due_at": now + shift + timedelta(days=2)},
         )
+    # The period is in the phase whose window is open, as the secretariat's phase change leaves it; entering the
+    # explanation phase issues the notices (SPEC §3a).
+    type(period).objects.filter(pk=period.pk).update(phase=open_phase)
+    period.refresh_from_db()
+    if open_phase == Phase.EXPLANATION:
+        from appraisal.council.lifecycle import notices_issue
+
+        notices_issue(period=period, by=None)
 
 
 @pytest.fixture
