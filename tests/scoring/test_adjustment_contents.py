@@ -12,7 +12,6 @@ import openpyxl
 from appraisal.assessments.layers import assessment_get_or_create
 from appraisal.registry.models import IndexNode, Period, Phase
 from appraisal.registry.services import index_set_import
-from appraisal.scoring import engine
 from appraisal.scoring.adapters import decision_data_from_run
 from appraisal.scoring.documents.annex import build_annex
 from appraisal.scoring.documents.decision import build_decision
