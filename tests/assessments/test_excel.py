@@ -241,7 +241,9 @@ def test_excel_dates_are_reported(client_for, editor, assessment):
     row = rows_by_code(ws)["1.2"]
     ws.cell(row=row, column=5, value=datetime.datetime(2023, 1, 2))
     body = post_workbook(client, assessment, to_bytes(wb)).content.decode()
-    assert f"Dòng {row} (mục 1.2): Excel đã đổi ô này thành ngày tháng — hãy nhập lại dưới dạng văn bản" in body
+    assert (
+        f"Dòng {row} (mục 1.2): Excel đã đổi ô này thành ngày tháng — hãy nhập lại dưới dạng văn bản" in body
+    )
 
 
 def test_workbook_upload_is_refused_for_the_observer_and_other_units(

@@ -57,4 +57,6 @@ def test_results_csv_formula_like_text_is_prefixed(approved_data):
 
 
 def test_results_csv_is_deterministic(approved_data):
-    assert build_results_csv(approved_data, "plain").content == build_results_csv(approved_data, "plain").content
+    assert (
+        build_results_csv(approved_data, "plain").content == build_results_csv(approved_data, "plain").content
+    )
