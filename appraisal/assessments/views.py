@@ -20,6 +20,7 @@ from appraisal.registry.models import Unit
 from appraisal.registry.selectors import period_current
 
 from . import excel, selectors, services
+from .evidence import served_name
 from .forms import (
     AttachForm,
     DocumentForm,
@@ -394,10 +395,15 @@ def evidence_replace(request: HttpRequest, pk: int, evidence_pk: int) -> HttpRes
 
 
 def _file_response(stored: Any, name: str) -> FileResponse:
+    """Always an attachment, under the detected type's extension and content type; SecurityMiddleware adds
+    ``X-Content-Type-Options: nosniff``, so no browser renders an evidence file as a page."""
     if stored is None:
         raise Http404("Tài liệu này là văn bản trích dẫn, không có tệp.")
     return FileResponse(
-        stored.file.open("rb"), as_attachment=True, filename=name, content_type=stored.content_type
+        stored.file.open("rb"),
+        as_attachment=True,
+        filename=served_name(name, stored.content_type),
+        content_type=stored.content_type,
     )
 
 
