@@ -211,6 +211,7 @@ def test_replacing_with_a_contradicting_name_is_refused_and_keeps_the_file(clien
         {"file": SimpleUploadedFile("ke-hoach.svg", PNG)},
         follow=True,
     )
+    assert response.status_code == 422
     assert [str(m) for m in response.context["messages"]] == [
         "Tệp «ke-hoach.svg» có đuôi .svg nhưng nội dung là ảnh PNG: tên tệp không khớp với nội dung nên "
         "không được nhận. Nếu đúng là ảnh PNG, hãy đổi tên thành «ke-hoach.png» rồi tải lên lại."
