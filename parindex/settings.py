@@ -174,6 +174,9 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "ParIndex <parindex@localhost>")
 
+# Backups (manage.py backup/restore) dump in Django's JSON format with whole microseconds.
+SERIALIZATION_MODULES = {"exactjson": "appraisal.core.serializers"}
+
 # Reminders before each deadline, in days (send_reminders, run hourly from cron).
 REMINDER_DAYS = env("REMINDER_DAYS", "3,1")
 
