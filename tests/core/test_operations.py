@@ -60,7 +60,7 @@ def province(transactional_db, media, period, unit, other_unit, index_set, edito
         by=editor,
     )
     survey = SurveyImport(period=period, file_name="xhh.csv", rows=1, by=secretariat)
-    survey.file.save("xhh-2023.csv", ContentFile("unit,item,value\nskhcn,3.1,80%\n".encode()), save=True)
+    survey.file.save("xhh-2023.csv", ContentFile(b"unit,item,value\nskhcn,3.1,80%\n"), save=True)
     group = Group.objects.create(name="Tổ thư ký")
     group.permissions.set(Permission.objects.filter(codename__in=["view_evidence", "change_unit"]))
     secretariat.groups.add(group)
