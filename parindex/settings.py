@@ -217,9 +217,23 @@ if not DEBUG:
     if env_bool("BEHIND_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# One handler, one line per event: Django's own "django" logger would otherwise print each record a second
+# time (its DEBUG console handler, then again through the root), and a 403/404 carries no traceback.
+LOG_LEVEL = env("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    "filters": {"no_traceback_below_500": {"()": "parindex.log_filters.NoTracebackBelow500"}},
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name} {process:d}: {message}", "style": "{"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.request": {
+            "handlers": ["console"],
+            "level": LOG_LEVEL,
+            "filters": ["no_traceback_below_500"],
+            "propagate": False,
+        },
+    },
 }
