@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "bootstrap",
     "axes",
+    "health_check",
     "appraisal.core",
     "appraisal.registry",
     "appraisal.assessments",
@@ -158,6 +159,24 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Media on S3-compatible object storage (django-storages; `pip install '.[s3]'`) so that several app servers
+# share the evidence files: set PARINDEX_S3_BUCKET. Objects stay private; downloads still pass through the
+# permission-checking views, which read the object and stream it.
+if env("S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET"),
+            "location": env("S3_PREFIX", "media"),
+            "endpoint_url": env("S3_ENDPOINT_URL") or None,
+            "region_name": env("S3_REGION") or None,
+            "access_key": env("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env("S3_SECRET_ACCESS_KEY") or None,
+            "addressing_style": env("S3_ADDRESSING_STYLE", "path"),
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -214,6 +233,8 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(env("HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
+    # The load balancer probes each app server directly over HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
     if env_bool("BEHIND_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -79,3 +79,11 @@ def test_static_javascript_neither_evaluates_code_nor_writes_inline_handlers(pat
         r"\beval\(|new Function\(|setAttribute\(\s*[\"'](?:on\w+|style)[\"']|\.innerHTML\s*=\s*[^\"'\s]", text
     )
     assert found == []
+
+
+def test_health_check_answers_without_login(client, db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    response = client.get("/healthz/", headers={"accept": "application/json"})
+    assert response.status_code == 200
+    assert response.json() == {"Database(alias='default')": "OK", "Storage(alias='default')": "OK"}
+    assert response["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
