@@ -22,8 +22,7 @@ from appraisal.assessments.layers import assessment_get_or_create
 from appraisal.assessments.models import Evidence, ItemEntry, StoredFile
 from appraisal.core.operations import EXCLUDED_MODELS, OperationError, backup_create, restore_run
 from appraisal.council.models import SurveyImport
-from appraisal.registry.models import Phase, PhaseWindow
-from tests.assessments.conftest import PDF, PNG, entry_of, pdf_file, png_file
+from tests.assessments.conftest import PDF, PNG, entry_of, open_self_assessment, pdf_file, png_file
 
 
 @pytest.fixture
@@ -36,13 +35,7 @@ def media(settings, tmp_path):
 def province(transactional_db, media, period, unit, other_unit, index_set, editor, other_editor, secretariat):
     """A little of everything: item saves with history, evidence files (one replaced, so with a version), a
     cited document, a survey import file, a Django group with permissions and an admin log entry."""
-    now = timezone.now()
-    PhaseWindow.objects.create(
-        period=period,
-        phase=Phase.SELF_ASSESSMENT,
-        opens_at=now - timedelta(days=1),
-        due_at=now + timedelta(days=3),
-    )
+    open_self_assessment(period)
     assessment = assessment_get_or_create(period=period, unit=unit)
     assessment_get_or_create(period=period, unit=other_unit)
     entry = entry_of(assessment, "1.2")
@@ -55,7 +48,7 @@ def province(transactional_db, media, period, unit, other_unit, index_set, edito
     services.evidence_cite_for_entry(
         entry=entry_of(assessment, "1.1"),
         doc_number="125/KH-SKHCN",
-        doc_date=now.date() - timedelta(days=30),
+        doc_date=timezone.localdate() - timedelta(days=30),
         doc_summary="Kế hoạch CCHC năm 2023",
         by=editor,
     )

@@ -4,7 +4,6 @@ stored, served through the permission-checking view, backed up and checked."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 import boto3
 import pytest
@@ -14,8 +13,7 @@ from django.utils import timezone
 from appraisal.assessments.layers import assessment_get_or_create
 from appraisal.assessments.models import Evidence, StoredFile
 from appraisal.core.operations import backup_create, integrity_check
-from appraisal.registry.models import Phase, PhaseWindow
-from tests.assessments.conftest import PDF, entry_of, pdf_file
+from tests.assessments.conftest import PDF, entry_of, open_self_assessment, pdf_file
 
 moto_server = pytest.importorskip("moto.server")
 
@@ -67,13 +65,7 @@ def s3(s3_endpoint, settings):
 
 @pytest.fixture
 def assessment(period, unit, index_set):
-    now = timezone.now()
-    PhaseWindow.objects.create(
-        period=period,
-        phase=Phase.SELF_ASSESSMENT,
-        opens_at=now - timedelta(days=1),
-        due_at=now + timedelta(days=3),
-    )
+    open_self_assessment(period)
     return assessment_get_or_create(period=period, unit=unit)
 
 
