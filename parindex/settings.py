@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "bootstrap",
     "axes",
+    "health_check",
     "appraisal.core",
     "appraisal.registry",
     "appraisal.assessments",
@@ -61,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -124,12 +127,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes): lock a username+IP pair after repeated failures.
+# Throttling wherever a password is typed (django-axes): the login page, the admin's login and the password
+# change (appraisal/core/passwords.py) share one counter and lock a username+IP pair after repeated failures.
 AXES_ENABLED = env_bool("LOGIN_THROTTLE", True)
 AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(env("LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_LOCKOUT_CALLABLE = "appraisal.core.passwords.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 
 LANGUAGE_CODE = "vi"
@@ -155,6 +159,24 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Media on S3-compatible object storage (django-storages; `pip install '.[s3]'`) so that several app servers
+# share the evidence files: set PARINDEX_S3_BUCKET. Objects stay private; downloads still pass through the
+# permission-checking views, which read the object and stream it.
+if env("S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET"),
+            "location": env("S3_PREFIX", "media"),
+            "endpoint_url": env("S3_ENDPOINT_URL") or None,
+            "region_name": env("S3_REGION") or None,
+            "access_key": env("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env("S3_SECRET_ACCESS_KEY") or None,
+            "addressing_style": env("S3_ADDRESSING_STYLE", "path"),
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -171,6 +193,9 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "ParIndex <parindex@localhost>")
 
+# Backups (manage.py backup/restore) dump in Django's JSON format with whole microseconds.
+SERIALIZATION_MODULES = {"exactjson": "appraisal.core.serializers"}
+
 # Reminders before each deadline, in days (send_reminders, run hourly from cron).
 REMINDER_DAYS = env("REMINDER_DAYS", "3,1")
 
@@ -183,6 +208,24 @@ SESSION_COOKIE_AGE = int(env("SESSION_HOURS", "10")) * 3600
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp), the same in the demo as in production: scripts, styles and everything
+# else only from our own origin, never inline, never eval; no framing. Templates and static/js keep to it
+# (tests/core/test_security.py scans them). data: images are Bootstrap's CSS icons (form-select arrows).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
@@ -190,12 +233,28 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(env("HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
+    # The load balancer probes each app server directly over HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
     if env_bool("BEHIND_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# One handler, one line per event: Django's own "django" logger would otherwise print each record a second
+# time (its DEBUG console handler, then again through the root), and a 403/404 carries no traceback.
+LOG_LEVEL = env("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    "filters": {"no_traceback_below_500": {"()": "parindex.log_filters.NoTracebackBelow500"}},
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name} {process:d}: {message}", "style": "{"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.request": {
+            "handlers": ["console"],
+            "level": LOG_LEVEL,
+            "filters": ["no_traceback_below_500"],
+            "propagate": False,
+        },
+    },
 }

@@ -2,6 +2,9 @@
 
 The type of a file is read from its bytes with the ``filetype`` library, never from its name: an HTML page or
 a program renamed ``.pdf`` is refused. Accepted: PDF, Word (.doc, .docx), Excel (.xls, .xlsx), JPEG, PNG, ZIP.
+A file is also stored and served under the extension of its detected type, and a name whose extension says
+another type (a PDF named ``bao-cao.html``, a PNG/SVG polyglot named ``anh.svg``, a ZIP named ``setup.exe``) is
+refused: a browser, a mail client or a colleague's desktop trusts the name, not our check.
 Identical content is stored once (``StoredFile`` keyed by SHA-256) however many times and names it arrives
 under; the name the person gave is kept, cleaned, on the evidence row.
 """
@@ -9,6 +12,7 @@ under; the name the person gave is kept, cleaned, on the evidence row.
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 import os
 import re
 import unicodedata
@@ -30,22 +34,36 @@ __all__ = [
     "check_upload",
     "clean_filename",
     "format_size",
+    "served_name",
     "stored_file_for",
 ]
 
 ACCEPTED_HELP = "PDF, Word (.doc, .docx), Excel (.xls, .xlsx), ảnh JPEG/PNG hoặc tệp nén ZIP"
 
-# Detected MIME type → extension we store under.
-ACCEPTED: dict[str, str] = {
-    "application/pdf": "pdf",
-    "application/msword": "doc",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-    "application/vnd.ms-excel": "xls",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "application/zip": "zip",
+# Detected MIME type → (label, the extensions a name of that type may end with; the first is the one we store
+# and serve under).
+KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "application/pdf": ("PDF", ("pdf",)),
+    "application/msword": ("Word (.doc)", ("doc",)),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ("Word (.docx)", ("docx",)),
+    "application/vnd.ms-excel": ("Excel (.xls)", ("xls",)),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ("Excel (.xlsx)", ("xlsx",)),
+    "image/jpeg": ("ảnh JPEG", ("jpg", "jpeg", "jpe", "jfif")),
+    "image/png": ("ảnh PNG", ("png",)),
+    "application/zip": ("tệp nén ZIP", ("zip",)),
 }
+ACCEPTED: dict[str, str] = {mime: extensions[0] for mime, (_label, extensions) in KINDS.items()}
+
+# Extensions that name a file type. A name ending in one of these that is not the detected type's contradicts
+# the content and is refused; any other ending ("Kế hoạch v1.5", "Báo cáo 2023.final") is part of the name and
+# the detected extension is added. Python's built-in table (not the system's /etc/mime.types, so the answer is
+# the same on every machine), filetype's, and program or script endings that neither lists.
+_KNOWN_EXTENSIONS = frozenset(
+    {ext.lstrip(".").lower() for ext in mimetypes.MimeTypes().types_map[True]}
+    | {kind.extension.lower() for kind in filetype.TYPES}
+    | {"exe", "msi", "com", "scr", "bat", "cmd", "ps1", "vbs", "vbe", "jse", "wsf", "hta", "lnk", "jar"}
+    | {"apk", "dll", "sys", "cpl", "reg", "php", "phtml", "asp", "aspx", "jsp", "svgz", "xhtml", "shtml"}
+)
 
 # Old Office files are OLE2 containers; filetype names only some of them, so a .doc/.xls whose bytes are an
 # OLE2 container is taken as what its name says (its content is still an Office container, not a program).
@@ -109,6 +127,21 @@ def clean_filename(raw: str, fallback_extension: str = "") -> str:
     return name
 
 
+def served_name(name: str, content_type: str) -> str:
+    """``name`` ending in the canonical extension of ``content_type``, the type detected from the bytes.
+
+    'anh.JPEG' → 'anh.jpg'; 'Kế hoạch v1.5' → 'Kế hoạch v1.5.pdf'. A known extension of another type is
+    replaced ('bao-cao.html' → 'bao-cao.pdf'): uploads refuse such names, but rows stored before that rule are
+    still served under their true type."""
+    if content_type not in KINDS:
+        return name
+    canonical = ACCEPTED[content_type]
+    stem, extension = os.path.splitext(name)
+    if extension.lstrip(".").lower() in _KNOWN_EXTENSIONS and stem:
+        return f"{stem}.{canonical}"
+    return f"{name}.{canonical}"
+
+
 def _head(uploaded: UploadedFile, size: int = 8192) -> bytes:
     uploaded.seek(0)
     data = uploaded.read(size)
@@ -150,9 +183,15 @@ def check_upload(uploaded: UploadedFile) -> CheckedUpload:
             f"Tệp «{shown}» là loại {kind.extension.upper() if kind else mime}, không được nhận. "
             f"Chỉ nhận {ACCEPTED_HELP}."
         )
+    label, extensions = KINDS[mime]
+    if name_extension in _KNOWN_EXTENSIONS and name_extension not in extensions:
+        raise UploadError(
+            f"Tệp «{shown}» có đuôi .{name_extension} nhưng nội dung là {label}: tên tệp không khớp với nội "
+            f"dung nên không được nhận. Nếu đúng là {label}, hãy đổi tên thành "
+            f"«{served_name(shown, mime)}» rồi tải lên lại."
+        )
     extension = ACCEPTED[mime]
-    if not name_extension:
-        shown = f"{shown}.{extension}"
+    shown = served_name(shown, mime)
     digest = hashlib.sha256()
     uploaded.seek(0)
     for chunk in uploaded.chunks():

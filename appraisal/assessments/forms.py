@@ -13,12 +13,27 @@ DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y"]
 DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y"]
 
 
+VERSION_MISSING = (
+    "Chưa lưu: yêu cầu không cho biết phiên bản của mục mà bạn đã mở, nên không thể biết có ai vừa lưu "
+    "mục này hay không. Hãy tải lại trang rồi nhập lại."
+)
+
+
 class EntryForm(forms.Form):
     value = forms.CharField(label="Giá trị", required=False, max_length=200)
     note = forms.CharField(
         label="Ghi chú / thuyết minh", required=False, max_length=5000, widget=forms.Textarea
     )
-    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    # The version the person's page showed: without it a save could overwrite someone else's unseen.
+    version = forms.IntegerField(
+        min_value=0,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": VERSION_MISSING,
+            "invalid": VERSION_MISSING,
+            "min_value": VERSION_MISSING,
+        },
+    )
 
 
 class UploadForm(forms.Form):

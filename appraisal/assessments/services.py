@@ -113,12 +113,13 @@ def assessment_open(*, period: Period, unit: Unit, by: Any) -> Assessment:
 
 
 def entry_save_self(
-    *, entry: ItemEntry, value: str, note: str, expected_version: int | None, by: Any, source: str = "web"
+    *, entry: ItemEntry, value: str, note: str, expected_version: int, by: Any, source: str = "web"
 ) -> ItemEntry:
     """Save the unit's own input and note on one item (the engine derives the points).
 
-    ``expected_version`` is the version the person's page was showing: if anyone saved in between, raise
-    EntryConflict with both values, unless the stored value is already exactly what the person typed."""
+    ``expected_version`` is the version the person's page was showing, always required (SPEC §5: never a
+    silent overwrite): if anyone saved in between, raise EntryConflict with both values, unless the stored
+    value is already exactly what the person typed."""
     note = (note or "").strip()
     value = (value or "").strip()
     with transaction.atomic():

@@ -16,11 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from appraisal.core import roles
 from appraisal.core.dates import fmt_local
-from appraisal.core.exceptions import ServiceError
+from appraisal.core.exceptions import ConcurrencyError, ServiceError
 from appraisal.registry.models import Period, Unit, UnitMembership
 from appraisal.registry.selectors import period_default_for_user, period_list_for_user
 
 from . import excel, selectors, services
+from .evidence import served_name
 from .forms import (
     AttachForm,
     DocumentForm,
@@ -47,6 +48,13 @@ def _form_errors(form: Any) -> str:
 def _form_url(assessment: Assessment, entry: ItemEntry | None = None) -> str:
     url = reverse("assessments:form", args=[assessment.pk])
     return f"{url}#entry-{entry.pk}" if entry is not None else url
+
+
+def _status_for(error: ServiceError) -> int:
+    """A refusal is never answered 200 or with a redirect a client would count as done: 409 when someone
+    else's change came first (a stale version, a concurrent state change), 422 for every other refusal (a
+    value the rule rejects, a closed window, a missing reason, a bad file)."""
+    return 409 if isinstance(error, ConcurrencyError) else 422
 
 
 # -- landing, home, form ----------------------------------------------------------------------------------
@@ -124,19 +132,41 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessments/assessment_detail.html", _detail_context(request, assessment))
 
 
-@require_GET
-def form_page(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_get_for_user(request.user, pk)
-    request.parindex_year = assessment.period.year
+def _refused_on_detail(
+    request: HttpRequest, assessment: Assessment, message: str, status: int, **extra: Any
+) -> HttpResponse:
+    """A refused workflow action without htmx: the assessment page again with the message, status 409/422."""
+    messages.error(request, message)
+    assessment.refresh_from_db()
+    context = {**_detail_context(request, assessment), **extra}
+    return render(request, "assessments/assessment_detail.html", context, status=status)
+
+
+def _form_context(request: HttpRequest, assessment: Assessment) -> dict[str, Any]:
     refusal = selectors.assessment_edit_refusal(request.user, assessment)
-    context = {
+    return {
         "assessment": assessment,
         "form": selectors.assessment_form(assessment),
         "deadline": selectors.assessment_deadline(assessment),
         "editable": not refusal,
         "edit_refusal": refusal,
     }
-    return render(request, "assessments/assessment_form.html", context)
+
+
+def _refused_on_form(request: HttpRequest, assessment: Assessment, message: str, status: int) -> HttpResponse:
+    """A refused item save or evidence change without htmx (no JavaScript): the form again, as stored now,
+    with the message and status 409/422."""
+    messages.error(request, message)
+    return render(
+        request, "assessments/assessment_form.html", _form_context(request, assessment), status=status
+    )
+
+
+@require_GET
+def form_page(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get_for_user(request.user, pk)
+    request.parindex_year = assessment.period.year
+    return render(request, "assessments/assessment_form.html", _form_context(request, assessment))
 
 
 @require_GET
@@ -192,7 +222,7 @@ def entry_save(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     entry = selectors.entry_get_for_user(request.user, assessment, entry_pk, write=True)
     form = EntryForm(request.POST)
     if not form.is_valid():
-        return _entry_error(request, assessment, entry, _form_errors(form))
+        return _entry_error(request, assessment, entry, _form_errors(form), status=422)
     data = form.cleaned_data
     try:
         saved = services.entry_save_self(
@@ -204,8 +234,7 @@ def entry_save(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
         )
     except services.EntryConflict as conflict:
         if not request.htmx:
-            messages.error(request, conflict.message)
-            return redirect(_form_url(assessment, entry))
+            return _refused_on_form(request, assessment, conflict.message, 409)
         context = {"assessment": assessment, "entry": entry, "conflict": conflict}
         response = render(request, "assessments/entry_conflict.html", context)
         response.status_code = 409
@@ -213,7 +242,7 @@ def entry_save(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
         response["HX-Reswap"] = "innerHTML"
         return response
     except ServiceError as error:
-        return _entry_error(request, assessment, entry, error.message)
+        return _entry_error(request, assessment, entry, error.message, status=_status_for(error))
     if not request.htmx:
         messages.success(request, f"Đã lưu mục {entry.node.code}.")
         return redirect(_form_url(assessment, entry))
@@ -222,13 +251,12 @@ def entry_save(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
 
 
 def _entry_error(
-    request: HttpRequest, assessment: Assessment, entry: ItemEntry, message: str
+    request: HttpRequest, assessment: Assessment, entry: ItemEntry, message: str, *, status: int
 ) -> HttpResponse:
     if not request.htmx:
-        messages.error(request, message)
-        return redirect(_form_url(assessment, entry))
+        return _refused_on_form(request, assessment, message, status)
     response = render(request, "assessments/entry_state.html", {"error": message})
-    response.status_code = 422
+    response.status_code = status
     return response
 
 
@@ -279,12 +307,17 @@ def _evidence_done(
 
 
 def _evidence_failed(
-    request: HttpRequest, assessment: Assessment, entry: ItemEntry, message: str, **forms: Any
+    request: HttpRequest,
+    assessment: Assessment,
+    entry: ItemEntry,
+    message: str,
+    *,
+    status: int = 422,
+    **forms: Any,
 ) -> HttpResponse:
     if request.htmx:
-        return _panel(request, assessment, entry, error=message, status=422, **forms)
-    messages.error(request, message)
-    return redirect(_form_url(assessment, entry))
+        return _panel(request, assessment, entry, error=message, status=status, **forms)
+    return _refused_on_form(request, assessment, message, status)
 
 
 @require_POST
@@ -299,7 +332,9 @@ def entry_upload(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
             entry=entry, uploaded=form.cleaned_data["file"], title=form.cleaned_data["title"], by=request.user
         )
     except ServiceError as error:
-        return _evidence_failed(request, assessment, entry, error.message, upload_form=form)
+        return _evidence_failed(
+            request, assessment, entry, error.message, status=_status_for(error), upload_form=form
+        )
     return _evidence_done(
         request, assessment, entry, f"Đã tải lên «{link.evidence.original_name}» cho mục {entry.node.code}."
     )
@@ -315,7 +350,9 @@ def entry_cite(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     try:
         link = services.evidence_cite_for_entry(entry=entry, by=request.user, **form.cleaned_data)
     except ServiceError as error:
-        return _evidence_failed(request, assessment, entry, error.message, document_form=form)
+        return _evidence_failed(
+            request, assessment, entry, error.message, status=_status_for(error), document_form=form
+        )
     return _evidence_done(
         request, assessment, entry, f"Đã gắn văn bản số {link.evidence.doc_number} cho mục {entry.node.code}."
     )
@@ -332,7 +369,7 @@ def entry_attach(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     try:
         services.evidence_attach(entry=entry, evidence=evidence, by=request.user)
     except ServiceError as error:
-        return _evidence_failed(request, assessment, entry, error.message)
+        return _evidence_failed(request, assessment, entry, error.message, status=_status_for(error))
     return _evidence_done(request, assessment, entry, f"Đã gắn «{evidence.title}» cho mục {entry.node.code}.")
 
 
@@ -345,7 +382,7 @@ def entry_detach(request: HttpRequest, pk: int, entry_pk: int, link_pk: int) -> 
     try:
         services.evidence_detach(link=link, by=request.user)
     except ServiceError as error:
-        return _evidence_failed(request, assessment, entry, error.message)
+        return _evidence_failed(request, assessment, entry, error.message, status=_status_for(error))
     return _evidence_done(request, assessment, entry, f"Đã gỡ tài liệu khỏi mục {entry.node.code}.")
 
 
@@ -406,23 +443,28 @@ def evidence_replace(request: HttpRequest, pk: int, evidence_pk: int) -> HttpRes
     form = ReplaceForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
-        return redirect("assessments:library", pk=assessment.pk)
+        return _library(request, assessment, LibraryAddForm(), status=422)
     try:
         services.evidence_replace_file(
             assessment=assessment, evidence=evidence, uploaded=form.cleaned_data["file"], by=request.user
         )
     except ServiceError as error:
         messages.error(request, error.message)
-    else:
-        messages.success(request, f"Đã thay tệp của «{evidence.title}»; tệp cũ vẫn được lưu trong lịch sử.")
+        return _library(request, assessment, LibraryAddForm(), status=_status_for(error))
+    messages.success(request, f"Đã thay tệp của «{evidence.title}»; tệp cũ vẫn được lưu trong lịch sử.")
     return redirect("assessments:library", pk=assessment.pk)
 
 
 def _file_response(stored: Any, name: str) -> FileResponse:
+    """Always an attachment, under the detected type's extension and content type; SecurityMiddleware adds
+    ``X-Content-Type-Options: nosniff``, so no browser renders an evidence file as a page."""
     if stored is None:
         raise Http404("Tài liệu này là văn bản trích dẫn, không có tệp.")
     return FileResponse(
-        stored.file.open("rb"), as_attachment=True, filename=name, content_type=stored.content_type
+        stored.file.open("rb"),
+        as_attachment=True,
+        filename=served_name(name, stored.content_type),
+        content_type=stored.content_type,
     )
 
 
@@ -453,13 +495,9 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.assessment_submit(assessment=assessment, by=request.user)
     except services.IncompleteError as error:
-        context = _detail_context(request, assessment)
-        context["submit_error"] = error
-        messages.error(request, error.message)
-        return render(request, "assessments/assessment_detail.html", context, status=422)
+        return _refused_on_detail(request, assessment, error.message, 422, submit_error=error)
     except ServiceError as error:
-        messages.error(request, error.message)
-        return _detail_redirect(assessment)
+        return _refused_on_detail(request, assessment, error.message, _status_for(error))
     messages.success(request, "Đã chốt bản tự đánh giá và gửi Hội đồng thẩm định.")
     return _detail_redirect(assessment)
 
@@ -470,11 +508,8 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.assessment_withdraw(assessment=assessment, by=request.user)
     except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, "Đã rút lại bản tự đánh giá về trạng thái đang tự đánh giá; có thể sửa tiếp."
-        )
+        return _refused_on_detail(request, assessment, error.message, _status_for(error))
+    messages.success(request, "Đã rút lại bản tự đánh giá về trạng thái đang tự đánh giá; có thể sửa tiếp.")
     return _detail_redirect(assessment)
 
 
@@ -485,17 +520,15 @@ def return_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Chỉ Tổ thư ký mới được trả lại bản tự đánh giá.")
     form = ReturnForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _detail_redirect(assessment)
+        return _refused_on_detail(request, assessment, _form_errors(form), 422)
     try:
         services.assessment_return(assessment=assessment, reason=form.cleaned_data["reason"], by=request.user)
     except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            "Đã trả lại bản tự đánh giá cho đơn vị. Nếu đã quá hạn chót, hãy gia hạn riêng cho đơn vị.",
-        )
+        return _refused_on_detail(request, assessment, error.message, _status_for(error))
+    messages.success(
+        request,
+        "Đã trả lại bản tự đánh giá cho đơn vị. Nếu đã quá hạn chót, hãy gia hạn riêng cho đơn vị.",
+    )
     return _detail_redirect(assessment)
 
 
@@ -506,21 +539,19 @@ def extend(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Chỉ Tổ thư ký mới được gia hạn cho đơn vị.")
     form = ExtensionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _detail_redirect(assessment)
+        return _refused_on_detail(request, assessment, _form_errors(form), 422)
     try:
         services.assessment_grant_extension(assessment=assessment, by=request.user, **form.cleaned_data)
     except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        until = form.cleaned_data["until"]
-        what = "giải trình" if assessment.explanation_until == until else "tự đánh giá"
-        messages.success(
-            request,
-            "Đã gia hạn {what} cho {unit} đến {until}.".format(
-                what=what, unit=assessment.unit.name, until=fmt_local(until)
-            ),
-        )
+        return _refused_on_detail(request, assessment, error.message, _status_for(error))
+    until = form.cleaned_data["until"]
+    what = "giải trình" if assessment.explanation_until == until else "tự đánh giá"
+    messages.success(
+        request,
+        "Đã gia hạn {what} cho {unit} đến {until}.".format(
+            what=what, unit=assessment.unit.name, until=fmt_local(until)
+        ),
+    )
     return _detail_redirect(assessment)
 
 
@@ -534,12 +565,11 @@ def close_not_submitted(request: HttpRequest, pk: int) -> HttpResponse:
             assessment=assessment, reason=request.POST.get("reason", ""), by=request.user
         )
     except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            f"Đã đóng «không nộp» bản tự đánh giá của {assessment.unit.name}; Hội đồng thẩm định trên dữ liệu hiện có.",
-        )
+        return _refused_on_detail(request, assessment, error.message, _status_for(error))
+    messages.success(
+        request,
+        f"Đã đóng «không nộp» bản tự đánh giá của {assessment.unit.name}; Hội đồng thẩm định trên dữ liệu hiện có.",
+    )
     return _detail_redirect(assessment)
 
 
@@ -560,20 +590,15 @@ def excel_upload(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(request.user, pk, write=True)
     form = WorkbookForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _detail_redirect(assessment)
+        return _refused_on_detail(request, assessment, _form_errors(form), 422)
     try:
         summary = services.assessment_import_workbook(
             assessment=assessment, content=form.cleaned_data["file"].read(), by=request.user
         )
     except services.WorkbookRejected as error:
-        context = _detail_context(request, assessment)
-        context["workbook_error"] = error
-        messages.error(request, error.message)
-        return render(request, "assessments/assessment_detail.html", context, status=422)
+        return _refused_on_detail(request, assessment, error.message, 422, workbook_error=error)
     except ServiceError as error:
-        messages.error(request, error.message)
-        return _detail_redirect(assessment)
+        return _refused_on_detail(request, assessment, error.message, _status_for(error))
     if summary.changed:
         messages.success(
             request,

@@ -27,8 +27,7 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def window(period):
+def open_self_assessment(period):
     """The self-assessment phase open from yesterday to three days from now."""
     now = timezone.now()
     return PhaseWindow.objects.create(
@@ -37,6 +36,11 @@ def window(period):
         opens_at=now - timedelta(days=1),
         due_at=now + timedelta(days=3),
     )
+
+
+@pytest.fixture
+def window(period):
+    return open_self_assessment(period)
 
 
 @pytest.fixture

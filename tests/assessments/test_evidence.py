@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from appraisal.assessments import services
 from appraisal.assessments.evidence import clean_filename
@@ -118,6 +119,109 @@ def test_names_with_path_parts_are_cleaned_and_vietnamese_is_kept(client_for, ed
     assert evidence.original_name == "Báo cáo tổng kết CCHC.pdf"
     assert ".." not in evidence.file.file.name
     assert evidence.file.file.name == f"evidence/{timezone.now().year}/{evidence.file.sha256}.pdf"
+
+
+# A minimal ZIP (an empty archive): end-of-central-directory record only, as filetype sees a ZIP.
+ZIP = b"PK\x03\x04" + b"\x14\x00" + b"\x00" * 24 + b"PK\x05\x06" + b"\x00" * 18
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "bao-cao.html",
+            PDF + b"<html><body><script>alert(1)</script></body></html>",
+            "Tệp «bao-cao.html» có đuôi .html nhưng nội dung là PDF: tên tệp không khớp với nội dung nên "
+            "không được nhận. Nếu đúng là PDF, hãy đổi tên thành «bao-cao.pdf» rồi tải lên lại.",
+        ),
+        (
+            "anh.svg",
+            PNG + b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "Tệp «anh.svg» có đuôi .svg nhưng nội dung là ảnh PNG: tên tệp không khớp với nội dung nên "
+            "không được nhận. Nếu đúng là ảnh PNG, hãy đổi tên thành «anh.png» rồi tải lên lại.",
+        ),
+        (
+            "setup.exe",
+            ZIP,
+            "Tệp «setup.exe» có đuôi .exe nhưng nội dung là tệp nén ZIP: tên tệp không khớp với nội dung "
+            "nên không được nhận. Nếu đúng là tệp nén ZIP, hãy đổi tên thành «setup.zip» rồi tải lên lại.",
+        ),
+    ],
+    ids=["pdf-html-polyglot", "png-svg-polyglot", "zip-named-exe"],
+)
+def test_upload_keeping_a_contradicting_extension_is_refused(
+    client_for, editor, assessment, name, content, message
+):
+    """Today a PDF+HTML named bao-cao.html, a PNG+SVG polyglot named anh.svg and a ZIP named setup.exe are
+    stored and served under those names."""
+    response = upload(client_for(editor), entry_of(assessment, "1.1"), SimpleUploadedFile(name, content))
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert (StoredFile.objects.count(), Evidence.objects.count()) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "stored_name"),
+    [
+        ("Kế hoạch v1.5", PDF, "Kế hoạch v1.5.pdf"),
+        ("Báo cáo 2023.PDF", PDF, "Báo cáo 2023.pdf"),
+        ("anh hoi nghi.jpeg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64, "anh hoi nghi.jpg"),
+        ("ho-so", ZIP, "ho-so.zip"),
+    ],
+    ids=["no-extension", "upper-case", "jpeg-alias", "zip-without-extension"],
+)
+def test_stored_and_served_name_take_the_extension_of_the_detected_type(
+    client_for, editor, assessment, name, content, stored_name
+):
+    client = client_for(editor)
+    upload(client, entry_of(assessment, "1.1"), SimpleUploadedFile(name, content))
+    evidence = Evidence.objects.get()
+    extension = stored_name.rsplit(".", 1)[1]
+    assert evidence.original_name == stored_name
+    assert evidence.file.file.name == f"evidence/{timezone.now().year}/{evidence.file.sha256}.{extension}"
+    response = client.get(reverse("assessments:evidence_download", args=[evidence.pk]))
+    assert response["Content-Disposition"] == content_disposition_header(True, stored_name)
+
+
+def test_download_of_a_row_stored_under_a_contradicting_name_is_served_as_its_type(
+    client_for, editor, assessment
+):
+    """Rows stored before the name rule keep their name in the database but are served as what they are."""
+    client = client_for(editor)
+    upload(client, entry_of(assessment, "1.1"), pdf_file("bao-cao.pdf"))
+    Evidence.objects.update(original_name="bao-cao.html")
+    response = client.get(reverse("assessments:evidence_download", args=[Evidence.objects.get().pk]))
+    assert (
+        response["Content-Type"],
+        response["Content-Disposition"],
+        response["X-Content-Type-Options"],
+    ) == (
+        "application/pdf",
+        'attachment; filename="bao-cao.pdf"',
+        "nosniff",
+    )
+
+
+def test_replacing_with_a_contradicting_name_is_refused_and_keeps_the_file(client_for, editor, assessment):
+    client = client_for(editor)
+    upload(client, entry_of(assessment, "1.1"), pdf_file("Kế hoạch.pdf"))
+    evidence = Evidence.objects.get()
+    response = client.post(
+        reverse("assessments:evidence_replace", args=[assessment.pk, evidence.pk]),
+        {"file": SimpleUploadedFile("ke-hoach.svg", PNG)},
+        follow=True,
+    )
+    assert response.status_code == 422
+    assert [str(m) for m in response.context["messages"]] == [
+        "Tệp «ke-hoach.svg» có đuôi .svg nhưng nội dung là ảnh PNG: tên tệp không khớp với nội dung nên "
+        "không được nhận. Nếu đúng là ảnh PNG, hãy đổi tên thành «ke-hoach.png» rồi tải lên lại."
+    ]
+    evidence.refresh_from_db()
+    assert (evidence.original_name, evidence.file.content_type, EvidenceVersion.objects.count()) == (
+        "Kế hoạch.pdf",
+        "application/pdf",
+        0,
+    )
 
 
 @pytest.mark.parametrize(
@@ -285,6 +389,7 @@ def test_download_sends_the_file_with_its_vietnamese_name(client_for, editor, as
     assert response["Content-Disposition"] == (
         "attachment; filename*=utf-8''" + quote("Báo cáo CCHC năm 2023.pdf")
     )
+    assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == PDF
 
 

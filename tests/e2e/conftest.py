@@ -55,8 +55,13 @@ def page(_browser, live_server):
     context = _browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", accept_downloads=True)
     context.set_default_timeout(10_000)
     pg = context.new_page()
+    # Every journey doubles as a Content-Security-Policy check: Chromium reports each blocked inline script,
+    # style or eval on the console ("Refused to … because it violates the following Content Security Policy").
+    refused: list[str] = []
+    pg.on("console", lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None)
     yield pg
     context.close()
+    assert refused == []
 
 
 @pytest.fixture
