@@ -48,7 +48,7 @@ from .models import (
 )
 
 COMPLETE = "complete"  # every item filled, evidence or a note on every claimed point
-ALMOST = "almost"  # complete but for the last few appraised items
+ALMOST = "almost"  # complete but for the last few required (appraised) items
 PARTIAL = "partial"  # about every other item filled
 ALMOST_LEFT = 3  # items an ALMOST draft still lacks
 
@@ -248,8 +248,8 @@ def _fill(
     period, unit = assessment.period, assessment.unit
     _, leaves = applicable_leaves(period=period, unit=unit)
     library = _library(assessment, editor)
-    appraised = [n for n in leaves if n.method != Method.SURVEY]
-    left_empty = {n.pk for n in appraised[-ALMOST_LEFT:]} if fill == ALMOST else set()
+    required = [n for n in leaves if n.method == Method.APPRAISAL]
+    left_empty = {n.pk for n in required[-ALMOST_LEFT:]} if fill == ALMOST else set()
     entries: list[ItemEntry] = []
     for position, node in enumerate(leaves):
         entry = ItemEntry(assessment=assessment, node=node)
