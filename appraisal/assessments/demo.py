@@ -38,7 +38,6 @@ from .evidence import check_upload, stored_file_for
 from .layers import applicable_leaves, entry_points_for
 from .models import (
     Assessment,
-    AssessmentState,
     Evidence,
     EvidenceKind,
     EvidenceLink,
@@ -72,8 +71,6 @@ RUNNING_YEAR_PLAN = SelfPlan(
 )
 # Last year: every unit submitted complete.
 ALL_SUBMITTED = SelfPlan()
-
-S = AssessmentState
 
 
 def _ascii(text: str) -> str:
