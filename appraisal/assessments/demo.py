@@ -1,14 +1,17 @@
-"""Demo self-assessments (called by seed_demo): units in every self-assessment state, with evidence files.
+"""Demo self-assessments (called by seed_demo): the self-assessment stage of one year.
 
-- most units: submitted, every item filled, evidence or a note on every claimed point (``stttt`` and
-  ``skhcn`` always among them: the council demo appraises submitted units);
-- a few units: a complete draft not yet submitted;
-- ``sgtvt``: returned by the secretariat with a reason;
-- ``tphatinh``: a draft about half filled; ``vuquang``: not started.
+``seed_demo_assessments(period, plan)`` fills each unit's assessment with realistic inputs (derived from the year,
+the unit and the item codes; points from the engine) and evidence files, then the unit heads submit through
+:func:`services.assessment_submit` and the secretariat returns one through :func:`services.assessment_return`. The
+default plan is the running year's: most units complete and submitted;
 
-Inputs are realistic facts per rule type, derived deterministically from the unit and item codes, and their
-points come from the engine. Files are tiny valid PDFs and PNGs built in code. Idempotent: a unit whose
-assessment already has an input or a state change is left as it is. Fast: bulk writes, one pass.
+- ``skhcn``: a draft with its last few items still empty (the unit keeps working on an extension);
+- ``huongson``: a complete draft not yet submitted (it submits late, on an extension);
+- ``tphatinh``: a draft about half filled (closed later as «không nộp»); ``vuquang``: not started;
+- ``sgtvt``: submitted, then returned by the secretariat with a reason.
+
+Files are tiny valid PDFs and PNGs built in code. Idempotent: a unit that already has an assessment is left as
+it is. Fast: the inputs are written in bulk with their history rows (source ``demo``), one pass.
 """
 
 from __future__ import annotations
@@ -17,25 +20,24 @@ import hashlib
 import struct
 import unicodedata
 import zlib
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.utils import timezone
 
 from appraisal.registry.models import Method, Period, UnitMembership
 from appraisal.scoring.engine import Rule, parse_rule
 from appraisal.scoring.engine.rounding import plain
 
+from . import services
 from .evidence import check_upload, stored_file_for
 from .layers import applicable_leaves, entry_points_for
 from .models import (
     Assessment,
-    AssessmentEvent,
-    AssessmentState,
     Evidence,
     EvidenceKind,
     EvidenceLink,
@@ -44,13 +46,31 @@ from .models import (
     Layer,
 )
 
-SUBMITTED_ALWAYS = ("stttt", "skhcn")
-COMPLETE_DRAFTS = ("snv", "huongson", "kbnn")
-RETURNED = {"sgtvt": "Đề nghị bổ sung tài liệu kiểm chứng cho các tiêu chí về cải cách thủ tục hành chính."}
-PARTIAL = ("tphatinh",)
-NOT_STARTED = ("vuquang",)
+COMPLETE = "complete"  # every item filled, evidence or a note on every claimed point
+ALMOST = "almost"  # complete but for the last few required (appraised) items
+PARTIAL = "partial"  # about every other item filled
+ALMOST_LEFT = 3  # items an ALMOST draft still lacks
 
-S = AssessmentState
+
+@dataclass(frozen=True)
+class SelfPlan:
+    """Which units stay in draft (with how much filled), are not started, or are returned; every other unit of
+    the period is filled completely and submitted by its head."""
+
+    drafts: dict[str, str] = field(default_factory=dict)
+    not_started: tuple[str, ...] = ()
+    returned: dict[str, str] = field(default_factory=dict)
+
+
+RUNNING_YEAR_PLAN = SelfPlan(
+    drafts={"skhcn": ALMOST, "huongson": COMPLETE, "tphatinh": PARTIAL},
+    not_started=("vuquang",),
+    returned={
+        "sgtvt": "Đề nghị bổ sung tài liệu kiểm chứng cho các tiêu chí về cải cách thủ tục hành chính."
+    },
+)
+# Last year: every unit submitted complete.
+ALL_SUBMITTED = SelfPlan()
 
 
 def _ascii(text: str) -> str:
@@ -104,8 +124,11 @@ def demo_png(seed: str, size: int = 24) -> bytes:
     )
 
 
-def _pick(unit_code: str, item_code: str) -> int:
-    return int.from_bytes(hashlib.sha256(f"{unit_code}:{item_code}".encode()).digest()[:4], "big") % 100
+def _pick(year: int, unit_code: str, item_code: str) -> int:
+    """A stable roll in [0, 100) per year, unit and item: each year's facts differ, so do its results."""
+    return (
+        int.from_bytes(hashlib.sha256(f"{year}:{unit_code}:{item_code}".encode()).digest()[:4], "big") % 100
+    )
 
 
 def demo_input(rule: Rule, roll: int) -> str:
@@ -136,8 +159,8 @@ def demo_input(rule: Rule, roll: int) -> str:
     return ""
 
 
-def seed_demo_assessments(period: Period) -> None:
-    """Give the period's units assessments in every self-assessment state (see the module docstring)."""
+def seed_demo_assessments(period: Period, plan: SelfPlan = RUNNING_YEAR_PLAN) -> None:
+    """Fill and submit the period's self-assessments as ``plan`` says (see the module docstring)."""
     User = get_user_model()
     memberships = list(
         UnitMembership.objects.filter(period=period).select_related("unit").order_by("unit__code")
@@ -147,45 +170,29 @@ def seed_demo_assessments(period: Period) -> None:
     users = {u.username: u for u in User.objects.filter(username__contains=".")}
     secretariat = User.objects.filter(username="secretariat").first()
     started = set(Assessment.objects.filter(period=period).values_list("unit_id", flat=True))
-    now = timezone.now().replace(second=0, microsecond=0)
     history: list[ItemHistory] = []
     links: list[EvidenceLink] = []
-    events: list[AssessmentEvent] = []
+    filled: list[tuple[Assessment, Any]] = []
     with transaction.atomic():
-        for index, membership in enumerate(memberships):
+        for membership in memberships:
             unit = membership.unit
             editor = users.get(f"{unit.code}.editor")
-            head = users.get(f"{unit.code}.head")
-            if unit.code in NOT_STARTED or unit.pk in started or editor is None:
+            if unit.code in plan.not_started or unit.pk in started or editor is None:
                 continue  # idempotent: a unit that has an assessment already is left as it is
-            partial = unit.code in PARTIAL
-            state, extra = S.DRAFT, {}
-            if not partial and unit.code not in COMPLETE_DRAFTS:
-                state = S.RETURNED if unit.code in RETURNED else S.SUBMITTED
-                extra = {
-                    "submitted_at": now - timedelta(days=1 + index % 9, hours=index % 7),
-                    "submitted_by": head,
-                    "returned_reason": RETURNED.get(unit.code, ""),
-                }
-            assessment = Assessment.objects.create(period=period, unit=unit, state=state, **extra)
-            _fill(assessment, editor=editor, partial=partial, history=history, links=links)
-            if state != S.DRAFT:
-                events.append(
-                    AssessmentEvent(assessment=assessment, from_state=S.DRAFT, to_state=S.SUBMITTED, by=head)
-                )
-            if state == S.RETURNED:
-                events.append(
-                    AssessmentEvent(
-                        assessment=assessment,
-                        from_state=S.SUBMITTED,
-                        to_state=S.RETURNED,
-                        reason=RETURNED[unit.code],
-                        by=secretariat,
-                    )
-                )
+            assessment = Assessment.objects.create(period=period, unit=unit)
+            fill = plan.drafts.get(unit.code, COMPLETE)
+            _fill(assessment, editor=editor, fill=fill, history=history, links=links)
+            if unit.code not in plan.drafts:
+                filled.append((assessment, users.get(f"{unit.code}.head")))
         ItemHistory.objects.bulk_create(history)
         EvidenceLink.objects.bulk_create(links)
-        AssessmentEvent.objects.bulk_create(events)
+        for assessment, head in filled:
+            if head is None:
+                continue
+            assessment = services.assessment_submit(assessment=assessment, by=head)
+            reason = plan.returned.get(assessment.unit.code)
+            if reason and secretariat is not None:
+                services.assessment_return(assessment=assessment, reason=reason, by=secretariat)
 
 
 def _library(assessment: Assessment, editor: Any) -> list[Evidence]:
@@ -230,7 +237,7 @@ def _fill(
     assessment: Assessment,
     *,
     editor: Any,
-    partial: bool,
+    fill: str,
     history: list[ItemHistory],
     links: list[EvidenceLink],
 ) -> None:
@@ -238,14 +245,16 @@ def _fill(
     period, unit = assessment.period, assessment.unit
     _, leaves = applicable_leaves(period=period, unit=unit)
     library = _library(assessment, editor)
+    required = [n for n in leaves if n.method == Method.APPRAISAL]
+    left_empty = {n.pk for n in required[-ALMOST_LEFT:]} if fill == ALMOST else set()
     entries: list[ItemEntry] = []
     for position, node in enumerate(leaves):
         entry = ItemEntry(assessment=assessment, node=node)
         entries.append(entry)
-        if node.method == Method.SURVEY or (partial and position % 2):
+        if node.method == Method.SURVEY or node.pk in left_empty or (fill == PARTIAL and position % 2):
             continue
         rule = parse_rule(node.rule, node.max_points, node.method)
-        raw = demo_input(rule, _pick(unit.code, node.code))
+        raw = demo_input(rule, _pick(period.year, unit.code, node.code))
         if not raw:
             continue
         canonical, points = entry_points_for(node, raw, period)

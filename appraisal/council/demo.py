@@ -1,42 +1,41 @@
-"""Demo data for the council (called by seed_demo, after the self-assessment demo).
+"""Demo data for the council (called by the demo years in ``appraisal.scoring.demo``): the council of a period,
+its assignments, the survey import, and the steps of each unit after its self-assessment.
 
 - the council of the period: chair, the four members with the unit each belongs to, the secretariat;
 - assignments by field and group: member.snv the steering, apparatus, civil-service fields and the bonus and
   penalty items; member.stp the legal and procedure fields; member.stc public finance; member.stttt
   e-government in every group (7, 7 and 4); their own units' items fall to the secretariat;
-- phase windows: the appraisal, explanation and re-appraisal windows are moved so that they are all open now
-  (they overlap the self-assessment window), so every council screen can be tried today;
-- survey (XHH) results imported for every submitted unit through the import service (the file is kept);
-- units at every stage: being appraised (round 1 on about half the items), appraised with a notice,
-  explaining (answers drafted), explained (waiting for round 2), re-appraised, finalised. ``stttt``, ``skhcn``
-  and ``stp`` stay submitted and untouched for trying round 1 by hand.
+- survey (XHH) results imported for every unit still open through the import service (the file is kept);
+- :class:`CouncilDemo`: round 1 (all items, or about half; some items lowered with a reason), closing round 1,
+  the unit's explanation (drafted, sent or waived), round 2, finalising and the chair's reopening of one unit;
+- :func:`demo_advance`: the secretariat's phase change, the phase's window written first (dated from now).
 
-Everything goes through the council services (phase checks, conflicts of interest, history, events), by the
-member assigned to each item. Idempotent: a unit is only worked on while it is submitted with no round 1 yet.
+Everything goes through the council, assessment and lifecycle services (phase checks, conflicts of interest,
+history, events, announcements), by the member assigned to each item. The callers run each year once.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 
-from appraisal.assessments.models import Assessment, AssessmentEvent, AssessmentState, ItemEntry
+from appraisal.assessments.models import ROUND1_STATES, Assessment, AssessmentState, ItemEntry
 from appraisal.core import roles
 from appraisal.core.exceptions import ServiceError
-from appraisal.registry.models import Group, Method, Period, Phase, PhaseWindow, RoleAssignment, Unit
+from appraisal.registry.models import Group, Method, Period, PhaseWindow, RoleAssignment, Unit
+from appraisal.registry.phases import WINDOW_PHASES, forget_windows
 from appraisal.scoring.engine import parse_rule
 from appraisal.scoring.engine.rounding import plain
 
 from . import services
 from .importing import scores_import
+from .lifecycle import period_advance
 from .models import Assignment, SurveyImport
-from .selectors import APPRAISED_METHODS, CouncilAccess, field_code_of, member_accesses
+from .selectors import APPRAISED_METHODS, CouncilAccess, field_code_of, is_lowered, member_accesses
 
 S = AssessmentState
 
@@ -66,22 +65,6 @@ ASSIGNMENTS: dict[str, dict[str, list[str]]] = {
     "tw": {"member.snv": ["1", "3", "T1", "P1"], "member.stp": ["2"], "member.stttt": ["4"]},
 }
 
-STAGES: dict[str, str] = {
-    "sngv": "partial",
-    "nghixuan": "partial",
-    "syt": "appraised",
-    "canloc": "appraised",
-    "sgddt": "explaining",
-    "svhttdl": "explained",
-    "cucthue": "explained",
-    "sldtbxh": "reappraised",
-    "sct": "finalised",
-    "sxd": "finalised",
-    "txhonglinh": "finalised",
-    "cuchaiquan": "finalised",
-    "congan": "finalised",
-}
-
 REASONS = [
     "Tài liệu kiểm chứng chưa thể hiện đầy đủ kết quả thực hiện.",
     "Số liệu tự đánh giá chưa khớp với báo cáo định kỳ gửi Sở Nội vụ.",
@@ -92,10 +75,14 @@ EXPLANATIONS = [
     "Số liệu chênh lệch do báo cáo định kỳ chốt trước ngày 15/12; đơn vị gửi số liệu chốt năm.",
     "Văn bản được trình đúng hạn, chậm ký ban hành do lãnh đạo đi công tác.",
 ]
+ROUND2_REASONS = {
+    "accept": "Chấp nhận giải trình, tài liệu bổ sung hợp lệ.",
+    "keep": "Giải trình chưa có căn cứ, giữ kết quả vòng 1.",
+}
 
 
-def _roll(*parts: str) -> int:
-    return int.from_bytes(hashlib.sha256(":".join(parts).encode()).digest()[:4], "big") % 100
+def demo_roll(*parts: Any) -> int:
+    return int.from_bytes(hashlib.sha256(":".join(str(p) for p in parts).encode()).digest()[:4], "big") % 100
 
 
 def _lower(entry: ItemEntry) -> str | None:
@@ -126,41 +113,11 @@ def _lower(entry: ItemEntry) -> str | None:
     return None
 
 
-def _adjust_windows(period: Period) -> None:
-    """Bring the period to the explanation phase with windows in step (SPEC §3a): self-assessment and round 1
-    closed in the past, the explanation window open now, round 2 ahead. Units still drafting keep their own
-    clock through an extension, so their people can go on working. Idempotent: done once."""
-    if period.phase != Phase.SELF_ASSESSMENT:
-        return
-    from appraisal.registry.phases import period_move  # the demo moves the phase as the secretariat did
-
-    now = timezone.now().replace(second=0, microsecond=0)
-    plan = {
-        Phase.SELF_ASSESSMENT: (now - timedelta(days=40), now - timedelta(days=12)),
-        Phase.APPRAISAL: (now - timedelta(days=12), now - timedelta(days=3)),
-        Phase.EXPLANATION: (now - timedelta(days=3), now + timedelta(days=4)),
-        Phase.REAPPRAISAL: (now + timedelta(days=5), now + timedelta(days=20)),
-    }
-    for phase, (opens, due) in plan.items():
-        PhaseWindow.objects.update_or_create(
-            period=period, phase=phase, defaults={"opens_at": opens, "due_at": due, "grace_minutes": 0}
-        )
-    Assessment.objects.filter(period=period, state__in=[S.DRAFT, S.RETURNED]).update(
-        extension_until=now + timedelta(days=10),
-        extension_reason="Dữ liệu mẫu: đơn vị được gia hạn riêng",
-        extension_at=now,
-    )
-    secretariat = get_user_model().objects.filter(username="secretariat").first()
-    for phase, reason in (
-        (Phase.APPRAISAL, "Dữ liệu mẫu: hết hạn tự đánh giá, bắt đầu thẩm định vòng 1."),
-        (Phase.EXPLANATION, "Dữ liệu mẫu: phát hành thông báo, mở giải trình."),
-    ):
-        period_move(period=period, to_phase=phase, by=secretariat, reason=reason)
-    if hasattr(period, "_window_cache"):
-        del period._window_cache
+# -- the council of a period and its survey -----------------------------------------------------------------
 
 
-def _seed_council(period: Period, users: dict[str, Any]) -> None:
+def seed_demo_council(period: Period, users: dict[str, Any]) -> None:
+    """The period's council roles and the assignments of ASSIGNMENTS (existing rows are kept)."""
     units = {u.code: u for u in Unit.objects.filter(code__in=[c for _, _, c in COUNCIL if c])}
     for username, role, unit_code in COUNCIL:
         user = users.get(username)
@@ -189,22 +146,19 @@ def _seed_council(period: Period, users: dict[str, Any]) -> None:
                 )
 
 
-def _import_survey(period: Period, secretariat: Any) -> None:
+def demo_survey_import(period: Period, secretariat: Any) -> None:
+    """Import the survey results of every unit not yet finalised, once per period (the file is kept)."""
     if SurveyImport.objects.filter(period=period).exists():
         return
     rows = (
-        ItemEntry.objects.filter(
-            assessment__period=period,
-            node__method=Method.SURVEY,
-            assessment__state=S.SUBMITTED,
-            survey_value="",
-        )
+        ItemEntry.objects.filter(assessment__period=period, node__method=Method.SURVEY, survey_value="")
+        .exclude(assessment__state=S.FINALISED)
         .values_list("assessment__unit__code", "node__code")
         .order_by("assessment__unit__code", "node__position")
     )
     lines = ["Mã đơn vị,Mã tiêu chí,Giá trị,Ghi chú"]
     for unit_code, item_code in rows:
-        roll = _roll(unit_code, item_code)
+        roll = demo_roll(period.year, unit_code, item_code)
         value = (
             f"{72 + roll % 26},{roll % 10}%"
             if roll % 2
@@ -223,73 +177,148 @@ def _import_survey(period: Period, secretariat: Any) -> None:
     )
 
 
-def _appraiser(entry: ItemEntry, accesses: list[tuple[Any, CouncilAccess]], fallback: Any) -> Any:
-    for user, access in accesses:
-        if access.can_see(
-            unit_id=entry.assessment.unit_id,
-            field_code=field_code_of(entry.node.code),
-            group_id=entry.node.index_set.group_id,
-            write=True,
-        ):
-            return user
-    return fallback
+# -- the period's phases -------------------------------------------------------------------------------------
 
 
-def _work_unit(
-    assessment: Assessment,
-    stage: str,
-    *,
-    period: Period,
-    users: dict[str, Any],
-    accesses: list[tuple[Any, CouncilAccess]],
-) -> None:
-    secretariat, chair = users["secretariat"], users["chair"]
-    code = assessment.unit.code
-    entries = list(
-        assessment.entries.filter(node__method__in=APPRAISED_METHODS)
-        .select_related("node", "node__index_set", "assessment")
-        .order_by("node__position")
-    )
-    lowerable = sorted((e for e in entries if _lower(e)), key=lambda e: _roll(code, e.node.code))
-    to_lower = {e.pk for e in lowerable[: 1 + _roll(code) % 3]}
-    lowered: list[ItemEntry] = []
-    for position, entry in enumerate(entries):
-        if stage == "partial" and position % 2:
-            continue
-        entry.assessment.period = period  # one period object: its phase windows are read once
-        worse = _lower(entry) if entry.pk in to_lower else None
-        reason = REASONS[len(lowered) % len(REASONS)] if worse else ""
-        value = worse or entry.self_value or ("0" if entry.node.method == Method.PENALTY else "Không")
-        try:
-            fresh = services.round1_record(
-                entry=entry,
-                value=value,
-                reason=reason,
-                by=_appraiser(entry, accesses, secretariat),
-                expected_version=None,
-                source="demo",
-            )
-        except ServiceError:
-            fresh = services.round1_record(
-                entry=entry,
-                value=entry.self_value,
-                reason="",
-                by=secretariat,
-                expected_version=None,
-                source="demo",
-            )
-            worse = None
-        if worse:
-            lowered.append(fresh)
-    if stage == "partial":
-        return
-    assessment.period = period
-    services.assessment_mark_appraised(assessment=assessment, by=chair)
-    head = users.get(f"{code}.head")
-    editor = users.get(f"{code}.editor")
-    if stage in ("explaining", "explained", "reappraised") and lowered and editor is not None:
-        for i, entry in enumerate(lowered):
+def demo_advance(period: Period, to_phase: str, *, by: Any, reason: str, days: int = 7) -> Period:
+    """The secretariat moves ``period`` on (confirming what still runs), after giving the new phase a window
+    that opens now and runs ``days`` days. The demo's final window plan is written afterwards."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    if to_phase in WINDOW_PHASES:
+        PhaseWindow.objects.update_or_create(
+            period=period,
+            phase=to_phase,
+            defaults={"opens_at": now, "due_at": now + timedelta(days=days), "grace_minutes": 0},
+        )
+        forget_windows(period)
+    return period_advance(period=period, to_phase=to_phase, by=by, reason=reason, confirmed=True)
+
+
+def demo_window_plan(period: Period, plan: dict[str, tuple[datetime, datetime]]) -> None:
+    """Write the period's windows as the demo shows them (phase order, no overlap), whatever they were."""
+    for phase, (opens_at, due_at) in plan.items():
+        PhaseWindow.objects.update_or_create(
+            period=period, phase=phase, defaults={"opens_at": opens_at, "due_at": due_at, "grace_minutes": 0}
+        )
+    forget_windows(period)
+
+
+# -- the units after their self-assessment -------------------------------------------------------------------
+
+
+class CouncilDemo:
+    """The council and the units of one period at work, each step through the services and by the person whose
+    step it is: the assigned member (or the secretariat), the chair, the unit's editor and head."""
+
+    def __init__(self, period: Period, users: dict[str, Any]) -> None:
+        self.period = period
+        self.users = users
+        self.secretariat = users["secretariat"]
+        self.chair = users["chair"]
+        self.accesses: list[tuple[Any, CouncilAccess]] = member_accesses(period)
+
+    def assessment(self, code: str) -> Assessment:
+        assessment = Assessment.objects.select_related("unit").get(period=self.period, unit__code=code)
+        assessment.period = self.period  # one period object: its windows are read once
+        return assessment
+
+    def _entries(self, assessment: Assessment) -> list[ItemEntry]:
+        entries = list(
+            assessment.entries.filter(node__method__in=APPRAISED_METHODS)
+            .select_related("node", "node__index_set")
+            .order_by("node__position")
+        )
+        for entry in entries:
             entry.assessment = assessment
+        return entries
+
+    def _appraiser(self, entry: ItemEntry) -> Any:
+        for user, access in self.accesses:
+            if access.can_see(
+                unit_id=entry.assessment.unit_id,
+                field_code=field_code_of(entry.node.code),
+                group_id=entry.node.index_set.group_id,
+                write=True,
+            ):
+                return user
+        return self.secretariat
+
+    def round1(self, code: str, *, lower: int = 0, half: bool = False) -> None:
+        """Record round 1 on the unit's items (about every other one with ``half``), ``lower`` of them worse
+        than the claim with a reason. A unit closed as «không nộp» keeps its empty items empty (they score 0)."""
+        assessment = self.assessment(code)
+        entries = self._entries(assessment)
+        lowerable = sorted(
+            (e for e in entries if _lower(e)), key=lambda e: demo_roll(self.period.year, code, e.node.code)
+        )
+        to_lower = {e.pk for e in lowerable[:lower]}
+        lowered = 0
+        for position, entry in enumerate(entries):
+            if (half and position % 2) or not entry.self_value:
+                continue
+            worse = _lower(entry) if entry.pk in to_lower else None
+            services.round1_record(
+                entry=entry,
+                value=worse or entry.self_value,
+                reason=REASONS[lowered % len(REASONS)] if worse else "",
+                by=self._appraiser(entry),
+                expected_version=None,
+                source="demo",
+            )
+            lowered += bool(worse)
+
+    def import_round1(self, lowered: dict[str, int]) -> None:
+        """Round 1 of every unit still in round 1 as the council's scoring table, imported in one file by the
+        secretariat (the bulk import service): each claim confirmed, ``lowered[code]`` items worse with a
+        reason. Much faster than item by item, for the year whose details nobody works on any more."""
+        lines = ["Mã đơn vị,Mã tiêu chí,Giá trị,Ghi chú / lý do"]
+        assessments = Assessment.objects.filter(period=self.period, state__in=ROUND1_STATES).select_related(
+            "unit"
+        )
+        for assessment in assessments.order_by("unit__code"):
+            code = assessment.unit.code
+            entries = [e for e in self._entries(assessment) if e.self_value]
+            lowerable = sorted(
+                (e for e in entries if _lower(e)),
+                key=lambda e: demo_roll(self.period.year, code, e.node.code),
+            )
+            to_lower = {e.pk for e in lowerable[: lowered.get(code, 0)]}
+            for n, entry in enumerate(entries):
+                worse = _lower(entry) if entry.pk in to_lower else None
+                reason = REASONS[n % len(REASONS)] if worse else ""
+                lines.append(f'{code},{entry.node.code},"{worse or entry.self_value}","{reason}"')
+        content = ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8")
+        report = scores_import(
+            period=self.period,
+            layer="round1",
+            file_name=f"ket-qua-tham-dinh-vong-1-{self.period.year}.csv",
+            content=content,
+            by=self.secretariat,
+        )
+        if not report.ok:  # the demo's own table is wrong: say where
+            raise ServiceError("; ".join(str(p) for p in report.problems))
+
+    def mark_appraised(self, code: str) -> None:
+        services.assessment_mark_appraised(assessment=self.assessment(code), by=self.chair)
+
+    def appraise(self, code: str, *, lower: int = 0) -> None:
+        self.round1(code, lower=lower)
+        self.mark_appraised(code)
+
+    def _lowered(self, assessment: Assessment) -> list[ItemEntry]:
+        return [
+            e
+            for e in self._entries(assessment)
+            if e.round1_value
+            and is_lowered(method=e.node.method, self_points=e.self_points, new_points=e.round1_points)
+        ]
+
+    def explain(self, code: str, *, send: bool, items: int | None = None) -> None:
+        """The unit's editor explains its lowered items (the first ``items`` only, when given); with ``send``
+        the head sends the explanation."""
+        assessment = self.assessment(code)
+        editor = self.users[f"{code}.editor"]
+        for i, entry in enumerate(self._lowered(assessment)[:items]):
             services.explanation_record(
                 entry=entry,
                 text=EXPLANATIONS[i % len(EXPLANATIONS)],
@@ -297,68 +326,29 @@ def _work_unit(
                 expected_version=None,
                 source="demo",
             )
-        if stage != "explaining" and head is not None:
-            assessment.refresh_from_db()
-            assessment.period = period
-            services.explanation_submit(assessment=assessment, by=head)
-    if stage == "reappraised":
-        assessment.refresh_from_db()
-        assessment.period = period
-        if assessment.state == S.EXPLAINED:
-            for i, entry in enumerate(lowered):
-                entry = ItemEntry.objects.select_related("node", "node__index_set", "assessment").get(
-                    pk=entry.pk
-                )
-                entry.assessment.period = period
-                services.round2_record(
-                    entry=entry,
-                    decision="accept" if i % 2 == 0 else "keep",
-                    reason="Chấp nhận giải trình, tài liệu bổ sung hợp lệ."
-                    if i % 2 == 0
-                    else "Giải trình chưa có căn cứ, giữ kết quả vòng 1.",
-                    by=_appraiser(entry, accesses, secretariat),
-                    expected_version=None,
-                    source="demo",
-                )
-            if stage == "reappraised":
-                # Round 2 done, not yet finalised: the state the finalisation passes through.
-                with transaction.atomic():
-                    Assessment.objects.filter(pk=assessment.pk, state=S.EXPLAINED).update(state=S.REAPPRAISED)
-                    AssessmentEvent.objects.create(
-                        assessment=assessment,
-                        from_state=S.EXPLAINED,
-                        to_state=S.REAPPRAISED,
-                        reason="Hoàn tất thẩm định vòng 2",
-                        by=chair,
-                    )
-    if stage == "finalised":
-        assessment.refresh_from_db()
-        assessment.period = period
-        if assessment.state == S.APPRAISED and lowered and head is not None:
-            services.explanation_waive(assessment=assessment, by=head)
-            assessment.refresh_from_db()
-            assessment.period = period
-        services.assessment_finalise(assessment=assessment, by=chair)
+        if send:
+            services.explanation_submit(assessment=assessment, by=self.users[f"{code}.head"])
 
+    def waive(self, code: str) -> None:
+        services.explanation_waive(assessment=self.assessment(code), by=self.users[f"{code}.head"])
 
-def seed_demo_council(period: Period) -> None:
-    """Council, assignments, windows, survey and units at every appraisal stage (module docstring)."""
-    user_model = get_user_model()
-    names = [u for u, _, _ in COUNCIL] + [f"{c}.{r}" for c in STAGES for r in ("editor", "head")]
-    users = {u.username: u for u in user_model.objects.filter(username__in=names)}
-    if "secretariat" not in users or "chair" not in users:
-        return
-    with transaction.atomic():
-        _seed_council(period, users)
-        _adjust_windows(period)
-        _import_survey(period, users["secretariat"])
-        accesses = member_accesses(period)
-        fresh = {
-            a.unit.code: a
-            for a in Assessment.objects.filter(period=period, unit__code__in=list(STAGES), state=S.SUBMITTED)
-            .exclude(entries__round1_value__gt="")
-            .select_related("unit")
-        }
-        for code, stage in STAGES.items():
-            if code in fresh:
-                _work_unit(fresh[code], stage, period=period, users=users, accesses=accesses)
+    def round2(self, code: str) -> None:
+        """Resolve every explained item: accept and keep in turn, each with its reason."""
+        assessment = self.assessment(code)
+        explained = [e for e in self._entries(assessment) if e.explanation]
+        for i, entry in enumerate(explained):
+            decision = "accept" if i % 2 == 0 else "keep"
+            services.round2_record(
+                entry=entry,
+                decision=decision,
+                reason=ROUND2_REASONS[decision],
+                by=self._appraiser(entry),
+                expected_version=None,
+                source="demo",
+            )
+
+    def finalise(self, code: str) -> None:
+        services.assessment_finalise(assessment=self.assessment(code), by=self.chair)
+
+    def reopen(self, code: str, reason: str) -> None:
+        services.assessment_reopen(assessment=self.assessment(code), reason=reason, by=self.chair)

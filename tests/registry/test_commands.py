@@ -8,6 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from appraisal.assessments.models import Assessment, AssessmentEvent, Evidence, ItemHistory
+from appraisal.council.models import Assignment, OutboxMessage, SurveyImport
 from appraisal.registry.models import (
     Group,
     IndexNode,
@@ -19,6 +21,8 @@ from appraisal.registry.models import (
     Unit,
     UnitMembership,
 )
+from appraisal.scoring.models import ScoreRun
+from tests.factories import PeriodFactory, UnitFactory
 from tests.registry.helpers import UNIT_HEADER_VI, csv_bytes, small_set_rows, snapshot, with_row, xlsx_bytes
 
 
@@ -145,15 +149,36 @@ def test_import_command_exits_non_zero_as_from_the_shell(db, tmp_path, capsys):
     ]
 
 
-def test_seed_demo_runs_twice_and_creates_the_named_accounts(db):
+def _demo_state() -> dict[str, object]:
+    """Beyond the registry rows: every assessment's state, item history, council record and announcement."""
+    return {
+        "registry": snapshot(),
+        "assessments": sorted(
+            Assessment.objects.values_list("period__year", "unit__code", "state", "updated_at")
+        ),
+        "history": ItemHistory.objects.count(),
+        "events": AssessmentEvent.objects.count(),
+        "assignments": Assignment.objects.count(),
+        "surveys": SurveyImport.objects.count(),
+        "outbox": OutboxMessage.objects.count(),
+        "runs": ScoreRun.objects.count(),
+        "evidence": Evidence.objects.count(),
+        "org": list(Organisation.objects.values_list()),
+    }
+
+
+def test_seed_demo_runs_twice_and_creates_the_named_accounts(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     out, _ = _run("seed_demo")
-    assert out.startswith(
-        "Dữ liệu mẫu Chỉ số CCHC năm 2023 (Hà Tĩnh): 3 khối, 38 đơn vị, 3 bộ chỉ số, 84 tài khoản"
+    assert out == (
+        "Dữ liệu mẫu Hà Tĩnh (2022 đã phê duyệt; 2023 giải trình; 2024 chuẩn bị; kỳ hiện hành 2023): 3 khối, "
+        "38 đơn vị, 84 tài khoản (mật khẩu parindex-demo); mới tạo 38 đơn vị, 9 bộ chỉ số, 84 tài khoản, "
+        "156 thư thông báo.\n"
     )
-    first = snapshot()
+    first = _demo_state()
     out, _ = _run("seed_demo")
-    assert out.endswith("mới tạo 0 đơn vị, 0 bộ chỉ số, 0 tài khoản.\n")
-    assert snapshot() == first
+    assert out.endswith("mới tạo 0 đơn vị, 0 bộ chỉ số, 0 tài khoản, 0 thư thông báo.\n")
+    assert _demo_state() == first
 
     User = get_user_model()
     admin = User.objects.get(username="admin")
@@ -186,7 +211,8 @@ def test_seed_demo_runs_twice_and_creates_the_named_accounts(db):
     assert User.objects.filter(username__endswith=".head").count() == units
 
 
-def test_seed_demo_builds_the_province(db):
+def test_seed_demo_builds_the_province(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     _run("seed_demo")
     org = Organisation.current()
     assert (org.issuer_name, org.place, org.signer_name, org.signer_title, org.signer_for) == (
@@ -196,14 +222,33 @@ def test_seed_demo_builds_the_province(db):
         "PHÓ CHỦ TỊCH",
         "KT. CHỦ TỊCH",
     )
+    assert list(Period.objects.order_by("year").values_list("year", "name", "phase")) == [
+        (2022, "Chỉ số CCHC năm 2022", Phase.APPROVED),
+        (2023, "Chỉ số CCHC năm 2023", Phase.EXPLANATION),
+        (2024, "Chỉ số CCHC năm 2024", Phase.PREPARING),
+    ]
     period = Period.objects.get(year=2023)
-    assert (period.name, period.phase) == ("Chỉ số CCHC năm 2023", Phase.EXPLANATION)
+    assert org.current_period == period
     assert sorted(period.windows.values_list("phase", flat=True)) == [
         "appraisal",
         "explanation",
         "reappraisal",
         "self_assessment",
     ]
+    # Last year's sets are this year's, and this year's next year's: the same groups, codes and points.
+    sources = dict(IndexSet.objects.values_list("period__year", "copied_from__period__year").distinct())
+    assert sources == {2022: None, 2023: 2022, 2024: 2023}
+    for year in (2022, 2024):
+        assert sorted(
+            IndexNode.objects.filter(index_set__period__year=year).values_list(
+                "index_set__group__code", "code", "max_points", "rule"
+            )
+        ) == sorted(
+            IndexNode.objects.filter(index_set__period=period).values_list(
+                "index_set__group__code", "code", "max_points", "rule"
+            )
+        )
+        assert UnitMembership.objects.filter(period__year=year).count() == 38
     counts = dict(
         UnitMembership.objects.filter(period=period)
         .values_list("group__code")
@@ -248,3 +293,15 @@ def test_seed_demo_builds_the_province(db):
     }
     so_set = IndexSet.objects.get(period=period, group__code="so")
     assert so_set.nodes.filter(is_leaf=True, excluded_tags__contains="no_tthc").count() == 10
+
+
+def test_seed_demo_refuses_a_database_seeded_by_the_one_year_demo(db):
+    Assessment.objects.create(period=PeriodFactory(year=2023), unit=UnitFactory(code="skhcn"))
+    before = snapshot()
+    with pytest.raises(CommandError) as refused:
+        _run("seed_demo")
+    assert str(refused.value) == (
+        "Cơ sở dữ liệu đã có dữ liệu năm 2023 nhưng không có năm 2022 (dữ liệu mẫu cũ hoặc dữ liệu thật): không "
+        "tạo dữ liệu mẫu. Hãy dùng một cơ sở dữ liệu trống (ví dụ xóa db.sqlite3 rồi chạy lại make run)."
+    )
+    assert snapshot() == before and Organisation.objects.count() == 0

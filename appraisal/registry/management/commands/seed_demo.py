@@ -1,5 +1,8 @@
-"""python manage.py seed_demo — the Hà Tĩnh-style demo province for 2023 (SPEC §12). Idempotent: what exists is
-left as it is, so a second run changes nothing.
+"""python manage.py seed_demo — the Hà Tĩnh-style demo province (SPEC §12) with three periods side by side (SPEC
+§3a): 2022 approved, 2023 running (the current period, in the explanation phase, units in every state) and 2024 in
+preparation. Idempotent: what exists is left as it is, so a second run changes nothing.
+
+The registry is seeded here; each year is then lived through the services by ``appraisal.scoring.demo``.
 
 Every account's password is ``parindex-demo``. The password is hashed once and the hash shared, so seeding
 ~90 accounts takes milliseconds instead of a PBKDF2 round per account.
@@ -7,8 +10,10 @@ Every account's password is ``parindex-demo``. The password is hashed once and t
 
 from __future__ import annotations
 
+import contextlib
+import importlib.util
+import io
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +21,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
 
 from appraisal.core import roles
 from appraisal.core.exceptions import ServiceError
@@ -26,17 +30,24 @@ from appraisal.registry.models import (
     IndexSet,
     Organisation,
     Period,
+    PeriodEventKind,
     Phase,
-    PhaseWindow,
     RoleAssignment,
     Unit,
     UnitMembership,
 )
-from appraisal.registry.phases import period_move
-from appraisal.registry.services import index_set_import_rows, period_name
+from appraisal.registry.phases import period_event_log
+from appraisal.registry.services import (
+    PERIOD_SETTING_FIELDS,
+    index_set_copy,
+    index_set_import_rows,
+    period_create,
+    period_set_current,
+    period_update,
+)
 
 DEMO_PASSWORD = "parindex-demo"
-YEAR = 2023
+PAST_YEAR, RUNNING_YEAR, NEXT_YEAR = 2022, 2023, 2024
 
 ORGANISATION = {
     "name": "Ủy ban nhân dân tỉnh Hà Tĩnh",
@@ -170,7 +181,6 @@ class Created:
     index_sets: int = 0
     users: int = 0
     roles: int = 0
-    windows: int = 0
 
 
 def _seed_organisation() -> None:
@@ -190,7 +200,7 @@ def _seed_groups(created: Created) -> dict[str, Group]:
     return groups
 
 
-def _seed_units(period: Period, groups: dict[str, Group], created: Created) -> dict[str, Unit]:
+def _seed_units(groups: dict[str, Group], created: Created) -> dict[str, Unit]:
     existing = {u.code: u for u in Unit.objects.filter(code__in=[row[1] for row in UNITS])}
     new = [
         Unit(code=code, name=name, short_name=short, head_name=head, head_title=title, tags=tags)
@@ -200,33 +210,52 @@ def _seed_units(period: Period, groups: dict[str, Group], created: Created) -> d
     for unit in Unit.objects.bulk_create(new):
         existing[unit.code] = unit
     created.units += len(new)
-    placed = set(UnitMembership.objects.filter(period=period).values_list("unit_id", flat=True))
-    UnitMembership.objects.bulk_create(
-        [
-            UnitMembership(period=period, unit=existing[code], group=groups[group])
-            for group, code, *_ in UNITS
-            if existing[code].pk not in placed
-        ]
-    )
     return existing
 
 
-def _seed_index_sets(period: Period, groups: dict[str, Group], created: Created) -> None:
+def _seed_period(
+    year: int,
+    *,
+    groups: dict[str, Group],
+    units: dict[str, Unit],
+    by: Any,
+    created: Created,
+    source: Period | None = None,
+) -> Period:
+    """The period of ``year`` with every unit in its group and an index set per group: imported from the demo
+    workbook rows, or copied from ``source`` (last year's sets carried over), while it is in preparation."""
+    period = Period.objects.filter(year=year).first() or period_create(year=year, by=by)
+    if period.phase != Phase.PREPARING:
+        return period
+    placed = set(UnitMembership.objects.filter(period=period).values_list("unit_id", flat=True))
+    UnitMembership.objects.bulk_create(
+        [
+            UnitMembership(period=period, unit=units[code], group=groups[group])
+            for group, code, *_ in UNITS
+            if units[code].pk not in placed
+        ]
+    )
     have = set(IndexSet.objects.filter(period=period).values_list("group__code", flat=True))
     for code in groups:
         if code in have:
             continue
-        result = index_set_import_rows(
-            year=period.year,
-            group_code=code,
-            rows=demo_rows(code),
-            source_name=f"bo-chi-so-{code}-{period.year}.xlsx",
-            scale=Decimal(DEMO_SCALES[code]),
-            by=None,
-        )
-        if not result.ok:  # the demo data is wrong: say where
-            raise CommandError("Bộ chỉ số mẫu «{}» không hợp lệ: {}".format(code, "; ".join(result.messages)))
+        if source is not None:
+            index_set_copy(source=IndexSet.objects.get(period=source, group__code=code), year=year, by=by)
+        else:
+            result = index_set_import_rows(
+                year=year,
+                group_code=code,
+                rows=demo_rows(code),
+                source_name=f"bo-chi-so-{code}-{year}.xlsx",
+                scale=Decimal(DEMO_SCALES[code]),
+                by=by,
+            )
+            if not result.ok:  # the demo data is wrong: say where
+                raise CommandError(
+                    "Bộ chỉ số mẫu «{}» không hợp lệ: {}".format(code, "; ".join(result.messages))
+                )
         created.index_sets += 1
+    return period
 
 
 def _seed_people(units: dict[str, Unit], created: Created) -> dict[str, Any]:
@@ -274,53 +303,123 @@ def _seed_people(units: dict[str, Unit], created: Created) -> dict[str, Any]:
     return users
 
 
-def _seed_windows(period: Period, created: Created) -> None:
-    """Windows relative to today, so the demo is in self-assessment now with later phases ahead."""
-    now = timezone.now().replace(second=0, microsecond=0)
-    plan = [
-        (Phase.SELF_ASSESSMENT, now - timedelta(days=30), now + timedelta(days=10)),
-        (Phase.APPRAISAL, now + timedelta(days=10), now + timedelta(days=20)),
-        (Phase.EXPLANATION, now + timedelta(days=20), now + timedelta(days=27)),
-        (Phase.REAPPRAISAL, now + timedelta(days=27), now + timedelta(days=40)),
-    ]
-    have = set(period.windows.values_list("phase", flat=True))
-    new = [PhaseWindow(period=period, phase=p, opens_at=o, due_at=d) for p, o, d in plan if p not in have]
-    PhaseWindow.objects.bulk_create(new)
-    created.windows += len(new)
+# The settings and the decision's fixed texts a new year takes from the last; not its name, number, dates, Tờ trình.
+ROLLED_OVER_SETTINGS = [
+    name
+    for name in PERIOD_SETTING_FIELDS
+    if name not in ("name", "decision_number", "decision_date", "proposal_number", "proposal_date")
+]
+
+
+def _rollover_stand_in(
+    *, source: Period, year: int, by: Any, include_council: bool, reason: str = ""
+) -> Period:
+    """Next year from ``source``: its index sets and tracked units' memberships, its settings and decision
+    texts. A stand-in with the signature of ``registry.lifecycle.period_rollover`` (used instead when it exists);
+    the council is never copied here."""
+    period = period_create(year=year, by=by)
+    for index_set in IndexSet.objects.filter(period=source).select_related("group").order_by("group__order"):
+        index_set_copy(source=index_set, year=year, by=by)
+    tracked = UnitMembership.objects.filter(period=source, tracked=True, unit__active=True)
+    UnitMembership.objects.bulk_create(
+        UnitMembership(period=period, unit_id=m.unit_id, group_id=m.group_id) for m in tracked
+    )
+    period_update(period=period, by=by, **{name: getattr(source, name) for name in ROLLED_OVER_SETTINGS})
+    period_event_log(
+        period=period,
+        kind=PeriodEventKind.ROLLOVER,
+        by=by,
+        reason=reason,
+        detail=f"Tạo từ {source.name}: bộ chỉ số, đơn vị theo khối, thiết lập và văn bản cố định của quyết định.",
+    )
+    return period
+
+
+def _rollover_service() -> Any:
+    """The roll-over service once it is merged (its import errors are not hidden), else the stand-in."""
+    if importlib.util.find_spec("appraisal.registry.lifecycle") is None:
+        return _rollover_stand_in
+    from appraisal.registry.lifecycle import period_rollover  # type: ignore[import-not-found,unused-ignore]
+
+    return period_rollover
+
+
+def _seed_next_year(source: Period, by: Any, created: Created) -> Period:
+    """Next year in preparation, rolled over from the running year (once)."""
+    period = Period.objects.filter(year=NEXT_YEAR).first()
+    if period is None:
+        period = _rollover_service()(
+            source=source,
+            year=NEXT_YEAR,
+            by=by,
+            include_council=False,
+            reason="Dữ liệu mẫu: chuẩn bị kỳ đánh giá năm sau từ năm đang đánh giá.",
+        )
+        created.index_sets += IndexSet.objects.filter(period=period).count()
+    return period
+
+
+def _refuse_old_demo() -> None:
+    """A database seeded by the one-year demo cannot be brought to the three years: say so, change nothing."""
+    from appraisal.assessments.models import Assessment
+
+    if (
+        not Period.objects.filter(year=PAST_YEAR).exists()
+        and Assessment.objects.filter(period__year=RUNNING_YEAR).exists()
+    ):
+        raise CommandError(
+            f"Cơ sở dữ liệu đã có dữ liệu năm {RUNNING_YEAR} nhưng không có năm {PAST_YEAR} (dữ liệu mẫu cũ hoặc "
+            "dữ liệu thật): không tạo dữ liệu mẫu. Hãy dùng một cơ sở dữ liệu trống (ví dụ xóa db.sqlite3 rồi chạy "
+            "lại make run)."
+        )
 
 
 class Command(BaseCommand):
-    help = "Tạo dữ liệu mẫu tỉnh Hà Tĩnh năm 2023 (chạy lại nhiều lần không thay đổi gì)."
+    help = (
+        "Tạo dữ liệu mẫu tỉnh Hà Tĩnh: năm 2022 đã phê duyệt, năm 2023 đang đánh giá, năm 2024 đang chuẩn bị "
+        "(chạy lại nhiều lần không thay đổi gì)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Registry comes first in the imports' one-way flow: the later apps are imported here, not at the top.
+        from appraisal.council.models import OutboxMessage
+        from appraisal.scoring.demo import seed_demo_years
+
         created = Created()
+        outbox_before = OutboxMessage.objects.count()
         try:
-            with transaction.atomic():
+            # The console e-mail backend would print every announcement the years produce: they stay in the
+            # outbox (Tổ thư ký → Hộp thư đi) and this command prints its one summary line.
+            with contextlib.redirect_stdout(io.StringIO()), transaction.atomic():
+                _refuse_old_demo()
                 _seed_organisation()
                 groups = _seed_groups(created)
-                period, _ = Period.objects.get_or_create(year=YEAR, defaults={"name": period_name(YEAR)})
-                units = _seed_units(period, groups, created)
-                _seed_index_sets(period, groups, created)
+                units = _seed_units(groups, created)
                 users = _seed_people(units, created)
-                _seed_windows(period, created)
-                if period.phase == Phase.PREPARING and created.index_sets:
-                    period_move(
-                        period=period,
-                        to_phase=Phase.SELF_ASSESSMENT,
-                        by=users["secretariat"],
-                        reason="Dữ liệu mẫu: mở giai đoạn tự đánh giá.",
+                secretariat = users["secretariat"]
+                past = _seed_period(PAST_YEAR, groups=groups, units=units, by=secretariat, created=created)
+                running = _seed_period(
+                    RUNNING_YEAR, groups=groups, units=units, by=secretariat, created=created, source=past
+                )
+                # The years' own work lives with the apps it uses (self-assessment, council, scoring).
+                seed_demo_years(past=past, running=running, users=users)
+                following = _seed_next_year(running, secretariat, created)
+                if Organisation.current().current_period_id is None:
+                    period_set_current(
+                        period=running,
+                        by=secretariat,
+                        reason="Dữ liệu mẫu: năm đang đánh giá là kỳ hiện hành.",
                     )
-            # Hooks filled by the self-assessment and council work; each is idempotent on its own.
-            from appraisal.assessments.demo import seed_demo_assessments
-            from appraisal.council.demo import seed_demo_council
-
-            seed_demo_assessments(period)
-            seed_demo_council(period)
         except ServiceError as error:
             raise CommandError(error.message)
         c = created
+        mail = OutboxMessage.objects.count() - outbox_before
+        periods = "; ".join(
+            f"{p.year} {p.get_phase_display().lower()}"
+            for p in sorted((past, running, following), key=lambda p: p.year)
+        )
         self.stdout.write(
-            f"Dữ liệu mẫu {period.name} ({ORGANISATION['place']}): {len(GROUPS)} khối, {len(UNITS)} đơn vị, "
-            f"3 bộ chỉ số, {len(users)} tài khoản (mật khẩu {DEMO_PASSWORD}); mới tạo {c.units} đơn vị, "
-            f"{c.index_sets} bộ chỉ số, {c.users} tài khoản."
+            f"Dữ liệu mẫu {ORGANISATION['place']} ({periods}; kỳ hiện hành {RUNNING_YEAR}): {len(GROUPS)} khối, "
+            f"{len(UNITS)} đơn vị, {len(users)} tài khoản (mật khẩu {DEMO_PASSWORD}); mới tạo {c.units} đơn vị, "
+            f"{c.index_sets} bộ chỉ số, {c.users} tài khoản, {mail} thư thông báo."
         )
