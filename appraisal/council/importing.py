@@ -23,6 +23,7 @@ from appraisal.assessments.layers import applicable_leaves, assessment_get_or_cr
 from appraisal.assessments.models import Assessment, AssessmentState, ItemEntry, Layer, Round2Decision
 from appraisal.registry.importing import Column, FileRejected, Problem, read_table
 from appraisal.registry.models import IndexNode, IndexSet, Method, Period, Unit, UnitMembership
+from appraisal.registry.phases import period_closed_refusal
 from appraisal.scoring.engine import InputError, RuleError, parse_rule
 
 from .models import SurveyImport
@@ -186,6 +187,10 @@ def scores_import(*, period: Period, layer: str, file_name: str, content: bytes,
         report.problems.append(
             Problem(None, f"Lớp điểm «{layer}» không hợp lệ: chọn self, round1, round2 hoặc survey.")
         )
+        return report
+    closed = period_closed_refusal(period)
+    if closed:  # a finalised, approved or archived period takes no scores (SPEC §3a)
+        report.problems.append(Problem(None, closed))
         return report
     try:
         rows = read_table(file_name, content, SCORE_COLUMNS)

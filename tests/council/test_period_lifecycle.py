@@ -514,3 +514,16 @@ def test_events_are_announced_in_the_outbox_and_on_the_home_page(
     assert (
         OutboxMessage.objects.filter(kind=OutboxKind.EXPLANATION_SUBMITTED, unit=assessment.unit).count() == 1
     )
+
+
+def test_scores_import_refused_in_a_closed_period(world, member, secretariat, chair):
+    from appraisal.council.importing import scores_import
+
+    period = _finalised_period(world, member, secretariat, chair)
+    content = "unit,item,value\nskhcn,3.1,95%\n".encode()
+    report = scores_import(period=period, layer="survey", file_name="xhh.csv", content=content, by=secretariat)
+    assert [str(p) for p in report.problems] == [
+        "Chỉ số CCHC năm 2023 đã chốt kết quả: không thay đổi được nữa. "
+        "Nếu cần sửa, Chủ tịch Hội đồng mở lại kỳ đánh giá (nêu lý do)."
+    ]
+    assert entry_of(world["skhcn"], "3.1").survey_value == "80%"
