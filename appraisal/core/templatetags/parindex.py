@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
+from appraisal.core.numbers import format_index, format_points, format_total
 from appraisal.scoring.engine.rounding import format_vn
 
 register = template.Library()
@@ -22,15 +23,24 @@ def vn(value: object, places: int = 2) -> str:
 
 
 @register.filter
-def vn_points(value: object) -> str:
-    """Points: up to 4 decimals, trailing zeros trimmed ('0,5', '1', '0,3333')."""
-    if value is None or value == "":
-        return "–"
-    number = value if isinstance(value, Decimal) else Decimal(str(value))
-    text = format_vn(number, 4)
-    if "," in text:
-        text = text.rstrip("0").rstrip(",")
-    return text
+def vn_points(value: object, step: object = None) -> str:
+    """An item's points: at most 2 decimals (more if the rule's step needs them), trailing zeros trimmed
+    ('0,5', '1', '0,33'); ``{{ x|vn_points:rule.step }}``."""
+    return format_points(value, step if isinstance(step, Decimal) else None)
+
+
+@register.filter
+def vn_total(value: object) -> str:
+    """A sum of points: always 2 decimals ('71,46', '6,80')."""
+    return format_total(value)
+
+
+@register.filter
+def vn_index(value: object, decimals: object = 2) -> str:
+    """An index in % to the period's decimals: ``{{ row.index|vn_index:period.decimals }}``."""
+    return format_index(
+        value, int(decimals) if isinstance(decimals, int | str) and str(decimals).isdigit() else 2
+    )
 
 
 @register.filter
