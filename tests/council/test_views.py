@@ -100,7 +100,9 @@ def test_entry_page_shows_unit_input_beside_round1_form(client_for, world, membe
     entry = entry_of(world["skhcn"], "1.3")
     body = client_for(member).get(reverse("council:entry", args=[entry.pk])).content.decode()
     assert '<dd class="col-sm-8" id="self-value">Tốt</dd>' in body
-    assert 'name="value" value="Tốt"' in body  # prefilled with the unit's claim
+    assert (
+        '<option value="Tốt" selected>Tốt</option>' in body
+    )  # a list of the levels, the unit's claim chosen
     assert "Lưu và tiếp" in body
 
 
@@ -139,7 +141,7 @@ def test_round1_lowering_without_reason_keeps_input_and_says_what_to_fix(client_
         {"value": "Không", "reason": "", "version": entry.version},
     )
     body = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Phải nêu lý do khi hạ điểm." in body
     assert 'name="value" value="Không"' in body
     entry.refresh_from_db()
@@ -168,6 +170,7 @@ def test_round1_htmx_conflict_is_reported_not_overwritten(client_for, world, mem
         {"value": "70%", "reason": "x", "version": entry.version},
         headers={"HX-Request": "true"},
     )
+    assert response.status_code == 409
     assert "vừa được người khác lưu" in response.content.decode()
     entry.refresh_from_db()
     assert entry.round1_value == "60%"

@@ -5,7 +5,10 @@ from decimal import Decimal, InvalidOperation
 from django import template
 
 from appraisal.core.numbers import format_index, format_points, format_total
+from appraisal.scoring.engine import RuleError, parse_rule
+from appraisal.scoring.engine.labels import BAND_LABELS, HEAD_RATING_LABELS
 from appraisal.scoring.engine.rounding import format_vn
+from appraisal.scoring.engine.rules import Rule
 
 register = template.Library()
 
@@ -46,3 +49,34 @@ def vn_index(value: object, decimals: object = 2) -> str:
 @register.filter
 def absval(value: int | None) -> int | None:
     return None if value is None else abs(value)
+
+
+@register.filter
+def rule_sentence(value: object) -> str:
+    """How an item is scored, as a Vietnamese sentence, from a parsed rule or from anything carrying ``rule``
+    (text), ``max_points`` and ``method`` (an index node, a result item). A broken rule shows its text."""
+    if isinstance(value, Rule):
+        return value.sentence
+    if isinstance(value, dict):
+        text, max_points, method = value.get("rule"), value.get("max_points"), value.get("method")
+    else:
+        text = getattr(value, "rule", None)
+        max_points, method = getattr(value, "max_points", None), getattr(value, "method", None)
+    if not text or max_points is None or not method:
+        return ""
+    try:
+        return parse_rule(str(text), Decimal(str(max_points)), str(method)).sentence
+    except (RuleError, InvalidOperation):
+        return str(text)
+
+
+@register.filter
+def band_label(code: object) -> str:
+    """'xuat_sac' → 'Xuất sắc' (a unit's band, xếp loại); unknown codes unchanged."""
+    return BAND_LABELS.get(str(code), str(code))
+
+
+@register.filter
+def head_rating_label(code: object) -> str:
+    """'htxs' → 'Hoàn thành xuất sắc nhiệm vụ'; unknown codes unchanged."""
+    return HEAD_RATING_LABELS.get(str(code), str(code))

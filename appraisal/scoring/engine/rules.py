@@ -195,6 +195,41 @@ class Rule:
             return "Số lần vi phạm (số nguyên không âm)"
         return "Tỷ lệ hài lòng (ví dụ 85%) hoặc số phiếu A/B/C/D (ví dụ A=10;B=5;C=1;D=0)"
 
+    @property
+    def sentence(self) -> str:
+        """The rule as a Vietnamese sentence for people (never the rule text): «Từ 100% trở lên: 1,5 điểm; từ
+        80%: 0,75 điểm; còn lại: 0 điểm»."""
+        if self.kind == "boolean":
+            text = f"Có: {_vn(self.max_points)} điểm; Không: 0 điểm"
+        elif self.kind == "levels":
+            text = "; ".join(f"{label}: {_vn(points)} điểm" for label, points in self.levels)
+        elif self.kind == "tiers":
+            parts = []
+            for i, tier in enumerate(self.tiers):
+                if tier.op == ">=":
+                    head = f"từ {_vn(tier.threshold)}%" + (" trở lên" if i == 0 else "")
+                else:
+                    head = f"trên {_vn(tier.threshold)}%"
+                parts.append(f"{head}: {_vn(tier.points)} điểm")
+            parts.append(f"còn lại: {_vn(self.else_points)} điểm")
+            text = "; ".join(parts)
+        elif self.kind == "proportional":
+            text = f"Điểm theo tỷ lệ đạt được: tỷ lệ × {_vn(self.max_points)} điểm"
+            if self.min_ratio is not None:
+                text += f"; dưới {_vn(self.min_ratio.scaleb(2))}%: 0 điểm"
+        elif self.kind == "manual":
+            text = f"Chấm trực tiếp từ 0 đến {_vn(self.max_points)} điểm"
+            if self.step is not None:
+                text += f", theo bước {_vn(self.step)} điểm"
+        elif self.kind == "penalty":
+            per = self.per if self.per is not None else _ONE
+            text = f"Trừ {_vn(per)} điểm cho mỗi lần vi phạm, tối đa {_vn(self.max_points)} điểm"
+        else:
+            text = f"Theo kết quả điều tra xã hội học: tỷ lệ hài lòng × {_vn(self.max_points)} điểm"
+        if self.kind in ("tiers", "proportional") and self.max_percent != _HUNDRED:
+            text += f"; tỷ lệ được nhập đến {_vn(self.max_percent)}%"
+        return text[:1].upper() + text[1:]
+
     def normalize_input(self, raw: str) -> str:
         """Check a raw input against the rule and return its canonical text (raises InputError)."""
         canonical = self._canonical.get(raw)
