@@ -143,7 +143,7 @@ def test_round1_lowering_without_reason_keeps_input_and_says_what_to_fix(client_
     body = response.content.decode()
     assert response.status_code == 422
     assert "Phải nêu lý do khi hạ điểm." in body
-    assert 'name="value" value="Không"' in body
+    assert '<option value="Không" selected>Không</option>' in body
     entry.refresh_from_db()
     assert entry.round1_value == ""
 
