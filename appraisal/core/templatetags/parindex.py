@@ -1,5 +1,6 @@
 """Template filters for numbers as Vietnamese officials write them (decimal comma, ROUND_HALF_UP)."""
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import template
@@ -11,6 +12,8 @@ from appraisal.scoring.engine.rounding import format_vn
 from appraisal.scoring.engine.rules import Rule
 
 register = template.Library()
+
+_NUMERIC_INPUT = re.compile(r"[0-9.,/% ]+")
 
 
 @register.filter
@@ -80,3 +83,11 @@ def band_label(code: object) -> str:
 def head_rating_label(code: object) -> str:
     """'htxs' → 'Hoàn thành xuất sắc nhiệm vụ'; unknown codes unchanged."""
     return HEAD_RATING_LABELS.get(str(code), str(code))
+
+
+@register.filter
+def vn_input(value: object) -> str:
+    """A stored canonical input ('1.25', '85.5%', '7.5/10') as a Vietnamese user writes it ('1,25'); labels
+    (Có, Tốt, …) unchanged."""
+    text = str(value or "")
+    return text.replace(".", ",") if _NUMERIC_INPUT.fullmatch(text) else text
