@@ -50,7 +50,7 @@ def test_manual_score_typed_with_a_decimal_comma_is_one_and_a_quarter(client_for
 
 
 def test_totals_showed_four_decimals_now_two(client_for, editor, assessment):
-    entry = entry_of(assessment, "1.4")
+    entry = entry_of(assessment, "2.2")
     _save(client_for(editor), entry, "33,33%")  # proportional, 1 point: 0.3333
     body = client_for(editor).get(reverse("assessments:form", args=[assessment.pk])).content.decode()
 
