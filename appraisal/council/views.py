@@ -700,7 +700,7 @@ def council_setup(request: HttpRequest, year: int) -> HttpResponse:
     """The period's council: chair, vice-chair, members with their unit, secretariat."""
     period = _period(year)
     _require_secretariat(request, period)
-    form = CouncilRoleForm(request.POST or None)
+    form = CouncilRoleForm(request.POST or None, period=period)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

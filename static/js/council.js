@@ -63,3 +63,22 @@
     }
   });
 })();
+
+// People picker: a search box filters the options of a list by any part of their text (name, unit, role).
+(function () {
+  "use strict";
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
+  }
+  document.addEventListener("input", function (ev) {
+    var box = ev.target;
+    if (!(box instanceof HTMLInputElement) || !box.dataset.filterSelect) { return; }
+    var select = document.getElementById(box.dataset.filterSelect);
+    if (!select) { return; }
+    var words = fold(box.value).split(/\s+/).filter(Boolean);
+    Array.prototype.forEach.call(select.options, function (option) {
+      var text = fold(option.text);
+      option.hidden = option.value !== "" && !words.every(function (w) { return text.indexOf(w) !== -1; });
+    });
+  });
+})();

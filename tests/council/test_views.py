@@ -68,7 +68,7 @@ def _many_units(period, group, editor, n):
         ("council:queue_round2", "member", 8),
         ("council:workload", "secretariat", 9),
         ("council:assignments", "secretariat", 10),
-        ("council:setup", "secretariat", 8),
+        ("council:setup", "secretariat", 10),
         ("council:outbox", "secretariat", 6),
         ("council:survey", "secretariat", 6),
         ("council:period_audit", "secretariat", 7),
@@ -443,3 +443,57 @@ def test_dashboard_for_unit_people_links_notice_once_open(client_for, world, mem
     assert (
         reverse("council:notice", args=[a.pk]) in body and reverse("council:explanation", args=[a.pk]) in body
     )
+
+
+# -- What happens today 6: the person picker listed login names, admin and unit accounts included ------------
+
+
+def test_person_picker_listed_login_names_now_full_name_unit_and_role_of_eligible_people(
+    client_for, world, secretariat, admin_user, editor, member
+):
+    User = type(editor)
+    User.objects.filter(pk=editor.pk).update(first_name="Nguyễn Thị", last_name="Lan")
+    nameless = UserFactory(username="import.bot", first_name="")
+    body = client_for(secretariat).get(reverse("council:setup", args=[2023])).content.decode()
+    picker = body[body.index('name="user"') : body.index("</select>", body.index('name="user"'))]
+
+    assert (
+        f'<option value="{editor.pk}">Nguyễn Thị Lan — Sở Khoa học và Công nghệ (Cán bộ đầu mối CCHC)</option>'
+        in picker
+    )
+    assert f'value="{admin_user.pk}"' not in picker  # the administrator
+    assert f'value="{nameless.pk}"' not in picker  # a technical account without a name
+    assert f'value="{member.pk}"' not in picker  # already on the council this period
+    assert "skhcn.editor" not in picker
+    assert 'data-filter-select="id_user"' in body
+
+
+def test_bulk_assignment_labels_no_longer_merge_different_groups_fields(
+    client_for, world, secretariat, period
+):
+    from tests.factories import GroupFactory, build_index_set
+
+    central = GroupFactory(code="tw", name="Cơ quan Trung ương", order=3)
+    build_index_set(
+        period,
+        central,
+        rows=[
+            ("1", "Công tác chỉ đạo, điều hành CCHC", "1", "", "", ""),
+            ("1.1", "Kế hoạch", "1", "appraisal", "boolean", ""),
+            ("2", "Cải cách tổ chức bộ máy", "1", "", "", ""),
+            ("2.1", "Sắp xếp bộ máy", "1", "appraisal", "boolean", ""),
+        ],
+    )
+    body = " ".join(
+        client_for(secretariat).get(reverse("council:assignments", args=[2023])).content.decode().split()
+    )
+
+    assert (
+        '<label for="id_field_codes_0" class="form-check-label"> 1. Công tác chỉ đạo, điều hành CCHC </label>'
+        in body
+    )
+    assert (
+        '<label for="id_field_codes_1" class="form-check-label"> 2. Cải cách thủ tục hành chính (Các sở, ban, ngành) · '
+        "Cải cách tổ chức bộ máy (Cơ quan Trung ương) </label>"
+    ) in body
+    assert "Cải cách thủ tục hành chính / Cải cách tổ chức bộ máy" not in body
