@@ -48,7 +48,7 @@ from appraisal.registry.models import (
     Unit,
     UnitMembership,
 )
-from appraisal.registry.phases import phase_is_open
+from appraisal.registry.phases import phase_deadline, phase_is_open
 from appraisal.scoring.documents.data import ExportFile, Org, Shortfall, UnitDocData
 from appraisal.scoring.documents.unit_docs import build_unit_notice
 
@@ -873,6 +873,12 @@ def unit_can_submit_explanation(user: Any, assessment: Assessment) -> bool:
     return unit_can_explain(user, assessment) and roles.is_unit_head(user, assessment.unit_id)
 
 
+def explanation_due_local(assessment: Assessment) -> datetime | None:
+    """The end of the period's explanation window in local time (Asia/Ho_Chi_Minh), None when not set."""
+    due = phase_deadline(period=assessment.period, phase=Phase.EXPLANATION).due_at
+    return timezone.localtime(due) if due is not None else None
+
+
 def notice_export(assessment: Assessment) -> ExportFile:
     """The preliminary notice as a .docx: lowered items with the council's reasons. A penalty is shown as a
     negative contribution so that "lower" reads the same way for every item."""
@@ -905,6 +911,7 @@ def notice_export(assessment: Assessment) -> ExportFile:
         year=assessment.period.year,
         items=tuple(items),
         date=timezone.localdate(),
+        explanation_due=explanation_due_local(assessment),
     )
     return build_unit_notice(
         data,

@@ -572,6 +572,7 @@ def _notice_context(assessment: Assessment) -> dict[str, Any]:
         "total_lost": sum((sel.points_lost(e) for e in items), start=sel.ZERO),
         "organisation": Organisation.current(),
         "today": timezone.localdate(),
+        "explanation_due": sel.explanation_due_local(assessment),
     }
 
 

@@ -497,3 +497,36 @@ def test_bulk_assignment_labels_no_longer_merge_different_groups_fields(
         "Cải cách tổ chức bộ máy (Cơ quan Trung ương) </label>"
     ) in body
     assert "Cải cách thủ tục hành chính / Cải cách tổ chức bộ máy" not in body
+
+
+# -- What happens today 7: the notice said «Trong thời hạn giải trình» without the date ----------------------
+
+
+def test_notice_said_within_the_explanation_window_without_the_date_now_names_it(
+    client_for, world, member, chair, editor
+):
+    import datetime as dt
+    import io
+    from zoneinfo import ZoneInfo
+
+    from docx import Document
+
+    from appraisal.registry.models import PhaseWindow
+
+    a = _appraised(world, member, chair)
+    set_phase(world["period"], Phase.EXPLANATION)
+    hcm = ZoneInfo("Asia/Ho_Chi_Minh")
+    PhaseWindow.objects.create(
+        period=world["period"],
+        phase=Phase.EXPLANATION,
+        opens_at=dt.datetime(2024, 1, 10, 8, 0, tzinfo=hcm),
+        due_at=dt.datetime(2099, 2, 20, 17, 0, tzinfo=hcm),
+    )
+    c = client_for(editor)
+    printed = c.get(reverse("council:notice_print", args=[a.pk])).content.decode()
+    doc = Document(io.BytesIO(c.get(reverse("council:notice_download", args=[a.pk])).content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+
+    assert "Trước 17:00 ngày 20/02/2099, đề nghị Sở Khoa học và Công nghệ rà soát, giải trình" in printed
+    assert "Trước 17:00 ngày 20/02/2099, đề nghị Sở Khoa học và Công nghệ rà soát, giải trình" in text
+    assert "Trong thời hạn giải trình" not in printed + text
