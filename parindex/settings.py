@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "appraisal.core.middleware.FriendlyErrorPagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -76,6 +77,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# The Vietnamese 404/500 pages also when PARINDEX_DEBUG=1 (the demo); 0 shows Django's technical pages.
+FRIENDLY_ERROR_PAGES = env_bool("FRIENDLY_ERROR_PAGES", True)
 
 ROOT_URLCONF = "parindex.urls"
 WSGI_APPLICATION = "parindex.wsgi.application"

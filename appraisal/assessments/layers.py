@@ -33,9 +33,10 @@ def survey_weights_of(period: Period) -> dict[str, Decimal]:
 
 
 def entry_points_for(node: IndexNode, value: str, period: Period) -> tuple[str, Decimal]:
-    """Canonical input and 4-place points for ``value`` under the node's rule; InputError if refused."""
+    """Canonical input and 4-place points for ``value`` under the node's rule; InputError if refused
+    (including a rate over the rule's maximum, 100 % unless the rule allows more)."""
     rule = parse_rule(node.rule, node.max_points, node.method)
-    canonical = rule.normalize_input(value)
+    canonical = rule.check_entry(value)
     return canonical, rule.points(canonical, survey_weights_of(period))
 
 

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from appraisal.assessments.models import Round2Decision
 from appraisal.registry.models import Group, Period, Unit
 
-from .selectors import council_members_for_period, field_choices, groups_of_period
+from .selectors import council_candidates, council_members_for_period, field_choices, groups_of_period
 from .services import COUNCIL_SETUP_ROLES
 
 ALL_GROUPS = "all"
@@ -68,7 +68,9 @@ class ReopenForm(forms.Form):
 class CouncilRoleForm(forms.Form):
     user = forms.ModelChoiceField(
         label="Người",
-        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+        help_text="Chỉ liệt kê người có họ tên, chưa ở trong Hội đồng kỳ này; gõ vào ô lọc để tìm theo họ tên, "
+        "đơn vị hoặc vai trò.",
+        queryset=get_user_model().objects.none(),
         error_messages={
             "required": "Hãy chọn người.",
             "invalid_choice": "Người được chọn không còn tồn tại.",
@@ -81,6 +83,17 @@ class CouncilRoleForm(forms.Form):
         required=False,
         empty_label="— không thuộc đơn vị được đánh giá —",
     )
+
+    def __init__(self, *args: Any, period: Period, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        candidates = council_candidates(period)
+        labels = {u.pk: text for u, text in candidates}
+        field = self.fields["user"]
+        field.queryset = get_user_model().objects.filter(pk__in=list(labels))
+        field.label_from_instance = lambda u: labels.get(u.pk, u.get_full_name())
+        # Keep the order of the candidates (by name), not the database's.
+        field.choices = [("", "— Chọn người —")] + [(u.pk, text) for u, text in candidates]
+        self.fields["unit"].queryset = Unit.objects.filter(active=True).order_by("name")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -115,9 +128,7 @@ class AssignmentBulkForm(forms.Form):
         self.fields["members"].queryset = (
             get_user_model().objects.filter(pk__in=[m.pk for m in members]).order_by("username")
         )
-        self.fields["members"].label_from_instance = lambda u: (
-            f"{u.get_full_name() or u.username} ({u.username})"
-        )
+        self.fields["members"].label_from_instance = lambda u: u.get_full_name() or u.username
         self.fields["field_codes"].choices = [
             (code, f"{code}. {title}") for code, title in field_choices(period)
         ]

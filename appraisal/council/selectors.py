@@ -740,24 +740,76 @@ def council_members_for_period(period: Period) -> list[Any]:
     return list(get_user_model().objects.filter(pk__in=ids).order_by("username"))
 
 
+def council_candidates(period: Period) -> list[tuple[Any, str]]:
+    """People who can be put on the period's council, each with a label for the picker: «Họ và tên — đơn vị
+    (vai trò)». Eligible: an active named person (not the system administrator, not a nameless technical
+    account) who is not yet on this period's council. Three queries."""
+    from django.contrib.auth import get_user_model
+
+    on_council = set(
+        RoleAssignment.objects.filter(role__in=[*COUNCIL_ROLE_NAMES, roles.SECRETARIAT])
+        .filter(Q(period=period) | Q(period__isnull=True))
+        .values_list("user_id", flat=True)
+    )
+    users = [
+        u
+        for u in get_user_model()
+        .objects.filter(is_active=True, is_superuser=False)
+        .exclude(first_name="", last_name="")
+        .order_by("first_name", "last_name", "username")
+        if u.pk not in on_council
+    ]
+    role_labels = dict(RoleAssignment._meta.get_field("role").choices or [])
+    units: dict[int, list[str]] = defaultdict(list)
+    held: dict[int, list[str]] = defaultdict(list)
+    for user_id, role, unit_name in (
+        RoleAssignment.objects.filter(user_id__in=[u.pk for u in users])
+        .filter(Q(period=period) | Q(period__isnull=True))
+        .order_by("pk")
+        .values_list("user_id", "role", "unit__name")
+    ):
+        if unit_name and unit_name not in units[user_id]:
+            units[user_id].append(unit_name)
+        label = str(role_labels.get(role, role))
+        if label not in held[user_id]:
+            held[user_id].append(label)
+    out = []
+    for u in users:
+        text = u.get_full_name()
+        if units[u.pk]:
+            text += " — " + ", ".join(units[u.pk])
+        if held[u.pk]:
+            text += " (" + ", ".join(held[u.pk]) + ")"
+        out.append((u, text))
+    return out
+
+
 def assignments_for_period(period: Period) -> QuerySet[Assignment]:
     return Assignment.objects.filter(period=period).select_related("member", "group", "created_by")
 
 
 def field_choices(period: Period) -> list[tuple[str, str]]:
-    """Top-level codes of the period's index sets with their titles (a code can name different fields in
-    different groups' sets: every distinct title is shown), numeric codes first."""
-    titles: dict[str, list[str]] = {}
-    for code, title in (
+    """Top-level codes of the period's index sets with their titles, numeric codes first. A code can name
+    different fields in different groups' sets: then each title is shown with the groups it belongs to
+    («3. Cải cách thủ tục hành chính (Các sở, ban, ngành) · Cải cách tổ chức bộ máy (Cơ quan Trung ương)»), never
+    merged into one name."""
+    titles: dict[str, dict[str, list[str]]] = {}
+    for code, title, group_name in (
         IndexNode.objects.filter(index_set__period=period, depth=0)
         .order_by("index_set__group__order", "position")
-        .values_list("code", "title")
+        .values_list("code", "title", "index_set__group__name")
     ):
-        seen = titles.setdefault(code, [])
-        if title not in seen:
-            seen.append(title)
+        groups = titles.setdefault(code, {}).setdefault(title, [])
+        if group_name not in groups:
+            groups.append(group_name)
+
+    def label(by_title: dict[str, list[str]]) -> str:
+        if len(by_title) == 1:
+            return next(iter(by_title))
+        return " · ".join(f"{title} ({', '.join(groups)})" for title, groups in by_title.items())
+
     return sorted(
-        ((code, " / ".join(t)) for code, t in titles.items()),
+        ((code, label(t)) for code, t in titles.items()),
         key=lambda kv: (not kv[0].isdigit(), int(kv[0]) if kv[0].isdigit() else 0, kv[0]),
     )
 
@@ -812,6 +864,15 @@ def unit_can_submit_explanation(user: Any, assessment: Assessment) -> bool:
     return unit_can_explain(user, assessment) and roles.is_unit_head(user, assessment.unit_id)
 
 
+def explanation_due_local(assessment: Assessment) -> datetime | None:
+    """The end of the unit's explanation window (its own, else the period's) in local time
+    (Asia/Ho_Chi_Minh), None when not set."""
+    from .lifecycle import explanation_deadline  # the unit's own clock lives with the period's life
+
+    due = explanation_deadline(assessment)
+    return timezone.localtime(due) if due is not None else None
+
+
 def notice_export(assessment: Assessment) -> ExportFile:
     """The preliminary notice as a .docx: lowered items with the council's reasons. A penalty is shown as a
     negative contribution so that "lower" reads the same way for every item."""
@@ -844,6 +905,7 @@ def notice_export(assessment: Assessment) -> ExportFile:
         year=assessment.period.year,
         items=tuple(items),
         date=timezone.localdate(),
+        explanation_due=explanation_due_local(assessment),
     )
     return build_unit_notice(
         data,

@@ -266,6 +266,40 @@ def round1_record(
         )
 
 
+ACCEPT_REMAINING_REASON = "Chấp nhận theo điểm tự chấm (chấp nhận các mục còn lại)."
+
+
+def round1_accept_remaining(
+    *, assessment: Assessment, entries: Sequence[ItemEntry], by: Any, now: datetime | None = None
+) -> list[ItemEntry]:
+    """«Chấp nhận các mục còn lại theo điểm tự chấm»: record the unit's own input as the round-1 input of every
+    given item that has no round-1 input yet and that the unit scored, all or nothing. Each item goes through
+    :func:`round1_record` (phase, assignment, conflict of interest, state, version) and so gets its own
+    history row (source ``bulk``). Items appraised meanwhile by someone else are left as they are."""
+    done: list[ItemEntry] = []
+    with transaction.atomic():
+        for entry in entries:
+            if entry.assessment_id != assessment.pk:
+                raise ServiceError("Mục không thuộc đơn vị này.")
+            current = ItemEntry.objects.select_related(
+                "node", "node__index_set", "assessment__period", "assessment__unit"
+            ).get(pk=entry.pk)
+            if current.round1_value or not current.self_value:
+                continue
+            done.append(
+                round1_record(
+                    entry=current,
+                    value=current.self_value,
+                    reason=ACCEPT_REMAINING_REASON,
+                    by=by,
+                    expected_version=current.version,
+                    now=now,
+                    source="bulk",
+                )
+            )
+    return done
+
+
 def assessment_mark_appraised(*, assessment: Assessment, by: Any) -> Assessment:
     """Close round 1 for a unit (submitted → appraised) once every appraised item has a round-1 input. The
     unit sees its preliminary notice when the explanation phase opens. Secretariat, chair or vice-chair."""

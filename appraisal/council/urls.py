@@ -29,6 +29,13 @@ urlpatterns = [
     path("muc/<int:entry_pk>/giai-trinh/", views.explanation_save, name="explanation_save"),
     path("muc/<int:entry_pk>/giai-trinh/tai-lieu/", views.explanation_upload, name="explanation_upload"),
     path("don-vi/<int:assessment_pk>/", views.assessment_layers, name="layers"),
+    path("don-vi/<int:assessment_pk>/tham-dinh/", views.appraise, name="appraise"),
+    path("don-vi/<int:assessment_pk>/tham-dinh-vong-2/", views.appraise_round2, name="appraise_round2"),
+    path(
+        "don-vi/<int:assessment_pk>/tham-dinh/chap-nhan-con-lai/",
+        views.appraise_accept_remaining,
+        name="appraise_accept_remaining",
+    ),
     path("don-vi/<int:assessment_pk>/chot-vong-1/", views.assessment_mark_appraised, name="mark_appraised"),
     path("don-vi/<int:assessment_pk>/chot/", views.assessment_finalise, name="finalise"),
     path("don-vi/<int:assessment_pk>/mo-lai/", views.assessment_reopen, name="reopen"),

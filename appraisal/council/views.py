@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from appraisal.assessments.models import Assessment, AssessmentState, ItemEntry, Layer
+from appraisal.assessments.models import Assessment, AssessmentState, ItemEntry, Layer, Round2Decision
 from appraisal.assessments.selectors import rule_for
 from appraisal.core.exceptions import ConcurrencyError, ServiceError
 from appraisal.registry.models import Organisation, Period, Phase, RoleAssignment
@@ -34,6 +34,7 @@ from .forms import (
 )
 from .importing import scores_import
 from .models import Assignment, OutboxMessage, SurveyImport
+from .sheet import Sheet, appraisal_sheet
 
 S = AssessmentState
 
@@ -236,8 +237,38 @@ def _saved_fragment(
     )
 
 
+def _refused(request: HttpRequest, entry: ItemEntry, exc: ServiceError | str, *, layer: str) -> HttpResponse:
+    """An htmx save that was refused: 409 when someone saved the item in between (stale version), 422 when
+    the input itself is refused; the message is shown in place and the typed value stays in the form."""
+    message = exc if isinstance(exc, str) else exc.message
+    response = _saved_fragment(request, entry, error=message, layer=layer)
+    response.status_code = 409 if isinstance(exc, ConcurrencyError) else 422
+    return response
+
+
+def _sheet_saved(request: HttpRequest, entry: ItemEntry, *, round_no: int) -> HttpResponse:
+    """After a save on the one-page appraisal: the item's state, and out of band its new version, points, the
+    running total and the list of lowered items."""
+    assessment = entry.assessment
+    sheet = appraisal_sheet(request.user, assessment, round_no=round_no)
+    return render(
+        request,
+        "council/includes/sheet_saved.html",
+        {
+            "sheet": sheet,
+            "row": sheet.row(entry.pk),
+            "f": sheet.field_of(entry.pk),
+            "entry": entry,
+            "layer": f"round{round_no}",
+            "saved_at": timezone.localtime(),
+            "period": assessment.period,
+        },
+    )
+
+
 def entry_round1(request: HttpRequest, entry_pk: int) -> HttpResponse:
-    """Save the round-1 input (htmx autosave, or 'Lưu' / 'Lưu và tiếp' as a plain form)."""
+    """Save the round-1 input (htmx autosave from the item page or the one-page appraisal, or 'Lưu' / 'Lưu và
+    tiếp' as a plain form)."""
     entry = sel.entry_get_for_appraiser(request.user, entry_pk, write=True)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -245,7 +276,7 @@ def entry_round1(request: HttpRequest, entry_pk: int) -> HttpResponse:
     if not form.is_valid():
         error = "Biểu mẫu không hợp lệ: hãy tải lại trang."
         if request.htmx:
-            return _saved_fragment(request, entry, error=error)
+            return _refused(request, entry, error, layer="round1")
         messages.error(request, error)
         return redirect("council:entry", entry_pk=entry.pk)
     data = form.cleaned_data
@@ -259,7 +290,7 @@ def entry_round1(request: HttpRequest, entry_pk: int) -> HttpResponse:
         )
     except ServiceError as exc:
         if request.htmx:
-            return _saved_fragment(request, entry, error=exc.message)
+            return _refused(request, entry, exc, layer="round1")
         messages.error(request, exc.message)
         fresh = ItemEntry.objects.get(pk=entry.pk)
         entry.version = fresh.version if isinstance(exc, ConcurrencyError) else entry.version
@@ -268,11 +299,15 @@ def entry_round1(request: HttpRequest, entry_pk: int) -> HttpResponse:
             request,
             "council/entry_detail.html",
             ctx,
-            status=409 if isinstance(exc, ConcurrencyError) else 400,
+            status=409 if isinstance(exc, ConcurrencyError) else 422,
         )
+    if request.htmx and "sheet" in request.POST:
+        return _sheet_saved(request, entry, round_no=1)
     if request.htmx:
         return _saved_fragment(request, entry)
     messages.success(request, f"Đã lưu kết quả thẩm định vòng 1 mục {entry.node.code}.")
+    if "sheet" in request.POST:  # the one-page form without JavaScript: back to the item on that page
+        return redirect(reverse("council:appraise", args=[entry.assessment_id]) + f"#item-{entry.pk}")
     if "next" in request.POST:
         return _redirect_next(request, entry, round_no=1)
     return redirect("council:entry", entry_pk=entry.pk)
@@ -286,6 +321,13 @@ def _redirect_next(request: HttpRequest, entry: ItemEntry, *, round_no: int) -> 
     if following is None:
         messages.info(request, "Đã chấm xong mọi mục trong hàng đợi.")
         return redirect("council:queue" if round_no == 1 else "council:queue_round2", year=period.year)
+    if following.assessment_id != entry.assessment_id:
+        messages.info(
+            request,
+            "Đã xong các mục của {done}. Chuyển sang đơn vị tiếp theo: {next}.".format(
+                done=entry.assessment.unit.name, next=following.assessment.unit.name
+            ),
+        )
     return redirect("council:entry", entry_pk=following.pk)
 
 
@@ -295,6 +337,11 @@ def entry_round2(request: HttpRequest, entry_pk: int) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = Round2Form(request.POST)
+    status = 422
+    if request.htmx and not form.is_valid():
+        return _refused(
+            request, entry, " ".join(m for errs in form.errors.values() for m in errs), layer="round2"
+        )
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -307,14 +354,21 @@ def entry_round2(request: HttpRequest, entry_pk: int) -> HttpResponse:
                 expected_version=data["version"],
             )
         except ServiceError as exc:
+            if request.htmx:
+                return _refused(request, entry, exc, layer="round2")
             form.add_error(None, exc.message)
+            status = 409 if isinstance(exc, ConcurrencyError) else 422
         else:
+            if request.htmx and "sheet" in request.POST:
+                return _sheet_saved(request, entry, round_no=2)
+            if request.htmx:
+                return _saved_fragment(request, entry, layer="round2")
             messages.success(request, f"Đã lưu kết luận vòng 2 mục {entry.node.code}.")
             if "next" in request.POST:
                 return _redirect_next(request, entry, round_no=2)
             return redirect("council:entry", entry_pk=entry.pk)
     ctx = _entry_context(request, entry, round2_form=form)
-    return render(request, "council/entry_detail.html", ctx, status=400)
+    return render(request, "council/entry_detail.html", ctx, status=status)
 
 
 def entry_history(request: HttpRequest, entry_pk: int) -> HttpResponse:
@@ -324,6 +378,76 @@ def entry_history(request: HttpRequest, entry_pk: int) -> HttpResponse:
         request,
         "council/entry_history.html",
         {"entry": entry, "period": entry.assessment.period, "rows": sel.item_timeline(entry)},
+    )
+
+
+# -- one unit on one page ------------------------------------------------------------------------------------
+
+
+def _sheet_page(request: HttpRequest, assessment_pk: int, round_no: int) -> HttpResponse:
+    assessment = sel.assessment_get_for_council(request.user, assessment_pk)
+    sheet = appraisal_sheet(request.user, assessment, round_no=round_no)
+    if not sheet.rows:
+        raise PermissionDenied(
+            "Bạn không có mục nào để thẩm định vòng {n} ở {unit}.".format(
+                n=round_no, unit=assessment.unit.name
+            )
+        )
+    phase = Phase.APPRAISAL if round_no == 1 else Phase.REAPPRAISAL
+    return render(
+        request,
+        "council/assessment_appraise.html",
+        {
+            "period": assessment.period,
+            "assessment": assessment,
+            "sheet": sheet,
+            "decisions": Round2Decision.choices,
+            "deadline": phase_deadline(period=assessment.period, phase=phase),
+            "phase_label": Phase(phase).label,
+        },
+    )
+
+
+def appraise(request: HttpRequest, assessment_pk: int) -> HttpResponse:
+    """Round 1 of one unit on one page: every item of the member's fields, grouped by field, each saved on its
+    own (htmx), with the running total and the lowered items."""
+    return _sheet_page(request, assessment_pk, 1)
+
+
+def appraise_round2(request: HttpRequest, assessment_pk: int) -> HttpResponse:
+    """Round 2 of one unit on one page: the explained items with the unit's explanation beside each."""
+    return _sheet_page(request, assessment_pk, 2)
+
+
+def appraise_accept_remaining(request: HttpRequest, assessment_pk: int) -> HttpResponse:
+    """«Chấp nhận các mục còn lại theo điểm tự chấm»: GET lists what would be recorded and asks to confirm;
+    POST records it (one history row per item)."""
+    assessment = sel.assessment_get_for_council(request.user, assessment_pk)
+    sheet: Sheet = appraisal_sheet(request.user, assessment, round_no=1)
+    if not sheet.rows:
+        raise PermissionDenied(
+            "Bạn không có mục nào để thẩm định vòng 1 ở {unit}.".format(unit=assessment.unit.name)
+        )
+    rows = sheet.remaining_acceptable
+    if request.method == "POST":
+        try:
+            done = services.round1_accept_remaining(
+                assessment=assessment, entries=[r.entry for r in rows], by=request.user
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                "Đã chấp nhận {n} mục theo điểm tự chấm: {codes}.".format(
+                    n=len(done), codes=", ".join(e.node.code for e in done) or "không có mục nào"
+                ),
+            )
+        return redirect("council:appraise", assessment_pk=assessment.pk)
+    return render(
+        request,
+        "council/assessment_accept_remaining.html",
+        {"period": assessment.period, "assessment": assessment, "sheet": sheet, "rows": rows},
     )
 
 
@@ -448,6 +572,7 @@ def _notice_context(assessment: Assessment) -> dict[str, Any]:
         "total_lost": sum((sel.points_lost(e) for e in items), start=sel.ZERO),
         "organisation": Organisation.current(),
         "today": timezone.localdate(),
+        "explanation_due": sel.explanation_due_local(assessment),
     }
 
 
@@ -576,7 +701,7 @@ def council_setup(request: HttpRequest, year: int) -> HttpResponse:
     """The period's council: chair, vice-chair, members with their unit, secretariat."""
     period = _period(year)
     _require_secretariat(request, period)
-    form = CouncilRoleForm(request.POST or None)
+    form = CouncilRoleForm(request.POST or None, period=period)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

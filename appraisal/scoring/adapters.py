@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from appraisal.assessments.models import Assessment, ItemEntry
 from appraisal.registry.models import (
     IndexNode,
@@ -471,7 +473,10 @@ def decision_data_from_run(run: ScoreRun) -> Any:
         decision=decision,
         groups=tuple(tables),
         heads=tuple(heads),
-        snapshot_id=f"lần tính #{run.pk} / sha256:{run.inputs_hash.removeprefix('sha256:')[:16]}",
+        snapshot_id="lúc {when}, mã đối chiếu {ref}".format(
+            when=timezone.localtime(run.created_at).strftime("%H:%M ngày %d/%m/%Y"),
+            ref=run.inputs_hash.removeprefix("sha256:")[:16].upper(),
+        ),
         generated_at=run.created_at,
     )
 

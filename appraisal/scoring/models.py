@@ -33,7 +33,15 @@ class ScoreRun(models.Model):
 
     @property
     def label(self) -> str:
-        return f"lần tính #{self.pk} / {self.inputs_hash[:19]}"
+        """For people: «Kết quả chính thức chốt lúc 10:32 ngày 05/02/2024 bởi Nguyễn Văn A» (local time)."""
+        from django.utils import timezone
+
+        when = timezone.localtime(self.created_at).strftime("%H:%M ngày %d/%m/%Y")
+        who = ""
+        if self.created_by is not None:
+            who = " bởi " + (self.created_by.get_full_name() or self.created_by.username)
+        head = "Kết quả chính thức chốt" if self.is_final else "Lần tính lưu"
+        return f"{head} lúc {when}{who}"
 
 
 class UnitResultRow(models.Model):

@@ -29,7 +29,9 @@ def test_form_shows_a_widget_per_rule_kind(client_for, editor, assessment):
     assert '<option value="Đạt">Đạt</option>' in body  # levels: a select
     assert f'id="entry-{e["1.2"]}-value" value="" placeholder="85% hoặc 17/20"' in body  # tiers
     assert f'id="entry-{e["1.4"]}-value" value="" placeholder="85% hoặc 17/20"' in body  # proportional
-    assert f'id="entry-{e["2.1"]}-value" value="" min="0" max="2.00" step="0.25"' in body  # manual with step
+    assert (
+        f'type="text" inputmode="decimal" name="value" id="entry-{e["2.1"]}-value" value="" autocomplete="off"'
+    ) in body  # manual with step: a decimal text box (a number field misreads "1,25" in a Vietnamese browser)
     assert "Số lần vi phạm (mục P1)" in body  # penalty: a count
     assert "Chấm qua điều tra xã hội học — đơn vị không tự chấm mục này." in body  # survey read-only
     assert f'hx-post="/tu-danh-gia/{assessment.pk}/muc/{e["3.1"]}/luu/"' not in body

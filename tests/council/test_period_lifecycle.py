@@ -520,7 +520,7 @@ def test_scores_import_refused_in_a_closed_period(world, member, secretariat, ch
     from appraisal.council.importing import scores_import
 
     period = _finalised_period(world, member, secretariat, chair)
-    content = "unit,item,value\nskhcn,3.1,95%\n".encode()
+    content = b"unit,item,value\nskhcn,3.1,95%\n"
     report = scores_import(period=period, layer="survey", file_name="xhh.csv", content=content, by=secretariat)
     assert [str(p) for p in report.problems] == [
         "Chỉ số CCHC năm 2023 đã chốt kết quả: không thay đổi được nữa. "

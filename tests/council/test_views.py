@@ -68,7 +68,7 @@ def _many_units(period, group, editor, n):
         ("council:queue_round2", "member", 9),
         ("council:workload", "secretariat", 10),
         ("council:assignments", "secretariat", 11),
-        ("council:setup", "secretariat", 9),
+        ("council:setup", "secretariat", 11),
         ("council:outbox", "secretariat", 7),
         ("council:survey", "secretariat", 7),
         ("council:period_audit", "secretariat", 8),
@@ -100,7 +100,9 @@ def test_entry_page_shows_unit_input_beside_round1_form(client_for, world, membe
     entry = entry_of(world["skhcn"], "1.3")
     body = client_for(member).get(reverse("council:entry", args=[entry.pk])).content.decode()
     assert '<dd class="col-sm-8" id="self-value">Tốt</dd>' in body
-    assert 'name="value" value="Tốt"' in body  # prefilled with the unit's claim
+    assert (
+        '<option value="Tốt" selected>Tốt</option>' in body
+    )  # a list of the levels, the unit's claim chosen
     assert "Lưu và tiếp" in body
 
 
@@ -139,9 +141,9 @@ def test_round1_lowering_without_reason_keeps_input_and_says_what_to_fix(client_
         {"value": "Không", "reason": "", "version": entry.version},
     )
     body = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Phải nêu lý do khi hạ điểm." in body
-    assert 'name="value" value="Không"' in body
+    assert '<option value="Không" selected>Không</option>' in body
     entry.refresh_from_db()
     assert entry.round1_value == ""
 
@@ -168,6 +170,7 @@ def test_round1_htmx_conflict_is_reported_not_overwritten(client_for, world, mem
         {"value": "70%", "reason": "x", "version": entry.version},
         headers={"HX-Request": "true"},
     )
+    assert response.status_code == 409
     assert "vừa được người khác lưu" in response.content.decode()
     entry.refresh_from_db()
     assert entry.round1_value == "60%"
@@ -441,3 +444,90 @@ def test_dashboard_for_unit_people_links_notice_once_open(client_for, world, mem
     assert (
         reverse("council:notice", args=[a.pk]) in body and reverse("council:explanation", args=[a.pk]) in body
     )
+
+
+# -- What happens today 6: the person picker listed login names, admin and unit accounts included ------------
+
+
+def test_person_picker_listed_login_names_now_full_name_unit_and_role_of_eligible_people(
+    client_for, world, secretariat, admin_user, editor, member
+):
+    User = type(editor)
+    User.objects.filter(pk=editor.pk).update(first_name="Nguyễn Thị", last_name="Lan")
+    nameless = UserFactory(username="import.bot", first_name="")
+    body = client_for(secretariat).get(reverse("council:setup", args=[2023])).content.decode()
+    picker = body[body.index('name="user"') : body.index("</select>", body.index('name="user"'))]
+
+    assert (
+        f'<option value="{editor.pk}">Nguyễn Thị Lan — Sở Khoa học và Công nghệ (Cán bộ đầu mối CCHC)</option>'
+        in picker
+    )
+    assert f'value="{admin_user.pk}"' not in picker  # the administrator
+    assert f'value="{nameless.pk}"' not in picker  # a technical account without a name
+    assert f'value="{member.pk}"' not in picker  # already on the council this period
+    assert "skhcn.editor" not in picker
+    assert 'data-filter-select="id_user"' in body
+
+
+def test_bulk_assignment_labels_no_longer_merge_different_groups_fields(
+    client_for, world, secretariat, period
+):
+    from tests.factories import GroupFactory, build_index_set
+
+    central = GroupFactory(code="tw", name="Cơ quan Trung ương", order=3)
+    build_index_set(
+        period,
+        central,
+        rows=[
+            ("1", "Công tác chỉ đạo, điều hành CCHC", "1", "", "", ""),
+            ("1.1", "Kế hoạch", "1", "appraisal", "boolean", ""),
+            ("2", "Cải cách tổ chức bộ máy", "1", "", "", ""),
+            ("2.1", "Sắp xếp bộ máy", "1", "appraisal", "boolean", ""),
+        ],
+    )
+    body = " ".join(
+        client_for(secretariat).get(reverse("council:assignments", args=[2023])).content.decode().split()
+    )
+
+    assert (
+        '<label for="id_field_codes_0" class="form-check-label"> 1. Công tác chỉ đạo, điều hành CCHC </label>'
+        in body
+    )
+    assert (
+        '<label for="id_field_codes_1" class="form-check-label"> 2. Cải cách thủ tục hành chính (Các sở, ban, ngành) · '
+        "Cải cách tổ chức bộ máy (Cơ quan Trung ương) </label>"
+    ) in body
+    assert "Cải cách thủ tục hành chính / Cải cách tổ chức bộ máy" not in body
+
+
+# -- What happens today 7: the notice said «Trong thời hạn giải trình» without the date ----------------------
+
+
+def test_notice_said_within_the_explanation_window_without_the_date_now_names_it(
+    client_for, world, member, chair, editor
+):
+    import datetime as dt
+    import io
+    from zoneinfo import ZoneInfo
+
+    from docx import Document
+
+    from appraisal.registry.models import PhaseWindow
+
+    a = _appraised(world, member, chair)
+    set_phase(world["period"], Phase.EXPLANATION)
+    hcm = ZoneInfo("Asia/Ho_Chi_Minh")
+    PhaseWindow.objects.create(
+        period=world["period"],
+        phase=Phase.EXPLANATION,
+        opens_at=dt.datetime(2024, 1, 10, 8, 0, tzinfo=hcm),
+        due_at=dt.datetime(2099, 2, 20, 17, 0, tzinfo=hcm),
+    )
+    c = client_for(editor)
+    printed = c.get(reverse("council:notice_print", args=[a.pk])).content.decode()
+    doc = Document(io.BytesIO(c.get(reverse("council:notice_download", args=[a.pk])).content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+
+    assert "Trước 17:00 ngày 20/02/2099, đề nghị Sở Khoa học và Công nghệ rà soát, giải trình" in printed
+    assert "Trước 17:00 ngày 20/02/2099, đề nghị Sở Khoa học và Công nghệ rà soát, giải trình" in text
+    assert "Trong thời hạn giải trình" not in printed + text

@@ -54,7 +54,7 @@ def test_secretariat_imports_index_set_and_sees_tree_and_scale(
     assert rows.count() == 12
     assert rows.nth(0).locator("th").inner_text() == "1"
     assert rows.nth(1).inner_text().split("\t")[:3] == ["1.1", "Ban hành kế hoạch CCHC năm", "1"]
-    assert "proportional: min=50%" in rows.nth(4).inner_text()
+    assert "Điểm theo tỷ lệ đạt được: tỷ lệ × 1 điểm; dưới 50%: 0 điểm" in rows.nth(4).inner_text()
     assert "Điểm trừ" in rows.nth(11).inner_text()
 
 

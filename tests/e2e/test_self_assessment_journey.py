@@ -149,7 +149,9 @@ def test_editor_fills_every_rule_type_attaches_evidence_and_finds_it_after_reloa
     )
     expect(item(page, ids, "1.3").get_by_label("Mức đạt được (mục 1.3)")).to_have_value("Đạt")
     expect(item(page, ids, "1.4").get_by_label("Tỷ lệ đạt được (mục 1.4)")).to_have_value("17/20")
-    expect(item(page, ids, "2.1").get_by_label("Số điểm tự chấm (mục 2.1)")).to_have_value("1.75")
+    expect(item(page, ids, "2.1").get_by_label("Số điểm tự chấm (mục 2.1)")).to_have_value(
+        "1,75"
+    )  # shown with a decimal comma
     expect(item(page, ids, "P1").get_by_label("Số lần vi phạm (mục P1)")).to_have_value("1")
     expect(page.locator(f"#entry-{ids['1.1']}-evidence")).to_contain_text("Kế hoạch CCHC năm 2023.pdf")
     expect(page.locator(f"#entry-{ids['1.3']}-evidence")).to_contain_text(

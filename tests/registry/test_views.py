@@ -315,7 +315,7 @@ def test_index_set_detail_shows_tree_scale_methods_rules(client_for, secretariat
         "Thẩm định: <strong>7</strong> điểm · Điều tra XHH: <strong>3</strong> điểm · 3 lĩnh vực · 9 tiêu chí chấm điểm (kể cả T1, P1)"
         in body
     )
-    assert "<code>tiers: &gt;=100%=1; &gt;=80%=0.5; else=0</code>" in body
+    assert "<td>Từ 100% trở lên: 1 điểm; từ 80%: 0,5 điểm; còn lại: 0 điểm</td>" in body
     assert "<td>Điều tra XHH</td>" in body and "<td>Điểm trừ</td>" in body
     assert "Đã khóa cấu trúc" in body
     assert body.index("Công tác chỉ đạo, điều hành CCHC") < body.index("Ban hành kế hoạch CCHC năm")

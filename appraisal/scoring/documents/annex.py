@@ -13,11 +13,13 @@ merged cells, page setup and header/footer, and keeps memory flat for a national
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 from collections.abc import Iterator, Sequence
 from copy import copy
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -160,8 +162,15 @@ def heads_title(data: DecisionData) -> str:
 def source_note(data: DecisionData) -> str:
     return (
         f"Nguồn: ParIndex, kết quả chốt {safe_text(data.snapshot_id)}, "
-        f"lập lúc {data.generated_at.strftime('%H:%M ngày %d/%m/%Y')}."
+        f"lập lúc {local_time(data.generated_at).strftime('%H:%M ngày %d/%m/%Y')}."
     )
+
+
+def local_time(when: dt.datetime) -> dt.datetime:
+    """Times printed for people are Asia/Ho_Chi_Minh (a naive value is taken as UTC, as stored)."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
 def plain_number(value: Decimal) -> Decimal:

@@ -202,6 +202,8 @@ class UnitDocData:
     year: int
     items: tuple[Shortfall, ...]
     date: dt.date | None = None
+    # The end of the explanation window, local time (the notice names it); None: "trong thời hạn giải trình".
+    explanation_due: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

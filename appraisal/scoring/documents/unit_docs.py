@@ -153,8 +153,17 @@ def _notice_body(doc: DocxDocument, data: UnitDocData) -> None:
     add_paragraph(doc, "", size=6)
     add_body(
         doc,
-        f"Trong thời hạn giải trình, đề nghị {unit} rà soát, giải trình và bổ sung tài liệu kiểm chứng (nếu "
+        f"{explanation_window(data)}, đề nghị {unit} rà soát, giải trình và bổ sung tài liệu kiểm chứng (nếu "
         "có) đối với các nội dung trên để Hội đồng thẩm định xem xét, quyết định.",
+    )
+
+
+def explanation_window(data: UnitDocData) -> str:
+    """«Trước 17:00 ngày 20/02/2024» when the deadline is known (the unit must know it), else the window."""
+    if data.explanation_due is None:
+        return "Trong thời hạn giải trình"
+    return "Trước {t} ngày {d}".format(
+        t=data.explanation_due.strftime("%H:%M"), d=data.explanation_due.strftime("%d/%m/%Y")
     )
 
 

@@ -79,6 +79,7 @@ _BOOLEAN_WORDS = {
 
 _TIER = re.compile(r"(>=|≥|>)\s*([0-9][0-9.,]*)\s*(%?)\s*=\s*(.+)")
 _ELSE = re.compile(r"else\s*=\s*(.+)", re.IGNORECASE)
+_MAX = re.compile(r"max\s*=\s*([0-9][0-9.,]*)\s*%?", re.IGNORECASE)
 _PARAM = re.compile(r"([a-z_]+)\s*=\s*(.+)", re.IGNORECASE)
 _COUNT = re.compile(r"([A-Za-z])\s*=\s*(.*)")
 _CANONICAL_COUNTS = re.compile(r"A=([0-9]{1,9});B=([0-9]{1,9});C=([0-9]{1,9});D=([0-9]{1,9})")
@@ -157,6 +158,9 @@ class Rule:
     step: Decimal | None = None
     per: Decimal | None = None
     min_ratio: Decimal | None = None
+    # The highest rate (in %) a unit may enter on a tiers/proportional item: 100 unless the rule says
+    # ``max=120%`` (a plan over-fulfilled can be a fact; a rate over 100 % is otherwise a typing error).
+    max_percent: Decimal = _HUNDRED
     # Evaluation memos (raw input → points), one per survey weighting; every other kind has one, under None.
     _memos: dict[SurveyWeightsKey | None, PointsMemo] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
@@ -191,6 +195,41 @@ class Rule:
             return "Số lần vi phạm (số nguyên không âm)"
         return "Tỷ lệ hài lòng (ví dụ 85%) hoặc số phiếu A/B/C/D (ví dụ A=10;B=5;C=1;D=0)"
 
+    @property
+    def sentence(self) -> str:
+        """The rule as a Vietnamese sentence for people (never the rule text): «Từ 100% trở lên: 1,5 điểm; từ
+        80%: 0,75 điểm; còn lại: 0 điểm»."""
+        if self.kind == "boolean":
+            text = f"Có: {_vn(self.max_points)} điểm; Không: 0 điểm"
+        elif self.kind == "levels":
+            text = "; ".join(f"{label}: {_vn(points)} điểm" for label, points in self.levels)
+        elif self.kind == "tiers":
+            parts = []
+            for i, tier in enumerate(self.tiers):
+                if tier.op == ">=":
+                    head = f"từ {_vn(tier.threshold)}%" + (" trở lên" if i == 0 else "")
+                else:
+                    head = f"trên {_vn(tier.threshold)}%"
+                parts.append(f"{head}: {_vn(tier.points)} điểm")
+            parts.append(f"còn lại: {_vn(self.else_points)} điểm")
+            text = "; ".join(parts)
+        elif self.kind == "proportional":
+            text = f"Điểm theo tỷ lệ đạt được: tỷ lệ × {_vn(self.max_points)} điểm"
+            if self.min_ratio is not None:
+                text += f"; dưới {_vn(self.min_ratio.scaleb(2))}%: 0 điểm"
+        elif self.kind == "manual":
+            text = f"Chấm trực tiếp từ 0 đến {_vn(self.max_points)} điểm"
+            if self.step is not None:
+                text += f", theo bước {_vn(self.step)} điểm"
+        elif self.kind == "penalty":
+            per = self.per if self.per is not None else _ONE
+            text = f"Trừ {_vn(per)} điểm cho mỗi lần vi phạm, tối đa {_vn(self.max_points)} điểm"
+        else:
+            text = f"Theo kết quả điều tra xã hội học: tỷ lệ hài lòng × {_vn(self.max_points)} điểm"
+        if self.kind in ("tiers", "proportional") and self.max_percent != _HUNDRED:
+            text += f"; tỷ lệ được nhập đến {_vn(self.max_percent)}%"
+        return text[:1].upper() + text[1:]
+
     def normalize_input(self, raw: str) -> str:
         """Check a raw input against the rule and return its canonical text (raises InputError)."""
         canonical = self._canonical.get(raw)
@@ -199,6 +238,14 @@ class Rule:
             if len(self._canonical) >= _MEMO_LIMIT:
                 self._canonical.clear()
             self._canonical[raw] = canonical
+        return canonical
+
+    def check_entry(self, raw: str) -> str:
+        """What a person types now: the canonical text, refused (InputError) beyond what
+        :meth:`normalize_input` refuses when a rate exceeds the rule's maximum (100 % unless ``max=``)."""
+        canonical = self.normalize_input(raw)
+        if self.kind in ("tiers", "proportional"):
+            _within_max(self, canonical, _percent(_clean(raw))[1])
         return canonical
 
     def points(self, raw: str, survey_weights: Mapping[str, Decimal] | None = None) -> Decimal:
@@ -299,6 +346,16 @@ def _eval_levels(rule: Rule, text: str, weights: SurveyWeightsKey) -> tuple[str,
     if found is None:
         raise InputError(f"«{text}» không có trong danh sách mức: {', '.join(rule.choices)}.")
     return found
+
+
+def _within_max(rule: Rule, canonical: str, percent: Decimal) -> None:
+    """A rate above the rule's maximum (100 % unless the rule sets ``max=``) is refused when it is entered, not
+    capped: 120 % of procedures handled on time is a typing error, and capping it would hide it. Computing
+    stored inputs (``points``) still caps, so an earlier year's results can always be recomputed."""
+    if percent > rule.max_percent:
+        raise InputError(
+            f"Tỷ lệ {canonical.replace('.', ',')} vượt quá {_vn(rule.max_percent)}%: hãy kiểm tra lại số liệu."
+        )
 
 
 def _eval_tiers(rule: Rule, text: str, weights: SurveyWeightsKey) -> tuple[str, Decimal]:
@@ -462,9 +519,14 @@ def _tier_text(tier: Tier) -> str:
 def _parse_tiers(args: str, max_points: Decimal, method: str) -> Rule:
     tiers: list[Tier] = []
     else_points: Decimal | None = None
+    max_percent = _HUNDRED
     for part in args.split(";"):
         part = part.strip()
         if not part:
+            continue
+        max_match = _MAX.fullmatch(part)
+        if max_match is not None:
+            max_percent = _max_percent(max_match.group(1))
             continue
         if else_points is not None:
             raise RuleError("«else» phải là bậc cuối cùng.")
@@ -495,25 +557,47 @@ def _parse_tiers(args: str, max_points: Decimal, method: str) -> Rule:
     text = (
         "tiers: " + "; ".join(f"{_tier_text(t)}={plain(t.points)}" for t in tiers) + f"; else={plain(final)}"
     )
+    if max_percent != _HUNDRED:
+        text += f"; max={plain(max_percent)}%"
     return Rule(
-        kind="tiers", text=text, max_points=max_points, method=method, tiers=tuple(tiers), else_points=final
+        kind="tiers",
+        text=text,
+        max_points=max_points,
+        method=method,
+        tiers=tuple(tiers),
+        else_points=final,
+        max_percent=max_percent,
     )
 
 
+def _max_percent(raw: str) -> Decimal:
+    value = _rule_number(raw[:-1] if raw.endswith("%") else raw, "Tham số max")
+    if value < _HUNDRED:
+        raise RuleError("Tham số max (tỷ lệ cao nhất được nhập) phải từ 100% trở lên.")
+    return value
+
+
 def _parse_proportional(args: str, max_points: Decimal, method: str) -> Rule:
-    params = _params("proportional", args, ("min",))
-    if "min" not in params:
-        return Rule(kind="proportional", text="proportional", max_points=max_points, method=method)
-    raw = params["min"]
-    minimum = _rule_number(raw[:-1] if raw.endswith("%") else raw, "Tham số min")
-    if not _ZERO <= minimum <= _HUNDRED:
-        raise RuleError("Tham số min phải nằm trong khoảng 0–100%.")
+    params = _params("proportional", args, ("min", "max"))
+    max_percent = _max_percent(params["max"]) if "max" in params else _HUNDRED
+    parts = []
+    min_ratio = None
+    if "min" in params:
+        raw = params["min"]
+        minimum = _rule_number(raw[:-1] if raw.endswith("%") else raw, "Tham số min")
+        if not _ZERO <= minimum <= _HUNDRED:
+            raise RuleError("Tham số min phải nằm trong khoảng 0–100%.")
+        parts.append(f"min={plain(minimum)}%")
+        min_ratio = minimum.scaleb(-2, ENGINE_CONTEXT)
+    if max_percent != _HUNDRED:
+        parts.append(f"max={plain(max_percent)}%")
     return Rule(
         kind="proportional",
-        text=f"proportional: min={plain(minimum)}%",
+        text="proportional: " + "; ".join(parts) if parts else "proportional",
         max_points=max_points,
         method=method,
-        min_ratio=minimum.scaleb(-2, ENGINE_CONTEXT),
+        min_ratio=min_ratio,
+        max_percent=max_percent,
     )
 
 

@@ -159,7 +159,6 @@ def test_levels_refuse_a_label_not_in_the_list():
     [
         ("100%", "100%", "1"),
         ("100", "100%", "1"),
-        ("120 %", "120%", "1"),
         ("80", "80%", "0.5"),
         ("79,99%", "79.99%", "0"),
         ("79.99", "79.99%", "0"),
@@ -174,6 +173,55 @@ def test_tiers_take_the_first_tier_that_matches(raw, canonical, points):
 
     assert rule.normalize_input(raw) == canonical
     assert rule.points(raw) == D(points)
+
+
+@pytest.mark.parametrize(
+    ("rule_text", "raw", "message"),
+    [
+        (
+            "tiers: >=100%=1; >=80%=0.5; else=0",
+            "120 %",
+            "Tỷ lệ 120% vượt quá 100%: hãy kiểm tra lại số liệu.",
+        ),
+        (
+            "tiers: >=100%=1; >=80%=0.5; else=0",
+            "21/20",
+            "Tỷ lệ 21/20 vượt quá 100%: hãy kiểm tra lại số liệu.",
+        ),
+        ("proportional", "100,5%", "Tỷ lệ 100,5% vượt quá 100%: hãy kiểm tra lại số liệu."),
+        ("proportional: min=50%; max=120%", "121%", "Tỷ lệ 121% vượt quá 120%: hãy kiểm tra lại số liệu."),
+    ],
+)
+def test_rate_over_a_hundred_percent_is_refused_when_entered(rule_text, raw, message):
+    rule = parse_rule(rule_text, D(1), "appraisal")
+
+    with pytest.raises(InputError) as caught:
+        rule.check_entry(raw)
+
+    assert str(caught.value) == message
+
+
+def test_rate_over_a_hundred_percent_is_taken_when_the_rule_allows_it():
+    tiers = parse_rule("tiers: >=100%=1; else=0; max=150%", D(1), "appraisal")
+    proportional = parse_rule("proportional: max=120%", D(2), "appraisal")
+
+    assert (tiers.text, tiers.check_entry("120%"), tiers.points("120%")) == (
+        "tiers: >=100%=1; else=0; max=150%",
+        "120%",
+        D("1.0000"),
+    )
+    assert (proportional.text, proportional.check_entry("12/10"), proportional.points("12/10")) == (
+        "proportional: max=120%",
+        "12/10",
+        D("2.0000"),
+    )
+
+
+def test_stored_rate_over_a_hundred_percent_still_computes_capped():
+    """Results of earlier years stay computable: only entering such a rate is refused."""
+    rule = parse_rule("tiers: >=100%=1; >=80%=0.5; else=0", D(1), "appraisal")
+
+    assert (rule.normalize_input("120%"), rule.points("120%")) == ("120%", D("1"))
 
 
 def test_tiers_strict_threshold_and_missing_else():

@@ -1,0 +1,191 @@
+"""Read side of the one-page appraisal of a unit (the appraisal sheet): every item of one unit the person
+scores in round 1 (or resolves in round 2), grouped by field, with the unit's input, note and evidence, the
+running total and the list of lowered items.
+
+Items come from :func:`selectors.entries_for_appraiser` with ``write=True``, so assignments and conflicts of
+interest decide here exactly as on every other council route. A constant number of queries whatever the
+number of items (entries, evidence links, field titles).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q
+
+from appraisal.assessments.models import Assessment, AssessmentState, ItemEntry, Layer
+from appraisal.assessments.selectors import rule_for
+from appraisal.registry.models import Method, Phase
+from appraisal.registry.phases import phase_is_open
+from appraisal.scoring.engine.rules import Rule
+
+from . import selectors as sel
+
+S = AssessmentState
+ZERO = Decimal(0)
+
+
+@dataclass
+class SheetRow:
+    entry: ItemEntry
+    rule: Rule | None
+    links: list[Any]
+    explanation_links: list[Any]
+
+    @property
+    def kind(self) -> str:
+        return self.rule.kind if self.rule is not None else ""
+
+    @property
+    def node(self) -> Any:
+        return self.entry.node
+
+    @property
+    def done1(self) -> bool:
+        return bool(self.entry.round1_value)
+
+    @property
+    def done2(self) -> bool:
+        return bool(self.entry.round2_value)
+
+    @property
+    def lowered(self) -> bool:
+        return sel.entry_is_lowered(self.entry)
+
+    @property
+    def sign(self) -> Decimal:
+        """A penalty's points are a deduction: it counts negatively in every total."""
+        return Decimal(-1) if self.entry.node.method == Method.PENALTY else Decimal(1)
+
+
+@dataclass
+class SheetField:
+    code: str
+    title: str
+    rows: list[SheetRow] = field(default_factory=list)
+
+    @property
+    def self_points(self) -> Decimal:
+        return sum(((r.entry.self_points or ZERO) * r.sign for r in self.rows), start=ZERO)
+
+    @property
+    def round1_points(self) -> Decimal:
+        return sum(((r.entry.round1_points or ZERO) * r.sign for r in self.rows if r.done1), start=ZERO)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for r in self.rows if r.done1)
+
+
+@dataclass
+class Sheet:
+    assessment: Assessment
+    round_no: int
+    fields: list[SheetField]
+    open: bool  # the round's phase is open and the unit is in the state that round works on
+
+    @property
+    def rows(self) -> list[SheetRow]:
+        return [r for f in self.fields for r in f.rows]
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for r in self.rows if (r.done1 if self.round_no == 1 else r.done2))
+
+    @property
+    def left(self) -> int:
+        return self.total - self.done
+
+    @property
+    def self_points(self) -> Decimal:
+        return sum((f.self_points for f in self.fields), start=ZERO)
+
+    @property
+    def round1_points(self) -> Decimal:
+        """The council's points on the items appraised so far (penalties deducted)."""
+        return sum((f.round1_points for f in self.fields), start=ZERO)
+
+    @property
+    def self_points_of_done(self) -> Decimal:
+        return sum(((r.entry.self_points or ZERO) * r.sign for r in self.rows if r.done1), start=ZERO)
+
+    @property
+    def lowered(self) -> list[SheetRow]:
+        return [r for r in self.rows if r.lowered]
+
+    @property
+    def lost(self) -> Decimal:
+        return sum((sel.points_lost(r.entry) for r in self.lowered), start=ZERO)
+
+    @property
+    def remaining_acceptable(self) -> list[SheetRow]:
+        """Round 1 items not yet appraised that the unit scored: what «chấp nhận các mục còn lại» records."""
+        return [r for r in self.rows if not r.done1 and r.entry.self_value]
+
+    def row(self, entry_id: int) -> SheetRow | None:
+        return next((r for r in self.rows if r.entry.pk == entry_id), None)
+
+    def field_of(self, entry_id: int) -> SheetField | None:
+        return next((f for f in self.fields if any(r.entry.pk == entry_id for r in f.rows)), None)
+
+
+def sheet_entries(user: Any, assessment: Assessment, *, round_no: int) -> list[ItemEntry]:
+    """The unit's items the person scores: every appraised item of their fields (round 1), or the explained
+    ones (round 2; any appraised item once the chair reopened the unit). Never their own unit's."""
+    qs = (
+        sel.entries_for_appraiser(user, assessment.period, write=True)
+        .filter(assessment=assessment, node__method__in=sel.APPRAISED_METHODS)
+        .select_related("round1_by", "round2_by")
+    )
+    if round_no == 2:
+        if assessment.state == S.REAPPRAISED:
+            qs = qs.filter(~Q(explanation="") | ~Q(round2_value=""))
+        else:
+            qs = qs.exclude(explanation="")
+    return list(qs.order_by("node__position"))
+
+
+def sheet_is_open(assessment: Assessment, round_no: int) -> bool:
+    if round_no == 1:
+        return assessment.state == S.SUBMITTED and phase_is_open(
+            period=assessment.period, phase=Phase.APPRAISAL
+        )
+    return assessment.state in sel.ROUND2_STATES and phase_is_open(
+        period=assessment.period, phase=Phase.REAPPRAISAL
+    )
+
+
+def appraisal_sheet(user: Any, assessment: Assessment, *, round_no: int) -> Sheet:
+    """The one-page appraisal of ``assessment`` for ``user`` in round ``round_no`` (1 or 2)."""
+    entries = sheet_entries(user, assessment, round_no=round_no)
+    for e in entries:
+        e.assessment = assessment
+    titles = sel.field_titles(entries) if entries else {}
+    links = sel.evidence_links_of(entries)
+    fields: dict[str, SheetField] = {}
+    for e in entries:
+        code = sel.field_code_of(e.node.code)
+        f = fields.get(code)
+        if f is None:
+            f = fields[code] = SheetField(code=code, title=titles.get(code, ""))
+        entry_links = links.get(e.pk, [])
+        f.rows.append(
+            SheetRow(
+                entry=e,
+                rule=rule_for(e.node.rule, e.node.max_points, e.node.method),
+                links=[link for link in entry_links if link.layer == Layer.SELF],
+                explanation_links=[link for link in entry_links if link.layer == Layer.EXPLANATION],
+            )
+        )
+    return Sheet(
+        assessment=assessment,
+        round_no=round_no,
+        fields=list(fields.values()),
+        open=sheet_is_open(assessment, round_no),
+    )
