@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from appraisal.core.exceptions import ConcurrencyError, ServiceError
 from appraisal.core.roles import is_secretariat
+from appraisal.scoring.engine.labels import BAND_LABELS, HEAD_RATING_LABELS
 
 from .models import (
     UNIT_ROLES,
@@ -371,16 +372,16 @@ def _plain(value: Any) -> str:
     return text.replace(".", ",")
 
 
-def _pairs(pairs: list[list[str]]) -> str:
-    return "; ".join(f"{key} ≥ {_plain(value)}" for key, value in pairs)
+def _pairs(pairs: list[list[str]], labels: dict[str, str]) -> str:
+    return "; ".join(f"{labels.get(key, key)} ≥ {_plain(value)}" for key, value in pairs)
 
 
 def _settings_of(period: Period) -> list[SettingCopy]:
     weights = "; ".join(f"{k} = {v} %" for k, v in period.survey_weights.items())
     return [
         SettingCopy("Số chữ số thập phân của chỉ số", str(period.decimals)),
-        SettingCopy("Ngưỡng xếp loại (%)", _pairs(period.bands)),
-        SettingCopy("Ngưỡng đánh giá người đứng đầu (%)", _pairs(period.head_ratings)),
+        SettingCopy("Ngưỡng xếp loại (%)", _pairs(period.bands, BAND_LABELS)),
+        SettingCopy("Ngưỡng đánh giá người đứng đầu (%)", _pairs(period.head_ratings, HEAD_RATING_LABELS)),
         SettingCopy(
             "Chỉ số thành phần tối thiểu để xét người đứng đầu (%)",
             _plain(period.head_min_field_index)

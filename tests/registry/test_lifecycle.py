@@ -272,8 +272,11 @@ def test_rollover_preview_lists_what_will_be_copied(year_2023):
     ]
     assert preview.settings == [
         SettingCopy("Số chữ số thập phân của chỉ số", "3"),
-        SettingCopy("Ngưỡng xếp loại (%)", "xuat_sac ≥ 92; tot ≥ 82; kha ≥ 70; trung_binh ≥ 50"),
-        SettingCopy("Ngưỡng đánh giá người đứng đầu (%)", "htxs ≥ 91; htt ≥ 81; ht ≥ 71"),
+        SettingCopy("Ngưỡng xếp loại (%)", "Xuất sắc ≥ 92; Tốt ≥ 82; Khá ≥ 70; Trung bình ≥ 50"),
+        SettingCopy(
+            "Ngưỡng đánh giá người đứng đầu (%)",
+            "Hoàn thành xuất sắc nhiệm vụ ≥ 91; Hoàn thành tốt nhiệm vụ ≥ 81; Hoàn thành nhiệm vụ ≥ 71",
+        ),
         SettingCopy("Chỉ số thành phần tối thiểu để xét người đứng đầu (%)", "55,50"),
         SettingCopy("Trọng số phương án điều tra XHH", "A = 100 %; B = 70 %; C = 30 %; D = 0 %"),
         SettingCopy("Số ngày giải trình", "7"),
