@@ -65,6 +65,14 @@ def explanation_deadline(assessment: Assessment) -> datetime | None:
     return phase_deadline(period=assessment.period, phase=Phase.EXPLANATION).closes_at
 
 
+def explanation_due_shown(assessment: Assessment) -> datetime | None:
+    """The explanation due time people are told: the unit's own, else the common window's (the hidden grace is
+    not shown)."""
+    if assessment.explanation_until is not None:
+        return assessment.explanation_until
+    return phase_deadline(period=assessment.period, phase=Phase.EXPLANATION).due_at
+
+
 def explanation_refusal(assessment: Assessment, *, now: datetime | None = None) -> str:
     """Why the unit cannot write or send its explanation now ('' when it can)."""
     period = assessment.period

@@ -28,7 +28,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from appraisal.assessments.models import Assessment, AssessmentState
+from appraisal.assessments.models import ROUND1_STATES, Assessment, AssessmentState
 from appraisal.core import roles
 from appraisal.registry.models import Period, Phase, RoleAssignment, Unit, UnitMembership
 from appraisal.registry.phases import CLOSED_PHASES, phase_deadline
@@ -285,7 +285,7 @@ def _member_reminders(
         return
     items = council_entries_base(period).filter(node__method__in=APPRAISED_METHODS)
     if round_no == 1:
-        items = items.filter(assessment__state=S.SUBMITTED, round1_value="")
+        items = items.filter(assessment__state__in=ROUND1_STATES, round1_value="")
     else:
         items = items.filter(assessment__state__in=ROUND2_STATES, round2_value="").exclude(explanation="")
     rows = list(

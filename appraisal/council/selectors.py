@@ -26,6 +26,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from appraisal.assessments.models import (
+    ROUND1_STATES,
     Assessment,
     AssessmentEvent,
     AssessmentState,
@@ -54,7 +55,7 @@ from .models import Assignment, OutboxMessage, SurveyImport
 S = AssessmentState
 
 # Assessments the council works on: from submission on (a draft or a returned form is the unit's own).
-COUNCIL_STATES = frozenset({S.SUBMITTED, S.APPRAISED, S.EXPLAINED, S.REAPPRAISED, S.FINALISED})
+COUNCIL_STATES = frozenset({S.SUBMITTED, S.NOT_SUBMITTED, S.APPRAISED, S.EXPLAINED, S.REAPPRAISED, S.FINALISED})
 # Items the council scores in rounds 1 and 2; survey items get their points from the survey import.
 APPRAISED_METHODS = (Method.APPRAISAL, Method.BONUS, Method.PENALTY)
 # States in which the council resolves explained items (round 2).
@@ -247,7 +248,7 @@ def queue_for_appraiser(user: Any, period: Period, *, round_no: int = 1) -> list
     """The items a person scores: round 1 on submitted assessments, round 2 on explained items."""
     qs = entries_for_appraiser(user, period, write=True).filter(node__method__in=APPRAISED_METHODS)
     if round_no == 1:
-        qs = qs.filter(assessment__state=S.SUBMITTED)
+        qs = qs.filter(assessment__state__in=ROUND1_STATES)
     else:
         # Explained items; and items a reopened unit had corrected in round 2.
         qs = qs.filter(assessment__state__in=ROUND2_STATES).filter(~Q(explanation="") | ~Q(round2_value=""))
@@ -867,9 +868,9 @@ def unit_can_submit_explanation(user: Any, assessment: Assessment) -> bool:
 def explanation_due_local(assessment: Assessment) -> datetime | None:
     """The end of the unit's explanation window (its own, else the period's) in local time
     (Asia/Ho_Chi_Minh), None when not set."""
-    from .lifecycle import explanation_deadline  # the unit's own clock lives with the period's life
+    from .lifecycle import explanation_due_shown  # the unit's own clock lives with the period's life
 
-    due = explanation_deadline(assessment)
+    due = explanation_due_shown(assessment)
     return timezone.localtime(due) if due is not None else None
 
 

@@ -15,10 +15,9 @@ from typing import Any
 
 from django.db.models import Q
 
-from appraisal.assessments.models import Assessment, AssessmentState, ItemEntry, Layer
+from appraisal.assessments.models import ROUND1_STATES, Assessment, AssessmentState, ItemEntry, Layer
 from appraisal.assessments.selectors import rule_for
-from appraisal.registry.models import Method, Phase
-from appraisal.registry.phases import phase_is_open
+from appraisal.registry.models import Method
 from appraisal.scoring.engine.rules import Rule
 
 from . import selectors as sel
@@ -152,13 +151,13 @@ def sheet_entries(user: Any, assessment: Assessment, *, round_no: int) -> list[I
 
 
 def sheet_is_open(assessment: Assessment, round_no: int) -> bool:
+    """Round 1 on a submitted (or «không nộp») unit, round 2 on an explained or reopened one, each on the
+    unit's own clock (SPEC §3a)."""
+    from .lifecycle import round1_refusal, round2_refusal
+
     if round_no == 1:
-        return assessment.state == S.SUBMITTED and phase_is_open(
-            period=assessment.period, phase=Phase.APPRAISAL
-        )
-    return assessment.state in sel.ROUND2_STATES and phase_is_open(
-        period=assessment.period, phase=Phase.REAPPRAISAL
-    )
+        return assessment.state in ROUND1_STATES and not round1_refusal(assessment)
+    return assessment.state in sel.ROUND2_STATES and not round2_refusal(assessment)
 
 
 def appraisal_sheet(user: Any, assessment: Assessment, *, round_no: int) -> Sheet:

@@ -17,7 +17,7 @@ from appraisal.core.dates import fmt_local
 from appraisal.registry.models import Period, Phase, UnitMembership
 from appraisal.registry.phases import phase_deadline
 
-from .lifecycle import assessment_lowered_count, explanation_deadline, explanation_refusal
+from .lifecycle import assessment_lowered_count, explanation_due_shown, explanation_refusal
 from .models import OutboxMessage
 from .selectors import council_access, progress_for_council
 
@@ -96,7 +96,7 @@ def _unit_items(user: Any, period: Period, unit_ids: set[int]) -> list[Todo]:
                         f"{unit.name} có thông báo kết quả thẩm định: {lowered} tiêu chí bị hạ điểm, đơn vị có thể "
                         "giải trình.",
                         reverse("council:explanation", kwargs={"assessment_pk": a.pk}),
-                        explanation_deadline(a),
+                        explanation_due_shown(a),
                     )
                 )
             else:

@@ -13,7 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from appraisal.assessments.models import Assessment, AssessmentState, ItemEntry, Layer, Round2Decision
+from appraisal.assessments.models import (
+    ROUND1_STATES,
+    Assessment,
+    AssessmentState,
+    ItemEntry,
+    Layer,
+    Round2Decision,
+)
 from appraisal.assessments.selectors import rule_for
 from appraisal.core.exceptions import ConcurrencyError, ServiceError
 from appraisal.registry.models import Organisation, Period, Phase, RoleAssignment
@@ -33,6 +40,7 @@ from .forms import (
     ScoresImportForm,
 )
 from .importing import scores_import
+from .lifecycle import round1_refusal, round2_refusal
 from .models import Assignment, OutboxMessage, SurveyImport
 from .sheet import Sheet, appraisal_sheet
 
@@ -180,14 +188,14 @@ def _entry_context(request: HttpRequest, entry: ItemEntry, **extra: Any) -> dict
     round1_open = (
         can_write
         and appraised_item
-        and state == S.SUBMITTED
-        and phase_is_open(period=period, phase=Phase.APPRAISAL)
+        and state in ROUND1_STATES
+        and not round1_refusal(entry.assessment)
     )
     round2_open = (
         can_write
         and appraised_item
         and ((state == S.EXPLAINED and bool(entry.explanation)) or state == S.REAPPRAISED)
-        and phase_is_open(period=period, phase=Phase.REAPPRAISAL)
+        and not round2_refusal(entry.assessment)
     )
     rule = rule_for(entry.node.rule, entry.node.max_points, entry.node.method)
     ctx: dict[str, Any] = {
@@ -480,11 +488,15 @@ def assessment_layers(request: HttpRequest, assessment_pk: int) -> HttpResponse:
             "council_side": council_side,
             "can_mark": council_side
             and (access.secretariat or access.leader)
-            and assessment.state == S.SUBMITTED,
+            and assessment.state in ROUND1_STATES
+            and not period.is_closed,
             "can_finalise": council_side
             and (access.secretariat or access.chair)
             and assessment.state in (S.APPRAISED, S.EXPLAINED, S.REAPPRAISED),
-            "can_reopen": council_side and access.chair and assessment.state == S.FINALISED,
+            "can_reopen": council_side
+            and access.chair
+            and assessment.state == S.FINALISED
+            and not period.is_closed,
             "can_audit": access.secretariat,
             "notice_visible": assessment.state in sel.NOTICE_STATES
             and (council_side or sel.notice_is_open(assessment)),
