@@ -144,7 +144,9 @@ def test_one_page_forbidden_without_items_and_hidden_from_conflicted_member(
 
 
 def test_one_page_is_read_only_once_round1_is_closed(client_for, world, member):
-    set_phase(world["period"], Phase.EXPLANATION)
+    # A submitted unit stays appraisable after the period moved on (its own clock, SPEC §3a); round 1 is
+    # closed for it while the period has not reached the appraisal phase.
+    set_phase(world["period"], Phase.SELF_ASSESSMENT)
     body = _page(client_for(member), world["skhcn"]).content.decode()
 
     assert 'class="appraise-item"' not in body
