@@ -64,6 +64,11 @@ def final_run(period: Period) -> ScoreRun | None:
     return ScoreRun.objects.filter(period=period, is_final=True).order_by("-created_at", "-pk").first()
 
 
+def unfinalised_units(period: Period) -> list[str]:
+    """Names of the tracked units not yet finalised: what blocks the period's finalisation."""
+    return _unfinalised_units(period)
+
+
 def _unfinalised_units(period: Period) -> list[str]:
     unit_ids = UnitMembership.objects.filter(period=period, tracked=True).values_list(
         "unit_id", flat=True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from appraisal.core import roles
 from appraisal.core.exceptions import ServiceError
-from appraisal.registry.models import Organisation, Period, Unit
+from appraisal.registry.models import Organisation, Period, Phase, Unit
 from appraisal.registry.selectors import period_default_for_user
 
 from . import services
@@ -54,12 +56,20 @@ def period_results(request: HttpRequest, year: int) -> HttpResponse:
         raise PermissionDenied
     period = _period(year)
     view = results_view(period=period)
+    is_chair, is_secretariat = roles.is_chair(request.user), roles.is_secretariat(request.user)
+    # What blocks the next step, shown beside its button with links (SPEC §3a: a blocked action says why).
+    blockers: dict[str, Any] = {}
+    if period.phase == Phase.REAPPRAISAL and (is_chair or is_secretariat):
+        blockers["finalise"] = services.unfinalised_units(period)
+    if period.phase == Phase.FINALISED and is_secretariat:
+        blockers["approve"] = services.decision_missing(period)
     return render(
         request,
         "scoring/period_results.html",
         {
             "period": period,
             "view": view,
+            "blockers": blockers,
             "can_download": can_download_documents(request.user),
             "is_chair": roles.is_chair(request.user),
             "is_secretariat": roles.is_secretariat(request.user),

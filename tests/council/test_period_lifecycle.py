@@ -527,3 +527,18 @@ def test_scores_import_refused_in_a_closed_period(world, member, secretariat, ch
         "Nếu cần sửa, Chủ tịch Hội đồng mở lại kỳ đánh giá (nêu lý do)."
     ]
     assert entry_of(world["skhcn"], "3.1").survey_value == "80%"
+
+
+def test_blocked_finalisation_and_approval_say_why_and_link_to_the_blocker(
+    world, member, secretariat, chair, client_for
+):
+    set_phase(world["period"], Phase.REAPPRAISAL)
+    body = client_for(chair).get(reverse("scoring:period", args=[2023])).content.decode()
+    assert "còn 2 đơn vị chưa hoàn tất thẩm định (Sở Khoa học và Công nghệ, Sở Tư pháp)" in body
+    assert reverse("council:dashboard", args=[2023]) in body
+    set_phase(world["period"], Phase.APPRAISAL)
+    period = _finalised_period(world, member, secretariat, chair)
+    body = client_for(secretariat).get(reverse("scoring:period", args=[2023])).content.decode()
+    assert "Quyết định còn thiếu: số quyết định; ngày quyết định; họ tên người ký" in body
+    assert reverse("registry:period_edit", args=[period.pk]) in body
+    assert reverse("registry:organisation_edit") in body
