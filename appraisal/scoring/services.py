@@ -60,6 +60,17 @@ def snapshot_for_documents(*, period: Period, by: Any) -> ScoreRun:
     return score_run_create(period=period, by=by)
 
 
+def run_for_documents(period: Period) -> ScoreRun | None:
+    """Read-only: the official run, else the last provisional run («Tính tạm»), else None. Pages use this so a
+    GET never writes (SPEC §6a); commands and the «Tính tạm» POST use :func:`snapshot_for_documents`."""
+    run = final_run(period) or (
+        ScoreRun.objects.filter(period=period, is_final=False).order_by("-created_at", "-pk").first()
+    )
+    if run is not None:
+        run.period = period  # the period is read once per request
+    return run
+
+
 def final_run(period: Period) -> ScoreRun | None:
     return ScoreRun.objects.filter(period=period, is_final=True).order_by("-created_at", "-pk").first()
 
