@@ -87,7 +87,7 @@ def persona_of(user: Any, subject: Subject) -> str:
     elif MEMBER_ROLES & names:
         access = council_access(user, subject.period)
         if unit_id is None:
-            persona = Persona.ASSIGNED if access.assignments else Persona.OTHER
+            persona = Persona.ASSIGNED  # on the period's council: the period-wide rows (ranks, decision)
         elif unit_id in access.own_units:
             persona = Persona.CONFLICTED
         elif roles.VICE_CHAIR in names or _assigned_to_unit(user, subject):

@@ -19,7 +19,7 @@ from appraisal.council import access
 from appraisal.council.access import Subject
 from appraisal.council.selectors import council_access
 from appraisal.registry.models import Organisation, Period, Phase, Unit
-from appraisal.registry.selectors import period_default_for_user
+from appraisal.registry.selectors import period_default_for_user, period_list_for_user
 
 from . import services
 from .adapters import decision_data_from_run, org_data, unit_doc_data
@@ -44,7 +44,13 @@ def _period(year: int) -> Period:
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    period = period_default_for_user(request.user)
+    """The results landing of a period (``?ky=YEAR``, else the person's default): the results table when the
+    person may see it now, else their unit's page, else the council's dashboard."""
+    year = request.GET.get("ky", "")
+    period = None
+    if year.isdigit():
+        period = next((p for p in period_list_for_user(request.user) if p.year == int(year)), None)
+    period = period or period_default_for_user(request.user)
     if period is None:
         raise Http404("Chưa có kỳ đánh giá.")
     if request.user.has_perm("parindex.view_ranks", Subject(period)):
@@ -56,7 +62,12 @@ def index(request: HttpRequest) -> HttpResponse:
     if council_access(request.user, period).any:
         messages.info(request, "Bảng kết quả được công bố khi Hội đồng chốt kết quả.")
         return redirect("council:dashboard", year=period.year)
-    raise PermissionDenied("Bạn chưa được xem kết quả của kỳ này.")
+    # An observer before finalisation: the latest period whose results are already out.
+    for other in period_list_for_user(request.user):
+        if request.user.has_perm("parindex.view_ranks", Subject(other)):
+            messages.info(request, f"Kết quả {period.name} chưa được chốt; đây là kết quả {other.name}.")
+            return redirect("scoring:period", year=other.year)
+    raise PermissionDenied(f"Kết quả {period.name} chưa được chốt.")
 
 
 def period_results(request: HttpRequest, year: int) -> HttpResponse:
@@ -81,8 +92,7 @@ def period_results(request: HttpRequest, year: int) -> HttpResponse:
             "blockers": blockers,
             "can_download": request.user.has_perm("parindex.view_decision", subject),
             "published_only": access.persona_of(request.user, subject) in (Persona.UNIT, Persona.OTHER),
-            "is_chair": is_chair,
-            "is_secretariat": is_secretariat,
+            "actions": services.period_actions(period=period, chair=is_chair, secretariat=is_secretariat),
             "reopen_form": ReopenForm(),
             "approve_form": ApproveForm(),
             "years": Period.objects.order_by("-year").values_list("year", flat=True),
