@@ -170,7 +170,8 @@ def require(user: Any, what: str, subject: Subject) -> None:
     403 with the reason for anyone else."""
     if can_see(user, what, subject):
         return
-    if persona_of(user, subject) == Persona.OTHER:
+    known = {"inputs", "total"} if subject.unit is not None else {"ranks"}
+    if persona_of(user, subject) == Persona.OTHER and not (known & visibility(user, subject)):
         raise Http404("Không tìm thấy.")
     raise PermissionDenied(REFUSALS.get(what, "Bạn chưa được xem nội dung này ở giai đoạn hiện tại."))
 
