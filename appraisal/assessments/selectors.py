@@ -172,6 +172,25 @@ def assessment_deadline(assessment: Assessment) -> DeadlineInfo:
     return DeadlineInfo(deadline=deadline, is_open=not refusal, refusal=refusal)
 
 
+def assessment_actions(user: Any, assessment: Assessment) -> frozenset[str]:
+    """The workflow actions ``user`` may take on the assessment now, for templates to show buttons from (never
+    state or phase strings): ``edit``, ``submit`` (the head), ``withdraw`` (before round 1 began; the service
+    re-checks), ``return`` (the secretariat)."""
+    actions: set[str] = set()
+    state = assessment.state
+    if assessment.period.is_closed:
+        return frozenset()
+    if roles.can_edit_unit(user, assessment.unit_id) and state in EDITABLE_BY_UNIT:
+        actions.add("edit")
+        if roles.is_unit_head(user, assessment.unit_id):
+            actions.add("submit")
+    if roles.can_edit_unit(user, assessment.unit_id) and state == AssessmentState.SUBMITTED:
+        actions.add("withdraw")
+    if roles.is_secretariat(user) and state == AssessmentState.SUBMITTED:
+        actions.add("return")
+    return frozenset(actions)
+
+
 def assessment_edit_refusal(user: Any, assessment: Assessment) -> str:
     """Why ``user`` cannot change the unit's entries now ('' when they can)."""
     if not roles.can_edit_unit(user, assessment.unit_id):

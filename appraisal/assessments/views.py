@@ -115,6 +115,7 @@ def _detail_context(request: HttpRequest, assessment: Assessment) -> dict[str, A
         "return_form": ReturnForm(),
         "extension_form": ExtensionForm(),
         "extension_kind": services.assessment_extension_kind(assessment),
+        "actions": selectors.assessment_actions(user, assessment),
         "can_close_not_submitted": roles.is_secretariat(user)
         and assessment.state in (AssessmentState.DRAFT, AssessmentState.RETURNED)
         and assessment.period.phase_index() >= 1
