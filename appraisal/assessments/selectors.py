@@ -70,9 +70,18 @@ def assessment_get_for_user(user: Any, pk: int, *, write: bool = False) -> Asses
     assessment = Assessment.objects.select_related("period", "unit").filter(pk=pk).first()
     if assessment is None or not roles.can_view_unit(user, assessment.unit_id):
         raise Http404("Không tìm thấy bản tự đánh giá.")
+    if _observer_only(user, assessment.unit_id) and assessment.state in EDITABLE_BY_UNIT:
+        # SPEC §6a: an observer sees a unit's inputs once it submitted.
+        raise PermissionDenied("Bản tự đánh giá của đơn vị chưa được chốt: lãnh đạo UBND tỉnh xem sau khi chốt.")
     if write and not roles.can_edit_unit(user, assessment.unit_id):
         raise PermissionDenied("Bạn chỉ có quyền xem bản tự đánh giá này.")
     return assessment
+
+
+def _observer_only(user: Any, unit_id: int) -> bool:
+    return (
+        roles.is_observer(user) and not roles.is_secretariat(user) and not roles.can_edit_unit(user, unit_id)
+    )
 
 
 def entry_get_for_user(user: Any, assessment: Assessment, pk: int, *, write: bool = False) -> ItemEntry:

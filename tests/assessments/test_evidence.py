@@ -472,6 +472,9 @@ def test_library_of_another_unit_is_404(client_for, other_editor, assessment):
 
 
 def test_library_is_read_only_for_the_observer(client_for, observer, assessment):
+    from appraisal.assessments.models import Assessment
+
+    Assessment.objects.filter(pk=assessment.pk).update(state="submitted")  # SPEC §6a: once submitted
     body = client_for(observer).get(reverse("assessments:library", args=[assessment.pk])).content.decode()
     assert "<strong>Chỉ xem:</strong>" in body
     assert "Thêm vào thư viện</button>" not in body

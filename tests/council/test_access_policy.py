@@ -190,3 +190,14 @@ def test_personas_and_moments_read_roles_in_the_objects_period(
     grant(chair_2022, "chair", None, PeriodFactory(year=2022))
     assert persona_of(chair_2022, subject) == Persona.OTHER
     assert moment_of(subject) == Moment.A
+
+
+def test_observer_sees_a_units_inputs_only_once_submitted(world, observer, client_for):
+    from appraisal.assessments.models import Assessment, AssessmentState
+
+    url = reverse("assessments:detail", args=[world["skhcn"].pk])
+    assert client_for(observer).get(url).status_code == 200  # submitted
+    Assessment.objects.filter(pk=world["skhcn"].pk).update(state=AssessmentState.DRAFT)
+    response = client_for(observer).get(url)
+    assert response.status_code == 403
+    assert "lãnh đạo UBND tỉnh xem sau khi chốt" in response.content.decode()
