@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from appraisal.core import roles
 from appraisal.core.dates import fmt_local
 from appraisal.core.exceptions import ConcurrencyError, ServiceError
+from appraisal.registry.audit import audit_export
 from appraisal.registry.models import Period, Unit, UnitMembership
 from appraisal.registry.selectors import period_default_for_user, period_list_for_user
 
@@ -580,6 +581,7 @@ def close_not_submitted(request: HttpRequest, pk: int) -> HttpResponse:
 def excel_download(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(request.user, pk)
     export = excel.build_workbook(selectors.assessment_form(assessment))
+    audit_export(by=request.user, filename=export.filename, period=assessment.period)
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     return response

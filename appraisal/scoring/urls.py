@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import audit_views, views
 
 app_name = "scoring"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("nhat-ky/", audit_views.audit_page, name="audit"),
+    path("nhat-ky/nhat-ky.csv", audit_views.audit_csv, name="audit_csv"),
     path("<int:year>/", views.period_results, name="period"),
     path("<int:year>/don-vi/<slug:code>/", views.unit_detail, name="unit_detail"),
     path("<int:year>/don-vi/<slug:code>/<slug:kind>.docx", views.download_unit_doc, name="unit_doc"),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from appraisal.core import roles
 from appraisal.core.exceptions import ServiceError
+from appraisal.registry.audit import audit_export
 from appraisal.registry.models import Organisation, Period, Phase, Unit
 from appraisal.registry.selectors import period_default_for_user
 
@@ -28,7 +29,9 @@ from .published import PUBLISHED_COLUMNS, published_results_import, published_ro
 from .selectors import can_download_documents, results_view, unit_result_for_user
 
 
-def _file_response(exported: ExportFile) -> HttpResponse:
+def _file_response(exported: ExportFile, *, by: Any = None, period: Period | None = None) -> HttpResponse:
+    if by is not None:
+        audit_export(by=by, filename=exported.filename, period=period)
     response = HttpResponse(exported.content, content_type=exported.content_type)
     response["Content-Disposition"] = content_disposition_header(True, exported.filename)
     return response
@@ -169,22 +172,32 @@ def _documents_run(request: HttpRequest, year: int):
 
 
 def download_annex(request: HttpRequest, year: int) -> HttpResponse:
-    return _file_response(build_annex(decision_data_from_run(_documents_run(request, year))))
+    return _file_response(
+        build_annex(decision_data_from_run(_documents_run(request, year))), by=request.user, period=_period(year)
+    )
 
 
 def download_decision(request: HttpRequest, year: int) -> HttpResponse:
-    return _file_response(build_decision(decision_data_from_run(_documents_run(request, year))))
+    return _file_response(
+        build_decision(decision_data_from_run(_documents_run(request, year))),
+        by=request.user,
+        period=_period(year),
+    )
 
 
 def download_csv(request: HttpRequest, year: int) -> HttpResponse:
     """The results CSV for Excel set to Vietnamese (';' and a decimal comma)."""
-    return _file_response(build_results_csv(decision_data_from_run(_documents_run(request, year))))
+    return _file_response(
+        build_results_csv(decision_data_from_run(_documents_run(request, year))),
+        by=request.user,
+        period=_period(year),
+    )
 
 
 def download_csv_plain(request: HttpRequest, year: int) -> HttpResponse:
     """The results CSV for other programs (',' and a decimal point)."""
     data = decision_data_from_run(_documents_run(request, year))
-    return _file_response(build_results_csv(data, PLAIN))
+    return _file_response(build_results_csv(data, PLAIN), by=request.user, period=_period(year))
 
 
 def download_unit_doc(request: HttpRequest, year: int, code: str, kind: str) -> HttpResponse:
@@ -194,7 +207,9 @@ def download_unit_doc(request: HttpRequest, year: int, code: str, kind: str) -> 
     unit_result_for_user(user=request.user, period=period, code=code)  # 404 unless allowed
     run = services.snapshot_for_documents(period=period, by=request.user)
     data = unit_doc_data(run, code, kind)
-    return _file_response(build_unit_notice(data, org_data(Organisation.current()), kind=kind))
+    return _file_response(
+        build_unit_notice(data, org_data(Organisation.current()), kind=kind), by=request.user, period=period
+    )
 
 
 def unit_report(request: HttpRequest, year: int, code: str, kind: str) -> HttpResponse:
