@@ -247,7 +247,16 @@ def entry_save(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     if not request.htmx:
         messages.success(request, f"Đã lưu mục {entry.node.code}.")
         return redirect(_form_url(assessment, entry))
-    context = _item_context(assessment, saved.pk, saved_at=timezone.localtime(), oob=True)
+    # Only the totals, the missing panel and the item's field total are answered: no form rebuild.
+    form_data, block, item = selectors.assessment_save_summary(assessment, saved.pk)
+    context = {
+        "assessment": assessment,
+        "form": form_data,
+        "item": item,
+        "block": block,
+        "saved_at": timezone.localtime(),
+        "oob": True,
+    }
     return render(request, "assessments/entry_saved.html", context)
 
 
