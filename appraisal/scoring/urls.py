@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import audit_views, views
+from . import audit_views, job_views, views
 
 app_name = "scoring"
 urlpatterns = [
     path("", views.index, name="index"),
     path("nhat-ky/", audit_views.audit_page, name="audit"),
+    path("viec/<int:pk>/", job_views.job_detail, name="job"),
+    path("viec/<int:pk>/tai-ve/", job_views.job_download, name="job_download"),
+    path("<int:year>/nen-tai-lieu/", job_views.evidence_zip_start, name="evidence_zip"),
     path("nhat-ky/nhat-ky.csv", audit_views.audit_csv, name="audit_csv"),
     path("<int:year>/", views.period_results, name="period"),
     path("<int:year>/don-vi/<slug:code>/", views.unit_detail, name="unit_detail"),

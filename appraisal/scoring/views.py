@@ -25,6 +25,7 @@ from .documents.data import ExportFile
 from .documents.decision import build_decision
 from .documents.unit_docs import build_unit_notice
 from .forms import ApproveForm, PublishedResultsForm, ReopenForm
+from .job_views import finalise_in_background
 from .published import PUBLISHED_COLUMNS, published_results_import, published_rows, published_template_file
 from .selectors import can_download_documents, results_view, unit_result_for_user
 
@@ -118,12 +119,8 @@ def period_finalise(request: HttpRequest, year: int) -> HttpResponse:
     if not roles.is_chair(request.user):
         raise PermissionDenied
     period = _period(year)
-    return _do(
-        request,
-        lambda: services.period_finalise(period=period, by=request.user),
-        "Đã chốt kết quả kỳ đánh giá và lưu bản kết quả chính thức.",
-        year,
-    )
+    # Off the request (issue 13 item 7): a national-scale period takes many seconds to finalise.
+    return finalise_in_background(request, period)
 
 
 @require_POST
