@@ -51,14 +51,26 @@ def prepare(args: argparse.Namespace) -> None:
 
     from appraisal.assessments.layers import entry_points_for
     from appraisal.assessments.models import Assessment, AssessmentState, ItemEntry
-    from appraisal.registry.models import Method, Phase, PhaseWindow
+    from appraisal.registry.models import Method, Organisation, Period, Phase, PhaseWindow
     from appraisal.scoring.engine import InputError
 
     users = get_user_model().objects
-    PhaseWindow.objects.filter(phase=Phase.SELF_ASSESSMENT).update(due_at=timezone.now() + timedelta(days=7))
+    # The demo's current period has moved past self-assessment (seed_demo puts 2023 in «Giải trình»): on the
+    # bench database, put it back in self-assessment with an open window and no later windows.
+    period = Organisation.current().current_period or Period.objects.get(year=2023)
+    now = timezone.now()
+    PhaseWindow.objects.filter(period=period).exclude(phase=Phase.SELF_ASSESSMENT).delete()
+    PhaseWindow.objects.update_or_create(
+        period=period,
+        phase=Phase.SELF_ASSESSMENT,
+        defaults={"opens_at": now - timedelta(days=7), "due_at": now + timedelta(days=7), "grace_minutes": 0},
+    )
+    Period.objects.filter(pk=period.pk).update(phase=Phase.SELF_ASSESSMENT)
     units = args.users // 2
     chosen = []
-    for assessment in Assessment.objects.select_related("unit", "period").order_by("unit__code"):
+    for assessment in (
+        Assessment.objects.filter(period=period).select_related("unit", "period").order_by("unit__code")
+    ):
         if len(chosen) == units:
             break
         code = assessment.unit.code

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "axes",
     "rules",
     "health_check",
+    "django_tasks",
+    "django_tasks_db",
     "appraisal.core",
     "appraisal.registry",
     "appraisal.assessments",
@@ -264,4 +266,17 @@ LOGGING = {
             "propagate": False,
         },
     },
+}
+
+# Long work off the request (docs/deployment.md): django-tasks, the backport of Django's built-in tasks.
+# "database" (production): tasks are rows that `manage.py db_worker` runs; "immediate" (development, demo,
+# tests): a task runs inside the request that enqueued it.
+TASKS_BACKEND_NAME = env("TASKS_BACKEND", "immediate" if DEBUG else "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+        }[TASKS_BACKEND_NAME]
+    }
 }

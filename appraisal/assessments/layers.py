@@ -112,8 +112,14 @@ def entry_record_layer(
             source=source,
             by=by,
         )
-    fresh = ItemEntry.objects.select_related("node", "assessment__period").get(pk=entry.pk)
-    return fresh
+    # The row is exactly what the compare-and-set wrote: no second read (a save's query budget, issue 14).
+    for name, changed in changes.items():
+        setattr(current, name, changed)
+    current.version += 1
+    current.updated_at = now
+    current.node = node
+    current.assessment = entry.assessment
+    return current
 
 
 def applicable_leaves(*, period: Period, unit: Unit) -> tuple[IndexSet | None, list[IndexNode]]:

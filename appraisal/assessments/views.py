@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from appraisal.core import roles
 from appraisal.core.dates import fmt_local
 from appraisal.core.exceptions import ConcurrencyError, ServiceError
+from appraisal.registry.audit import audit_export
 from appraisal.registry.models import Period, Unit, UnitMembership
 from appraisal.registry.selectors import period_default_for_user, period_list_for_user
 
@@ -247,7 +248,16 @@ def entry_save(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     if not request.htmx:
         messages.success(request, f"Đã lưu mục {entry.node.code}.")
         return redirect(_form_url(assessment, entry))
-    context = _item_context(assessment, saved.pk, saved_at=timezone.localtime(), oob=True)
+    # Only the totals, the missing panel and the item's field total are answered: no form rebuild.
+    form_data, block, item = selectors.assessment_save_summary(assessment, saved.pk)
+    context = {
+        "assessment": assessment,
+        "form": form_data,
+        "item": item,
+        "block": block,
+        "saved_at": timezone.localtime(),
+        "oob": True,
+    }
     return render(request, "assessments/entry_saved.html", context)
 
 
@@ -581,6 +591,7 @@ def close_not_submitted(request: HttpRequest, pk: int) -> HttpResponse:
 def excel_download(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(request.user, pk)
     export = excel.build_workbook(selectors.assessment_form(assessment))
+    audit_export(by=request.user, filename=export.filename, period=assessment.period)
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     return response

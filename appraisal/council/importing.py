@@ -21,8 +21,9 @@ from django.db import transaction
 
 from appraisal.assessments.layers import applicable_leaves, assessment_get_or_create, entry_record_layer
 from appraisal.assessments.models import Assessment, AssessmentState, ItemEntry, Layer, Round2Decision
+from appraisal.registry.audit import audit_record
 from appraisal.registry.importing import Column, FileRejected, Problem, read_table
-from appraisal.registry.models import IndexNode, IndexSet, Method, Period, Unit, UnitMembership
+from appraisal.registry.models import AuditAction, IndexNode, IndexSet, Method, Period, Unit, UnitMembership
 from appraisal.registry.phases import period_closed_refusal
 from appraisal.scoring.engine import InputError, RuleError, parse_rule
 
@@ -290,6 +291,16 @@ def _write(
             record.file.save(f"dieu-tra-{period.year}.{extension}", ContentFile(content), save=False)
             record.save()
             report.survey_import_id = record.pk
+        audit_record(
+            action=AuditAction.IMPORT_SURVEY if layer == Layer.SURVEY else AuditAction.IMPORT_SCORES,
+            by=by,
+            object_type="Tệp nhập",
+            object_repr=file_name,
+            period=period,
+            detail=f"Lớp {layer}: {len(checked)} dòng, ghi {report.written}, không đổi {report.unchanged}.",
+            file_name=file_name,
+            content=content,
+        )
 
 
 class _Abort(Exception):

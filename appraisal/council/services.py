@@ -36,7 +36,17 @@ from appraisal.core import roles
 from appraisal.core.dates import fmt_local
 from appraisal.core.exceptions import ConcurrencyError, PhaseError, ServiceError
 from appraisal.core.workflow import cas_transition, check_transition
-from appraisal.registry.models import PHASE_ORDER, Group, Method, Period, Phase, RoleAssignment, Unit
+from appraisal.registry.audit import audit_person
+from appraisal.registry.models import (
+    PHASE_ORDER,
+    AuditAction,
+    Group,
+    Method,
+    Period,
+    Phase,
+    RoleAssignment,
+    Unit,
+)
 from appraisal.registry.phases import period_require_open
 from appraisal.scoring.engine import InputError
 
@@ -136,6 +146,16 @@ def council_role_grant(
     try:
         with transaction.atomic():
             row = RoleAssignment.objects.create(user=user, role=role, unit=unit, period=period)
+            audit_person(
+                action=AuditAction.ROLE_GRANT,
+                by=by,
+                person=user,
+                period=period,
+                changes={
+                    "role": [None, COUNCIL_SETUP_ROLES[role]],
+                    "unit": [None, unit.name if unit else None],
+                },
+            )
     except IntegrityError:
         raise ServiceError("Vai trò này vừa được người khác thêm. Hãy tải lại trang.")
     roles.forget_roles(user)
@@ -151,7 +171,16 @@ def council_role_revoke(*, role_assignment: RoleAssignment, by: Any) -> None:
     if role_assignment.period_id is None or role_assignment.role not in COUNCIL_SETUP_ROLES:
         raise ServiceError("Chỉ gỡ được vai trò Hội đồng gắn với kỳ đánh giá này.")
     period_require_open(role_assignment.period)
-    role_assignment.delete()
+    user = role_assignment.user
+    with transaction.atomic():
+        audit_person(
+            action=AuditAction.ROLE_REVOKE,
+            by=by,
+            person=user,
+            period=role_assignment.period,
+            changes={"role": [COUNCIL_SETUP_ROLES[role_assignment.role], None]},
+        )
+        role_assignment.delete()
 
 
 def assignments_create_bulk(
@@ -195,6 +224,19 @@ def assignments_create_bulk(
                         defaults={"created_by": by},
                     )
                     created += int(was_created)
+                    if was_created:
+                        audit_person(
+                            action=AuditAction.ASSIGNMENT_CREATE,
+                            by=by,
+                            person=member,
+                            period=period,
+                            changes={
+                                "assignment": [
+                                    None,
+                                    f"lĩnh vực {code}, {group.name if group else 'mọi khối'}",
+                                ]
+                            },
+                        )
     for member in members:
         forget_council_access(member)
     return created
@@ -204,7 +246,22 @@ def assignment_delete(*, assignment: Assignment, by: Any) -> None:
     if not roles.is_secretariat(by):
         raise PermissionDenied("Chỉ Tổ thư ký được phân công thẩm định.")
     period_require_open(assignment.period)
-    assignment.delete()
+    member = assignment.member
+    with transaction.atomic():
+        audit_person(
+            action=AuditAction.ASSIGNMENT_DELETE,
+            by=by,
+            person=member,
+            period=assignment.period,
+            changes={
+                "assignment": [
+                    f"lĩnh vực {assignment.field_code}, "
+                    f"{assignment.group.name if assignment.group_id else 'mọi khối'}",
+                    None,
+                ]
+            },
+        )
+        assignment.delete()
     forget_council_access(assignment.member)
 
 
@@ -415,7 +472,9 @@ def explanation_waive(*, assessment: Assessment, by: Any, now: datetime | None =
         current = _locked_assessment(assessment.pk)
         _require_explanation_open(current, now)
         if current.entries.exclude(explanation="").exists():
-            raise ServiceError("Đơn vị đã nhập nội dung giải trình: hãy gửi giải trình, hoặc xóa nội dung trước.")
+            raise ServiceError(
+                "Đơn vị đã nhập nội dung giải trình: hãy gửi giải trình, hoặc xóa nội dung trước."
+            )
         stamp = timezone.now()
         Assessment.objects.filter(pk=current.pk).update(
             explanation_waived_at=stamp, explanation_waived_by=by, updated_at=stamp

@@ -23,6 +23,7 @@ from appraisal.assessments.models import (
 )
 from appraisal.assessments.selectors import rule_for
 from appraisal.core.exceptions import ConcurrencyError, ServiceError
+from appraisal.registry.audit import audit_export
 from appraisal.registry.models import Organisation, Period, Phase, RoleAssignment
 from appraisal.registry.phases import phase_deadline, phase_is_open
 from appraisal.registry.selectors import period_default_for_user
@@ -606,6 +607,7 @@ def notice_download(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     """The notice as a .docx (Decree 30 layout), built by the documents package from plain data."""
     assessment = sel.assessment_get_for_notice(request.user, assessment_pk)
     export = sel.notice_export(assessment)
+    audit_export(by=request.user, filename=export.filename, period=assessment.period)
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     return response

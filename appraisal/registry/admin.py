@@ -121,3 +121,21 @@ class TextFixLogAdmin(admin.ModelAdmin):
 class UnitExclusionAdmin(admin.ModelAdmin):
     list_display = ["unit", "node", "period", "by", "at"]
     list_filter = ["period"]
+
+
+@admin.register(models.AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the audit trail is append-only (its model refuses updates and deletes)."""
+
+    list_display = ["at", "by_name", "action", "object_type", "object_repr", "period"]
+    list_filter = ["action", "period"]
+    search_fields = ["by_name", "object_repr", "detail", "reason"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False

@@ -27,6 +27,7 @@ from appraisal.core.exceptions import ConcurrencyError, ServiceError
 from appraisal.core.roles import is_secretariat
 from appraisal.scoring.engine.labels import BAND_LABELS, HEAD_RATING_LABELS
 
+from .audit import audit_period_event
 from .models import (
     UNIT_ROLES,
     IndexSet,
@@ -254,7 +255,7 @@ def _archived_set(*, period: Period, by: Any, reason: str, archive: bool) -> Per
         if updated != 1:
             state = "đã được lưu trữ" if archive else "không ở trạng thái lưu trữ"
             raise ConcurrencyError(f"{period.name} {state}.")
-        PeriodEvent.objects.create(
+        event = PeriodEvent.objects.create(
             period=period,
             kind=PeriodEventKind.ARCHIVE,
             detail="Lưu trữ kỳ đánh giá: chỉ còn để xem." if archive else "Bỏ lưu trữ kỳ đánh giá.",
@@ -263,6 +264,7 @@ def _archived_set(*, period: Period, by: Any, reason: str, archive: bool) -> Per
             reason=reason,
             by=by,
         )
+        audit_period_event(event)
     period.archived_at, period.archived_by = values["archived_at"], values["archived_by"]
     return period
 
@@ -574,7 +576,7 @@ def _rollover(*, source: Period, year: int, by: Any, include_council: bool, reas
         f"{len(preview.groups)} khối, {council}; thiết lập và văn bản cố định của quyết định. "
         "Chưa có thời hạn các giai đoạn, số và ngày quyết định, Tờ trình."
     )
-    PeriodEvent.objects.create(
+    event = PeriodEvent.objects.create(
         period=period,
         kind=PeriodEventKind.ROLLOVER,
         detail=detail,
@@ -583,6 +585,7 @@ def _rollover(*, source: Period, year: int, by: Any, include_council: bool, reas
         reason=reason.strip(),
         by=by,
     )
+    audit_period_event(event)
     return period
 
 

@@ -402,3 +402,73 @@ class TextFixLog(models.Model):
     new = models.TextField()
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
+
+
+class AuditAction(models.TextChoices):
+    """What an audit row records (issue 13, build item 5), besides the period events' own kinds."""
+
+    LOGIN = "login", "Đăng nhập"
+    EXPORT = "export", "Tải xuất dữ liệu"
+    UNIT_CREATE = "unit_create", "Thêm đơn vị"
+    UNIT_UPDATE = "unit_update", "Sửa đơn vị"
+    UNIT_ACTIVE = "unit_active", "Ngừng/kích hoạt đơn vị"
+    MEMBERSHIP = "membership", "Xếp khối của đơn vị"
+    TEXT_FIX = "text_fix", "Sửa lỗi chữ bộ chỉ số"
+    IMPORT_UNITS = "import_units", "Nhập danh sách đơn vị"
+    IMPORT_INDEX_SET = "import_index_set", "Nhập bộ chỉ số"
+    IMPORT_SCORES = "import_scores", "Nhập điểm"
+    IMPORT_SURVEY = "import_survey", "Nhập kết quả điều tra XHH"
+    ROLE_GRANT = "role_grant", "Giao vai trò Hội đồng"
+    ROLE_REVOKE = "role_revoke", "Gỡ vai trò Hội đồng"
+    ASSIGNMENT_CREATE = "assignment_create", "Phân công thẩm định"
+    ASSIGNMENT_DELETE = "assignment_delete", "Bỏ phân công thẩm định"
+
+
+# An audit row's action is one of the above or the kind of the period event it mirrors.
+AUDIT_ACTION_CHOICES = [*AuditAction.choices, *PeriodEventKind.choices]
+
+
+class AuditQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: object) -> int:
+        raise RuntimeError("Nhật ký kiểm tra chỉ được ghi thêm, không được sửa.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("Nhật ký kiểm tra chỉ được ghi thêm, không được xoá.")
+
+
+class AuditEntry(models.Model):
+    """One append-only row of the audit trail: who did what to which object, when, old → new.
+
+    Written by the services themselves (never by signals on model saves), so compare-and-set updates,
+    refusals with reasons, imports with their file, logins and exports are all recorded with the person
+    acting. ``changes`` maps a field to ``[old, new]`` as shown text."""
+
+    at = models.DateTimeField("lúc", auto_now_add=True, db_index=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    by_name = models.CharField("người thực hiện", max_length=200, blank=True)
+    action = models.CharField("thao tác", max_length=30, choices=AUDIT_ACTION_CHOICES, db_index=True)
+    period = models.ForeignKey(Period, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    object_type = models.CharField("loại đối tượng", max_length=60, blank=True, db_index=True)
+    object_id = models.CharField(max_length=60, blank=True)
+    object_repr = models.CharField("đối tượng", max_length=300, blank=True)
+    changes = models.JSONField("thay đổi", default=dict, blank=True)
+    detail = models.TextField("chi tiết", blank=True)
+    reason = models.TextField("lý do", blank=True)
+    file = models.FileField("tệp", upload_to="audit/%Y/%m/", blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "nhật ký kiểm tra"
+        verbose_name_plural = "nhật ký kiểm tra"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise RuntimeError("Nhật ký kiểm tra chỉ được ghi thêm, không được sửa.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("Nhật ký kiểm tra chỉ được ghi thêm, không được xoá.")

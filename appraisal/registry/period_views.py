@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from appraisal.core.exceptions import ServiceError
 
 from . import lifecycle, selectors
+from .audit import audit_export
 from .forms import PeriodReasonForm, PeriodRolloverForm
 from .views import _file_response
 
@@ -111,4 +112,6 @@ def period_unarchive(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def period_units_export(request: HttpRequest, pk: int) -> HttpResponse:
     period = selectors.period_get_for_user(request.user, pk)
-    return _file_response(lifecycle.units_export(period=period))
+    exported = lifecycle.units_export(period=period)
+    audit_export(by=request.user, filename=exported.filename, period=period)
+    return _file_response(exported)

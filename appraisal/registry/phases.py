@@ -29,6 +29,7 @@ from appraisal.core.dates import end_of_day, fmt_local
 from appraisal.core.exceptions import PhaseError, ServiceError
 from appraisal.core.workflow import cas_transition, check_transition
 
+from .audit import audit_period_event
 from .models import PERIOD_TRANSITIONS, PHASE_ORDER, Period, PeriodEvent, PeriodEventKind, Phase, PhaseWindow
 
 CLOSED_PHASES = frozenset({Phase.FINALISED, Phase.APPROVED})
@@ -246,7 +247,7 @@ def period_event_log(
     *, period: Period, kind: str, by: Any, reason: str = "", detail: str = "", unit: Any = None
 ) -> PeriodEvent:
     """Append one row to the period's history (phase kept as it is)."""
-    return PeriodEvent.objects.create(
+    event = PeriodEvent.objects.create(
         period=period,
         kind=kind,
         unit=unit,
@@ -256,6 +257,8 @@ def period_event_log(
         reason=reason,
         by=by,
     )
+    audit_period_event(event)
+    return event
 
 
 def period_move(*, period: Period, to_phase: str, by: Any, reason: str, detail: str = "") -> Period:
@@ -269,7 +272,7 @@ def period_move(*, period: Period, to_phase: str, by: Any, reason: str, detail: 
         raise ServiceError("Hãy ghi lý do chuyển giai đoạn.")
     with transaction.atomic():
         cas_transition(Period, pk=period.pk, field="phase", current=period.phase, new=to_phase)
-        PeriodEvent.objects.create(
+        event = PeriodEvent.objects.create(
             period=period,
             kind=PeriodEventKind.PHASE,
             from_phase=period.phase,
@@ -278,6 +281,7 @@ def period_move(*, period: Period, to_phase: str, by: Any, reason: str, detail: 
             detail=detail,
             by=by,
         )
+        audit_period_event(event)
     period.refresh_from_db()
     forget_windows(period)
     return period

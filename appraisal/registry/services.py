@@ -17,6 +17,7 @@ from django.db.models import Max, ProtectedError
 
 from appraisal.core.exceptions import PhaseError, ServiceError
 
+from .audit import audit_changes, audit_record
 from .importing import (
     INDEX_SET_COLUMNS,
     UNIT_COLUMNS,
@@ -30,6 +31,7 @@ from .importing import (
     split_list,
 )
 from .models import (
+    AuditAction,
     Group,
     IndexNode,
     IndexSet,
@@ -232,6 +234,17 @@ def units_import(*, year: int, file_name: str, content: bytes, by: Any) -> Impor
             "updated": updated,
             "groups_created": len(parsed.new_groups),
         }
+        audit_record(
+            action=AuditAction.IMPORT_UNITS,
+            by=by,
+            object_type="Tệp nhập",
+            object_repr=file_name,
+            period=period,
+            detail=f"{len(parsed.rows)} dòng: thêm {created}, cập nhật {updated} đơn vị, "
+            f"thêm {len(parsed.new_groups)} khối.",
+            file_name=file_name,
+            content=content,
+        )
     return result
 
 
@@ -266,7 +279,25 @@ def unit_create(
         )
         if period is not None and group is not None:
             _membership_set(period=period, unit=unit, group=group)
+        audit_record(
+            action=AuditAction.UNIT_CREATE,
+            by=by,
+            obj=unit,
+            period=period,
+            changes=audit_changes({}, {**_unit_values(unit), **_group_value(group)}),
+        )
     return unit
+
+
+_UNIT_FIELDS = ("name", "short_name", "tags", "head_name", "head_title", "email")
+
+
+def _unit_values(unit: Unit) -> dict[str, str]:
+    return {key: getattr(unit, key) for key in _UNIT_FIELDS}
+
+
+def _group_value(group: Group | None) -> dict[str, str]:
+    return {"group": group.name} if group is not None else {}
 
 
 def unit_update(
@@ -286,6 +317,10 @@ def unit_update(
     if not name.strip():
         raise ServiceError("Tên đơn vị không được để trống.")
     with transaction.atomic():
+        old = _unit_values(unit)
+        if period is not None and group is not None:
+            membership = UnitMembership.objects.filter(period=period, unit=unit).select_related("group").first()
+            old.update(_group_value(membership.group if membership else None))
         unit.name = name.strip()
         unit.short_name = short_name.strip()
         unit.tags = ",".join(split_list(tags))
@@ -295,13 +330,21 @@ def unit_update(
         unit.save()
         if period is not None and group is not None:
             _membership_set(period=period, unit=unit, group=group)
+        changes = audit_changes(old, {**_unit_values(unit), **_group_value(group)})
+        if changes:
+            audit_record(action=AuditAction.UNIT_UPDATE, by=by, obj=unit, period=period, changes=changes)
     return unit
 
 
 def unit_set_active(*, unit: Unit, active: bool, by: Any) -> Unit:
     """Deactivate (or reactivate) a unit in the registry. Nothing is deleted and no period changes: whether a
     unit takes part in a year is its membership's ``tracked`` flag (:func:`unit_set_tracked`)."""
-    Unit.objects.filter(pk=unit.pk).update(active=active)
+    with transaction.atomic():
+        changed = Unit.objects.filter(pk=unit.pk).exclude(active=active).update(active=active)
+        if changed:
+            audit_record(
+                action=AuditAction.UNIT_ACTIVE, by=by, obj=unit, changes={"active": [not active, active]}
+            )
     unit.active = active
     return unit
 
@@ -435,6 +478,7 @@ def index_set_import(
         source_name=file_name,
         scale=scale,
         by=by,
+        content=content,
     )
 
 
@@ -447,8 +491,10 @@ def index_set_import_rows(
     by: Any,
     group_name: str | None = None,
     scale: Decimal | None = None,
+    content: bytes | None = None,
 ) -> ImportResult:
-    """The checking and writing half of :func:`index_set_import`, for rows already read (seed_demo uses it)."""
+    """The checking and writing half of :func:`index_set_import`, for rows already read (seed_demo uses it).
+    The audit row keeps ``content``, the imported file, when given."""
     _check_year(year)
     result = ImportResult(file_name=source_name)
     group_code = group_code.strip()
@@ -490,6 +536,16 @@ def index_set_import_rows(
             index_set.copied_from = None
             index_set.save(update_fields=["version", "source_name", "copied_from", "updated_at"])
         count = _create_nodes(index_set, parsed.nodes)
+        audit_record(
+            action=AuditAction.IMPORT_INDEX_SET,
+            by=by,
+            obj=index_set,
+            period=period,
+            changes={"version": [index_set.version - 1, index_set.version]} if index_set.version > 1 else {},
+            detail=f"Tệp {source_name}: {count} mục, {parsed.leaf_count} tiêu chí chấm điểm.",
+            file_name=source_name,
+            content=content,
+        )
     result.period = period
     result.index_set = index_set
     result.scale = parsed.scale
@@ -571,6 +627,14 @@ def index_node_text_fix(*, node: IndexNode, by: Any, **texts: str) -> int:
             if new == old:
                 continue
             TextFixLog.objects.create(node=current, field=name, old=old, new=new, by=by)
+            audit_record(
+                action=AuditAction.TEXT_FIX,
+                by=by,
+                obj=current,
+                object_repr=f"{current.code} ({current.index_set})",
+                period=node.index_set.period,
+                changes={name: [old, new]},
+            )
             setattr(current, name, new)
             changed.append(name)
         if changed:

@@ -127,3 +127,50 @@ class PublishedResult(models.Model):
     class Meta:
         ordering = ["group_code", "rank", "unit__code"]
         constraints = [models.UniqueConstraint(fields=["published", "unit"], name="uniq_published_unit")]
+
+
+class JobKind(models.TextChoices):
+    FINALISE = "finalise", "Chốt kết quả kỳ đánh giá"
+    EVIDENCE_ZIP = "evidence_zip", "Nén tài liệu kiểm chứng"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Đang chờ"
+    RUNNING = "running", "Đang chạy"
+    DONE = "done", "Đã xong"
+    FAILED = "failed", "Không thành công"
+
+
+class BackgroundJob(models.Model):
+    """Long work run off the request by a django-tasks worker (issue 13, build item 7): its progress for the
+    page that polls it, and its result (a message, a file) that the person can come back to."""
+
+    kind = models.CharField("việc", max_length=20, choices=JobKind.choices)
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    done = models.PositiveIntegerField("đã xử lý", default=0)
+    total = models.PositiveIntegerField("tổng số", default=0)
+    message = models.TextField("kết quả", blank=True)
+    file = models.FileField("tệp kết quả", upload_to="jobs/%Y/%m/", blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    finished_at = models.DateTimeField("xong lúc", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "việc chạy nền"
+        verbose_name_plural = "việc chạy nền"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0

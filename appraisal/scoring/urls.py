@@ -1,10 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import audit_views, job_views, views
 
 app_name = "scoring"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("nhat-ky/", audit_views.audit_page, name="audit"),
+    path("viec/<int:pk>/", job_views.job_detail, name="job"),
+    path("viec/<int:pk>/tai-ve/", job_views.job_download, name="job_download"),
+    path("<int:year>/nen-tai-lieu/", job_views.evidence_zip_start, name="evidence_zip"),
+    path("nhat-ky/nhat-ky.csv", audit_views.audit_csv, name="audit_csv"),
     path("<int:year>/", views.period_results, name="period"),
     path("<int:year>/don-vi/<slug:code>/", views.unit_detail, name="unit_detail"),
     path("<int:year>/don-vi/<slug:code>/<slug:kind>.docx", views.download_unit_doc, name="unit_doc"),

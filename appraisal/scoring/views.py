@@ -18,6 +18,7 @@ from appraisal.core.exceptions import ServiceError
 from appraisal.council import access
 from appraisal.council.access import Subject
 from appraisal.council.selectors import council_access
+from appraisal.registry.audit import audit_export
 from appraisal.registry.models import Organisation, Period, Phase, Unit
 from appraisal.registry.selectors import period_default_for_user, period_list_for_user
 
@@ -29,11 +30,14 @@ from .documents.data import ExportFile
 from .documents.decision import build_decision
 from .documents.unit_docs import build_unit_notice
 from .forms import ApproveForm, PublishedResultsForm, ReopenForm
+from .job_views import finalise_in_background
 from .published import PUBLISHED_COLUMNS, published_results_import, published_rows, published_template_file
 from .selectors import redact_row, results_view, unit_result_rows
 
 
-def _file_response(exported: ExportFile) -> HttpResponse:
+def _file_response(exported: ExportFile, *, by: Any = None, period: Period | None = None) -> HttpResponse:
+    if by is not None:
+        audit_export(by=by, filename=exported.filename, period=period)
     response = HttpResponse(exported.content, content_type=exported.content_type)
     response["Content-Disposition"] = content_disposition_header(True, exported.filename)
     return response
@@ -157,12 +161,8 @@ def period_finalise(request: HttpRequest, year: int) -> HttpResponse:
     period = _period(year)
     if not council_access(request.user, period).chair:
         raise PermissionDenied(f"Chỉ Chủ tịch Hội đồng kỳ {period.year} được phê duyệt chốt kết quả.")
-    return _do(
-        request,
-        lambda: services.period_finalise(period=period, by=request.user),
-        "Đã chốt kết quả kỳ đánh giá và lưu bản kết quả chính thức.",
-        year,
-    )
+    # Off the request (issue 13 item 7): a national-scale period takes many seconds to finalise.
+    return finalise_in_background(request, period)
 
 
 @require_POST
@@ -221,7 +221,7 @@ def _document(request: HttpRequest, year: int, build: Any) -> HttpResponse:
     run = _documents_run(request, year)
     if isinstance(run, HttpResponse):
         return run
-    return _file_response(build(decision_data_from_run(run)))
+    return _file_response(build(decision_data_from_run(run)), by=request.user, period=run.period)
 
 
 def download_annex(request: HttpRequest, year: int) -> HttpResponse:
@@ -255,7 +255,9 @@ def download_unit_doc(request: HttpRequest, year: int, code: str, kind: str) -> 
     if run is None:
         return _draft_missing(request, period)
     data = unit_doc_data(run, code, kind)
-    return _file_response(build_unit_notice(data, org_data(Organisation.current()), kind=kind))
+    return _file_response(
+        build_unit_notice(data, org_data(Organisation.current()), kind=kind), by=request.user, period=period
+    )
 
 
 def unit_report(request: HttpRequest, year: int, code: str, kind: str) -> HttpResponse:

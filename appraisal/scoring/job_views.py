@@ -1,0 +1,55 @@
+"""Pages of the background jobs: start one, follow its progress (htmx polls the status part), download its
+result. Long work never runs in these requests unless the backend runs tasks immediately."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from appraisal.registry.models import Period, Unit
+
+from .jobs import job_get_for_user, job_start
+from .models import JobKind, JobStatus
+
+
+@require_POST
+def evidence_zip_start(request: HttpRequest, year: int) -> HttpResponse:
+    period = get_object_or_404(Period, year=year)
+    code = request.POST.get("unit", "").strip()
+    unit = get_object_or_404(Unit, code=code) if code else None
+    job = job_start(kind=JobKind.EVIDENCE_ZIP, period=period, unit=unit, by=request.user)
+    return redirect("scoring:job", pk=job.pk)
+
+
+@require_GET
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = job_get_for_user(request.user, pk)
+    template = "scoring/job_status.html" if request.htmx else "scoring/job_detail.html"
+    return render(request, template, {"job": job})
+
+
+@require_GET
+def job_download(request: HttpRequest, pk: int) -> FileResponse:
+    job = job_get_for_user(request.user, pk)
+    if job.status != JobStatus.DONE or not job.file:
+        raise Http404("Việc này chưa có tệp kết quả.")
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+
+
+def finalise_in_background(request: HttpRequest, period: Period) -> HttpResponse:
+    """The chair's finalisation as a job. When the backend ran it at once (development, demo, tests) the
+    answer is what it always was: the message on the results page; otherwise the job's progress page."""
+    job = job_start(kind=JobKind.FINALISE, period=period, by=request.user)
+    job.refresh_from_db()
+    if not job.finished:
+        return redirect("scoring:job", pk=job.pk)
+    if job.status == JobStatus.DONE:
+        messages.success(request, job.message)
+    else:
+        messages.error(request, job.message)
+    return redirect("scoring:period", year=period.year)
+
+
+__all__ = ["evidence_zip_start", "finalise_in_background", "job_detail", "job_download"]
