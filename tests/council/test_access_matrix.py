@@ -35,6 +35,13 @@ ROUTES: dict[str, tuple[str, dict] | None] = {
     "approve": None,
     "published": None,
     "published_template": None,
+    # The secretariat's audit trail and the background jobs (their own allowed/denied tests in
+    # tests/council/test_audit_trail.py and tests/scoring/test_jobs.py).
+    "audit": None,
+    "audit_csv": None,
+    "job": None,
+    "job_download": None,
+    "evidence_zip": None,
 }
 
 PERSONAS = {
