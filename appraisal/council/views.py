@@ -823,6 +823,20 @@ def survey(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
+def survey_template(request: HttpRequest, year: int) -> HttpResponse:
+    """The survey import's blank template with example rows (openpyxl loaded only when asked for)."""
+    period = _period(year)
+    _require_secretariat(request, period)
+    from .importing import survey_template as build
+
+    template = build()
+    return HttpResponse(
+        template.content,
+        content_type=template.content_type,
+        headers={"Content-Disposition": f'attachment; filename="{template.filename}"'},
+    )
+
+
 def survey_download(request: HttpRequest, import_pk: int) -> HttpResponse:
     record = get_object_or_404(SurveyImport.objects.select_related("period"), pk=import_pk)
     _require_secretariat(request, record.period)

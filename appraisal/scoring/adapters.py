@@ -22,7 +22,7 @@ from appraisal.registry.models import (
     UnitExclusion,
     UnitMembership,
 )
-from appraisal.registry.selectors import adjustment_groups
+from appraisal.registry.selectors import adjustment_groups, adjustment_groups_input
 from appraisal.scoring import engine
 
 from .models import FieldResultRow, ScoreRun, UnitResultRow
@@ -45,24 +45,11 @@ def index_set_input(index_set: IndexSet, nodes: list[IndexNode]) -> engine.Index
     P1) or sit in an adjustment content ('9' → '9.1', '9.2') whose nodes cap their children."""
     fields: list[engine.Field] = []
     leaves: list[engine.Leaf] = []
-    adjustments: list[engine.AdjustmentGroup] = []
     groups = adjustment_groups(nodes)
     code_of = {n.pk: n.code for n in nodes}
     for node in nodes:
         top = node.code.split(".")[0]
-        if node.pk in groups:
-            kinds = groups[node.pk]
-            method = next(iter(kinds)) if len(kinds) == 1 else None
-            adjustments.append(
-                engine.AdjustmentGroup(
-                    code=node.code,
-                    title=node.title,
-                    method=method,
-                    max_points=node.max_points if method is not None and node.max_points > 0 else None,
-                    parent=code_of.get(node.parent_id) if node.parent_id is not None else None,
-                )
-            )
-        elif node.parent_id is None and node.method not in ADJUSTMENTS:
+        if node.pk not in groups and node.parent_id is None and node.method not in ADJUSTMENTS:
             fields.append(engine.Field(code=node.code, title=node.title, max_points=node.max_points))
         if node.is_leaf:
             grouped = node.method in ADJUSTMENTS and node.parent_id is not None
@@ -83,7 +70,7 @@ def index_set_input(index_set: IndexSet, nodes: list[IndexNode]) -> engine.Index
         version=str(index_set.version),
         fields=tuple(fields),
         leaves=tuple(leaves),
-        adjustments=tuple(adjustments),
+        adjustments=adjustment_groups_input(nodes),
     )
 
 

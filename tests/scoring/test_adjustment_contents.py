@@ -8,10 +8,15 @@ from decimal import Decimal
 
 import docx
 import openpyxl
+from django.template.loader import render_to_string
 
 from appraisal.assessments.layers import assessment_get_or_create
+from appraisal.assessments.selectors import assessment_form
+from appraisal.council.sheet import SheetField, SheetRow
 from appraisal.registry.models import IndexNode, Period, Phase
+from appraisal.registry.selectors import adjustment_groups_input
 from appraisal.registry.services import index_set_import
+from appraisal.scoring import engine
 from appraisal.scoring.adapters import decision_data_from_run
 from appraisal.scoring.documents.annex import build_annex
 from appraisal.scoring.documents.decision import build_decision
@@ -177,3 +182,95 @@ def test_top_level_t1_and_p1_keep_working(scored):
     skhcn = next(u for u in result.groups[0].units if u.code == "skhcn")
     assert (skhcn.bonus_points, skhcn.penalty_points) == (Decimal("1.0000"), Decimal("0.5000"))
     assert skhcn.adjustments == ()
+
+
+def test_engine_adjustment_totals_caps_each_group_of_any_layer():
+    groups = (
+        engine.AdjustmentGroup(code="9", title="Điểm thưởng, điểm trừ", method=None, max_points=None),
+        engine.AdjustmentGroup(
+            code="9.1", title="Điểm thưởng", method="bonus", max_points=Decimal("3"), parent="9"
+        ),
+        engine.AdjustmentGroup(
+            code="9.2", title="Điểm trừ", method="penalty", max_points=Decimal("5"), parent="9"
+        ),
+    )
+    leaves = (
+        [("bonus", "9.1", Decimal("1"))] * 4
+        + [("penalty", "9.2", Decimal("2"))] * 3
+        + [("bonus", None, Decimal("0.5"))]
+    )
+    totals = engine.adjustment_totals(groups, leaves)
+    assert (totals.bonus, totals.penalty) == (Decimal("3.5"), Decimal("5"))
+    assert [(g.code, g.claimed, g.points) for g in totals.groups] == [
+        ("9", Decimal("-2"), Decimal("-2")),
+        ("9.1", Decimal("4.0000"), Decimal("3")),
+        ("9.2", Decimal("6.0000"), Decimal("5")),
+    ]
+
+
+def test_self_assessment_form_counts_a_bonus_group_at_its_cap_and_says_so(
+    period, group, unit, other_unit, secretariat
+):
+    _scored_2025(period, unit, other_unit, secretariat)
+    a = assessment_get_or_create(period=period, unit=unit)
+    form = assessment_form(a)
+    assert (form.self_points, form.bonus, form.penalty, form.total) == (
+        Decimal("80.0000"),
+        Decimal("3"),
+        Decimal("0.0000"),
+        Decimal("83.0000"),
+    )
+    assert [(g.code, g.claimed, g.points) for g in form.capped_groups] == [
+        ("9.1", Decimal("4.0000"), Decimal("3"))
+    ]
+    block = next(b for b in form.blocks if b.node.code == "9")
+    assert (block.adjustment.bonus, block.adjustment.penalty) == (Decimal("3"), Decimal("0.0000"))
+
+    totals = render_to_string("assessments/assessment_totals.html", {"form": form})
+    assert "Điểm thưởng: +3</span>" in totals
+    assert "Tổng tự đánh giá: <strong>83</strong>" in totals
+    assert "Mục 9.1 Điểm thưởng: khai 4 điểm, chỉ tính 3 điểm (tối đa 3 điểm)" in totals
+    block_total = render_to_string("assessments/block_total.html", {"block": block})
+    assert "Thưởng +3, trừ −0 điểm" in block_total
+
+
+def test_self_assessment_form_counts_a_penalty_group_at_its_cap(period, group, unit, other_unit, secretariat):
+    _scored_2025(period, unit, other_unit, secretariat)
+    b = assessment_get_or_create(period=period, unit=other_unit)
+    form = assessment_form(b)
+    assert (form.penalty, form.total) == (Decimal("5"), Decimal("85.0000"))
+    assert [(g.code, g.claimed, g.points) for g in form.capped_groups] == [
+        ("9.2", Decimal("6.5000"), Decimal("5"))
+    ]
+
+
+def test_council_sheet_running_totals_apply_the_group_caps(period, group, unit, other_unit, secretariat):
+    _scored_2025(period, unit, other_unit, secretariat)
+    a = assessment_get_or_create(period=period, unit=unit)
+    entries = list(a.entries.select_related("node").order_by("node__position"))
+    nodes = list(IndexNode.objects.filter(index_set=entries[0].node.index_set).order_by("position"))
+    groups = adjustment_groups_input(nodes)
+    codes = {g.code for g in groups}
+    f = SheetField(
+        code="9",
+        title="Điểm thưởng, điểm trừ",
+        rows=[
+            SheetRow(entry=e, rule=None, links=[], explanation_links=[])
+            for e in entries
+            if e.node.code.startswith("9.")
+        ],
+        groups=groups,
+        group_of={n.pk: n.code for n in nodes if n.code in codes},
+    )
+    assert (f.self_points, f.round1_points, f.self_points_of_done) == (
+        Decimal("3"),
+        Decimal("3"),
+        Decimal("3"),
+    )
+    assert [(label, g.code, g.claimed, g.points) for label, g in f.capped] == [
+        ("tự chấm", "9.1", Decimal("4.0000"), Decimal("3")),
+        ("thẩm định", "9.1", Decimal("4.0000"), Decimal("3")),
+    ]
+    line = render_to_string("council/includes/sheet_field_total.html", {"f": f})
+    assert "tự chấm 3" in line
+    assert "mục 9.1 Điểm thưởng (tự chấm): khai 4, chỉ tính 3 (tối đa 3)" in line
