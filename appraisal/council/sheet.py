@@ -17,11 +17,12 @@ from django.db.models import Q
 
 from appraisal.assessments.models import ROUND1_STATES, Assessment, AssessmentState, ItemEntry, Layer
 from appraisal.assessments.selectors import rule_for
-from appraisal.registry.models import IndexNode, Method
-from appraisal.registry.selectors import ADJUSTMENTS, adjustment_groups_input
+from appraisal.registry.models import Method
+from appraisal.registry.selectors import ADJUSTMENTS
 from appraisal.scoring import engine
 from appraisal.scoring.engine.rules import Rule
 
+from . import adjustments as adj
 from . import selectors as sel
 
 S = AssessmentState
@@ -66,22 +67,14 @@ class SheetField:
     code: str
     title: str
     rows: list[SheetRow] = field(default_factory=list)
-    # In an adjustment content ('9'): its groups ('9.1' capped 3, '9.2' capped 5) and each grouped leaf's
-    # group code by node id, so that the engine applies the caps to every running total.
-    groups: tuple[engine.AdjustmentGroup, ...] = ()
-    group_of: dict[int, str] = field(default_factory=dict)
+    # In an adjustment content ('9'): its groups ('9.1' capped 3, '9.2' capped 5), so that the engine applies
+    # the caps to every running total.
+    groups: adj.GroupInputs = field(default_factory=adj.GroupInputs)
 
     def adjustment(self, layer: str, *, done_only: bool = False) -> engine.AdjustmentTotals:
         """Bonus and penalty of the field's rows in ``layer`` ('self' or 'round1') after the groups' caps."""
-        attr = "self_points" if layer == "self" else "round1_points"
-        return engine.adjustment_totals(
-            self.groups,
-            [
-                (r.node.method, self.group_of.get(r.node.parent_id), getattr(r.entry, attr) or ZERO)
-                for r in self.rows
-                if r.node.method in ADJUSTMENTS and (r.done1 or not done_only)
-            ],
-        )
+        entries = [r.entry for r in self.rows if r.done1 or not done_only]
+        return self.groups.totals(entries, adj.self_points if layer == "self" else adj.round1_points)
 
     def _points(self, layer: str, *, done_only: bool) -> Decimal:
         attr = "self_points" if layer == "self" else "round1_points"
@@ -212,22 +205,13 @@ def appraisal_sheet(user: Any, assessment: Assessment, *, round_no: int) -> Shee
         e.assessment = assessment
     titles = sel.field_titles(entries) if entries else {}
     links = sel.evidence_links_of(entries)
-    groups: tuple[engine.AdjustmentGroup, ...] = ()
-    group_of: dict[int, str] = {}
-    if any(e.node.method in ADJUSTMENTS and e.node.parent_id is not None for e in entries):
-        # Grouped bonus/penalty items: their groups' caps come with the set's nodes (one more query).
-        nodes = list(IndexNode.objects.filter(index_set_id=entries[0].node.index_set_id).order_by("position"))
-        groups = adjustment_groups_input(nodes)
-        grouped = {g.code for g in groups}
-        group_of = {n.pk: n.code for n in nodes if n.code in grouped}
+    groups = adj.group_inputs(entries)
     fields: dict[str, SheetField] = {}
     for e in entries:
         code = sel.field_code_of(e.node.code)
         f = fields.get(code)
         if f is None:
-            f = fields[code] = SheetField(
-                code=code, title=titles.get(code, ""), groups=groups, group_of=group_of
-            )
+            f = fields[code] = SheetField(code=code, title=titles.get(code, ""), groups=groups)
         entry_links = links.get(e.pk, [])
         f.rows.append(
             SheetRow(

@@ -9,12 +9,15 @@ from decimal import Decimal
 import docx
 import openpyxl
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 
 from appraisal.assessments.layers import assessment_get_or_create
+from appraisal.assessments.models import Assessment, AssessmentState
 from appraisal.assessments.selectors import assessment_form
+from appraisal.council.adjustments import group_inputs
 from appraisal.council.sheet import SheetField, SheetRow
 from appraisal.registry.models import IndexNode, Period, Phase
-from appraisal.registry.selectors import adjustment_groups_input
 from appraisal.registry.services import index_set_import
 from appraisal.scoring import engine
 from appraisal.scoring.adapters import decision_data_from_run
@@ -248,9 +251,6 @@ def test_council_sheet_running_totals_apply_the_group_caps(period, group, unit, 
     _scored_2025(period, unit, other_unit, secretariat)
     a = assessment_get_or_create(period=period, unit=unit)
     entries = list(a.entries.select_related("node").order_by("node__position"))
-    nodes = list(IndexNode.objects.filter(index_set=entries[0].node.index_set).order_by("position"))
-    groups = adjustment_groups_input(nodes)
-    codes = {g.code for g in groups}
     f = SheetField(
         code="9",
         title="Điểm thưởng, điểm trừ",
@@ -259,8 +259,7 @@ def test_council_sheet_running_totals_apply_the_group_caps(period, group, unit, 
             for e in entries
             if e.node.code.startswith("9.")
         ],
-        groups=groups,
-        group_of={n.pk: n.code for n in nodes if n.code in codes},
+        groups=group_inputs(entries),
     )
     assert (f.self_points, f.round1_points, f.self_points_of_done) == (
         Decimal("3"),
@@ -274,3 +273,48 @@ def test_council_sheet_running_totals_apply_the_group_caps(period, group, unit, 
     line = render_to_string("council/includes/sheet_field_total.html", {"f": f})
     assert "tự chấm 3" in line
     assert "mục 9.1 Điểm thưởng (tự chấm): khai 4, chỉ tính 3 (tối đa 3)" in line
+
+
+def _lowered_in_round1(period, unit, other_unit, secretariat):
+    """skhcn claims 80 on 1.1 and four bonus points in 9.1 (capped 3); round 1 gives 70 and takes 9.1.4 away."""
+    _scored_2025(period, unit, other_unit, secretariat)
+    a = assessment_get_or_create(period=period, unit=unit)
+    fill(a, {"1.1": ("80", "70"), "9.1.4": ("Có", "Không")}, secretariat)
+    Assessment.objects.filter(pk=a.pk).update(state=AssessmentState.APPRAISED, notice_issued_at=timezone.now())
+    return a
+
+
+def test_notice_counts_grouped_bonus_after_the_cap_and_shows_9_1_and_9_2(
+    client_for, period, group, unit, other_unit, secretariat
+):
+    a = _lowered_in_round1(period, unit, other_unit, secretariat)
+    body = client_for(secretariat).get(reverse("council:notice", args=[a.pk])).content.decode()
+    # 9.1.4 lost 1 point, but the unit's four claimed points counted 3 only: the notice loses 10, not 11.
+    assert "Hội đồng thẩm định đã hạ điểm <strong>2</strong> tiêu chí (giảm tổng cộng 10 điểm)" in body
+    assert (
+        '<tr id="group-9.1"><td>9.1</td><td>Điểm thưởng</td><td class="num">3</td>'
+        "<td>3 (khai 4, chỉ tính 3)</td><td>3</td>"
+    ) in body
+    assert '<tr id="group-9.2"><td>9.2</td><td>Điểm trừ</td><td class="num">5</td><td>trừ 0</td><td>trừ 0</td>' in body
+    printed = client_for(secretariat).get(reverse("council:notice_print", args=[a.pk])).content.decode()
+    assert "(giảm tổng cộng 10 điểm)" in printed
+    assert '<tr id="group-9.1">' in printed
+
+
+def test_layers_page_shows_each_adjustment_group_with_its_cap_in_every_layer(
+    client_for, period, group, unit, other_unit, secretariat
+):
+    a = _lowered_in_round1(period, unit, other_unit, secretariat)
+    body = client_for(secretariat).get(reverse("council:layers", args=[a.pk])).content.decode()
+    assert (
+        '<tr id="group-9.1"><td>9.1</td><td>Điểm thưởng</td><td class="num">3</td>'
+        "<td>3 (khai 4, chỉ tính 3)</td><td>3</td><td>3</td>"
+    ) in body
+    assert '<tr id="group-9"><td>9</td><td>Điểm thưởng, điểm trừ</td><td class="num">—</td><td>3</td>' in body
+
+
+def test_notice_docx_states_the_loss_after_the_group_caps(client_for, period, group, unit, other_unit, secretariat):
+    a = _lowered_in_round1(period, unit, other_unit, secretariat)
+    response = client_for(secretariat).get(reverse("council:notice_download", args=[a.pk]))
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
+    assert "(giảm tổng cộng 10,00 điểm)" in text  # not 11: 9.1.4 cost nothing within the cap of 3
