@@ -87,20 +87,38 @@ class PeriodData:
     reasons: dict[tuple[str, str], str]  # (unit code, item code) → the council's latest reason
 
 
-def previous_ranks(period: Period) -> dict[tuple[str, str], int]:
-    """(group code, unit code) → rank in the previous year's final snapshot, else in the previous year's
-    published table recorded with ``import_results`` (a year before the province used ParIndex)."""
+@dataclass(frozen=True)
+class PreviousResult:
+    """A unit's published index and rank of the year before; ``published``: from a table recorded with
+    ``import_results`` (the province did not use ParIndex that year), not from a final run."""
+
+    index_display: Decimal
+    rank: int
+    published: bool
+
+
+def previous_results(period: Period) -> dict[tuple[str, str], PreviousResult]:
+    """(group code, unit code) → index and rank of the previous year: its final snapshot, else the previous
+    year's published table recorded with ``import_results`` (a year before the province used ParIndex)."""
     previous = (
         ScoreRun.objects.filter(period__year=period.year - 1, is_final=True)
         .order_by("-created_at", "-pk")
         .first()
     )
     if previous is None:
-        from .published import published_ranks
+        from .published import published_results_of
 
-        return published_ranks(period.year - 1)
-    rows = UnitResultRow.objects.filter(run=previous).values_list("group_code", "unit_code", "rank")
-    return {(g, u): r for g, u, r in rows}
+        return {
+            key: PreviousResult(index, rank, published=True)
+            for key, (index, rank) in published_results_of(period.year - 1).items()
+        }
+    rows = UnitResultRow.objects.filter(run=previous).values_list("group_code", "unit_code", "index_display", "rank")
+    return {(g, u): PreviousResult(index, rank, published=False) for g, u, index, rank in rows}
+
+
+def previous_ranks(period: Period) -> dict[tuple[str, str], int]:
+    """(group code, unit code) → rank of the previous year (see :func:`previous_results`)."""
+    return {key: p.rank for key, p in previous_results(period).items()}
 
 
 def period_input(period: Period) -> PeriodData:
