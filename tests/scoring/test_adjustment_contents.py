@@ -16,7 +16,7 @@ from appraisal.assessments.layers import assessment_get_or_create
 from appraisal.assessments.models import Assessment, AssessmentState
 from appraisal.assessments.selectors import assessment_form
 from appraisal.council.adjustments import group_inputs
-from appraisal.council.sheet import SheetField, SheetRow
+from appraisal.council.sheet import SheetField, SheetRow, appraisal_sheet
 from appraisal.registry.models import IndexNode, Period, Phase
 from appraisal.registry.services import index_set_import
 from appraisal.scoring import engine
@@ -318,3 +318,15 @@ def test_notice_docx_states_the_loss_after_the_group_caps(client_for, period, gr
     response = client_for(secretariat).get(reverse("council:notice_download", args=[a.pk]))
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
     assert "(giảm tổng cộng 10,00 điểm)" in text  # not 11: 9.1.4 cost nothing within the cap of 3
+
+
+def test_one_page_appraisal_counts_the_bonus_group_at_its_cap(period, group, unit, other_unit, secretariat):
+    _scored_2025(period, unit, other_unit, secretariat)
+    a = assessment_get_or_create(period=period, unit=unit)
+    Assessment.objects.filter(pk=a.pk).update(state=AssessmentState.SUBMITTED)
+    a.refresh_from_db()
+    sheet = appraisal_sheet(secretariat, a, round_no=1)
+    nine = next(f for f in sheet.fields if f.code == "9")
+    assert [r.node.code for r in nine.rows] == [f"9.1.{i}" for i in range(1, 5)] + [f"9.2.{i}" for i in range(1, 6)]
+    assert (nine.self_points, nine.round1_points) == (Decimal("3"), Decimal("3"))
+    assert (sheet.self_points, sheet.round1_points) == (Decimal("83.0000"), Decimal("83.0000"))
