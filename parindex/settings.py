@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "bootstrap",
     "axes",
+    "rules",
     "health_check",
     "appraisal.core",
     "appraisal.registry",
@@ -125,6 +126,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # SPEC §6a as django-rules permissions (appraisal/council/access.py): user.has_perm("parindex.view_…", subject)
+    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"

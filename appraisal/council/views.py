@@ -28,8 +28,8 @@ from appraisal.registry.models import Organisation, Period, Phase, RoleAssignmen
 from appraisal.registry.phases import phase_deadline, phase_is_open
 from appraisal.registry.selectors import ADJUSTMENTS, period_default_for_user
 
+from . import access, services
 from . import selectors as sel
-from . import services
 from .adjustments import AdjustmentLayers, adjustment_entries, adjustment_layers
 from .forms import (
     AssignmentBulkForm,
@@ -384,10 +384,11 @@ def entry_round2(request: HttpRequest, entry_pk: int) -> HttpResponse:
 def entry_history(request: HttpRequest, entry_pk: int) -> HttpResponse:
     """The item's timeline: self → round 1 → explanation → round 2, who, when, old → new, reason."""
     entry = sel.entry_get_for_viewer(request.user, entry_pk)
+    rows = access.timeline_for_viewer(request.user, access.Subject.of(entry.assessment), sel.item_timeline(entry))
     return render(
         request,
         "council/entry_history.html",
-        {"entry": entry, "period": entry.assessment.period, "rows": sel.item_timeline(entry)},
+        {"entry": entry, "period": entry.assessment.period, "rows": rows},
     )
 
 

@@ -10,8 +10,7 @@ from typing import Any
 
 from django.http import Http404
 
-from appraisal.core import roles
-from appraisal.registry.models import Period, Unit
+from appraisal.registry.models import Period
 from appraisal.scoring import engine
 
 from .adapters import PreviousResult, _item_json, previous_results, result_numbers
@@ -85,15 +84,6 @@ class ResultsView:
         return self.run is not None
 
 
-def can_view_unit_result(user: Any, unit: Unit) -> bool:
-    return roles.can_view_all_results(user) or roles.can_edit_unit(user, unit.pk)
-
-
-def can_download_documents(user: Any) -> bool:
-    """The decision, annex and results CSV: secretariat, chair and observers (SPEC §9, issue 6)."""
-    return roles.is_secretariat(user) or roles.is_chair(user) or roles.is_observer(user)
-
-
 def results_view(*, period: Period, with_details: bool = False, unit_code: str | None = None) -> ResultsView:
     run = final_run(period)
     if run is not None:
@@ -164,13 +154,41 @@ def _with_previous(view: ResultsView) -> ResultsView:
     return view
 
 
-def unit_result_for_user(*, user: Any, period: Period, code: str) -> tuple[Unit, RowView, ResultsView]:
-    """A unit's detailed result, or 404 when the person may not see it or it has none."""
-    unit = Unit.objects.filter(code=code).first()
-    if unit is None or not can_view_unit_result(user, unit):
-        raise Http404
+def unit_result_rows(*, period: Period, code: str) -> tuple[RowView, ResultsView]:
+    """A unit's detailed result (official, else live); 404 when the unit has none in the period. Who may see
+    which part is decided by the access policy (``appraisal.council.access``) before and after this."""
     view = results_view(period=period, with_details=True, unit_code=code)
     for g in view.groups:
         for row in g.rows:
-            return unit, row, view
+            return row, view
     raise Http404
+
+
+# Which row of SPEC §6a each item key belongs to: a key whose row the person does not see is emptied.
+_ITEM_LAYERS = {
+    "self_value": "inputs",
+    "self_points": "inputs",
+    "round1_points": "round1",
+    "round2_points": "round2",
+    "value": "total",
+    "points": "total",
+    "layer": "total",
+}
+
+
+def redact_row(row: RowView, seen: frozenset[str]) -> RowView:
+    """Remove from ``row`` every number and text the person may not see now (SPEC §6a), so that the page (and
+    anything built from the row) cannot show it. Totals, index, rank, band, head rating, fields and the
+    derivation need ``total``; each item's layer its own row of the table; the council's reason needs the
+    layer it was given in."""
+    if "total" not in seen:
+        row.trace, row.fields = [], []
+        row.rank, row.rank_change = 0, None
+    for item in row.items:
+        reason_layer = "round2" if item.get("round2_points") is not None else "round1"
+        for key, what in _ITEM_LAYERS.items():
+            if what not in seen and key in item:
+                item[key] = None if key.endswith("points") else ""
+        if reason_layer not in seen or "round1" not in seen:
+            item["reason"] = ""
+    return row

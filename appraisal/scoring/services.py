@@ -60,6 +60,34 @@ def snapshot_for_documents(*, period: Period, by: Any) -> ScoreRun:
     return score_run_create(period=period, by=by)
 
 
+def period_actions(*, period: Period, chair: bool, secretariat: bool) -> frozenset[str]:
+    """The period actions the person may take now, for templates to show buttons from (never phase strings):
+    ``snapshot`` («Tính tạm»), ``finalise`` and ``reopen`` (the chair of that period), ``approve``."""
+    actions: set[str] = set()
+    if period.is_archived:
+        return frozenset()
+    if secretariat and not period.is_closed:
+        actions.add("snapshot")
+    if chair and period.phase == Phase.REAPPRAISAL:
+        actions.add("finalise")
+    if chair and period.phase == Phase.FINALISED:
+        actions.add("reopen")
+    if secretariat and period.phase == Phase.FINALISED:
+        actions.add("approve")
+    return frozenset(actions)
+
+
+def run_for_documents(period: Period) -> ScoreRun | None:
+    """Read-only: the official run, else the last provisional run («Tính tạm»), else None. Pages use this so a
+    GET never writes (SPEC §6a); commands and the «Tính tạm» POST use :func:`snapshot_for_documents`."""
+    run = final_run(period) or (
+        ScoreRun.objects.filter(period=period, is_final=False).order_by("-created_at", "-pk").first()
+    )
+    if run is not None:
+        run.period = period  # the period is read once per request
+    return run
+
+
 def final_run(period: Period) -> ScoreRun | None:
     return ScoreRun.objects.filter(period=period, is_final=True).order_by("-created_at", "-pk").first()
 

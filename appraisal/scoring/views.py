@@ -12,9 +12,14 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from appraisal.core import roles
+from appraisal.core.access import Persona
+from appraisal.core.dates import fmt_local
 from appraisal.core.exceptions import ServiceError
+from appraisal.council import access
+from appraisal.council.access import Subject
+from appraisal.council.selectors import council_access
 from appraisal.registry.models import Organisation, Period, Phase, Unit
-from appraisal.registry.selectors import period_default_for_user
+from appraisal.registry.selectors import period_default_for_user, period_list_for_user
 
 from . import services
 from .adapters import decision_data_from_run, org_data, unit_doc_data
@@ -25,7 +30,7 @@ from .documents.decision import build_decision
 from .documents.unit_docs import build_unit_notice
 from .forms import ApproveForm, PublishedResultsForm, ReopenForm
 from .published import PUBLISHED_COLUMNS, published_results_import, published_rows, published_template_file
-from .selectors import can_download_documents, results_view, unit_result_for_user
+from .selectors import redact_row, results_view, unit_result_rows
 
 
 def _file_response(exported: ExportFile) -> HttpResponse:
@@ -39,24 +44,39 @@ def _period(year: int) -> Period:
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    period = period_default_for_user(request.user)
+    """The results landing of a period (``?ky=YEAR``, else the person's default): the results table when the
+    person may see it now, else their unit's page, else the council's dashboard."""
+    year = request.GET.get("ky", "")
+    period = None
+    if year.isdigit():
+        period = next((p for p in period_list_for_user(request.user) if p.year == int(year)), None)
+    period = period or period_default_for_user(request.user)
     if period is None:
         raise Http404("Chưa có kỳ đánh giá.")
-    if roles.can_view_all_results(request.user):
+    if request.user.has_perm("parindex.view_ranks", Subject(period)):
         return redirect("scoring:period", year=period.year)
     units = roles.roles_of(request.user).editor_units
     if units:
         unit = Unit.objects.filter(pk__in=units).order_by("name").first()
         return redirect("scoring:unit_detail", year=period.year, code=unit.code)
-    raise PermissionDenied
+    if council_access(request.user, period).any:
+        messages.info(request, "Bảng kết quả được công bố khi Hội đồng chốt kết quả.")
+        return redirect("council:dashboard", year=period.year)
+    # An observer before finalisation: the latest period whose results are already out.
+    for other in period_list_for_user(request.user):
+        if request.user.has_perm("parindex.view_ranks", Subject(other)):
+            messages.info(request, f"Kết quả {period.name} chưa được chốt; đây là kết quả {other.name}.")
+            return redirect("scoring:period", year=other.year)
+    raise PermissionDenied(f"Kết quả {period.name} chưa được chốt.")
 
 
 def period_results(request: HttpRequest, year: int) -> HttpResponse:
-    if not roles.can_view_all_results(request.user):
-        raise PermissionDenied
     period = _period(year)
+    subject = Subject(period)
+    access.require(request.user, "ranks", subject)  # SPEC §6a: ranks and other units' results
     view = results_view(period=period)
-    is_chair, is_secretariat = roles.is_chair(request.user), roles.is_secretariat(request.user)
+    council = council_access(request.user, period)
+    is_chair, is_secretariat = council.chair, council.secretariat
     # What blocks the next step, shown beside its button with links (SPEC §3a: a blocked action says why).
     blockers: dict[str, Any] = {}
     if period.phase == Phase.REAPPRAISAL and (is_chair or is_secretariat):
@@ -70,9 +90,9 @@ def period_results(request: HttpRequest, year: int) -> HttpResponse:
             "period": period,
             "view": view,
             "blockers": blockers,
-            "can_download": can_download_documents(request.user),
-            "is_chair": roles.is_chair(request.user),
-            "is_secretariat": roles.is_secretariat(request.user),
+            "can_download": request.user.has_perm("parindex.view_decision", subject),
+            "published_only": access.persona_of(request.user, subject) in (Persona.UNIT, Persona.OTHER),
+            "actions": services.period_actions(period=period, chair=is_chair, secretariat=is_secretariat),
             "reopen_form": ReopenForm(),
             "approve_form": ApproveForm(),
             "years": Period.objects.order_by("-year").values_list("year", flat=True),
@@ -80,13 +100,30 @@ def period_results(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
-def unit_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
+def _unit_subject(request: HttpRequest, year: int, code: str) -> tuple[Period, Unit, Subject]:
+    """The unit of a results URL and what the person may see of it; 404 when they may see nothing (SPEC §6a:
+    inputs, or the published result)."""
     period = _period(year)
-    unit, row, view = unit_result_for_user(user=request.user, period=period, code=code)
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        raise Http404
+    subject = access.subject_for(period, unit)
+    if not ({"inputs", "total"} & access.visibility(request.user, subject)):
+        raise Http404
+    return period, unit, subject
+
+
+def unit_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    """A unit's result, showing exactly the layers SPEC §6a allows the person now: what is hidden is not in
+    the page at all."""
+    period, unit, subject = _unit_subject(request, year, code)
+    seen = access.visibility(request.user, subject)
+    row, view = unit_result_rows(period=period, code=code)
+    redact_row(row, seen)
     return render(
         request,
         "scoring/unit_detail.html",
-        {"period": period, "unit": unit, "row": row, "view": view},
+        {"period": period, "unit": unit, "row": row, "view": view, "seen": seen},
     )
 
 
@@ -105,16 +142,21 @@ def period_snapshot(request: HttpRequest, year: int) -> HttpResponse:
     if not roles.is_secretariat(request.user):
         raise PermissionDenied
     period = _period(year)
-    run = services.score_run_create(period=period, by=request.user)
-    messages.success(request, f"Đã lưu lần tính #{run.pk}.")
+    run = services.snapshot_for_documents(period=period, by=request.user)
+    messages.success(
+        request,
+        "Đã tính tạm kết quả (lúc {at}); các tài liệu dự thảo lấy từ bản tính này.".format(
+            at=fmt_local(run.created_at)
+        ),
+    )
     return redirect("scoring:period", year=year)
 
 
 @require_POST
 def period_finalise(request: HttpRequest, year: int) -> HttpResponse:
-    if not roles.is_chair(request.user):
-        raise PermissionDenied
     period = _period(year)
+    if not council_access(request.user, period).chair:
+        raise PermissionDenied(f"Chỉ Chủ tịch Hội đồng kỳ {period.year} được phê duyệt chốt kết quả.")
     return _do(
         request,
         lambda: services.period_finalise(period=period, by=request.user),
@@ -125,9 +167,9 @@ def period_finalise(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_POST
 def period_reopen(request: HttpRequest, year: int) -> HttpResponse:
-    if not roles.is_chair(request.user):
-        raise PermissionDenied
     period = _period(year)
+    if not council_access(request.user, period).chair:
+        raise PermissionDenied(f"Chỉ Chủ tịch Hội đồng kỳ {period.year} được mở lại kỳ đánh giá.")
     form = ReopenForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Phải nêu lý do mở lại.")
@@ -161,49 +203,70 @@ def period_approve(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
-def _documents_run(request: HttpRequest, year: int):
-    if not can_download_documents(request.user):
-        raise PermissionDenied
+def _documents_run(request: HttpRequest, year: int) -> Any:
+    """The run the period's documents come from, for a person allowed the decision (SPEC §6a), or the response
+    that says there is none yet. A GET writes nothing: before finalisation the last provisional run («Tính tạm»)
+    is used."""
     period = _period(year)
-    return services.snapshot_for_documents(period=period, by=request.user)
+    access.require(request.user, "decision", Subject(period))
+    return services.run_for_documents(period) or _draft_missing(request, period)
+
+
+def _draft_missing(request: HttpRequest, period: Period) -> HttpResponse:
+    """409: no official and no provisional run yet; the secretariat makes one with «Tính tạm»."""
+    return render(request, "scoring/draft_missing.html", {"period": period}, status=409)
+
+
+def _document(request: HttpRequest, year: int, build: Any) -> HttpResponse:
+    run = _documents_run(request, year)
+    if isinstance(run, HttpResponse):
+        return run
+    return _file_response(build(decision_data_from_run(run)))
 
 
 def download_annex(request: HttpRequest, year: int) -> HttpResponse:
-    return _file_response(build_annex(decision_data_from_run(_documents_run(request, year))))
+    return _document(request, year, build_annex)
 
 
 def download_decision(request: HttpRequest, year: int) -> HttpResponse:
-    return _file_response(build_decision(decision_data_from_run(_documents_run(request, year))))
+    return _document(request, year, build_decision)
 
 
 def download_csv(request: HttpRequest, year: int) -> HttpResponse:
     """The results CSV for Excel set to Vietnamese (';' and a decimal comma)."""
-    return _file_response(build_results_csv(decision_data_from_run(_documents_run(request, year))))
+    return _document(request, year, build_results_csv)
 
 
 def download_csv_plain(request: HttpRequest, year: int) -> HttpResponse:
     """The results CSV for other programs (',' and a decimal point)."""
-    data = decision_data_from_run(_documents_run(request, year))
-    return _file_response(build_results_csv(data, PLAIN))
+    return _document(request, year, lambda data: build_results_csv(data, PLAIN))
+
+
+# The notice shows round 1 (from moment N for the unit); the shortcomings report the final result.
+UNIT_DOC_NEEDS = {"notice": "notice", "shortcomings": "total"}
 
 
 def download_unit_doc(request: HttpRequest, year: int, code: str, kind: str) -> HttpResponse:
-    if kind not in ("notice", "shortcomings"):
+    if kind not in UNIT_DOC_NEEDS:
         raise Http404
-    period = _period(year)
-    unit_result_for_user(user=request.user, period=period, code=code)  # 404 unless allowed
-    run = services.snapshot_for_documents(period=period, by=request.user)
+    period, unit, subject = _unit_subject(request, year, code)
+    access.require(request.user, UNIT_DOC_NEEDS[kind], subject)
+    run = services.run_for_documents(period)
+    if run is None:
+        return _draft_missing(request, period)
     data = unit_doc_data(run, code, kind)
     return _file_response(build_unit_notice(data, org_data(Organisation.current()), kind=kind))
 
 
 def unit_report(request: HttpRequest, year: int, code: str, kind: str) -> HttpResponse:
     """Print view of a unit's appraisal notice or shortcomings report (the same data as the .docx)."""
-    if kind not in ("notice", "shortcomings"):
+    if kind not in UNIT_DOC_NEEDS:
         raise Http404
-    period = _period(year)
-    unit, row, view = unit_result_for_user(user=request.user, period=period, code=code)
-    run = services.snapshot_for_documents(period=period, by=request.user)
+    period, unit, subject = _unit_subject(request, year, code)
+    access.require(request.user, UNIT_DOC_NEEDS[kind], subject)
+    run = services.run_for_documents(period)
+    if run is None:
+        return _draft_missing(request, period)
     data = unit_doc_data(run, code, kind)
     fields: dict[str, list] = {}
     for item in data.items:

@@ -19,8 +19,8 @@ PAGES = ["scoring:period"]
 DOWNLOADS = ["scoring:annex", "scoring:decision", "scoring:csv"]
 
 
-@pytest.mark.parametrize("who", ["secretariat", "chair", "observer", "member"])
-def test_period_results_visible_to_province_roles(who, request, scored, client_for):
+@pytest.mark.parametrize("who", ["secretariat", "chair"])
+def test_period_results_visible_live_to_chair_and_secretariat(who, request, scored, client_for):
     user = request.getfixturevalue(who)
     body = client_for(user).get(reverse("scoring:period", args=[2023])).content.decode()
     assert "Kết quả Chỉ số CCHC năm 2023" in body
@@ -29,10 +29,22 @@ def test_period_results_visible_to_province_roles(who, request, scored, client_f
     assert "94,00" in body and "58,57" in body
 
 
-@pytest.mark.parametrize("who", ["editor", "head", "outsider"])
-def test_period_results_denied_to_units_and_outsiders(who, request, scored, client_for):
-    response = client_for(request.getfixturevalue(who)).get(reverse("scoring:period", args=[2023]))
+@pytest.mark.parametrize("who", ["observer", "member"])
+def test_period_results_reach_observers_and_members_once_finalised(who, request, scored, client_for):
+    """SPEC §6a: ranks and other units' results from F for observers and council members."""
+    client = client_for(request.getfixturevalue(who))
+    response = client.get(reverse("scoring:period", args=[2023]))
     assert response.status_code == 403
+    assert "Bảng xếp hạng chỉ được công bố" in response.content.decode()
+    Period.objects.filter(year=2023).update(phase=Phase.FINALISED)
+    body = client.get(reverse("scoring:period", args=[2023])).content.decode()
+    assert "94,00" in body and "58,57" in body
+
+
+@pytest.mark.parametrize(("who", "status"), [("editor", 403), ("head", 403), ("outsider", 404)])
+def test_period_results_denied_to_units_and_outsiders(who, status, request, scored, client_for):
+    response = client_for(request.getfixturevalue(who)).get(reverse("scoring:period", args=[2023]))
+    assert response.status_code == status
 
 
 def test_index_sends_unit_people_to_their_own_detail(scored, editor, client_for):
@@ -41,6 +53,7 @@ def test_index_sends_unit_people_to_their_own_detail(scored, editor, client_for)
 
 
 def test_unit_detail_shows_layers_and_explanation(scored, editor, client_for):
+    finalise_all(scored[0].period)  # SPEC §6a: the unit's index from F
     body = client_for(editor).get(reverse("scoring:unit_detail", args=[2023, "skhcn"])).content.decode()
     assert "94,00%" in body
     assert "Giải thích cách tính các con số" in body
@@ -57,14 +70,22 @@ def test_unit_detail_of_another_unit_is_404(who, request, scored, client_for):
 
 
 @pytest.mark.parametrize("name", DOWNLOADS)
-@pytest.mark.parametrize("who", ["editor", "member", "outsider"])
-def test_documents_denied_outside_secretariat_chair_observer(name, who, request, scored, client_for):
+@pytest.mark.parametrize(
+    ("who", "status"), [("editor", 403), ("member", 403), ("observer", 403), ("outsider", 404)]
+)
+def test_documents_denied_before_finalisation_outside_chair_and_secretariat(
+    name, who, status, request, scored, client_for
+):
     response = client_for(request.getfixturevalue(who)).get(reverse(name, args=[2023]))
-    assert response.status_code == 403
+    assert response.status_code == status
 
 
-def test_annex_before_finalisation_is_draft_and_reuses_snapshot(scored, observer, client_for):
-    c = client_for(observer)
+def test_annex_before_finalisation_is_draft_and_reuses_snapshot(scored, secretariat, client_for):
+    c = client_for(secretariat)
+    assert c.get(reverse("scoring:annex", args=[2023])).status_code == 409  # a GET writes nothing
+    assert ScoreRun.objects.count() == 0
+    c.post(reverse("scoring:snapshot", args=[2023]))
+    c.post(reverse("scoring:snapshot", args=[2023]))
     response = c.get(reverse("scoring:annex", args=[2023]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(io.BytesIO(response.content))
@@ -95,14 +116,25 @@ def test_decision_after_approval_carries_number_and_date(scored, chair, secretar
     assert "Sở Khoa học và Công nghệ" in text
 
 
-def test_csv_has_bom_and_units(scored, chair, client_for):
+def test_csv_has_bom_and_units(scored, chair, secretariat, client_for):
+    client_for(secretariat).post(reverse("scoring:snapshot", args=[2023]))
     response = client_for(chair).get(reverse("scoring:csv", args=[2023]))
     assert response.content.startswith(b"\xef\xbb\xbf")
     text = response.content.decode("utf-8-sig")
     assert "Sở Khoa học và Công nghệ" in text and "Sở Tư pháp" in text
 
 
+def _finalised_with_run(scored):
+    """Units finalised (SPEC §6a moment F for them) and a provisional run to build documents from."""
+    from appraisal.scoring.services import score_run_create
+
+    period = scored[0].period
+    finalise_all(period)
+    score_run_create(period=period, by=None)
+
+
 def test_unit_notice_download_lists_lowered_item(scored, head, client_for):
+    _finalised_with_run(scored)
     response = client_for(head).get(reverse("scoring:unit_doc", args=[2023, "skhcn", "notice"]))
     doc = Document(io.BytesIO(response.content))
     text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
@@ -165,6 +197,7 @@ def test_period_results_query_count_is_constant(scored, secretariat, group, clie
 
 
 def test_shortcomings_print_view_lists_items_that_lost_points(scored, editor, client_for):
+    _finalised_with_run(scored)
     body = (
         client_for(editor)
         .get(reverse("scoring:unit_report", args=[2023, "skhcn", "shortcomings"]))
@@ -177,6 +210,7 @@ def test_shortcomings_print_view_lists_items_that_lost_points(scored, editor, cl
 
 
 def test_notice_print_view_lists_only_lowered_items(scored, head, client_for):
+    _finalised_with_run(scored)
     body = (
         client_for(head).get(reverse("scoring:unit_report", args=[2023, "skhcn", "notice"])).content.decode()
     )
