@@ -17,7 +17,6 @@ from django.db.models import Q
 
 from appraisal.assessments.models import ROUND1_STATES, Assessment, AssessmentState, ItemEntry, Layer
 from appraisal.assessments.selectors import rule_for
-from appraisal.registry.models import Method
 from appraisal.registry.selectors import ADJUSTMENTS
 from appraisal.scoring import engine
 from appraisal.scoring.engine.rules import Rule
@@ -55,11 +54,6 @@ class SheetRow:
     @property
     def lowered(self) -> bool:
         return sel.entry_is_lowered(self.entry)
-
-    @property
-    def sign(self) -> Decimal:
-        """A penalty's points are a deduction: it counts negatively in every total."""
-        return Decimal(-1) if self.entry.node.method == Method.PENALTY else Decimal(1)
 
 
 @dataclass
