@@ -31,6 +31,8 @@ from appraisal.registry.models import (
     UnitMembership,
 )
 from appraisal.registry.phases import Deadline, phase_check, phase_deadline
+from appraisal.registry.selectors import adjustment_groups, adjustment_groups_input
+from appraisal.scoring import engine
 from appraisal.scoring.engine import Rule, RuleError, parse_rule
 
 from .models import (
@@ -286,6 +288,8 @@ class Block:
     points: Decimal = ZERO
     max_points: Decimal = ZERO
     is_survey: bool = False
+    # An adjustment content ('9. Điểm thưởng, điểm trừ'): its bonus and penalty after the groups' caps.
+    adjustment: engine.AdjustmentTotals | None = None
 
 
 @dataclass
@@ -307,11 +311,18 @@ class FormData:
     self_points: Decimal
     self_max: Decimal
     survey_max: Decimal
-    bonus: Decimal
+    bonus: Decimal  # after the adjustment groups' caps (SPEC §10), as the engine counts them
     penalty: Decimal
     required: int
     entered: int
     missing: list[Missing]
+    # Each adjustment group ('9.1' Điểm thưởng, '9.2' Điểm trừ) with the unit's claim and what counts.
+    adjustments: tuple[engine.AdjustmentResult, ...] = ()
+
+    @property
+    def capped_groups(self) -> list[engine.AdjustmentResult]:
+        """The groups where the unit claims more than the group's cap allows."""
+        return [g for g in self.adjustments if g.method is not None and g.claimed > g.points]
 
     @property
     def total(self) -> Decimal:
@@ -364,9 +375,13 @@ def assessment_form(assessment: Assessment, *, nodes: list[IndexNode] | None = N
 
     items: dict[int, Item] = {}
     blocks: list[Block] = []
-    totals = {"self": ZERO, "self_max": ZERO, "survey_max": ZERO, "bonus": ZERO, "penalty": ZERO}
+    totals = {"self": ZERO, "self_max": ZERO, "survey_max": ZERO}
     required = entered = 0
     missing: list[Missing] = []
+    groups = adjustment_groups(nodes)
+    group_input = adjustment_groups_input(nodes)
+    code_of = {n.pk: n.code for n in nodes}
+    adjustment_leaves: dict[int, list[tuple[str, str | None, Decimal]]] = {}
 
     def make_item(node: IndexNode) -> Item:
         entry = entries.get(node.pk)
@@ -413,14 +428,10 @@ def assessment_form(assessment: Assessment, *, nodes: list[IndexNode] | None = N
         elif method == Method.SURVEY:
             block.max_points += node.max_points
             totals["survey_max"] += node.max_points
-        elif method == Method.BONUS:
-            block.points += points
+        elif method in (Method.BONUS, Method.PENALTY):
             block.max_points += node.max_points
-            totals["bonus"] += points
-        elif method == Method.PENALTY:
-            block.points += points
-            block.max_points += node.max_points
-            totals["penalty"] += points
+            group = code_of.get(node.parent_id) if node.parent_id in groups else None
+            adjustment_leaves.setdefault(block.node.pk, []).append((method, group, points))
         if item.missing_input:
             missing.append(Missing(node.code, node.title, item.entry.pk, "chưa nhập giá trị"))
         elif item.missing_evidence:
@@ -439,7 +450,17 @@ def assessment_form(assessment: Assessment, *, nodes: list[IndexNode] | None = N
         block.is_survey = all(row.item is None or row.item.is_survey for row in block.rows) and any(
             row.item is not None and row.item.is_survey for row in block.rows
         )
+        leaves = adjustment_leaves.get(top.pk)
+        if leaves is not None:
+            # The engine applies the caps of '9.1', '9.2' (a claim of 4 in a group capped at 3 counts 3).
+            block.adjustment = engine.adjustment_totals(group_input, leaves)
+            block.points = block.adjustment.bonus - block.adjustment.penalty
+            if top.is_leaf:
+                block.points = block.adjustment.bonus + block.adjustment.penalty
         blocks.append(block)
+    adjustments = engine.adjustment_totals(
+        group_input, [leaf for leaves in adjustment_leaves.values() for leaf in leaves]
+    )
 
     return FormData(
         assessment=assessment,
@@ -448,11 +469,12 @@ def assessment_form(assessment: Assessment, *, nodes: list[IndexNode] | None = N
         self_points=totals["self"],
         self_max=totals["self_max"],
         survey_max=totals["survey_max"],
-        bonus=totals["bonus"],
-        penalty=totals["penalty"],
+        bonus=adjustments.bonus,
+        penalty=adjustments.penalty,
         required=required,
         entered=entered,
         missing=missing,
+        adjustments=adjustments.groups,
     )
 
 

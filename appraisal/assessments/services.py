@@ -20,6 +20,7 @@ from django.utils import timezone
 from appraisal.core import roles
 from appraisal.core.dates import fmt_local
 from appraisal.core.exceptions import ConcurrencyError, PhaseError, ServiceError
+from appraisal.core.numbers import format_input
 from appraisal.core.workflow import cas_transition, check_transition
 from appraisal.registry.models import PHASE_ORDER, Method, Period, PeriodEventKind, Phase, Unit
 from appraisal.registry.phases import period_event_log, period_require_open, phase_deadline
@@ -151,7 +152,7 @@ def entry_save_self(
             when = timezone.localtime(last.at).strftime("%H:%M ngày %d/%m/%Y") if last else ""
             raise EntryConflict(
                 f"Mục {entry.node.code} vừa được {who} lưu lúc {when} với giá trị "
-                f"«{current.self_value or 'trống'}»; giá trị của bạn: «{value or 'trống'}».",
+                f"«{format_input(current.self_value) or 'trống'}»; giá trị của bạn: «{format_input(value) or 'trống'}».",
                 current=current,
                 last=last,
                 mine=value,
@@ -590,12 +591,12 @@ def assessment_import_workbook(*, assessment: Assessment, content: bytes, by: An
         # that was ever saved on the web.
         version = row.version if row.version is not None else sheet.versions.get(row.code)
         if version is None and entry.version > 0:
-            unknown.append(f"{row.code} (giá trị trên trang web «{entry.self_value or 'trống'}»)")
+            unknown.append(f"{row.code} (giá trị trên trang web «{format_input(entry.self_value) or 'trống'}»)")
             continue
         if version is not None and version != entry.version:
             problems.append(
                 f"{where} (mục {row.code}): mục này đã được lưu trên trang web sau khi bạn tải tệp về "
-                f"(giá trị hiện tại «{entry.self_value or 'trống'}»). Hãy tải tệp mới hoặc sửa trên trang web."
+                f"(giá trị hiện tại «{format_input(entry.self_value) or 'trống'}»). Hãy tải tệp mới hoặc sửa trên trang web."
             )
             continue
         planned.append((entry, row.value, note, entry.version))

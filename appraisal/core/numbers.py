@@ -7,6 +7,7 @@ rounds half up (``engine.rounding``); Python's ``round()`` is never used for sco
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from appraisal.scoring.engine.errors import InputError
@@ -15,6 +16,7 @@ from appraisal.scoring.engine.rounding import format_vn, parse_decimal
 __all__ = [
     "POINT_PLACES",
     "format_index",
+    "format_input",
     "format_number",
     "format_points",
     "format_total",
@@ -22,6 +24,16 @@ __all__ = [
     "places_of",
     "to_decimal",
 ]
+
+_NUMERIC_INPUT = re.compile(r"[0-9.,/% ]+")
+
+
+def format_input(value: object) -> str:
+    """A stored canonical input ('1.25', '88.5%', '7.5/10') as a Vietnamese user writes it ('88,5%');
+    labels (Có, Tốt, …) unchanged."""
+    text = str(value or "")
+    return text.replace(".", ",") if _NUMERIC_INPUT.fullmatch(text) else text
+
 
 # Points are printed with 2 decimals unless the rule's step needs more (step 0.125 → 3).
 POINT_PLACES = 2

@@ -307,3 +307,27 @@ class _Abort(Exception):
     def __init__(self, problem: Problem) -> None:
         super().__init__(str(problem))
         self.problem = problem
+
+
+SURVEY_EXAMPLES: list[dict[str, str]] = [
+    {"unit": "skhcn", "item": "3.1", "value": "85%", "note": "Tỷ lệ hài lòng theo báo cáo điều tra"},
+    {"unit": "skhcn", "item": "3.2", "value": "A=10;B=5;C=1;D=0", "note": "Số phiếu theo từng phương án"},
+    {"unit": "stp", "item": "3.1", "value": "88,5%", "note": ""},
+]
+
+SURVEY_HELP = {
+    "unit": "Bắt buộc. Mã đơn vị như trong danh mục đơn vị (ví dụ skhcn).",
+    "item": "Bắt buộc. Mã tiêu chí điều tra xã hội học (phương pháp XHH) trong bộ chỉ số của khối, ví dụ 3.1.",
+    "value": "Bắt buộc. Tỷ lệ hài lòng như 85% hoặc 88,5% (dấu phẩy hay dấu chấm thập phân đều được; ô định dạng "
+    "phần trăm của Excel cũng được), hoặc số phiếu theo phương án A=10;B=5;C=1;D=0.",
+    "note": "Ghi chú (tùy chọn).",
+}
+
+
+def survey_template() -> Any:
+    """The survey import's template: the header in Vietnamese, example rows and what each column means."""
+    from appraisal.registry.templates_xlsx import XLSX_CONTENT_TYPE, TemplateFile, template_workbook
+
+    columns = [c for c in SCORE_COLUMNS if c.key in SURVEY_HELP]
+    content = template_workbook("Điều tra XHH", columns, SURVEY_EXAMPLES, SURVEY_HELP)
+    return TemplateFile("mau-dieu-tra-xhh.xlsx", XLSX_CONTENT_TYPE, content)

@@ -874,9 +874,10 @@ def explanation_due_local(assessment: Assessment) -> datetime | None:
     return timezone.localtime(due) if due is not None else None
 
 
-def notice_export(assessment: Assessment) -> ExportFile:
+def notice_export(assessment: Assessment, *, total_lost: Decimal | None = None) -> ExportFile:
     """The preliminary notice as a .docx: lowered items with the council's reasons. A penalty is shown as a
-    negative contribution so that "lower" reads the same way for every item."""
+    negative contribution so that "lower" reads the same way for every item. ``total_lost``: the loss after
+    the adjustment groups' caps, when it differs from the items' sum."""
     entries = lowered_entries(assessment)
     titles = field_titles(entries)
     items = []
@@ -907,6 +908,7 @@ def notice_export(assessment: Assessment) -> ExportFile:
         items=tuple(items),
         date=timezone.localdate(),
         explanation_due=explanation_due_local(assessment),
+        total_lost=total_lost,
     )
     return build_unit_notice(
         data,

@@ -17,9 +17,11 @@ from django.db.models import Q
 
 from appraisal.assessments.models import ROUND1_STATES, Assessment, AssessmentState, ItemEntry, Layer
 from appraisal.assessments.selectors import rule_for
-from appraisal.registry.models import Method
+from appraisal.registry.selectors import ADJUSTMENTS
+from appraisal.scoring import engine
 from appraisal.scoring.engine.rules import Rule
 
+from . import adjustments as adj
 from . import selectors as sel
 
 S = AssessmentState
@@ -53,25 +55,55 @@ class SheetRow:
     def lowered(self) -> bool:
         return sel.entry_is_lowered(self.entry)
 
-    @property
-    def sign(self) -> Decimal:
-        """A penalty's points are a deduction: it counts negatively in every total."""
-        return Decimal(-1) if self.entry.node.method == Method.PENALTY else Decimal(1)
-
 
 @dataclass
 class SheetField:
     code: str
     title: str
     rows: list[SheetRow] = field(default_factory=list)
+    # In an adjustment content ('9'): its groups ('9.1' capped 3, '9.2' capped 5), so that the engine applies
+    # the caps to every running total.
+    groups: adj.GroupInputs = field(default_factory=adj.GroupInputs)
+
+    def adjustment(self, layer: str, *, done_only: bool = False) -> engine.AdjustmentTotals:
+        """Bonus and penalty of the field's rows in ``layer`` ('self' or 'round1') after the groups' caps."""
+        entries = [r.entry for r in self.rows if r.done1 or not done_only]
+        return self.groups.totals(entries, adj.self_points if layer == "self" else adj.round1_points)
+
+    def _points(self, layer: str, *, done_only: bool) -> Decimal:
+        attr = "self_points" if layer == "self" else "round1_points"
+        total = sum(
+            (
+                getattr(r.entry, attr) or ZERO
+                for r in self.rows
+                if r.node.method not in ADJUSTMENTS and (r.done1 or not done_only)
+            ),
+            start=ZERO,
+        )
+        adjustment = self.adjustment(layer, done_only=done_only)
+        return total + adjustment.bonus - adjustment.penalty
 
     @property
     def self_points(self) -> Decimal:
-        return sum(((r.entry.self_points or ZERO) * r.sign for r in self.rows), start=ZERO)
+        return self._points("self", done_only=False)
 
     @property
     def round1_points(self) -> Decimal:
-        return sum(((r.entry.round1_points or ZERO) * r.sign for r in self.rows if r.done1), start=ZERO)
+        return self._points("round1", done_only=True)
+
+    @property
+    def self_points_of_done(self) -> Decimal:
+        return self._points("self", done_only=True)
+
+    @property
+    def capped(self) -> list[tuple[str, engine.AdjustmentResult]]:
+        """(layer label, group) for each group whose claimed points pass its cap, in self or round 1."""
+        out = []
+        for layer, label in (("self", "tự chấm"), ("round1", "thẩm định")):
+            for g in self.adjustment(layer, done_only=layer == "round1").groups:
+                if g.method is not None and g.claimed > g.points:
+                    out.append((label, g))
+        return out
 
     @property
     def done(self) -> int:
@@ -112,7 +144,7 @@ class Sheet:
 
     @property
     def self_points_of_done(self) -> Decimal:
-        return sum(((r.entry.self_points or ZERO) * r.sign for r in self.rows if r.done1), start=ZERO)
+        return sum((f.self_points_of_done for f in self.fields), start=ZERO)
 
     @property
     def lowered(self) -> list[SheetRow]:
@@ -167,12 +199,13 @@ def appraisal_sheet(user: Any, assessment: Assessment, *, round_no: int) -> Shee
         e.assessment = assessment
     titles = sel.field_titles(entries) if entries else {}
     links = sel.evidence_links_of(entries)
+    groups = adj.group_inputs(entries)
     fields: dict[str, SheetField] = {}
     for e in entries:
         code = sel.field_code_of(e.node.code)
         f = fields.get(code)
         if f is None:
-            f = fields[code] = SheetField(code=code, title=titles.get(code, ""))
+            f = fields[code] = SheetField(code=code, title=titles.get(code, ""), groups=groups)
         entry_links = links.get(e.pk, [])
         f.rows.append(
             SheetRow(

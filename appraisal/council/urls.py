@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:year>/phan-cong/", views.assignments, name="assignments"),
     path("<int:year>/phan-cong/<int:assignment_pk>/xoa/", views.assignment_remove, name="assignment_remove"),
     path("<int:year>/dieu-tra/", views.survey, name="survey"),
+    path("<int:year>/dieu-tra/mau-dieu-tra-xhh.xlsx", views.survey_template, name="survey_template"),
     path("<int:year>/hop-thu-di/", views.outbox, name="outbox"),
     path("<int:year>/nhat-ky/", views.period_audit, name="period_audit"),
     path("<int:year>/chuyen-giai-doan/", views.period_advance, name="period_advance"),

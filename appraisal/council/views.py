@@ -4,6 +4,7 @@ person may not see, conflicts of interest included), calls one service and rende
 from __future__ import annotations
 
 from collections import OrderedDict
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -26,10 +27,11 @@ from appraisal.core.exceptions import ConcurrencyError, ServiceError
 from appraisal.registry.audit import audit_export
 from appraisal.registry.models import Organisation, Period, Phase, RoleAssignment
 from appraisal.registry.phases import phase_deadline, phase_is_open
-from appraisal.registry.selectors import period_default_for_user
+from appraisal.registry.selectors import ADJUSTMENTS, period_default_for_user
 
 from . import access, services
 from . import selectors as sel
+from .adjustments import AdjustmentLayers, adjustment_entries, adjustment_layers
 from .forms import (
     AssignmentBulkForm,
     CouncilRoleForm,
@@ -487,6 +489,7 @@ def assessment_layers(request: HttpRequest, assessment_pk: int) -> HttpResponse:
             "period": period,
             "assessment": assessment,
             "rows": rows,
+            "adjustments": adjustment_layers(entries, sel.final_points),
             "council_side": council_side,
             "can_mark": council_side
             and (access.secretariat or access.leader)
@@ -577,13 +580,26 @@ def assessment_audit(request: HttpRequest, assessment_pk: int) -> HttpResponse:
 # -- notice and explanation (the unit's side) ----------------------------------------------------------------
 
 
+def _notice_lost(assessment: Assessment, items: list[ItemEntry]) -> tuple[Decimal, AdjustmentLayers | None]:
+    """What round 1 took from the unit, with grouped bonus and penalty counted after their groups' caps (a
+    lowered item inside a group whose claim passed the cap may cost nothing), and those groups."""
+    adjustments = adjustment_layers(adjustment_entries(assessment), sel.final_points)
+    lost = sum(
+        (sel.points_lost(e) for e in items if adjustments is None or e.node.method not in ADJUSTMENTS),
+        start=sel.ZERO,
+    )
+    return lost + (adjustments.lost_in_round1 if adjustments is not None else sel.ZERO), adjustments
+
+
 def _notice_context(assessment: Assessment) -> dict[str, Any]:
     items = sel.lowered_entries(assessment)
+    total_lost, adjustments = _notice_lost(assessment, items)
     return {
         "assessment": assessment,
         "period": assessment.period,
         "items": items,
-        "total_lost": sum((sel.points_lost(e) for e in items), start=sel.ZERO),
+        "total_lost": total_lost,
+        "adjustments": adjustments,
         "organisation": Organisation.current(),
         "today": timezone.localdate(),
         "explanation_due": sel.explanation_due_local(assessment),
@@ -606,7 +622,8 @@ def notice_print(request: HttpRequest, assessment_pk: int) -> HttpResponse:
 def notice_download(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     """The notice as a .docx (Decree 30 layout), built by the documents package from plain data."""
     assessment = sel.assessment_get_for_notice(request.user, assessment_pk)
-    export = sel.notice_export(assessment)
+    total_lost, _ = _notice_lost(assessment, sel.lowered_entries(assessment))
+    export = sel.notice_export(assessment, total_lost=total_lost)
     audit_export(by=request.user, filename=export.filename, period=assessment.period)
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
@@ -823,6 +840,20 @@ def survey(request: HttpRequest, year: int) -> HttpResponse:
         "council/surveyimport_list.html",
         {"period": period, "form": form, "report": report, "imports": list(sel.survey_imports(period))},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def survey_template(request: HttpRequest, year: int) -> HttpResponse:
+    """The survey import's blank template with example rows (openpyxl loaded only when asked for)."""
+    period = _period(year)
+    _require_secretariat(request, period)
+    from .importing import survey_template as build
+
+    template = build()
+    return HttpResponse(
+        template.content,
+        content_type=template.content_type,
+        headers={"Content-Disposition": f'attachment; filename="{template.filename}"'},
     )
 
 

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from appraisal.core.roles import SECRETARIAT, UNIT_EDITOR, UNIT_HEAD, can_manage_registry, roles_of
+from appraisal.scoring import engine
 
 from .models import (
     Group,
@@ -188,6 +189,29 @@ def adjustment_groups(nodes: Sequence[IndexNode]) -> dict[int, frozenset[str]]:
                 under[cursor].add(node.method)
                 cursor = parent_of.get(cursor)
     return {pk: frozenset(kinds) for pk, kinds in under.items() if kinds and kinds <= set(ADJUSTMENTS)}
+
+
+def adjustment_groups_input(nodes: Sequence[IndexNode]) -> tuple[engine.AdjustmentGroup, ...]:
+    """The engine's adjustment groups of a set, in order ('9', '9.1' capped 3, '9.2' capped 5): a group
+    holding one method caps its children at its max; a content holding both has no cap."""
+    groups = adjustment_groups(nodes)
+    code_of = {n.pk: n.code for n in nodes}
+    out: list[engine.AdjustmentGroup] = []
+    for node in nodes:
+        if node.pk not in groups:
+            continue
+        kinds = groups[node.pk]
+        method = next(iter(kinds)) if len(kinds) == 1 else None
+        out.append(
+            engine.AdjustmentGroup(
+                code=node.code,
+                title=node.title,
+                method=method,
+                max_points=node.max_points if method is not None and node.max_points > 0 else None,
+                parent=code_of.get(node.parent_id) if node.parent_id is not None else None,
+            )
+        )
+    return tuple(out)
 
 
 @dataclass(frozen=True)

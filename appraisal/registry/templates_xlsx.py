@@ -80,10 +80,13 @@ INDEX_SET_EXAMPLES: list[dict[str, str]] = [
 ]
 
 INDEX_SET_HELP = {
-    "code": "Bắt buộc. Lĩnh vực 1, tiêu chí 1.2, tiêu chí thành phần 1.2.3; điểm thưởng T1, điểm trừ P1. "
+    "code": "Bắt buộc. Lĩnh vực 1, tiêu chí 1.2, tiêu chí thành phần 1.2.3; điểm thưởng T1, điểm trừ P1, hoặc "
+    "nhóm điểm thưởng, điểm trừ có số thứ tự như bộ chỉ số từ năm 2025: 9, 9.1, 9.1.1, 9.2, 9.2.1 (xem Lưu ý). "
     "Định dạng ô là Văn bản (Text) để Excel không đổi 1.10 thành 1.1. Mục cha đứng trước mục con.",
     "title": "Bắt buộc. Nội dung lĩnh vực, tiêu chí.",
-    "max_points": "Bắt buộc. Số ≥ 0, tối đa 2 chữ số thập phân; điểm của mục cha bằng tổng điểm các mục con.",
+    "max_points": "Bắt buộc. Số ≥ 0, tối đa 2 chữ số thập phân; điểm của mục cha bằng tổng điểm các mục con. "
+    "Riêng nhóm điểm thưởng hoặc điểm trừ: điểm tối đa của nhóm là mức trần, tổng các mục con có thể lớn hơn; "
+    "để trống ở mục gồm cả điểm thưởng và điểm trừ (ví dụ mục 9).",
     "method": "Chỉ ghi ở tiêu chí cuối cùng (không có mục con): TĐ (appraisal), XHH (survey), Thưởng (bonus), "
     "Trừ (penalty). Để trống ở lĩnh vực, tiêu chí có mục con.",
     "rule": "Chỉ ghi ở tiêu chí cuối cùng: boolean; levels: Tốt=1; Đạt=0.5; Chưa đạt=0; "
@@ -157,6 +160,9 @@ def _workbook(
     return buffer.getvalue()
 
 
+template_workbook = _workbook  # for the other apps' import templates (the survey import in council)
+
+
 def units_template() -> TemplateFile:
     content = _workbook("Đơn vị", UNIT_COLUMNS, [UNIT_EXAMPLE], UNIT_HELP)
     return TemplateFile("mau-don-vi.xlsx", XLSX_CONTENT_TYPE, content)
@@ -168,6 +174,16 @@ def units_workbook(rows: list[dict[str, str]], notes: Sequence[str] = ()) -> byt
     return _workbook("Đơn vị", UNIT_COLUMNS, rows, UNIT_HELP, notes)
 
 
+INDEX_SET_NOTES = (
+    "Nhóm điểm thưởng, điểm trừ (ngoài thang điểm): có thể ghi T1, P1 ở cấp cao nhất, hoặc một mục có số thứ tự "
+    "như các bộ chỉ số từ năm 2025: «9. Điểm thưởng, điểm trừ» (để trống Điểm tối đa và Phương pháp), "
+    "«9.1. Điểm thưởng» (Điểm tối đa 3) với các mục 9.1.1, 9.1.2… (Phương pháp: Thưởng), «9.2. Điểm trừ» "
+    "(Điểm tối đa 5) với các mục 9.2.1, 9.2.2… (Phương pháp: Trừ). Điểm tối đa của nhóm là mức trần: đơn vị "
+    "khai 4 điểm thưởng trong nhóm tối đa 3 thì chỉ được tính 3 điểm. Một khối «Điểm trừ» gồm các tiêu chí "
+    "trừ điểm bên trong cũng được chấp nhận.",
+)
+
+
 def index_set_template() -> TemplateFile:
-    content = _workbook("Bộ chỉ số", INDEX_SET_COLUMNS, INDEX_SET_EXAMPLES, INDEX_SET_HELP)
+    content = _workbook("Bộ chỉ số", INDEX_SET_COLUMNS, INDEX_SET_EXAMPLES, INDEX_SET_HELP, INDEX_SET_NOTES)
     return TemplateFile("mau-bo-chi-so.xlsx", XLSX_CONTENT_TYPE, content)

@@ -22,7 +22,7 @@ from appraisal.registry.models import (
     UnitExclusion,
     UnitMembership,
 )
-from appraisal.registry.selectors import adjustment_groups
+from appraisal.registry.selectors import adjustment_groups, adjustment_groups_input
 from appraisal.scoring import engine
 
 from .models import FieldResultRow, ScoreRun, UnitResultRow
@@ -45,24 +45,11 @@ def index_set_input(index_set: IndexSet, nodes: list[IndexNode]) -> engine.Index
     P1) or sit in an adjustment content ('9' → '9.1', '9.2') whose nodes cap their children."""
     fields: list[engine.Field] = []
     leaves: list[engine.Leaf] = []
-    adjustments: list[engine.AdjustmentGroup] = []
     groups = adjustment_groups(nodes)
     code_of = {n.pk: n.code for n in nodes}
     for node in nodes:
         top = node.code.split(".")[0]
-        if node.pk in groups:
-            kinds = groups[node.pk]
-            method = next(iter(kinds)) if len(kinds) == 1 else None
-            adjustments.append(
-                engine.AdjustmentGroup(
-                    code=node.code,
-                    title=node.title,
-                    method=method,
-                    max_points=node.max_points if method is not None and node.max_points > 0 else None,
-                    parent=code_of.get(node.parent_id) if node.parent_id is not None else None,
-                )
-            )
-        elif node.parent_id is None and node.method not in ADJUSTMENTS:
+        if node.pk not in groups and node.parent_id is None and node.method not in ADJUSTMENTS:
             fields.append(engine.Field(code=node.code, title=node.title, max_points=node.max_points))
         if node.is_leaf:
             grouped = node.method in ADJUSTMENTS and node.parent_id is not None
@@ -83,7 +70,7 @@ def index_set_input(index_set: IndexSet, nodes: list[IndexNode]) -> engine.Index
         version=str(index_set.version),
         fields=tuple(fields),
         leaves=tuple(leaves),
-        adjustments=tuple(adjustments),
+        adjustments=adjustment_groups_input(nodes),
     )
 
 
@@ -100,20 +87,38 @@ class PeriodData:
     reasons: dict[tuple[str, str], str]  # (unit code, item code) → the council's latest reason
 
 
-def previous_ranks(period: Period) -> dict[tuple[str, str], int]:
-    """(group code, unit code) → rank in the previous year's final snapshot, else in the previous year's
-    published table recorded with ``import_results`` (a year before the province used ParIndex)."""
+@dataclass(frozen=True)
+class PreviousResult:
+    """A unit's published index and rank of the year before; ``published``: from a table recorded with
+    ``import_results`` (the province did not use ParIndex that year), not from a final run."""
+
+    index_display: Decimal
+    rank: int
+    published: bool
+
+
+def previous_results(period: Period) -> dict[tuple[str, str], PreviousResult]:
+    """(group code, unit code) → index and rank of the previous year: its final snapshot, else the previous
+    year's published table recorded with ``import_results`` (a year before the province used ParIndex)."""
     previous = (
         ScoreRun.objects.filter(period__year=period.year - 1, is_final=True)
         .order_by("-created_at", "-pk")
         .first()
     )
     if previous is None:
-        from .published import published_ranks
+        from .published import published_results_of
 
-        return published_ranks(period.year - 1)
-    rows = UnitResultRow.objects.filter(run=previous).values_list("group_code", "unit_code", "rank")
-    return {(g, u): r for g, u, r in rows}
+        return {
+            key: PreviousResult(index, rank, published=True)
+            for key, (index, rank) in published_results_of(period.year - 1).items()
+        }
+    rows = UnitResultRow.objects.filter(run=previous).values_list("group_code", "unit_code", "index_display", "rank")
+    return {(g, u): PreviousResult(index, rank, published=False) for g, u, index, rank in rows}
+
+
+def previous_ranks(period: Period) -> dict[tuple[str, str], int]:
+    """(group code, unit code) → rank of the previous year (see :func:`previous_results`)."""
+    return {key: p.rank for key, p in previous_results(period).items()}
 
 
 def period_input(period: Period) -> PeriodData:

@@ -173,10 +173,15 @@ def published_results_import(*, year: int, file_name: str, content: bytes, by: A
 
 def published_ranks(year: int) -> dict[tuple[str, str], int]:
     """(group code, unit code) → rank in the published table of ``year`` (empty when none was recorded)."""
+    return {key: rank for key, (_, rank) in published_results_of(year).items()}
+
+
+def published_results_of(year: int) -> dict[tuple[str, str], tuple[Decimal, int]]:
+    """(group code, unit code) → (index, rank) in the published table of ``year`` (empty when none)."""
     rows = PublishedResult.objects.filter(published__year=year).values_list(
-        "group_code", "unit__code", "rank"
+        "group_code", "unit__code", "index", "rank"
     )
-    return {(g, u): r for g, u, r in rows}
+    return {(g, u): (index, rank) for g, u, index, rank in rows}
 
 
 def published_rows(year: int) -> list[PublishedResult]:

@@ -13,7 +13,7 @@ from django.http import Http404
 from appraisal.registry.models import Period
 from appraisal.scoring import engine
 
-from .adapters import _item_json, result_numbers
+from .adapters import PreviousResult, _item_json, previous_results, result_numbers
 from .models import ScoreRun
 from .services import final_run, results_compute
 
@@ -50,6 +50,8 @@ class RowView:
     fields: list[FieldView]
     trace: list[str] = field(default_factory=list)
     items: list[dict[str, Any]] = field(default_factory=list)
+    # Last year's index and rank: its final run, else its published table (import_results).
+    previous: PreviousResult | None = None
 
     @property
     def band_label(self) -> str:
@@ -107,7 +109,7 @@ def results_view(*, period: Period, with_details: bool = False, unit_code: str |
                     items=list(r.items) if with_details else [],
                 )
             )
-        return ResultsView(period, run, list(groups.values()))
+        return _with_previous(ResultsView(period, run, list(groups.values())))
     data, result = results_compute(period=period)
     groups_live = []
     for g in result.groups:
@@ -140,7 +142,16 @@ def results_view(*, period: Period, with_details: bool = False, unit_code: str |
             )
         if view.rows:
             groups_live.append(view)
-    return ResultsView(period, None, groups_live)
+    return _with_previous(ResultsView(period, None, groups_live))
+
+
+def _with_previous(view: ResultsView) -> ResultsView:
+    """Each row gets last year's index and rank, from its final run or else its published table."""
+    previous = previous_results(view.period)
+    for group in view.groups:
+        for row in group.rows:
+            row.previous = previous.get((group.code, row.unit_code))
+    return view
 
 
 def unit_result_rows(*, period: Period, code: str) -> tuple[RowView, ResultsView]:

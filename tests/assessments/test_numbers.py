@@ -6,9 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from appraisal.core.numbers import format_index, format_points, format_total, parse_number
+from appraisal.core.numbers import format_index, format_input, format_points, format_total, parse_number
 from tests.assessments.conftest import entry_of
 
 HTMX = {"HX-Request": "true"}
@@ -100,3 +101,28 @@ def test_formats_points_totals_and_indices():
         format_index(Decimal("90.0150"), 1),
         format_points(None),
     ] == ["1,5", "0,33", "0,125", "2", "71,46", "6,80", "90,02", "90,0", "–"]
+
+
+def test_format_input_writes_stored_inputs_with_a_decimal_comma():
+    assert [format_input(x) for x in ("88.5%", "1.25", "7.5/10", "Có", "Tốt", "", None)] == [
+        "88,5%",
+        "1,25",
+        "7,5/10",
+        "Có",
+        "Tốt",
+        "",
+        "",
+    ]
+
+
+def test_conflict_echoes_88_5_percent_as_typed_not_88_point_5(editor, head, assessment):
+    first, second = Client(), Client()
+    first.force_login(editor)
+    second.force_login(head)
+    entry = entry_of(assessment, "1.2")
+    assert _save(first, entry, "88,5%").status_code == 200
+    body = _save(second, entry, "70,5%").content.decode()
+    assert "với giá trị «88,5%»; giá trị của bạn: «70,5%»." in body
+    assert "Giữ giá trị đã lưu «88,5%»" in body
+    assert "Ghi đè bằng giá trị của tôi «70,5%»" in body
+    assert "88.5%" not in body

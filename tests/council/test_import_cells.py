@@ -190,3 +190,14 @@ def test_malformed_sheet_xml_gets_a_message(world, secretariat):
         "Tệp «hong.xlsx» bị hỏng (nội dung trang tính không đọc được). Hãy mở tệp trong Excel, lưu lại rồi tải "
         "lên lại."
     ]
+
+
+def test_survey_typed_88_5_percent_is_shown_88_5_on_the_layers_page(client_for, world, secretariat):
+    content = workbook([HEADER, ["skhcn", "3.1", "88,5%", ""]])
+    report = scores_import(
+        period=world["period"], layer="survey", file_name="xhh.xlsx", content=content, by=secretariat
+    )
+    assert report.ok, report.problems
+    body = client_for(secretariat).get(reverse("council:layers", args=[world["skhcn"].pk])).content.decode()
+    assert '<td colspan="4">Điều tra XHH: 88,5%</td>' in body
+    assert "88.5%" not in body

@@ -196,3 +196,30 @@ def test_survey_page_uploads_and_lists_imports(client_for, world, secretariat):
     assert reverse("council:survey_download", args=[record.pk]) in page and "xhh.csv" in page
     response = c.get(reverse("council:survey_download", args=[record.pk]))
     assert b"".join(response.streaming_content) == csv_bytes("unit,item,value\nskhcn,3.1,80%\n")
+
+
+def test_survey_page_offers_its_template_with_vietnamese_columns_and_examples(client_for, world, secretariat):
+    c = client_for(secretariat)
+    url = reverse("council:survey_template", args=[2023])
+    page = c.get(reverse("council:survey", args=[2023])).content.decode()
+    assert f'<a href="{url}">Tải tệp mẫu kèm ví dụ (mau-dieu-tra-xhh.xlsx)</a>' in page
+
+    response = c.get(url)
+    assert response["Content-Disposition"] == 'attachment; filename="mau-dieu-tra-xhh.xlsx"'
+    wb = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = wb["Điều tra XHH"]
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        ["Mã đơn vị", "Mã tiêu chí", "Giá trị", "Ghi chú"],
+        ["skhcn", "3.1", "85%", "Tỷ lệ hài lòng theo báo cáo điều tra"],
+        ["skhcn", "3.2", "A=10;B=5;C=1;D=0", "Số phiếu theo từng phương án"],
+        ["stp", "3.1", "88,5%", None],
+    ]
+    help_rows = [[c.value for c in row] for row in wb["Hướng dẫn"].iter_rows(min_row=2, max_row=5)]
+    assert [r[0] for r in help_rows] == ["Mã đơn vị (unit)", "Mã tiêu chí (item)", "Giá trị (value)", "Ghi chú (note)"]
+
+
+@pytest.mark.parametrize("who", ["member", "chair", "editor", "outsider"])
+def test_survey_template_is_refused_to_everyone_but_the_secretariat(client_for, world, request, who):
+    response = client_for(request.getfixturevalue(who)).get(reverse("council:survey_template", args=[2023]))
+    assert response.status_code in (403, 404)
+    assert b"PK" not in response.content[:2]

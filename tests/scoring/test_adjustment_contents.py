@@ -8,10 +8,18 @@ from decimal import Decimal
 
 import docx
 import openpyxl
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 
 from appraisal.assessments.layers import assessment_get_or_create
+from appraisal.assessments.models import Assessment, AssessmentState
+from appraisal.assessments.selectors import assessment_form
+from appraisal.council.adjustments import group_inputs
+from appraisal.council.sheet import SheetField, SheetRow, appraisal_sheet
 from appraisal.registry.models import IndexNode, Period, Phase
 from appraisal.registry.services import index_set_import
+from appraisal.scoring import engine
 from appraisal.scoring.adapters import decision_data_from_run
 from appraisal.scoring.documents.annex import build_annex
 from appraisal.scoring.documents.decision import build_decision
@@ -177,3 +185,148 @@ def test_top_level_t1_and_p1_keep_working(scored):
     skhcn = next(u for u in result.groups[0].units if u.code == "skhcn")
     assert (skhcn.bonus_points, skhcn.penalty_points) == (Decimal("1.0000"), Decimal("0.5000"))
     assert skhcn.adjustments == ()
+
+
+def test_engine_adjustment_totals_caps_each_group_of_any_layer():
+    groups = (
+        engine.AdjustmentGroup(code="9", title="Điểm thưởng, điểm trừ", method=None, max_points=None),
+        engine.AdjustmentGroup(
+            code="9.1", title="Điểm thưởng", method="bonus", max_points=Decimal("3"), parent="9"
+        ),
+        engine.AdjustmentGroup(
+            code="9.2", title="Điểm trừ", method="penalty", max_points=Decimal("5"), parent="9"
+        ),
+    )
+    leaves = (
+        [("bonus", "9.1", Decimal("1"))] * 4
+        + [("penalty", "9.2", Decimal("2"))] * 3
+        + [("bonus", None, Decimal("0.5"))]
+    )
+    totals = engine.adjustment_totals(groups, leaves)
+    assert (totals.bonus, totals.penalty) == (Decimal("3.5"), Decimal("5"))
+    assert [(g.code, g.claimed, g.points) for g in totals.groups] == [
+        ("9", Decimal("-2"), Decimal("-2")),
+        ("9.1", Decimal("4.0000"), Decimal("3")),
+        ("9.2", Decimal("6.0000"), Decimal("5")),
+    ]
+
+
+def test_self_assessment_form_counts_a_bonus_group_at_its_cap_and_says_so(
+    period, group, unit, other_unit, secretariat
+):
+    _scored_2025(period, unit, other_unit, secretariat)
+    a = assessment_get_or_create(period=period, unit=unit)
+    form = assessment_form(a)
+    assert (form.self_points, form.bonus, form.penalty, form.total) == (
+        Decimal("80.0000"),
+        Decimal("3"),
+        Decimal("0.0000"),
+        Decimal("83.0000"),
+    )
+    assert [(g.code, g.claimed, g.points) for g in form.capped_groups] == [
+        ("9.1", Decimal("4.0000"), Decimal("3"))
+    ]
+    block = next(b for b in form.blocks if b.node.code == "9")
+    assert (block.adjustment.bonus, block.adjustment.penalty) == (Decimal("3"), Decimal("0.0000"))
+
+    totals = render_to_string("assessments/assessment_totals.html", {"form": form})
+    assert "Điểm thưởng: +3</span>" in totals
+    assert "Tổng tự đánh giá: <strong>83</strong>" in totals
+    assert "Mục 9.1 Điểm thưởng: khai 4 điểm, chỉ tính 3 điểm (tối đa 3 điểm)" in totals
+    block_total = render_to_string("assessments/block_total.html", {"block": block})
+    assert "Thưởng +3, trừ −0 điểm" in block_total
+
+
+def test_self_assessment_form_counts_a_penalty_group_at_its_cap(period, group, unit, other_unit, secretariat):
+    _scored_2025(period, unit, other_unit, secretariat)
+    b = assessment_get_or_create(period=period, unit=other_unit)
+    form = assessment_form(b)
+    assert (form.penalty, form.total) == (Decimal("5"), Decimal("85.0000"))
+    assert [(g.code, g.claimed, g.points) for g in form.capped_groups] == [
+        ("9.2", Decimal("6.5000"), Decimal("5"))
+    ]
+
+
+def test_council_sheet_running_totals_apply_the_group_caps(period, group, unit, other_unit, secretariat):
+    _scored_2025(period, unit, other_unit, secretariat)
+    a = assessment_get_or_create(period=period, unit=unit)
+    entries = list(a.entries.select_related("node").order_by("node__position"))
+    f = SheetField(
+        code="9",
+        title="Điểm thưởng, điểm trừ",
+        rows=[
+            SheetRow(entry=e, rule=None, links=[], explanation_links=[])
+            for e in entries
+            if e.node.code.startswith("9.")
+        ],
+        groups=group_inputs(entries),
+    )
+    assert (f.self_points, f.round1_points, f.self_points_of_done) == (
+        Decimal("3"),
+        Decimal("3"),
+        Decimal("3"),
+    )
+    assert [(label, g.code, g.claimed, g.points) for label, g in f.capped] == [
+        ("tự chấm", "9.1", Decimal("4.0000"), Decimal("3")),
+        ("thẩm định", "9.1", Decimal("4.0000"), Decimal("3")),
+    ]
+    line = render_to_string("council/includes/sheet_field_total.html", {"f": f})
+    assert "tự chấm 3" in line
+    assert "mục 9.1 Điểm thưởng (tự chấm): khai 4, chỉ tính 3 (tối đa 3)" in line
+
+
+def _lowered_in_round1(period, unit, other_unit, secretariat):
+    """skhcn claims 80 on 1.1 and four bonus points in 9.1 (capped 3); round 1 gives 70 and takes 9.1.4 away."""
+    _scored_2025(period, unit, other_unit, secretariat)
+    a = assessment_get_or_create(period=period, unit=unit)
+    fill(a, {"1.1": ("80", "70"), "9.1.4": ("Có", "Không")}, secretariat)
+    Assessment.objects.filter(pk=a.pk).update(state=AssessmentState.APPRAISED, notice_issued_at=timezone.now())
+    return a
+
+
+def test_notice_counts_grouped_bonus_after_the_cap_and_shows_9_1_and_9_2(
+    client_for, period, group, unit, other_unit, secretariat
+):
+    a = _lowered_in_round1(period, unit, other_unit, secretariat)
+    body = client_for(secretariat).get(reverse("council:notice", args=[a.pk])).content.decode()
+    # 9.1.4 lost 1 point, but the unit's four claimed points counted 3 only: the notice loses 10, not 11.
+    assert "Hội đồng thẩm định đã hạ điểm <strong>2</strong> tiêu chí (giảm tổng cộng 10 điểm)" in body
+    assert (
+        '<tr id="group-9.1"><td>9.1</td><td>Điểm thưởng</td><td class="num">3</td>'
+        "<td>3 (khai 4, chỉ tính 3)</td><td>3</td>"
+    ) in body
+    assert '<tr id="group-9.2"><td>9.2</td><td>Điểm trừ</td><td class="num">5</td><td>trừ 0</td><td>trừ 0</td>' in body
+    printed = client_for(secretariat).get(reverse("council:notice_print", args=[a.pk])).content.decode()
+    assert "(giảm tổng cộng 10 điểm)" in printed
+    assert '<tr id="group-9.1">' in printed
+
+
+def test_layers_page_shows_each_adjustment_group_with_its_cap_in_every_layer(
+    client_for, period, group, unit, other_unit, secretariat
+):
+    a = _lowered_in_round1(period, unit, other_unit, secretariat)
+    body = client_for(secretariat).get(reverse("council:layers", args=[a.pk])).content.decode()
+    assert (
+        '<tr id="group-9.1"><td>9.1</td><td>Điểm thưởng</td><td class="num">3</td>'
+        "<td>3 (khai 4, chỉ tính 3)</td><td>3</td><td>3</td>"
+    ) in body
+    assert '<tr id="group-9"><td>9</td><td>Điểm thưởng, điểm trừ</td><td class="num">—</td><td>3</td>' in body
+
+
+def test_notice_docx_states_the_loss_after_the_group_caps(client_for, period, group, unit, other_unit, secretariat):
+    a = _lowered_in_round1(period, unit, other_unit, secretariat)
+    response = client_for(secretariat).get(reverse("council:notice_download", args=[a.pk]))
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
+    assert "(giảm tổng cộng 10,00 điểm)" in text  # not 11: 9.1.4 cost nothing within the cap of 3
+
+
+def test_one_page_appraisal_counts_the_bonus_group_at_its_cap(period, group, unit, other_unit, secretariat):
+    _scored_2025(period, unit, other_unit, secretariat)
+    a = assessment_get_or_create(period=period, unit=unit)
+    Assessment.objects.filter(pk=a.pk).update(state=AssessmentState.SUBMITTED)
+    a.refresh_from_db()
+    sheet = appraisal_sheet(secretariat, a, round_no=1)
+    nine = next(f for f in sheet.fields if f.code == "9")
+    assert [r.node.code for r in nine.rows] == [f"9.1.{i}" for i in range(1, 5)] + [f"9.2.{i}" for i in range(1, 6)]
+    assert (nine.self_points, nine.round1_points) == (Decimal("3"), Decimal("3"))
+    assert (sheet.self_points, sheet.round1_points) == (Decimal("83.0000"), Decimal("83.0000"))

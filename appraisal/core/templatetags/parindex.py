@@ -1,20 +1,16 @@
 """Template filters for numbers as Vietnamese officials write them (decimal comma, ROUND_HALF_UP)."""
 
-import re
 from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from appraisal.core.numbers import format_index, format_points, format_total
+from appraisal.core.numbers import format_index, format_input, format_points, format_total
 from appraisal.scoring.engine import RuleError, parse_rule
 from appraisal.scoring.engine.labels import BAND_LABELS, HEAD_RATING_LABELS
 from appraisal.scoring.engine.rounding import format_vn
 from appraisal.scoring.engine.rules import Rule
 
 register = template.Library()
-
-_NUMERIC_INPUT = re.compile(r"[0-9.,/% ]+")
-
 
 @register.filter
 def vn(value: object, places: int = 2) -> str:
@@ -89,5 +85,4 @@ def head_rating_label(code: object) -> str:
 def vn_input(value: object) -> str:
     """A stored canonical input ('1.25', '85.5%', '7.5/10') as a Vietnamese user writes it ('1,25'); labels
     (Có, Tốt, …) unchanged."""
-    text = str(value or "")
-    return text.replace(".", ",") if _NUMERIC_INPUT.fullmatch(text) else text
+    return format_input(value)

@@ -204,6 +204,9 @@ class UnitDocData:
     date: dt.date | None = None
     # The end of the explanation window, local time (the notice names it); None: "trong thời hạn giải trình".
     explanation_due: dt.datetime | None = None
+    # What the unit lost in all, when the items' losses do not simply add up (grouped bonus and penalty count
+    # within their groups' caps, SPEC §10); None: the sum of the items' losses.
+    total_lost: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -131,6 +131,8 @@ def _notice_body(doc: DocxDocument, data: UnitDocData) -> None:
         )
         return
     lost = sum((item.self_points - item.final_points for item in items), Decimal(0))
+    if data.total_lost is not None:
+        lost = data.total_lost
     add_body(
         doc,
         f"Hội đồng thẩm định Chỉ số cải cách hành chính năm {data.year} thông báo kết quả thẩm định của {unit}: "

@@ -4,7 +4,7 @@ Rules turn a unit's facts into points; :func:`compute_period` turns a period's i
 ranks, bands and head ratings; :func:`result_to_json` renders them for ``compute_results --json``.
 """
 
-from .compute import ENGINE_VERSION, compute_period, compute_unit
+from .compute import ENGINE_VERSION, AdjustmentTotals, adjustment_totals, compute_period, compute_unit
 from .errors import EngineError, InputError, RuleError
 from .explain import explain_item
 from .fingerprint import canonical_inputs, inputs_hash
@@ -28,6 +28,7 @@ from .rules import DEFAULT_SURVEY_WEIGHTS, KINDS, METHODS, Rule, Tier, parse_rul
 __all__ = [
     "AdjustmentGroup",
     "AdjustmentResult",
+    "AdjustmentTotals",
     "BAND_LABELS",
     "DEFAULT_SURVEY_WEIGHTS",
     "ENGINE_VERSION",
@@ -54,6 +55,7 @@ __all__ = [
     "Tier",
     "UnitInput",
     "UnitResult",
+    "adjustment_totals",
     "canonical_inputs",
     "compute_period",
     "compute_unit",

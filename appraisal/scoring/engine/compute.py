@@ -17,6 +17,7 @@ additions. A unit's field breakdown, item results and trace are derived when fir
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
@@ -36,6 +37,8 @@ __all__ = [
     "ItemResult",
     "PeriodResult",
     "UnitResult",
+    "AdjustmentTotals",
+    "adjustment_totals",
     "compute_period",
     "compute_unit",
     "inputs_hash",
@@ -275,7 +278,13 @@ def _group_points(
         child_bonus, child_penalty = _group_points(child, unit, out)
         bonus += child_bonus
         penalty += child_penalty
-    group = node.group
+    return _cap(node.group, bonus, penalty, out)
+
+
+def _cap(
+    group: AdjustmentGroup, bonus: Decimal, penalty: Decimal, out: list[AdjustmentResult] | None
+) -> tuple[Decimal, Decimal]:
+    """Apply a group's cap to the (bonus, penalty) summed under it; record the group's figures in ``out``."""
     claimed = bonus if group.method == "bonus" else penalty
     if group.max_points is not None:
         if group.method == "bonus" and bonus > group.max_points:
@@ -294,6 +303,50 @@ def _group_points(
             )
         )
     return bonus, penalty
+
+
+@dataclass(frozen=True, slots=True)
+class AdjustmentTotals:
+    """Bonus and penalty of one layer after every group's cap, and each group's claimed and counted points
+    in the index set's order."""
+
+    bonus: Decimal
+    penalty: Decimal
+    groups: tuple[AdjustmentResult, ...]
+
+
+def adjustment_totals(
+    groups: Sequence[AdjustmentGroup], leaves: Iterable[tuple[str, str | None, Decimal]]
+) -> AdjustmentTotals:
+    """Bonus and penalty of any one layer (the unit's own claims, round 1, …) with the groups' caps applied,
+    by the same rule as the final result (SPEC §10: a node's max caps the sum of its children).
+
+    ``leaves``: (method, code of the group directly holding the leaf or None for T1/P1, points) of each
+    applicable bonus or penalty leaf, its points already within its own max.
+    """
+    by_group: dict[str | None, tuple[Decimal, Decimal]] = {}
+    for method, group, points in leaves:
+        b, p = by_group.get(group, (_NO_POINTS, _NO_POINTS))
+        by_group[group] = (b + points, p) if method == "bonus" else (b, p + points)
+    children: dict[str | None, list[AdjustmentGroup]] = {}
+    for g in groups:
+        children.setdefault(g.parent, []).append(g)
+    out: list[AdjustmentResult] = []
+
+    def walk(group: AdjustmentGroup) -> tuple[Decimal, Decimal]:
+        b, p = by_group.get(group.code, (_NO_POINTS, _NO_POINTS))
+        for child in children.get(group.code, ()):
+            cb, cp = walk(child)
+            b, p = b + cb, p + cp
+        return _cap(group, b, p, out)
+
+    with localcontext(ENGINE_CONTEXT):
+        bonus, penalty = by_group.get(None, (_NO_POINTS, _NO_POINTS))
+        for top in children.get(None, ()):
+            b, p = walk(top)
+            bonus, penalty = bonus + b, penalty + p
+    order = {g.code: i for i, g in enumerate(groups)}
+    return AdjustmentTotals(bonus, penalty, tuple(sorted(out, key=lambda a: order[a.code])))
 
 
 def _score(plan: _Plan, unit: UnitInput) -> _Score:
