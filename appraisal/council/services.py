@@ -415,7 +415,9 @@ def explanation_waive(*, assessment: Assessment, by: Any, now: datetime | None =
         current = _locked_assessment(assessment.pk)
         _require_explanation_open(current, now)
         if current.entries.exclude(explanation="").exists():
-            raise ServiceError("Đơn vị đã nhập nội dung giải trình: hãy gửi giải trình, hoặc xóa nội dung trước.")
+            raise ServiceError(
+                "Đơn vị đã nhập nội dung giải trình: hãy gửi giải trình, hoặc xóa nội dung trước."
+            )
         stamp = timezone.now()
         Assessment.objects.filter(pk=current.pk).update(
             explanation_waived_at=stamp, explanation_waived_by=by, updated_at=stamp

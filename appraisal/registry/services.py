@@ -611,7 +611,15 @@ PERIOD_SETTING_FIELDS = (
 )
 # What the secretariat still completes after finalisation: the decision's own texts, not what results read.
 DECISION_FIELDS = frozenset(
-    {"decision_number", "decision_date", "legal_bases", "proposal", "proposal_number", "proposal_date", "recipients"}
+    {
+        "decision_number",
+        "decision_date",
+        "legal_bases",
+        "proposal",
+        "proposal_number",
+        "proposal_date",
+        "recipients",
+    }
 )
 
 

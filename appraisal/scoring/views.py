@@ -17,18 +17,28 @@ from appraisal.registry.models import Organisation, Period, Phase, Unit
 from appraisal.registry.selectors import period_default_for_user
 
 from . import services
-from .adapters import decision_data_from_run, org_data, unit_doc_data
+from .adapters import decision_data_from_run, unit_doc_data
 from .documents.annex import build_annex
 from .documents.csvexport import PLAIN, build_results_csv
-from .documents.data import ExportFile
+from .documents.data import ExportFile, notice_org
 from .documents.decision import build_decision
-from .documents.unit_docs import build_unit_notice
+from .documents.pdf import PdfUnavailable, to_pdf
+from .documents.unit_docs import KINDS, build_unit_notice, final_sentence
 from .forms import ApproveForm, PublishedResultsForm, ReopenForm
 from .published import PUBLISHED_COLUMNS, published_results_import, published_rows, published_template_file
 from .selectors import can_download_documents, results_view, unit_result_for_user
 
 
-def _file_response(exported: ExportFile) -> HttpResponse:
+def _file_response(exported: ExportFile, fmt: str = "") -> HttpResponse:
+    """The file itself, or its PDF copy (``fmt='pdf'``) for digital signing; without LibreOffice a page
+    says how to add it (503) instead of failing."""
+    if fmt == "pdf":
+        try:
+            exported = to_pdf(exported)
+        except PdfUnavailable as exc:
+            return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    elif fmt:
+        raise Http404
     response = HttpResponse(exported.content, content_type=exported.content_type)
     response["Content-Disposition"] = content_disposition_header(True, exported.filename)
     return response
@@ -168,12 +178,12 @@ def _documents_run(request: HttpRequest, year: int):
     return services.snapshot_for_documents(period=period, by=request.user)
 
 
-def download_annex(request: HttpRequest, year: int) -> HttpResponse:
-    return _file_response(build_annex(decision_data_from_run(_documents_run(request, year))))
+def download_annex(request: HttpRequest, year: int, fmt: str = "") -> HttpResponse:
+    return _file_response(build_annex(decision_data_from_run(_documents_run(request, year))), fmt)
 
 
-def download_decision(request: HttpRequest, year: int) -> HttpResponse:
-    return _file_response(build_decision(decision_data_from_run(_documents_run(request, year))))
+def download_decision(request: HttpRequest, year: int, fmt: str = "") -> HttpResponse:
+    return _file_response(build_decision(decision_data_from_run(_documents_run(request, year))), fmt)
 
 
 def download_csv(request: HttpRequest, year: int) -> HttpResponse:
@@ -187,19 +197,22 @@ def download_csv_plain(request: HttpRequest, year: int) -> HttpResponse:
     return _file_response(build_results_csv(data, PLAIN))
 
 
-def download_unit_doc(request: HttpRequest, year: int, code: str, kind: str) -> HttpResponse:
-    if kind not in ("notice", "shortcomings"):
+def download_unit_doc(request: HttpRequest, year: int, code: str, kind: str, fmt: str = "") -> HttpResponse:
+    """A unit's notice, final-result notice or shortcomings report: the council's letters, signed with the
+    notice signer of the organisation settings (not the province's decision signer)."""
+    if kind not in KINDS:
         raise Http404
     period = _period(year)
     unit_result_for_user(user=request.user, period=period, code=code)  # 404 unless allowed
     run = services.snapshot_for_documents(period=period, by=request.user)
     data = unit_doc_data(run, code, kind)
-    return _file_response(build_unit_notice(data, org_data(Organisation.current()), kind=kind))
+    return _file_response(build_unit_notice(data, notice_org(Organisation.current()), kind=kind), fmt)
 
 
 def unit_report(request: HttpRequest, year: int, code: str, kind: str) -> HttpResponse:
-    """Print view of a unit's appraisal notice or shortcomings report (the same data as the .docx)."""
-    if kind not in ("notice", "shortcomings"):
+    """Print view of a unit's appraisal notice, final-result notice or shortcomings report (the same data
+    as the .docx)."""
+    if kind not in KINDS:
         raise Http404
     period = _period(year)
     unit, row, view = unit_result_for_user(user=request.user, period=period, code=code)
@@ -219,6 +232,7 @@ def unit_report(request: HttpRequest, year: int, code: str, kind: str) -> HttpRe
             "kind": kind,
             "run": run,
             "org": Organisation.current(),
+            "final_sentence": final_sentence(data) if kind == "result" else "",
         },
     )
 

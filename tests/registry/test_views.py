@@ -208,7 +208,9 @@ def test_unit_create_edit_deactivate_activate(client_for, secretariat, world):
     c.post(deactivate, {"period": world["period"].pk, "tracked": "0", "reason": ""})
     membership = UnitMembership.objects.get(unit=unit, period=world["period"])
     assert membership.tracked is True  # no reason: refused
-    c.post(deactivate, {"period": world["period"].pk, "tracked": "0", "reason": "Sáp nhập vào Sở Xây dựng mới"})
+    c.post(
+        deactivate, {"period": world["period"].pk, "tracked": "0", "reason": "Sáp nhập vào Sở Xây dựng mới"}
+    )
     membership.refresh_from_db()
     assert (membership.tracked, membership.untracked_reason) == (False, "Sáp nhập vào Sở Xây dựng mới")
     unit.refresh_from_db()
