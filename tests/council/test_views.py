@@ -11,7 +11,7 @@ from django.urls import reverse
 from appraisal.assessments.models import AssessmentState, ItemHistory
 from appraisal.council import services
 from appraisal.council.models import Assignment, OutboxMessage
-from appraisal.registry.models import Phase, RoleAssignment
+from appraisal.registry.models import Organisation, Phase, RoleAssignment
 from tests.council.conftest import appraise_all, entry_of, set_phase, submit_assessment
 from tests.factories import UnitFactory, UserFactory, member_of
 
@@ -296,6 +296,33 @@ def test_notice_print_and_docx(client_for, world, member, chair, editor):
     doc = Document(io.BytesIO(response.content))
     cells = [cell.text for t in doc.tables for row in t.rows for cell in row.cells]
     assert "Kế hoạch ban hành sau hạn." in cells and "1.1" in cells
+
+
+def test_notice_is_signed_by_the_councils_signer_setting_not_the_provinces(
+    client_for, world, member, chair, editor
+):
+    """What happens today (issue 15, point 7): the council's notice was signed «KT. CHỦ TỊCH» of the province."""
+    import io
+
+    from docx import Document
+
+    org = Organisation.current()
+    org.notice_issuer_name = "SỞ NỘI VỤ"
+    org.notice_symbol = "SNV"
+    org.notice_signer_for = "KT. GIÁM ĐỐC"
+    org.notice_signer_title = "PHÓ GIÁM ĐỐC"
+    org.notice_signer_name = "Phan Văn Bình"
+    org.save()
+    a = _appraised(world, member, chair)
+    set_phase(world["period"], Phase.EXPLANATION)
+    c = client_for(editor)
+    doc = Document(io.BytesIO(c.get(reverse("council:notice_download", args=[a.pk])).content))
+    assert doc.tables[0].cell(1, 0).text == "Số:      /TB-SNV"
+    assert [p.text for p in doc.tables[-1].cell(0, 1).paragraphs if p.text] == [
+        "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Phan Văn Bình"
+    ]  # fmt: skip
+    printed = c.get(reverse("council:notice_print", args=[a.pk])).content.decode()
+    assert "SỞ NỘI VỤ" in printed and "Phan Văn Bình" in printed and "KT. CHỦ TỊCH" not in printed
 
 
 def test_explanation_page_saves_text_and_head_submits(client_for, world, member, chair, editor, head):
