@@ -558,3 +558,17 @@ def test_notice_said_within_the_explanation_window_without_the_date_now_names_it
     assert "Trước 17:00 ngày 20/02/2099, đề nghị Sở Khoa học và Công nghệ rà soát, giải trình" in printed
     assert "Trước 17:00 ngày 20/02/2099, đề nghị Sở Khoa học và Công nghệ rà soát, giải trình" in text
     assert "Trong thời hạn giải trình" not in printed + text
+
+
+def test_sentence_starts_lower_case_after_a_full_stop(client_for, world, member, chair, editor):
+    """Issue 15, point 8: «…27/12/2026. đang mở» on the explanation page; every sentence starts with a capital."""
+    import re
+
+    from tests.assessments.test_unit_page_defects import printed_text
+
+    a = _appraised(world, member, chair)
+    set_phase(world["period"], Phase.EXPLANATION)
+    text = printed_text(client_for(editor).get(reverse("council:explanation", args=[a.pk])).content.decode())
+    assert "Giai đoạn giải trình đang mở" in text
+    flat = " ".join(text.split())
+    assert re.findall(r"\d{4}\. [a-zđàáảãạăâêôơư]", flat) == []

@@ -91,3 +91,20 @@ def vn_input(value: object) -> str:
     (Có, Tốt, …) unchanged."""
     text = str(value or "")
     return text.replace(".", ",") if _NUMERIC_INPUT.fullmatch(text) else text
+
+
+# Where a layer's value came from (ItemEntry history ``source``): stored as a short code, shown in words.
+SOURCE_LABELS = {
+    "web": "trên trang",
+    "excel": "từ tệp Excel",
+    "import": "nhập từ tệp",
+    "command": "bằng lệnh quản trị",
+    "demo": "dữ liệu mẫu",
+    "bulk": "chấp nhận hàng loạt",
+}
+
+
+@register.filter
+def source_label(code: object) -> str:
+    """'excel' → 'từ tệp Excel'; an unknown source prints as 'nguồn khác' rather than its code."""
+    return SOURCE_LABELS.get(str(code), "nguồn khác")
