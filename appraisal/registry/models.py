@@ -275,6 +275,8 @@ class PeriodEvent(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "sự kiện của kỳ"
+        verbose_name_plural = "sự kiện của kỳ"
         ordering = ["at", "pk"]
 
 
@@ -412,6 +414,8 @@ class UnitExclusion(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "tiêu chí không áp dụng cho đơn vị"
+        verbose_name_plural = "tiêu chí không áp dụng cho đơn vị"
         constraints = [models.UniqueConstraint(fields=["unit", "node"], name="uniq_exclusion")]
 
 
@@ -424,3 +428,7 @@ class TextFixLog(models.Model):
     new = models.TextField()
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "lần sửa chữ trong bộ chỉ số"
+        verbose_name_plural = "các lần sửa chữ trong bộ chỉ số"
