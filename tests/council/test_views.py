@@ -572,3 +572,25 @@ def test_sentence_starts_lower_case_after_a_full_stop(client_for, world, member,
     assert "Giai đoạn giải trình đang mở" in text
     flat = " ".join(text.split())
     assert re.findall(r"\d{4}\. [a-zđàáảãạăâêôơư]", flat) == []
+
+
+def test_notice_pdf_for_digital_signing(client_for, world, member, chair, editor, tmp_path):
+    """The council's notice also as PDF (LibreOffice headless), read back with pdftotext."""
+    import shutil
+    import subprocess
+
+    a = _appraised(world, member, chair)
+    set_phase(world["period"], Phase.EXPLANATION)
+    c = client_for(editor)
+    assert (
+        reverse("council:notice_pdf", args=[a.pk])
+        in c.get(reverse("council:notice", args=[a.pk])).content.decode()
+    )
+    if not (shutil.which("soffice") and shutil.which("pdftotext")):
+        pytest.skip("LibreOffice or poppler-utils missing")
+    response = c.get(reverse("council:notice_pdf", args=[a.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    path = tmp_path / "tb.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    assert "THÔNG BÁO" in text and "Kế hoạch ban hành sau hạn." in text
