@@ -237,7 +237,11 @@ def final_sentence(data: UnitDocData) -> str:
     if data.index_text:
         parts.append(f"Chỉ số cải cách hành chính {data.index_text}%")
     if data.rank is not None:
-        parts.append(f"xếp thứ {data.rank} trong {lower_first(safe_text(data.group_name)) or 'khối'}")
+        group = safe_text(data.group_name)
+        # 'Các sở, ban, ngành' reads 'các sở, ban, ngành' in a sentence; 'UBND các huyện…' keeps its capitals.
+        if len(group) > 1 and group[1].islower():
+            group = lower_first(group)
+        parts.append(f"xếp thứ {data.rank} trong {group or 'khối'}")
     if data.band_label:
         parts.append(f"xếp loại «{data.band_label}»")
     return ", ".join(parts) + "."
