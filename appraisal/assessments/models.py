@@ -132,6 +132,8 @@ class ItemEntry(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = "điểm của một tiêu chí"
+        verbose_name_plural = "điểm của các tiêu chí"
         constraints = [models.UniqueConstraint(fields=["assessment", "node"], name="uniq_entry")]
         ordering = ["node__position"]
 
@@ -162,6 +164,8 @@ class ItemHistory(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "lịch sử điểm của tiêu chí"
+        verbose_name_plural = "lịch sử điểm của tiêu chí"
         ordering = ["at", "pk"]
 
 
@@ -176,6 +180,8 @@ class AssessmentEvent(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "thay đổi trạng thái bản tự đánh giá"
+        verbose_name_plural = "các thay đổi trạng thái bản tự đánh giá"
         ordering = ["at", "pk"]
 
 
@@ -187,6 +193,10 @@ class StoredFile(models.Model):
     size = models.PositiveBigIntegerField()
     content_type = models.CharField(max_length=100)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "tệp đã lưu"
+        verbose_name_plural = "tệp đã lưu"
 
 
 class EvidenceKind(models.TextChoices):
@@ -226,6 +236,8 @@ class EvidenceVersion(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "phiên bản tài liệu kiểm chứng"
+        verbose_name_plural = "các phiên bản tài liệu kiểm chứng"
         ordering = ["at", "pk"]
 
 
@@ -243,6 +255,8 @@ class EvidenceLink(models.Model):
     )
 
     class Meta:
+        verbose_name = "tài liệu gắn với tiêu chí"
+        verbose_name_plural = "tài liệu gắn với tiêu chí"
         ordering = ["at", "pk"]
         constraints = [
             # One live link per (entry, evidence, layer); detached links stay as history.

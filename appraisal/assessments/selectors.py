@@ -129,10 +129,14 @@ class DeadlineInfo:
     deadline: Deadline
     is_open: bool
     refusal: str  # why the self-assessment phase is closed for this unit ('' when open)
+    # The unit is done with its self-assessment (submitted, closed or further on): no countdown then.
+    finished: str = ""
 
     @property
     def remaining(self) -> str:
-        return remaining_text(self.deadline.due_at)
+        """The time left, or what stopped the clock once the unit has finished (a countdown that runs on
+        after the unit submitted reads as if something were still due)."""
+        return self.finished or remaining_text(self.deadline.due_at)
 
     @property
     def due_text(self) -> str:
@@ -180,7 +184,18 @@ def assessment_deadline(assessment: Assessment) -> DeadlineInfo:
         period=assessment.period, phase=Phase.SELF_ASSESSMENT, extension_until=assessment.extension_until
     )
     refusal = self_phase_refusal(assessment)
-    return DeadlineInfo(deadline=deadline, is_open=not refusal, refusal=refusal)
+    return DeadlineInfo(
+        deadline=deadline, is_open=not refusal, refusal=refusal, finished=_finished(assessment)
+    )
+
+
+def _finished(assessment: Assessment) -> str:
+    """'đơn vị đã chốt, không còn đếm ngược' once the unit submitted, '' while it still works on its form."""
+    if assessment.state in EDITABLE_BY_UNIT:
+        return ""
+    if assessment.submitted_at is not None:
+        return "đơn vị đã chốt, không còn đếm ngược"
+    return "đã đóng ở trạng thái «{s}», không còn đếm ngược".format(s=AssessmentState(assessment.state).label)
 
 
 def assessment_actions(user: Any, assessment: Assessment) -> frozenset[str]:

@@ -289,7 +289,9 @@ def assessment_grant_extension(
                 )
         elif current.state == S.APPRAISED and current.notice_issued_at is not None:
             if current.explanation_waived_at is not None:
-                raise ServiceError(f"{current.unit.name} đã chọn không giải trình: không cần gia hạn giải trình.")
+                raise ServiceError(
+                    f"{current.unit.name} đã chọn không giải trình: không cần gia hạn giải trình."
+                )
             what = "giải trình"
             fields = {"explanation_until": until}
         else:

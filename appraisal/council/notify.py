@@ -221,7 +221,10 @@ def _explanation_reminders(
     common = phase_deadline(period=period, phase=Phase.EXPLANATION)
     appraised = list(
         Assessment.objects.filter(
-            period=period, state=S.APPRAISED, notice_issued_at__isnull=False, explanation_waived_at__isnull=True
+            period=period,
+            state=S.APPRAISED,
+            notice_issued_at__isnull=False,
+            explanation_waived_at__isnull=True,
         ).select_related("unit", "period")
     )
     lowered: dict[int, int] = defaultdict(int)
@@ -372,7 +375,9 @@ def event_notify(
     return bool(report.created)
 
 
-def period_event_notify(*, period: Period, event: str, subject: str, lines: Sequence[str], stamp: datetime) -> int:
+def period_event_notify(
+    *, period: Period, event: str, subject: str, lines: Sequence[str], stamp: datetime
+) -> int:
     """Announce a period-wide event (results finalised, decision approved) to every tracked unit."""
     count = 0
     for membership in UnitMembership.objects.filter(period=period, tracked=True).select_related("unit"):

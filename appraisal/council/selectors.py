@@ -47,7 +47,7 @@ from appraisal.registry.models import (
     Unit,
     UnitMembership,
 )
-from appraisal.scoring.documents.data import ExportFile, Org, Shortfall, UnitDocData
+from appraisal.scoring.documents.data import ExportFile, Shortfall, UnitDocData, notice_org
 from appraisal.scoring.documents.unit_docs import build_unit_notice
 
 from .models import Assignment, OutboxMessage, SurveyImport
@@ -55,7 +55,9 @@ from .models import Assignment, OutboxMessage, SurveyImport
 S = AssessmentState
 
 # Assessments the council works on: from submission on (a draft or a returned form is the unit's own).
-COUNCIL_STATES = frozenset({S.SUBMITTED, S.NOT_SUBMITTED, S.APPRAISED, S.EXPLAINED, S.REAPPRAISED, S.FINALISED})
+COUNCIL_STATES = frozenset(
+    {S.SUBMITTED, S.NOT_SUBMITTED, S.APPRAISED, S.EXPLAINED, S.REAPPRAISED, S.FINALISED}
+)
 # Items the council scores in rounds 1 and 2; survey items get their points from the survey import.
 APPRAISED_METHODS = (Method.APPRAISAL, Method.BONUS, Method.PENALTY)
 # States in which the council resolves explained items (round 2).
@@ -910,16 +912,4 @@ def notice_export(assessment: Assessment, *, total_lost: Decimal | None = None) 
         explanation_due=explanation_due_local(assessment),
         total_lost=total_lost,
     )
-    return build_unit_notice(
-        data,
-        Org(
-            name=org.issuer_name,
-            parent_name=org.parent_name,
-            place=org.place,
-            signer_name=org.signer_name,
-            signer_title=org.signer_title,
-            signer_for=org.signer_for,
-            chairman_title=org.chairman_title,
-        ),
-        kind="notice",
-    )
+    return build_unit_notice(data, notice_org(org), kind="notice")

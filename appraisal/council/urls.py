@@ -44,6 +44,12 @@ urlpatterns = [
     path("don-vi/<int:assessment_pk>/thong-bao/", views.notice, name="notice"),
     path("don-vi/<int:assessment_pk>/thong-bao/in/", views.notice_print, name="notice_print"),
     path("don-vi/<int:assessment_pk>/thong-bao/tai-ve/", views.notice_download, name="notice_download"),
+    path(
+        "don-vi/<int:assessment_pk>/thong-bao/tai-ve/pdf/",
+        views.notice_download,
+        {"fmt": "pdf"},
+        name="notice_pdf",
+    ),
     path("don-vi/<int:assessment_pk>/giai-trinh/", views.explanation, name="explanation"),
     path("don-vi/<int:assessment_pk>/giai-trinh/gui/", views.explanation_submit, name="explanation_submit"),
 ]

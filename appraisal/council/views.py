@@ -28,6 +28,7 @@ from appraisal.registry.audit import audit_export
 from appraisal.registry.models import Organisation, Period, Phase, RoleAssignment
 from appraisal.registry.phases import phase_deadline, phase_is_open
 from appraisal.registry.selectors import ADJUSTMENTS, period_default_for_user
+from appraisal.scoring.documents.pdf import PdfUnavailable, to_pdf
 
 from . import access, services
 from . import selectors as sel
@@ -189,10 +190,7 @@ def _entry_context(request: HttpRequest, entry: ItemEntry, **extra: Any) -> dict
     state = entry.assessment.state
     appraised_item = entry.node.method in sel.APPRAISED_METHODS
     round1_open = (
-        can_write
-        and appraised_item
-        and state in ROUND1_STATES
-        and not round1_refusal(entry.assessment)
+        can_write and appraised_item and state in ROUND1_STATES and not round1_refusal(entry.assessment)
     )
     round2_open = (
         can_write
@@ -619,11 +617,17 @@ def notice_print(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     return render(request, "council/assessment_notice_print.html", _notice_context(assessment))
 
 
-def notice_download(request: HttpRequest, assessment_pk: int) -> HttpResponse:
-    """The notice as a .docx (Decree 30 layout), built by the documents package from plain data."""
+def notice_download(request: HttpRequest, assessment_pk: int, fmt: str = "") -> HttpResponse:
+    """The notice as a .docx (Decree 30 layout), built by the documents package from plain data, or its PDF
+    copy for digital signing (503 with how to add LibreOffice where it is absent)."""
     assessment = sel.assessment_get_for_notice(request.user, assessment_pk)
     total_lost, _ = _notice_lost(assessment, sel.lowered_entries(assessment))
     export = sel.notice_export(assessment, total_lost=total_lost)
+    if fmt == "pdf":
+        try:
+            export = to_pdf(export)
+        except PdfUnavailable as exc:
+            return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
     audit_export(by=request.user, filename=export.filename, period=assessment.period)
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'

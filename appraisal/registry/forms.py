@@ -542,4 +542,10 @@ class OrganisationForm(forms.ModelForm):
             "signer_name",
             "signer_title",
             "signer_for",
+            "notice_issuer_name",
+            "notice_parent_name",
+            "notice_symbol",
+            "notice_signer_for",
+            "notice_signer_title",
+            "notice_signer_name",
         ]

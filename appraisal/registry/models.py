@@ -25,10 +25,32 @@ class Organisation(TimeStampedModel):
     signer_name = models.CharField("người ký", max_length=100, blank=True)
     signer_title = models.CharField("chức vụ người ký", max_length=100, default="PHÓ CHỦ TỊCH")
     signer_for = models.CharField("ký thay (KT.)", max_length=100, default="KT. CHỦ TỊCH", blank=True)
+    # The unit notices (preliminary and final result) are the council's letters, not the province's decision:
+    # their own issuer and signer (SPEC §9), so that a notice is never signed «KT. CHỦ TỊCH» of the province.
+    notice_issuer_name = models.CharField(
+        "cơ quan ban hành thông báo (in hoa)", max_length=200, default="HỘI ĐỒNG THẨM ĐỊNH CHỈ SỐ CCHC"
+    )
+    notice_parent_name = models.CharField(
+        "cơ quan chủ quản của Hội đồng (dòng trên, nếu có)", max_length=200, blank=True,
+        default="ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH",
+    )  # fmt: skip
+    notice_symbol = models.CharField(
+        "ký hiệu cơ quan trên thông báo", max_length=40, default="HĐTĐ", help_text="Ví dụ: HĐTĐ hoặc SNV"
+    )
+    notice_signer_for = models.CharField(
+        "thẩm quyền ký thông báo (TM., KT.)", max_length=100, blank=True, default="TM. HỘI ĐỒNG THẨM ĐỊNH"
+    )
+    notice_signer_title = models.CharField("chức vụ người ký thông báo", max_length=100, default="CHỦ TỊCH")
+    notice_signer_name = models.CharField("người ký thông báo", max_length=100, blank=True)
     # The province's current period (SPEC §3a): the default landing period of everyone, chosen by the
     # secretariat. Empty: the latest period past preparation (creating next year's changes nothing).
     current_period = models.ForeignKey(
-        "Period", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="kỳ hiện hành"
+        "Period",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="kỳ hiện hành",
     )
 
     class Meta:
@@ -253,6 +275,8 @@ class PeriodEvent(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "sự kiện của kỳ"
+        verbose_name_plural = "sự kiện của kỳ"
         ordering = ["at", "pk"]
 
 
@@ -390,6 +414,8 @@ class UnitExclusion(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "tiêu chí không áp dụng cho đơn vị"
+        verbose_name_plural = "tiêu chí không áp dụng cho đơn vị"
         constraints = [models.UniqueConstraint(fields=["unit", "node"], name="uniq_exclusion")]
 
 
@@ -402,6 +428,10 @@ class TextFixLog(models.Model):
     new = models.TextField()
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "lần sửa chữ trong bộ chỉ số"
+        verbose_name_plural = "các lần sửa chữ trong bộ chỉ số"
 
 
 class AuditAction(models.TextChoices):

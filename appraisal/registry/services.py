@@ -675,7 +675,15 @@ PERIOD_SETTING_FIELDS = (
 )
 # What the secretariat still completes after finalisation: the decision's own texts, not what results read.
 DECISION_FIELDS = frozenset(
-    {"decision_number", "decision_date", "legal_bases", "proposal", "proposal_number", "proposal_date", "recipients"}
+    {
+        "decision_number",
+        "decision_date",
+        "legal_bases",
+        "proposal",
+        "proposal_number",
+        "proposal_date",
+        "recipients",
+    }
 )
 
 
@@ -779,6 +787,12 @@ ORGANISATION_FIELDS = (
     "signer_name",
     "signer_title",
     "signer_for",
+    "notice_issuer_name",
+    "notice_parent_name",
+    "notice_symbol",
+    "notice_signer_for",
+    "notice_signer_title",
+    "notice_signer_name",
 )
 
 

@@ -502,9 +502,12 @@ def unit_doc_data(run: ScoreRun, unit_code: str, kind: str) -> Any:
         claimed = Decimal(it["self_points"]) if it["self_points"] is not None else None
         if it["method"] == "penalty":
             continue
+        first = Decimal(it["round1_points"]) if it["round1_points"] is not None else None
         if kind == "notice":
-            first = Decimal(it["round1_points"]) if it["round1_points"] is not None else None
             if claimed is None or first is None or first >= claimed:
+                continue
+        elif kind == "result":
+            if claimed is None or final == claimed:
                 continue
         elif final >= max_points:
             continue
@@ -519,8 +522,26 @@ def unit_doc_data(run: ScoreRun, unit_code: str, kind: str) -> Any:
                 final_points=final,
                 lost=max_points - final,
                 reason=it.get("reason", ""),
+                round1_points=first,
             )
         )
+    totals: dict[str, Any] = {}
+    if kind == "result":
+        from appraisal.core.numbers import format_index
+
+        totals = {
+            "total_points": row.total_points,
+            "max_points": row.max_points,
+            "index_text": format_index(row.index_display, run.period.decimals),
+            "rank": row.rank,
+            "group_name": row.group_name,
+            "band_label": engine.BAND_LABELS.get(row.band, row.band),
+            "final": run.is_final,
+        }
     return UnitDocData(
-        unit_name=row.unit_name, unit_head_name=row.head_name, year=run.period.year, items=tuple(items)
+        unit_name=row.unit_name,
+        unit_head_name=row.head_name,
+        year=run.period.year,
+        items=tuple(items),
+        **totals,
     )

@@ -75,6 +75,8 @@ class UnitResultRow(models.Model):
     adjustments = models.JSONField(default=list)
 
     class Meta:
+        verbose_name = "kết quả của đơn vị trong lần tính"
+        verbose_name_plural = "kết quả của các đơn vị trong lần tính"
         ordering = ["group_order", "position"]
         constraints = [models.UniqueConstraint(fields=["run", "unit"], name="uniq_result_per_unit")]
 
@@ -89,6 +91,8 @@ class FieldResultRow(models.Model):
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = "kết quả lĩnh vực trong lần tính"
+        verbose_name_plural = "kết quả các lĩnh vực trong lần tính"
         ordering = ["position"]
 
 
@@ -125,6 +129,8 @@ class PublishedResult(models.Model):
     row = models.PositiveIntegerField("dòng trong tệp", default=0)
 
     class Meta:
+        verbose_name = "kết quả đã công bố của đơn vị"
+        verbose_name_plural = "kết quả đã công bố của các đơn vị"
         ordering = ["group_code", "rank", "unit__code"]
         constraints = [models.UniqueConstraint(fields=["published", "unit"], name="uniq_published_unit")]
 

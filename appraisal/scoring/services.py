@@ -98,9 +98,7 @@ def unfinalised_units(period: Period) -> list[str]:
 
 
 def _unfinalised_units(period: Period) -> list[str]:
-    unit_ids = UnitMembership.objects.filter(period=period, tracked=True).values_list(
-        "unit_id", flat=True
-    )
+    unit_ids = UnitMembership.objects.filter(period=period, tracked=True).values_list("unit_id", flat=True)
     done = set(
         Assessment.objects.filter(
             period=period, unit_id__in=unit_ids, state=AssessmentState.FINALISED

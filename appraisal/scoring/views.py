@@ -23,19 +23,31 @@ from appraisal.registry.models import Organisation, Period, Phase, Unit
 from appraisal.registry.selectors import period_default_for_user, period_list_for_user
 
 from . import services
-from .adapters import decision_data_from_run, org_data, unit_doc_data
+from .adapters import decision_data_from_run, unit_doc_data
 from .documents.annex import build_annex
 from .documents.csvexport import PLAIN, build_results_csv
-from .documents.data import ExportFile
+from .documents.data import ExportFile, notice_org
 from .documents.decision import build_decision
-from .documents.unit_docs import build_unit_notice
+from .documents.pdf import PdfUnavailable, to_pdf
+from .documents.unit_docs import build_unit_notice, final_sentence
 from .forms import ApproveForm, PublishedResultsForm, ReopenForm
 from .job_views import finalise_in_background
 from .published import PUBLISHED_COLUMNS, published_results_import, published_rows, published_template_file
 from .selectors import redact_row, results_view, unit_result_rows
 
 
-def _file_response(exported: ExportFile, *, by: Any = None, period: Period | None = None) -> HttpResponse:
+def _file_response(
+    exported: ExportFile, fmt: str = "", *, by: Any = None, period: Period | None = None
+) -> HttpResponse:
+    """The file itself, or its PDF copy (``fmt='pdf'``) for digital signing; without LibreOffice a page
+    says how to add it (503) instead of failing. Each download by a person is kept in the audit trail."""
+    if fmt == "pdf":
+        try:
+            exported = to_pdf(exported)
+        except PdfUnavailable as exc:
+            return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    elif fmt:
+        raise Http404
     if by is not None:
         audit_export(by=by, filename=exported.filename, period=period)
     response = HttpResponse(exported.content, content_type=exported.content_type)
@@ -217,19 +229,19 @@ def _draft_missing(request: HttpRequest, period: Period) -> HttpResponse:
     return render(request, "scoring/draft_missing.html", {"period": period}, status=409)
 
 
-def _document(request: HttpRequest, year: int, build: Any) -> HttpResponse:
+def _document(request: HttpRequest, year: int, build: Any, fmt: str = "") -> HttpResponse:
     run = _documents_run(request, year)
     if isinstance(run, HttpResponse):
         return run
-    return _file_response(build(decision_data_from_run(run)), by=request.user, period=run.period)
+    return _file_response(build(decision_data_from_run(run)), fmt, by=request.user, period=run.period)
 
 
-def download_annex(request: HttpRequest, year: int) -> HttpResponse:
-    return _document(request, year, build_annex)
+def download_annex(request: HttpRequest, year: int, fmt: str = "") -> HttpResponse:
+    return _document(request, year, build_annex, fmt)
 
 
-def download_decision(request: HttpRequest, year: int) -> HttpResponse:
-    return _document(request, year, build_decision)
+def download_decision(request: HttpRequest, year: int, fmt: str = "") -> HttpResponse:
+    return _document(request, year, build_decision, fmt)
 
 
 def download_csv(request: HttpRequest, year: int) -> HttpResponse:
@@ -243,10 +255,12 @@ def download_csv_plain(request: HttpRequest, year: int) -> HttpResponse:
 
 
 # The notice shows round 1 (from moment N for the unit); the shortcomings report the final result.
-UNIT_DOC_NEEDS = {"notice": "notice", "shortcomings": "total"}
+UNIT_DOC_NEEDS = {"notice": "notice", "shortcomings": "total", "result": "total"}
 
 
-def download_unit_doc(request: HttpRequest, year: int, code: str, kind: str) -> HttpResponse:
+def download_unit_doc(request: HttpRequest, year: int, code: str, kind: str, fmt: str = "") -> HttpResponse:
+    """A unit's notice, final-result notice or shortcomings report: the council's letters, signed with the
+    notice signer of the organisation settings (not the province's decision signer)."""
     if kind not in UNIT_DOC_NEEDS:
         raise Http404
     period, unit, subject = _unit_subject(request, year, code)
@@ -256,12 +270,13 @@ def download_unit_doc(request: HttpRequest, year: int, code: str, kind: str) -> 
         return _draft_missing(request, period)
     data = unit_doc_data(run, code, kind)
     return _file_response(
-        build_unit_notice(data, org_data(Organisation.current()), kind=kind), by=request.user, period=period
+        build_unit_notice(data, notice_org(Organisation.current()), kind=kind), fmt, by=request.user, period=period
     )
 
 
 def unit_report(request: HttpRequest, year: int, code: str, kind: str) -> HttpResponse:
-    """Print view of a unit's appraisal notice or shortcomings report (the same data as the .docx)."""
+    """Print view of a unit's appraisal notice, final-result notice or shortcomings report (the same data
+    as the .docx)."""
     if kind not in UNIT_DOC_NEEDS:
         raise Http404
     period, unit, subject = _unit_subject(request, year, code)
@@ -284,6 +299,7 @@ def unit_report(request: HttpRequest, year: int, code: str, kind: str) -> HttpRe
             "kind": kind,
             "run": run,
             "org": Organisation.current(),
+            "final_sentence": final_sentence(data) if kind == "result" else "",
         },
     )
 

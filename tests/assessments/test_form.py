@@ -173,7 +173,9 @@ def test_index_list_queries_do_not_grow_with_units(
         member_of(period, unit, group)
         assessment_get_or_create(period=period, unit=unit)
     client = client_for(secretariat)
-    with django_assert_num_queries(8):  # session, user, roles, periods, current, memberships, assessments, nav
+    with django_assert_num_queries(
+        8
+    ):  # session, user, roles, periods, current, memberships, assessments, nav
         client.get(reverse("assessments:index"))
 
 

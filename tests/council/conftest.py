@@ -50,7 +50,9 @@ def set_phase(period, phase: str) -> None:
     period.save(update_fields=["phase"])
     if period.phase_index() >= list(Phase.values).index(Phase.EXPLANATION):
         Assessment.objects.filter(
-            period=period, state__in=["appraised", "explained", "reappraised", "finalised"], notice_issued_at__isnull=True
+            period=period,
+            state__in=["appraised", "explained", "reappraised", "finalised"],
+            notice_issued_at__isnull=True,
         ).update(notice_issued_at=timezone.now() - timedelta(minutes=1))
     if hasattr(period, "_window_cache"):
         del period._window_cache

@@ -521,7 +521,9 @@ def test_scores_import_refused_in_a_closed_period(world, member, secretariat, ch
 
     period = _finalised_period(world, member, secretariat, chair)
     content = b"unit,item,value\nskhcn,3.1,95%\n"
-    report = scores_import(period=period, layer="survey", file_name="xhh.csv", content=content, by=secretariat)
+    report = scores_import(
+        period=period, layer="survey", file_name="xhh.csv", content=content, by=secretariat
+    )
     assert [str(p) for p in report.problems] == [
         "Chỉ số CCHC năm 2023 đã chốt kết quả: không thay đổi được nữa. "
         "Nếu cần sửa, Chủ tịch Hội đồng mở lại kỳ đánh giá (nêu lý do)."

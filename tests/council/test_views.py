@@ -11,7 +11,7 @@ from django.urls import reverse
 from appraisal.assessments.models import AssessmentState, ItemHistory
 from appraisal.council import services
 from appraisal.council.models import Assignment, OutboxMessage
-from appraisal.registry.models import Phase, RoleAssignment
+from appraisal.registry.models import Organisation, Phase, RoleAssignment
 from tests.council.conftest import appraise_all, entry_of, set_phase, submit_assessment
 from tests.factories import UnitFactory, UserFactory, member_of
 
@@ -298,6 +298,33 @@ def test_notice_print_and_docx(client_for, world, member, chair, editor):
     assert "Kế hoạch ban hành sau hạn." in cells and "1.1" in cells
 
 
+def test_notice_is_signed_by_the_councils_signer_setting_not_the_provinces(
+    client_for, world, member, chair, editor
+):
+    """What happens today (issue 15, point 7): the council's notice was signed «KT. CHỦ TỊCH» of the province."""
+    import io
+
+    from docx import Document
+
+    org = Organisation.current()
+    org.notice_issuer_name = "SỞ NỘI VỤ"
+    org.notice_symbol = "SNV"
+    org.notice_signer_for = "KT. GIÁM ĐỐC"
+    org.notice_signer_title = "PHÓ GIÁM ĐỐC"
+    org.notice_signer_name = "Phan Văn Bình"
+    org.save()
+    a = _appraised(world, member, chair)
+    set_phase(world["period"], Phase.EXPLANATION)
+    c = client_for(editor)
+    doc = Document(io.BytesIO(c.get(reverse("council:notice_download", args=[a.pk])).content))
+    assert doc.tables[0].cell(1, 0).text == "Số:      /TB-SNV"
+    assert [p.text for p in doc.tables[-1].cell(0, 1).paragraphs if p.text] == [
+        "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Phan Văn Bình"
+    ]  # fmt: skip
+    printed = c.get(reverse("council:notice_print", args=[a.pk])).content.decode()
+    assert "SỞ NỘI VỤ" in printed and "Phan Văn Bình" in printed and "KT. CHỦ TỊCH" not in printed
+
+
 def test_explanation_page_saves_text_and_head_submits(client_for, world, member, chair, editor, head):
     a = _appraised(world, member, chair)
     set_phase(world["period"], Phase.EXPLANATION)
@@ -531,3 +558,39 @@ def test_notice_said_within_the_explanation_window_without_the_date_now_names_it
     assert "Trước 17:00 ngày 20/02/2099, đề nghị Sở Khoa học và Công nghệ rà soát, giải trình" in printed
     assert "Trước 17:00 ngày 20/02/2099, đề nghị Sở Khoa học và Công nghệ rà soát, giải trình" in text
     assert "Trong thời hạn giải trình" not in printed + text
+
+
+def test_sentence_starts_lower_case_after_a_full_stop(client_for, world, member, chair, editor):
+    """Issue 15, point 8: «…27/12/2026. đang mở» on the explanation page; every sentence starts with a capital."""
+    import re
+
+    from tests.assessments.test_unit_page_defects import printed_text
+
+    a = _appraised(world, member, chair)
+    set_phase(world["period"], Phase.EXPLANATION)
+    text = printed_text(client_for(editor).get(reverse("council:explanation", args=[a.pk])).content.decode())
+    assert "Giai đoạn giải trình đang mở" in text
+    flat = " ".join(text.split())
+    assert re.findall(r"\d{4}\. [a-zđàáảãạăâêôơư]", flat) == []
+
+
+def test_notice_pdf_for_digital_signing(client_for, world, member, chair, editor, tmp_path):
+    """The council's notice also as PDF (LibreOffice headless), read back with pdftotext."""
+    import shutil
+    import subprocess
+
+    a = _appraised(world, member, chair)
+    set_phase(world["period"], Phase.EXPLANATION)
+    c = client_for(editor)
+    assert (
+        reverse("council:notice_pdf", args=[a.pk])
+        in c.get(reverse("council:notice", args=[a.pk])).content.decode()
+    )
+    if not (shutil.which("soffice") and shutil.which("pdftotext")):
+        pytest.skip("LibreOffice or poppler-utils missing")
+    response = c.get(reverse("council:notice_pdf", args=[a.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    path = tmp_path / "tb.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    assert "THÔNG BÁO" in text and "Kế hoạch ban hành sau hạn." in text

@@ -208,7 +208,9 @@ def test_unit_create_edit_deactivate_activate(client_for, secretariat, world):
     c.post(deactivate, {"period": world["period"].pk, "tracked": "0", "reason": ""})
     membership = UnitMembership.objects.get(unit=unit, period=world["period"])
     assert membership.tracked is True  # no reason: refused
-    c.post(deactivate, {"period": world["period"].pk, "tracked": "0", "reason": "Sáp nhập vào Sở Xây dựng mới"})
+    c.post(
+        deactivate, {"period": world["period"].pk, "tracked": "0", "reason": "Sáp nhập vào Sở Xây dựng mới"}
+    )
     membership.refresh_from_db()
     assert (membership.tracked, membership.untracked_reason) == (False, "Sáp nhập vào Sở Xây dựng mới")
     unit.refresh_from_db()
@@ -492,6 +494,12 @@ def test_organisation_page_saves(client_for, secretariat, db):
         "signer_name": "Nguyễn Hồng Lĩnh",
         "signer_title": "PHÓ CHỦ TỊCH",
         "signer_for": "KT. CHỦ TỊCH",
+        "notice_issuer_name": "HỘI ĐỒNG THẨM ĐỊNH CHỈ SỐ CCHC",
+        "notice_parent_name": "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH",
+        "notice_symbol": "HĐTĐ",
+        "notice_signer_for": "TM. HỘI ĐỒNG THẨM ĐỊNH",
+        "notice_signer_title": "CHỦ TỊCH",
+        "notice_signer_name": "Trần Thị Mai",
     }
     assert c.post(reverse("registry:organisation_edit"), data).status_code == 302
     org = Organisation.current()
@@ -500,6 +508,8 @@ def test_organisation_page_saves(client_for, secretariat, db):
         "KT. CHỦ TỊCH",
         1,
     )
+    # The notices' own signer is a setting beside the decision's (issue 15, point 7).
+    assert (org.notice_signer_for, org.notice_signer_name) == ("TM. HỘI ĐỒNG THẨM ĐỊNH", "Trần Thị Mai")
 
 
 # -- query-count guards ----------------------------------------------------------------------------------

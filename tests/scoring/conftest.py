@@ -69,6 +69,8 @@ def complete_decision(period):
     org = Organisation.current()
     org.signer_name = "Nguyễn Hồng Lĩnh"
     org.save()
-    period.legal_bases = period.legal_bases.replace("số …/QĐ-UBND ngày …", "số 12/2023/QĐ-UBND ngày 10/3/2023")
+    period.legal_bases = period.legal_bases.replace(
+        "số …/QĐ-UBND ngày …", "số 12/2023/QĐ-UBND ngày 10/3/2023"
+    )
     period.proposal_number, period.proposal_date = "45/TTr-SNV", dt.date(2024, 1, 25)
     period.save(update_fields=["legal_bases", "proposal_number", "proposal_date"])

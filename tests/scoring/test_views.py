@@ -249,3 +249,58 @@ def test_approve_through_page_rejects_bad_date_and_keeps_period(scored, chair, s
         dt.date(2024, 2, 5),
     )
     assert "Quyết định số 519/QĐ-UBND ngày 05/02/2024" in response.content.decode()
+
+
+def test_final_result_notice_download_and_print_view(scored, head, client_for):
+    """What happens today (issue 15, point 7): no final-result notice per unit; now a .docx and a print view
+    signed by the council's notice signer of the organisation settings."""
+    from appraisal.registry.models import Organisation
+
+    org = Organisation.current()
+    org.notice_signer_name = "Lê Thị Hoa"
+    org.save()
+    response = client_for(head).get(reverse("scoring:unit_doc", args=[2023, "skhcn", "result"]))
+    doc = Document(io.BytesIO(response.content))
+    paragraphs = [p.text for p in doc.paragraphs]
+    assert "Kết quả cuối cùng Chỉ số cải cách hành chính năm 2023 của Sở Khoa học và Công nghệ" in paragraphs
+    assert any(t.startswith("Sở Khoa học và Công nghệ đạt tổng điểm ") for t in paragraphs)
+    signature = [p.text for p in doc.tables[-1].cell(0, 1).paragraphs if p.text]
+    assert signature == ["TM. HỘI ĐỒNG THẨM ĐỊNH", "CHỦ TỊCH", "Lê Thị Hoa"]
+    body = (
+        client_for(head).get(reverse("scoring:unit_report", args=[2023, "skhcn", "result"])).content.decode()
+    )
+    assert "THÔNG BÁO KẾT QUẢ CUỐI CÙNG" in body
+    assert "Kết luận của Hội đồng thẩm định" in body
+    assert "Lê Thị Hoa" in body
+
+
+def test_final_result_notice_of_another_unit_is_404(scored, other_editor, client_for):
+    response = client_for(other_editor).get(reverse("scoring:unit_doc", args=[2023, "skhcn", "result"]))
+    assert response.status_code == 404
+
+
+def test_decision_pdf_for_digital_signing_or_a_hint_to_add_libreoffice(
+    scored, chair, client_for, monkeypatch, tmp_path
+):
+    """The decision also as PDF (LibreOffice headless); where it is absent the page says how to add it."""
+    import shutil
+    import subprocess
+
+    c = client_for(chair)
+    page = c.get(reverse("scoring:period", args=[2023])).content.decode()
+    assert reverse("scoring:decision_pdf", args=[2023]) in page
+    if shutil.which("soffice") and shutil.which("pdftotext"):
+        response = c.get(reverse("scoring:decision_pdf", args=[2023]))
+        assert response["Content-Type"] == "application/pdf"
+        path = tmp_path / "qd.pdf"
+        path.write_bytes(response.content)
+        text = subprocess.run(
+            ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
+        ).stdout
+        assert "QUYẾT ĐỊNH" in text
+    monkeypatch.setenv("PATH", "/nonexistent")
+    page = c.get(reverse("scoring:period", args=[2023])).content.decode()
+    assert "chưa có LibreOffice" in page and "apt-get install libreoffice-writer" in page
+    response = c.get(reverse("scoring:decision_pdf", args=[2023]))
+    assert response.status_code == 503
+    assert "apt-get install libreoffice-writer libreoffice-calc" in response.content.decode()

@@ -86,3 +86,20 @@ def vn_input(value: object) -> str:
     """A stored canonical input ('1.25', '85.5%', '7.5/10') as a Vietnamese user writes it ('1,25'); labels
     (Có, Tốt, …) unchanged."""
     return format_input(value)
+
+
+# Where a layer's value came from (ItemEntry history ``source``): stored as a short code, shown in words.
+SOURCE_LABELS = {
+    "web": "trên trang",
+    "excel": "từ tệp Excel",
+    "import": "nhập từ tệp",
+    "command": "bằng lệnh quản trị",
+    "demo": "dữ liệu mẫu",
+    "bulk": "chấp nhận hàng loạt",
+}
+
+
+@register.filter
+def source_label(code: object) -> str:
+    """'excel' → 'từ tệp Excel'; an unknown source prints as 'nguồn khác' rather than its code."""
+    return SOURCE_LABELS.get(str(code), "nguồn khác")

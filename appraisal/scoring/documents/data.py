@@ -16,6 +16,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 __all__ = [
     "AdjustmentCol",
@@ -68,6 +69,23 @@ class Org:
     decision_symbol: str = "QĐ-UBND"
     # Who issues the decision, as the annexes cite it: '(Kèm theo Quyết định số … của Chủ tịch UBND tỉnh)'.
     annex_issuer: str = "Chủ tịch UBND tỉnh"
+    # The issuer's part of a notice's symbol ('HĐTĐ' gives 'TB-HĐTĐ'); empty: the decision's ('UBND').
+    issuer_symbol: str = ""
+
+
+def notice_org(org: Any) -> Org:
+    """The letterhead and signer of the unit notices: the council's (or Sở Nội vụ's) own settings on the
+    organisation, not the province's decision signer (SPEC §9; a notice is the council's letter)."""
+    return Org(
+        name=org.notice_issuer_name,
+        parent_name=org.notice_parent_name,
+        place=org.place,
+        signer_name=org.notice_signer_name,
+        signer_title=org.notice_signer_title,
+        signer_for=org.notice_signer_for,
+        chairman_title=org.chairman_title,
+        issuer_symbol=org.notice_symbol,
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -191,6 +209,7 @@ class Shortfall:
     final_points: Decimal
     lost: Decimal
     reason: str
+    round1_points: Decimal | None = None  # the final-result notice shows every layer
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -207,6 +226,14 @@ class UnitDocData:
     # What the unit lost in all, when the items' losses do not simply add up (grouped bonus and penalty count
     # within their groups' caps, SPEC §10); None: the sum of the items' losses.
     total_lost: Decimal | None = None
+    # The final-result notice (after round 2 and finalisation) states the unit's totals: None elsewhere.
+    total_points: Decimal | None = None
+    max_points: Decimal | None = None
+    index_text: str = ""  # '86,35' in the period's decimals
+    rank: int | None = None
+    group_name: str = ""
+    band_label: str = ""
+    final: bool = False  # from the period's official (finalised) result
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -33,6 +33,7 @@ from .decision import (
     data_table,
     header_table,
     long_date,
+    lower_first,
     new_document,
     number_line,
     save,
@@ -42,21 +43,27 @@ from .decision import (
 )
 from .safe import safe_text
 
-__all__ = ["KINDS", "build_unit_notice"]
+__all__ = ["KINDS", "build_unit_notice", "final_sentence"]
 
-KINDS = ("notice", "shortcomings")
+KINDS = ("notice", "shortcomings", "result")
 
 NOTICE_COLUMNS = ("STT", "Mã", "Tiêu chí, tiêu chí thành phần", "Điểm tối đa", "Điểm tự đánh giá",
                   "Điểm thẩm định", "Lý do của Hội đồng thẩm định")  # fmt: skip
 NOTICE_WIDTHS = (9, 13, 46, 15, 16, 16, 50)
+RESULT_COLUMNS = ("STT", "Mã", "Tiêu chí, tiêu chí thành phần", "Điểm tối đa", "Điểm tự đánh giá",
+                  "Điểm thẩm định vòng 1", "Điểm cuối cùng", "Kết luận của Hội đồng thẩm định")  # fmt: skip
+RESULT_WIDTHS = (9, 13, 42, 14, 15, 15, 15, 42)
+RESULT_ALIGN = (CENTRE, CENTRE, LEFT, CENTRE, CENTRE, CENTRE, CENTRE, LEFT)
 SHORTFALL_COLUMNS = ("STT", "Mã", "Tiêu chí, tiêu chí thành phần", "Điểm tối đa", "Điểm đạt",
-                     "Điểm bị trừ", "Nguyên nhân, hạn chế")  # fmt: skip
+                     "Điểm bị trừ", "Kết luận của Hội đồng thẩm định")  # fmt: skip
 SHORTFALL_WIDTHS = (9, 13, 50, 15, 15, 15, 48)
 ITEM_COLUMNS = (CENTRE, CENTRE, LEFT, CENTRE, CENTRE, CENTRE, LEFT)
 
 
 def _symbol(org: Org, prefix: str) -> str:
-    """'TB-UBND' from the decision symbol 'QĐ-UBND': same issuer, another document type."""
+    """'TB-HĐTĐ' from the notice issuer's symbol, else 'TB-UBND' from the decision symbol 'QĐ-UBND'."""
+    if org.issuer_symbol:
+        return f"{prefix}-{org.issuer_symbol}"
     _, _, issuer = org.decision_symbol.partition("-")
     return f"{prefix}-{issuer}" if issuer else prefix
 
@@ -80,6 +87,11 @@ def build_unit_notice(data: UnitDocData, org: Org, kind: str) -> ExportFile:
         subject = f"Kết quả thẩm định Chỉ số cải cách hành chính năm {data.year} của {unit}"
         prefix = "TB"
         filename = f"thong-bao-tham-dinh-{data.year}-{_slug(unit)}.docx"
+    elif kind == "result":
+        doc_type = "THÔNG BÁO"
+        subject = f"Kết quả cuối cùng Chỉ số cải cách hành chính năm {data.year} của {unit}"
+        prefix = "TB"
+        filename = f"thong-bao-ket-qua-cuoi-cung-{data.year}-{_slug(unit)}.docx"
     else:
         doc_type = "BÁO CÁO"
         subject = f"Tồn tại, hạn chế trong thực hiện nhiệm vụ cải cách hành chính năm {data.year} của {unit}"
@@ -100,6 +112,8 @@ def build_unit_notice(data: UnitDocData, org: Org, kind: str) -> ExportFile:
 
     if notice:
         _notice_body(doc, data)
+    elif kind == "result":
+        _result_body(doc, data)
     else:
         _shortcomings_body(doc, data)
 
@@ -179,8 +193,8 @@ def _shortcomings_body(doc: DocxDocument, data: UnitDocData) -> None:
     add_body(
         doc,
         f"Qua thẩm định Chỉ số cải cách hành chính năm {data.year}, {unit} bị trừ điểm ở "
-        f"{vn_count(len(items))} tiêu chí, tiêu chí thành phần (tổng cộng {vn_points(total)} điểm). Các tồn "
-        "tại, hạn chế theo từng lĩnh vực như sau:",
+        f"{vn_count(len(items))} tiêu chí, tiêu chí thành phần (tổng cộng {vn_points(total)} điểm). Kết luận "
+        "của Hội đồng thẩm định về các tồn tại, hạn chế theo từng lĩnh vực như sau:",
     )
     fields: dict[str, list[Shortfall]] = {}
     titles: dict[str, str] = {}
@@ -214,3 +228,60 @@ def _shortcomings_body(doc: DocxDocument, data: UnitDocData) -> None:
         f"Đề nghị {unit} nghiêm túc rà soát, xây dựng kế hoạch khắc phục các tồn tại, hạn chế nêu trên và báo "
         f"cáo kết quả khắc phục cùng kết quả tự đánh giá Chỉ số cải cách hành chính năm {data.year + 1}.",
     )
+
+
+def final_sentence(data: UnitDocData) -> str:
+    """The one sentence of the final result: total, index, rank in its group and band."""
+    unit = safe_text(data.unit_name)
+    parts = [f"{unit} đạt tổng điểm {vn_points(data.total_points or Decimal(0))}"]
+    if data.max_points is not None:
+        parts[0] += f"/{vn_points(data.max_points)} điểm"
+    if data.index_text:
+        parts.append(f"Chỉ số cải cách hành chính {data.index_text}%")
+    if data.rank is not None:
+        group = safe_text(data.group_name)
+        # 'Các sở, ban, ngành' reads 'các sở, ban, ngành' in a sentence; 'UBND các huyện…' keeps its capitals.
+        if len(group) > 1 and group[1].islower():
+            group = lower_first(group)
+        parts.append(f"xếp thứ {data.rank} trong {group or 'khối'}")
+    if data.band_label:
+        parts.append(f"xếp loại «{data.band_label}»")
+    return ", ".join(parts) + "."
+
+
+def _result_body(doc: DocxDocument, data: UnitDocData) -> None:
+    """The final-result notice (after round 2 and finalisation): the totals, then every item whose final
+    points differ from the unit's claim, with every layer and the council's conclusion."""
+    unit = safe_text(data.unit_name)
+    add_paragraph(doc, f"Kính gửi: {unit}", size=14, space_after=12)
+    state = "kết quả chính thức" if data.final else "kết quả tạm tính (chưa chốt)"
+    add_body(
+        doc,
+        f"Sau thẩm định vòng 1, giải trình và thẩm định vòng 2, Hội đồng thẩm định Chỉ số cải cách hành chính "
+        f"năm {data.year} thông báo {state} của {unit} như sau:",
+    )
+    add_body(doc, final_sentence(data))
+    items = [it for it in data.items if it.self_points is not None and it.final_points != it.self_points]
+    if not items:
+        add_body(
+            doc, "Hội đồng thẩm định giữ nguyên điểm tự đánh giá ở tất cả các tiêu chí, tiêu chí thành phần."
+        )
+        return
+    add_body(
+        doc,
+        f"Các tiêu chí, tiêu chí thành phần có điểm cuối cùng khác điểm tự đánh giá ({vn_count(len(items))}):",
+    )
+    rows = [
+        [
+            str(n),
+            item.item_code,
+            item.item_title,
+            vn_points(item.max_points),
+            vn_points(item.self_points) if item.self_points is not None else "–",
+            vn_points(item.round1_points) if item.round1_points is not None else "–",
+            vn_points(item.final_points),
+            item.reason,
+        ]
+        for n, item in enumerate(items, start=1)
+    ]
+    data_table(doc, RESULT_WIDTHS, RESULT_COLUMNS, rows, size=11, columns=RESULT_ALIGN)

@@ -10,6 +10,7 @@ import pytest
 from docx.enum.section import WD_ORIENT
 
 from appraisal.scoring.documents import build_unit_notice
+from appraisal.scoring.documents.data import Org
 
 from .samples import ORG, sample_unit_doc
 
@@ -53,7 +54,7 @@ def test_unit_shortcomings_groups_every_lost_item_by_field():
     assert "BÁO CÁO" in _texts(doc)
     table = doc.tables[1]
     rows = [[c.text for c in row.cells] for row in table.rows]
-    assert rows[0][-1] == "Nguyên nhân, hạn chế"
+    assert rows[0][-1] == "Kết luận của Hội đồng thẩm định"
     field_rows = [r[0] for r in rows[1:] if len(set(r)) == 1]
     assert field_rows == [
         "1. Công tác chỉ đạo, điều hành cải cách hành chính (bị trừ 1,25 điểm)",
@@ -101,3 +102,68 @@ def test_unit_documents_are_deterministic():
 def test_unit_notice_rejects_an_unknown_kind():
     with pytest.raises(ValueError, match="kind must be one of"):
         build_unit_notice(sample_unit_doc(), ORG, "letter")
+
+
+def test_shortcomings_report_gives_the_reason_as_the_councils_finding_not_the_units():
+    """What happens today (issue 15, point 7): the council's round-2 reasoning was the unit's «Nguyên nhân»."""
+    _, doc = _open("shortcomings")
+    header = [c.text for c in doc.tables[1].rows[0].cells]
+    assert "Nguyên nhân, hạn chế" not in header
+    assert header[-1] == "Kết luận của Hội đồng thẩm định"
+    assert any("Kết luận của Hội đồng thẩm định về các tồn tại" in t for t in _texts(doc))
+
+
+def test_unit_notice_is_issued_and_signed_by_the_council_not_the_province():
+    """What happens today (issue 15, point 7): the council's letter was signed «KT. CHỦ TỊCH» of the province."""
+    council = Org(
+        name="HỘI ĐỒNG THẨM ĐỊNH CHỈ SỐ CCHC",
+        parent_name="ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH",
+        place="Hà Tĩnh",
+        signer_name="Nguyễn Thị Lan",
+        signer_title="CHỦ TỊCH",
+        signer_for="TM. HỘI ĐỒNG THẨM ĐỊNH",
+        issuer_symbol="HĐTĐ",
+    )
+    doc = docx.Document(io.BytesIO(build_unit_notice(sample_unit_doc(), council, "notice").content))
+    letterhead = doc.tables[0]
+    left = [p.text for p in letterhead.cell(0, 0).paragraphs if p.text]
+    assert left[:2] == ["ỦY BAN NHÂN DÂN", "TỈNH HÀ TĨNH"]
+    assert "HỘI ĐỒNG THẨM ĐỊNH" in " ".join(left[2:])
+    assert letterhead.cell(1, 0).text == "Số:      /TB-HĐTĐ"
+    signature = [p.text for p in doc.tables[-1].cell(0, 1).paragraphs if p.text]
+    assert signature == ["TM. HỘI ĐỒNG THẨM ĐỊNH", "CHỦ TỊCH", "Nguyễn Thị Lan"]
+    assert "KT. CHỦ TỊCH" not in signature
+
+
+def test_final_result_notice_states_totals_and_every_changed_item_with_its_layers():
+    """What happens today (issue 15, point 7): there was no notice of the final result after round 2."""
+    from decimal import Decimal
+
+    base = sample_unit_doc()
+    data = dataclasses.replace(
+        base,
+        items=tuple(dataclasses.replace(it, round1_points=it.final_points) for it in base.items),
+        total_points=Decimal("80.5"),
+        max_points=Decimal("100"),
+        index_text="80,50",
+        rank=3,
+        group_name="Các sở, ban, ngành",
+        band_label="Tốt",
+        final=True,
+    )
+    file = build_unit_notice(data, ORG, "result")
+    assert file.filename == "thong-bao-ket-qua-cuoi-cung-2023-so-ngoai-vu.docx"
+    doc = docx.Document(io.BytesIO(file.content))
+    texts = _texts(doc)
+    assert "Kết quả cuối cùng Chỉ số cải cách hành chính năm 2023 của Sở Ngoại vụ" in texts
+    assert any("thông báo kết quả chính thức của Sở Ngoại vụ" in t for t in texts)
+    assert (
+        "Sở Ngoại vụ đạt tổng điểm 80,50/100,00 điểm, Chỉ số cải cách hành chính 80,50%, xếp thứ 3 trong "
+        "các sở, ban, ngành, xếp loại «Tốt»." in texts
+    )
+    table = doc.tables[1]
+    assert [c.text for c in table.rows[0].cells][-3:] == [
+        "Điểm thẩm định vòng 1", "Điểm cuối cùng", "Kết luận của Hội đồng thẩm định"
+    ]  # fmt: skip
+    codes = [row.cells[1].text for row in table.rows[1:]]
+    assert "3.2.1" in codes and "8.1" not in codes  # a survey item has no claim to differ from

@@ -57,6 +57,12 @@ ORGANISATION = {
     "signer_name": "Nguyễn Hồng Lĩnh",
     "signer_title": "PHÓ CHỦ TỊCH",
     "signer_for": "KT. CHỦ TỊCH",
+    "notice_issuer_name": "HỘI ĐỒNG THẨM ĐỊNH CHỈ SỐ CCHC",
+    "notice_parent_name": "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH",
+    "notice_symbol": "HĐTĐ",
+    "notice_signer_for": "TM. HỘI ĐỒNG THẨM ĐỊNH",
+    "notice_signer_title": "CHỦ TỊCH",
+    "notice_signer_name": "Nguyễn Hồng Lĩnh",
 }
 
 # code, name, title noun of the annex heading, order
