@@ -18,6 +18,8 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from appraisal.core.labels import change_label
+
 from .models import AuditAction, AuditEntry, Period, PeriodEvent
 
 __all__ = [
@@ -44,6 +46,12 @@ def _shown(value: Any) -> Any:
     if isinstance(value, models.Model):
         return str(value)
     return str(value)
+
+
+def _person_name(user: Any) -> str:
+    """'Nguyễn Văn Khoa (chair)': the person's name, with the login name that tells accounts apart."""
+    name = user.get_full_name()
+    return f"{name} ({user.username})" if name else f"({user.username})"
 
 
 def audit_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, list[Any]]:
@@ -120,7 +128,7 @@ def audit_person(
         by=by,
         obj=person,
         object_type="Người dùng",
-        object_repr=person.get_full_name() or person.username,
+        object_repr=_person_name(person),
         period=period,
         changes=changes,
     )
@@ -195,7 +203,7 @@ def change_text(changes: Mapping[str, Any]) -> str:
     parts = []
     for key, pair in changes.items():
         old, new = (list(pair) + [None, None])[:2]
-        parts.append(f"{key}: {'–' if old in (None, '') else old} → {'–' if new in (None, '') else new}")
+        parts.append(f"{change_label(key)}: {'–' if old in (None, '') else old} → {'–' if new in (None, '') else new}")
     return "; ".join(parts)
 
 
@@ -207,5 +215,6 @@ def audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
         by=user,
         obj=user,
         object_type="Người dùng",
+        object_repr=_person_name(user),
         detail=f"Địa chỉ {address}" if address else "",
     )

@@ -42,6 +42,11 @@ ROUTES: dict[str, tuple[str, dict] | None] = {
     "job": None,
     "job_download": None,
     "evidence_zip": None,
+    # PDF copies: the same views as annex, decision and unit_doc with fmt="pdf" (the same policy check);
+    # LibreOffice makes them slow, so their own tests are in tests/scoring/test_views.py.
+    "annex_pdf": None,
+    "decision_pdf": None,
+    "unit_pdf": None,
 }
 
 PERSONAS = {

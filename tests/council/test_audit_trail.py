@@ -119,7 +119,7 @@ def test_audit_council_roles_and_assignments(world, secretariat):
     person = UserFactory(username="member.new", first_name="Hà", last_name="Lê")
     grant_row = council_role_grant(period=period, user=person, role=Role.MEMBER, by=secretariat)
     granted = only(AuditAction.ROLE_GRANT)
-    assert (granted.object_repr, granted.changes["role"]) == ("Hà Lê", [None, "Thành viên Hội đồng"])
+    assert (granted.object_repr, granted.changes["role"]) == ("Hà Lê (member.new)", [None, "Thành viên Hội đồng"])
     created = assignments_create_bulk(
         period=period, members=[person], field_codes=["1"], groups=[None], by=secretariat
     )
@@ -145,7 +145,7 @@ def test_audit_phase_change_and_settings_are_mirrored(period, secretariat):
 def test_audit_login_is_recorded(client, outsider):
     client.force_login(outsider)
     row = only(AuditAction.LOGIN)
-    assert (row.by, row.object_repr) == (outsider, str(outsider))
+    assert (row.by, row.object_repr) == (outsider, "Người dùng (outsider)")
 
 
 def test_audit_export_is_recorded(client_for, secretariat, period, unit):
@@ -227,7 +227,7 @@ def test_audit_csv_is_vietnamese_excel(client_for, secretariat, period, unit):
         period.name,
         "đơn vị",
         str(unit),
-        "name: Sở KH&CN → =Sở Khoa học và Công nghệ",
+        "tên: Sở KH&CN → =Sở Khoa học và Công nghệ",
         "Đổi tên theo quyết định",
         "",
         "",

@@ -259,6 +259,7 @@ def test_final_result_notice_download_and_print_view(scored, head, client_for):
     org = Organisation.current()
     org.notice_signer_name = "Lê Thị Hoa"
     org.save()
+    _finalised_with_run(scored)  # SPEC §6a: the unit's final result from F
     response = client_for(head).get(reverse("scoring:unit_doc", args=[2023, "skhcn", "result"]))
     doc = Document(io.BytesIO(response.content))
     paragraphs = [p.text for p in doc.paragraphs]
@@ -286,6 +287,9 @@ def test_decision_pdf_for_digital_signing_or_a_hint_to_add_libreoffice(
     import shutil
     import subprocess
 
+    from appraisal.scoring.services import score_run_create
+
+    score_run_create(period=scored[0].period, by=None)  # «Tính tạm»: drafts come from a stored run
     c = client_for(chair)
     page = c.get(reverse("scoring:period", args=[2023])).content.decode()
     assert reverse("scoring:decision_pdf", args=[2023]) in page

@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
+from appraisal.core.labels import change_label
 from appraisal.core.numbers import format_index, format_input, format_points, format_total
 from appraisal.scoring.engine import RuleError, parse_rule
 from appraisal.scoring.engine.labels import BAND_LABELS, HEAD_RATING_LABELS
@@ -103,3 +104,9 @@ SOURCE_LABELS = {
 def source_label(code: object) -> str:
     """'excel' → 'từ tệp Excel'; an unknown source prints as 'nguồn khác' rather than its code."""
     return SOURCE_LABELS.get(str(code), "nguồn khác")
+
+
+@register.filter(name="change_label")
+def change_label_filter(key: object) -> str:
+    """An audit row's changed field in words ('phase' → 'giai đoạn')."""
+    return change_label(str(key))
