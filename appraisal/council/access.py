@@ -17,6 +17,7 @@ from typing import Any
 
 import rules
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -111,15 +112,11 @@ def _assigned_to_unit(user: Any, subject: Subject) -> bool:
         .values_list("group_id", flat=True)
         .first()
     )
-    return Assignment.objects.filter(period=subject.period, member=user).filter(
-        rules_group_filter(group_id)
-    ).exists()
-
-
-def rules_group_filter(group_id: int | None) -> Any:
-    from django.db.models import Q
-
-    return Q(group__isnull=True) | Q(group_id=group_id)
+    return (
+        Assignment.objects.filter(period=subject.period, member=user)
+        .filter(Q(group__isnull=True) | Q(group_id=group_id))
+        .exists()
+    )
 
 
 def moment_of(subject: Subject) -> Moment:

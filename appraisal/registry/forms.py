@@ -508,7 +508,15 @@ class PeriodAdvanceForm(forms.Form):
     """The secretariat's phase change between working phases; finalisation and approval have their own pages
     (the chair's finalisation, the secretariat's approval with a complete decision)."""
 
-    to_phase = forms.ChoiceField(label="Chuyển sang giai đoạn", choices=())
+    to_phase = forms.ChoiceField(
+        label="Chuyển sang giai đoạn",
+        choices=(),
+        error_messages={
+            "required": "Hãy chọn giai đoạn được phép chuyển tới.",
+            "invalid_choice": "Không chuyển sang giai đoạn này được: hãy chọn một giai đoạn trong danh sách "
+            "(chốt kết quả do Chủ tịch Hội đồng, phê duyệt trên trang Kết quả).",
+        },
+    )
     reason = forms.CharField(
         label="Lý do",
         max_length=2000,

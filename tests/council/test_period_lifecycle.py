@@ -80,7 +80,7 @@ def test_secretariat_chooses_the_current_period_and_it_is_recorded(period, secre
 
 
 def test_period_switcher_lists_only_the_periods_a_person_has_something_in(
-    period, index_set, unit, editor, secretariat, client_for, django_assert_num_queries
+    period, index_set, unit, editor, secretariat, client_for
 ):
     registry_services.period_create(year=2024, by=secretariat)  # skhcn is not a member of 2024
     html = client_for(editor).get("/").content.decode()
