@@ -16,8 +16,8 @@ import sys
 import time
 from decimal import Decimal, localcontext
 
-from appraisal.scoring.engine import PeriodInput, compute_period, rules
-from appraisal.scoring.engine.rounding import ENGINE_CONTEXT
+from appraisal.engine import PeriodInput, compute_period, rules
+from appraisal.engine.rounding import ENGINE_CONTEXT
 from bench import synthetic
 
 _HUNDRED = Decimal(100)

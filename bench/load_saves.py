@@ -51,8 +51,8 @@ def prepare(args: argparse.Namespace) -> None:
 
     from appraisal.assessments.layers import entry_points_for
     from appraisal.assessments.models import Assessment, AssessmentState, ItemEntry
+    from appraisal.engine import InputError
     from appraisal.registry.models import Method, Organisation, Period, Phase, PhaseWindow
-    from appraisal.scoring.engine import InputError
 
     users = get_user_model().objects
     # The demo's current period has moved past self-assessment (seed_demo puts 2023 in «Giải trình»): on the

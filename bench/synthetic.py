@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-from appraisal.scoring.engine import (
+from appraisal.engine import (
     Field,
     GroupInput,
     IndexSet,

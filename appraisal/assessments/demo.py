@@ -29,9 +29,9 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
+from appraisal.engine import Rule, parse_rule
+from appraisal.engine.rounding import plain
 from appraisal.registry.models import Method, Period, UnitMembership
-from appraisal.scoring.engine import Rule, parse_rule
-from appraisal.scoring.engine.rounding import plain
 
 from . import services
 from .evidence import check_upload, stored_file_for

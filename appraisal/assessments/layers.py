@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from appraisal.core.exceptions import ConcurrencyError, ServiceError
+from appraisal.engine import InputError, parse_rule
 from appraisal.registry.models import IndexNode, IndexSet, Period, Unit, UnitExclusion, UnitMembership
-from appraisal.scoring.engine import InputError, parse_rule
 
 from .models import Assessment, ItemEntry, ItemHistory, Layer
 

@@ -19,8 +19,10 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
+from appraisal import engine
 from appraisal.core import roles
 from appraisal.core.exceptions import PhaseError
+from appraisal.engine import Rule, RuleError, parse_rule
 from appraisal.registry.models import (
     IndexNode,
     Method,
@@ -32,8 +34,6 @@ from appraisal.registry.models import (
 )
 from appraisal.registry.phases import Deadline, phase_check, phase_deadline
 from appraisal.registry.selectors import adjustment_groups, adjustment_groups_input
-from appraisal.scoring import engine
-from appraisal.scoring.engine import Rule, RuleError, parse_rule
 
 from .models import (
     EDITABLE_BY_UNIT,

@@ -22,9 +22,9 @@ from appraisal.core.dates import fmt_local
 from appraisal.core.exceptions import ConcurrencyError, PhaseError, ServiceError
 from appraisal.core.numbers import format_input
 from appraisal.core.workflow import cas_transition, check_transition
+from appraisal.engine import InputError
 from appraisal.registry.models import PHASE_ORDER, Method, Period, PeriodEventKind, Phase, Unit
 from appraisal.registry.phases import period_event_log, period_require_open, phase_deadline
-from appraisal.scoring.engine import InputError
 
 from . import excel, selectors
 from .evidence import check_upload, stored_file_for

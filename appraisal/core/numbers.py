@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from appraisal.scoring.engine.errors import InputError
-from appraisal.scoring.engine.rounding import format_vn, parse_decimal
+from appraisal.engine.errors import InputError
+from appraisal.engine.rounding import format_vn, parse_decimal
 
 __all__ = [
     "POINT_PLACES",

@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from appraisal import engine
 from appraisal.assessments.models import Assessment, ItemEntry
 from appraisal.registry.models import IndexNode
 from appraisal.registry.selectors import ADJUSTMENTS, adjustment_groups_input
-from appraisal.scoring import engine
 
 ZERO = Decimal(0)
 

@@ -26,10 +26,10 @@ from django.utils import timezone
 from appraisal.assessments.models import ROUND1_STATES, Assessment, AssessmentState, ItemEntry
 from appraisal.core import roles
 from appraisal.core.exceptions import ServiceError
+from appraisal.engine import parse_rule
+from appraisal.engine.rounding import plain
 from appraisal.registry.models import Group, Method, Period, PhaseWindow, RoleAssignment, Unit
 from appraisal.registry.phases import WINDOW_PHASES, forget_windows
-from appraisal.scoring.engine import parse_rule
-from appraisal.scoring.engine.rounding import plain
 
 from . import services
 from .importing import scores_import

@@ -21,11 +21,11 @@ from django.db import transaction
 
 from appraisal.assessments.layers import applicable_leaves, assessment_get_or_create, entry_record_layer
 from appraisal.assessments.models import Assessment, AssessmentState, ItemEntry, Layer, Round2Decision
+from appraisal.engine import InputError, RuleError, parse_rule
 from appraisal.registry.audit import audit_record
 from appraisal.registry.importing import Column, FileRejected, Problem, read_table
 from appraisal.registry.models import AuditAction, IndexNode, IndexSet, Method, Period, Unit, UnitMembership
 from appraisal.registry.phases import period_closed_refusal
-from appraisal.scoring.engine import InputError, RuleError, parse_rule
 
 from .models import SurveyImport
 

@@ -36,6 +36,7 @@ from appraisal.core import roles
 from appraisal.core.dates import fmt_local
 from appraisal.core.exceptions import ConcurrencyError, PhaseError, ServiceError
 from appraisal.core.workflow import cas_transition, check_transition
+from appraisal.engine import InputError
 from appraisal.registry.audit import audit_person
 from appraisal.registry.models import (
     PHASE_ORDER,
@@ -48,7 +49,6 @@ from appraisal.registry.models import (
     Unit,
 )
 from appraisal.registry.phases import period_require_open
-from appraisal.scoring.engine import InputError
 
 from .lifecycle import (
     explanation_refusal,

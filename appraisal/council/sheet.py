@@ -15,11 +15,11 @@ from typing import Any
 
 from django.db.models import Q
 
+from appraisal import engine
 from appraisal.assessments.models import ROUND1_STATES, Assessment, AssessmentState, ItemEntry, Layer
 from appraisal.assessments.selectors import rule_for
+from appraisal.engine.rules import Rule
 from appraisal.registry.selectors import ADJUSTMENTS
-from appraisal.scoring import engine
-from appraisal.scoring.engine.rules import Rule
 
 from . import adjustments as adj
 from . import selectors as sel

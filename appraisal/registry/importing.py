@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from appraisal.core.cells import Column, FileRejected, Problem, Row, nfc, parse_number, read_table
-from appraisal.scoring.engine import validate_rule_text
+from appraisal.engine import validate_rule_text
 
 __all__ = ["Column", "FileRejected", "Problem", "Row", "read_table"]
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from appraisal.core.exceptions import ConcurrencyError, ServiceError
 from appraisal.core.roles import is_secretariat
-from appraisal.scoring.engine.labels import BAND_LABELS, HEAD_RATING_LABELS
+from appraisal.engine.labels import BAND_LABELS, HEAD_RATING_LABELS
 
 from .audit import audit_period_event
 from .models import (

@@ -14,8 +14,8 @@ from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from appraisal import engine
 from appraisal.core.roles import SECRETARIAT, UNIT_EDITOR, UNIT_HEAD, can_manage_registry, roles_of
-from appraisal.scoring import engine
 
 from .models import (
     Group,

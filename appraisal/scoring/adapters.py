@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from appraisal import engine
 from appraisal.assessments.models import Assessment, ItemEntry
 from appraisal.registry.models import (
     IndexNode,
@@ -23,7 +24,6 @@ from appraisal.registry.models import (
     UnitMembership,
 )
 from appraisal.registry.selectors import adjustment_groups, adjustment_groups_input
-from appraisal.scoring import engine
 
 from .models import FieldResultRow, ScoreRun, UnitResultRow
 

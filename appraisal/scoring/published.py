@@ -15,11 +15,11 @@ from typing import Any
 
 from django.db import transaction
 
+from appraisal import engine
 from appraisal.core import roles
 from appraisal.core.cells import Column, FileRejected, Problem, parse_number, read_table
 from appraisal.core.exceptions import ServiceError
 from appraisal.registry.models import Unit, UnitMembership
-from appraisal.scoring import engine
 
 from .models import PublishedResult, PublishedYear
 

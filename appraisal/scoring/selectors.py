@@ -10,8 +10,8 @@ from typing import Any
 
 from django.http import Http404
 
+from appraisal import engine
 from appraisal.registry.models import Period
-from appraisal.scoring import engine
 
 from .adapters import PreviousResult, _item_json, previous_results, result_numbers
 from .models import ScoreRun

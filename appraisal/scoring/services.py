@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from appraisal import engine
 from appraisal.assessments.models import Assessment, AssessmentState
 from appraisal.core import roles
 from appraisal.core.dates import fmt_local
@@ -17,7 +18,6 @@ from appraisal.council.notify import period_event_notify
 from appraisal.council.selectors import council_access
 from appraisal.registry.models import Organisation, Period, Phase, UnitMembership
 from appraisal.registry.phases import period_move, period_require_open
-from appraisal.scoring import engine
 
 from .adapters import PeriodData, period_input, result_rows_write
 from .models import ScoreRun

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from appraisal import engine
 from appraisal.assessments.layers import assessment_get_or_create
 from appraisal.assessments.models import Assessment, AssessmentState
 from appraisal.assessments.selectors import assessment_form
@@ -19,7 +20,6 @@ from appraisal.council.adjustments import group_inputs
 from appraisal.council.sheet import SheetField, SheetRow, appraisal_sheet
 from appraisal.registry.models import IndexNode, Period, Phase
 from appraisal.registry.services import index_set_import
-from appraisal.scoring import engine
 from appraisal.scoring.adapters import decision_data_from_run
 from appraisal.scoring.documents.annex import build_annex
 from appraisal.scoring.documents.decision import build_decision

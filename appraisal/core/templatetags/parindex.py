@@ -6,10 +6,10 @@ from django import template
 
 from appraisal.core.labels import change_label
 from appraisal.core.numbers import format_index, format_input, format_points, format_total
-from appraisal.scoring.engine import RuleError, parse_rule
-from appraisal.scoring.engine.labels import BAND_LABELS, HEAD_RATING_LABELS
-from appraisal.scoring.engine.rounding import format_vn
-from appraisal.scoring.engine.rules import Rule
+from appraisal.engine import RuleError, parse_rule
+from appraisal.engine.labels import BAND_LABELS, HEAD_RATING_LABELS
+from appraisal.engine.rounding import format_vn
+from appraisal.engine.rules import Rule
 
 register = template.Library()
 

@@ -28,7 +28,8 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 
-from ..engine.rounding import plain, round_half_up
+from appraisal.engine.rounding import plain, round_half_up
+
 from .data import (
     XLSX_CONTENT_TYPE,
     AdjustmentCol,

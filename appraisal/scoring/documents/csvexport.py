@@ -13,7 +13,8 @@ import csv
 import io
 from decimal import Decimal
 
-from ..engine.rounding import plain, round_half_up
+from appraisal.engine.rounding import plain, round_half_up
+
 from .data import CSV_CONTENT_TYPE, DecisionData, ExportFile
 from .safe import csv_text
 

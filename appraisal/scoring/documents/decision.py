@@ -27,7 +27,8 @@ from docx.shared import Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from ..engine.rounding import format_vn, plain
+from appraisal.engine.rounding import format_vn, plain
+
 from .annex import (
     FIELD_SUBCOLUMNS,
     GROUP_COLUMNS,

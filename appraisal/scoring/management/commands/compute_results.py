@@ -3,8 +3,8 @@ import json as jsonlib
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from appraisal import engine
 from appraisal.registry.selectors import period_by_year
-from appraisal.scoring import engine
 from appraisal.scoring.services import results_compute, score_run_create
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from appraisal.scoring.engine import (
+from appraisal.engine import (
     Field,
     GroupInput,
     IndexSet,

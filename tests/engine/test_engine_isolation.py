@@ -4,8 +4,8 @@ import sys
 
 def test_engine_imports_nothing_from_django():
     code = (
-        "import sys; import appraisal.scoring.engine as engine; "
-        "import appraisal.scoring.engine.jsonout, appraisal.scoring.engine.explain; "
+        "import sys; import appraisal.engine as engine; "
+        "import appraisal.engine.jsonout, appraisal.engine.explain; "
         "print(sorted(name for name in sys.modules if name == 'django' or name.startswith('django.')))"
     )
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from appraisal.scoring.engine import InputError, RuleError, Tier, parse_rule, validate_rule_text
+from appraisal.engine import InputError, RuleError, Tier, parse_rule, validate_rule_text
 
 D = Decimal
 

@@ -2,7 +2,7 @@ import json
 import re
 from decimal import Decimal
 
-from appraisal.scoring.engine import compute_period, result_to_json
+from appraisal.engine import compute_period, result_to_json
 
 UNIT_KEYS = [
     "code",

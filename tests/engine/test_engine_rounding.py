@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from appraisal.scoring.engine import EngineError, InputError, format_vn, parse_decimal, q4, round_half_up
+from appraisal.engine import EngineError, InputError, format_vn, parse_decimal, q4, round_half_up
 
 
 @pytest.mark.parametrize(

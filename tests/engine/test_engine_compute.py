@@ -2,7 +2,7 @@ from decimal import Decimal, localcontext
 
 import pytest
 
-from appraisal.scoring.engine import (
+from appraisal.engine import (
     ENGINE_VERSION,
     EngineError,
     Field,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.scoring.engine.builders import Make
+from tests.engine.builders import Make
 
 
 @pytest.fixture(scope="session")

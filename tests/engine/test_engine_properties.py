@@ -7,7 +7,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from appraisal.scoring.engine import (
+from appraisal.engine import (
     ItemValues,
     Settings,
     UnitInput,
@@ -15,7 +15,7 @@ from appraisal.scoring.engine import (
     inputs_hash,
     result_to_json,
 )
-from tests.scoring.engine.builders import Make
+from tests.engine.builders import Make
 
 INDEX_SET = Make.index_set(
     Make.leaf("1.1", 2, "boolean"),
