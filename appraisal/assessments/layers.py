@@ -7,6 +7,7 @@ version and appends an ItemHistory row. Permissions and phase checks belong to t
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 from typing import Any
 
@@ -70,55 +71,109 @@ def entry_record_layer(
     else:
         canonical, points = "", None
 
-    with transaction.atomic():
-        current = ItemEntry.objects.select_for_update().get(pk=entry.pk)
+    # No savepoint: a caller's transaction (the autosave's, the workbook's) is the unit of work, and a refusal
+    # is raised only after this block has ended cleanly, so the caller may still read (the conflict's details)
+    # or roll back the whole (the workbook, all or nothing).
+    with transaction.atomic(savepoint=False):
+        refusal: ConcurrencyError | None = None
+        written: ItemEntry | None = None
+        locked: ItemEntry | None = None
+        if expected_version is not None and entry.version == expected_version:
+            # The caller read this entry in this request at the version the person saw: the compare-and-set
+            # below proves it is still the stored row, so it is not read again (a save's query budget,
+            # issue 14). A save that changes nothing still checks the version with one read. A copy: the
+            # caller's object stays as it was read.
+            current = copy.copy(entry)
+        else:
+            current = locked = ItemEntry.objects.select_for_update().get(pk=entry.pk)
         if expected_version is not None and current.version != expected_version:
-            raise ConcurrencyError(
-                "Mục {code} vừa được người khác lưu (phiên bản {v}). Giá trị hiện tại: «{val}».".format(
-                    code=node.code, v=current.version, val=getattr(current, value_field) or "trống"
-                )
+            refusal = _stale(node.code, current, value_field)
+        else:
+            written = _write_layer(
+                current,
+                layer,
+                canonical,
+                points,
+                note,
+                decision,
+                by=by,
+                source=source,
+                check=current is not locked,
             )
-        old_value = getattr(current, value_field)
-        old_points = getattr(current, points_field)
-        old_note = getattr(current, note_field) if note_field else ""
-        changes: dict[str, Any] = {}
-        if old_value != canonical or old_points != points:
-            changes[value_field] = canonical
-            changes[points_field] = points
-        if note_field and note != old_note:
-            changes[note_field] = note
-        if layer == Layer.ROUND2 and decision != current.round2_decision:
-            changes["round2_decision"] = decision
-        if not changes:
-            return current
-        now = timezone.now()
-        if layer == Layer.ROUND1:
-            changes.update(round1_by=by, round1_at=now)
-        elif layer == Layer.ROUND2:
-            changes.update(round2_by=by, round2_at=now)
-        updated = ItemEntry.objects.filter(pk=current.pk, version=current.version).update(
-            version=current.version + 1, updated_at=now, **changes
+            if written is None:
+                refusal = _stale(node.code, ItemEntry.objects.get(pk=entry.pk), value_field)
+    if refusal is not None or written is None:
+        raise refusal or ConcurrencyError(f"Mục {node.code} vừa được người khác lưu. Hãy tải lại và thử lại.")
+    written.node = node
+    written.assessment = entry.assessment
+    return written
+
+
+def _stale(code: str, current: ItemEntry, value_field: str) -> ConcurrencyError:
+    return ConcurrencyError(
+        "Mục {code} vừa được người khác lưu (phiên bản {v}). Giá trị hiện tại: «{val}».".format(
+            code=code, v=current.version, val=getattr(current, value_field) or "trống"
         )
-        if updated != 1:
-            raise ConcurrencyError(f"Mục {node.code} vừa được người khác lưu. Hãy tải lại và thử lại.")
-        ItemHistory.objects.create(
-            entry=current,
-            layer=layer,
-            old_value=old_value,
-            new_value=canonical,
-            old_points=old_points,
-            new_points=points,
-            reason=note,
-            source=source,
-            by=by,
-        )
+    )
+
+
+def _write_layer(
+    current: ItemEntry,
+    layer: str,
+    canonical: str,
+    points: Decimal | None,
+    note: str,
+    decision: str,
+    *,
+    by: Any,
+    source: str,
+    check: bool,
+) -> ItemEntry | None:
+    """Compare-and-set the layer on ``current`` and append its history row; None when the stored version is
+    no longer ``current.version`` (someone saved in between). ``check``: ``current`` was read without a lock,
+    so even a save that changes nothing confirms the version."""
+    value_field, points_field, note_field = LAYER_FIELDS[layer]
+    old_value = getattr(current, value_field)
+    old_points = getattr(current, points_field)
+    old_note = getattr(current, note_field) if note_field else ""
+    changes: dict[str, Any] = {}
+    if old_value != canonical or old_points != points:
+        changes[value_field] = canonical
+        changes[points_field] = points
+    if note_field and note != old_note:
+        changes[note_field] = note
+    if layer == Layer.ROUND2 and decision != current.round2_decision:
+        changes["round2_decision"] = decision
+    if not changes:
+        if check and not ItemEntry.objects.filter(pk=current.pk, version=current.version).exists():
+            return None
+        return current
+    now = timezone.now()
+    if layer == Layer.ROUND1:
+        changes.update(round1_by=by, round1_at=now)
+    elif layer == Layer.ROUND2:
+        changes.update(round2_by=by, round2_at=now)
+    updated = ItemEntry.objects.filter(pk=current.pk, version=current.version).update(
+        version=current.version + 1, updated_at=now, **changes
+    )
+    if updated != 1:
+        return None
+    ItemHistory.objects.create(
+        entry=current,
+        layer=layer,
+        old_value=old_value,
+        new_value=canonical,
+        old_points=old_points,
+        new_points=points,
+        reason=note,
+        source=source,
+        by=by,
+    )
     # The row is exactly what the compare-and-set wrote: no second read (a save's query budget, issue 14).
     for name, changed in changes.items():
         setattr(current, name, changed)
     current.version += 1
     current.updated_at = now
-    current.node = node
-    current.assessment = entry.assessment
     return current
 
 

@@ -114,23 +114,40 @@ def assessment_open(*, period: Period, unit: Unit, by: Any) -> Assessment:
 
 
 def entry_save_self(
-    *, entry: ItemEntry, value: str, note: str, expected_version: int, by: Any, source: str = "web"
+    *,
+    entry: ItemEntry,
+    value: str,
+    note: str,
+    expected_version: int,
+    by: Any,
+    source: str = "web",
+    assessment_locked: bool = False,
 ) -> ItemEntry:
     """Save the unit's own input and note on one item (the engine derives the points).
 
     ``expected_version`` is the version the person's page was showing, always required (SPEC §5: never a
     silent overwrite): if anyone saved in between, raise EntryConflict with both values, unless the stored
-    value is already exactly what the person typed."""
+    value is already exactly what the person typed.
+
+    The entry and its assessment are read once, the assessment's row locked so that a concurrent submission
+    cannot slip between the state check and the write: here, or, with ``assessment_locked``, by the caller in
+    its open transaction (the autosave reads them with :func:`selectors.entry_get_for_save`)."""
     note = (note or "").strip()
     value = (value or "").strip()
-    with transaction.atomic():
-        assessment = _locked_assessment(entry.assessment)
+    # No savepoint inside the autosave's own transaction: it is the unit of work (issue 14's query budget).
+    with transaction.atomic(savepoint=not assessment_locked):
+        if not assessment_locked:
+            entry = (
+                ItemEntry.objects.select_related("node", "assessment__period", "assessment__unit")
+                .select_for_update(of=("assessment",), no_key=True)
+                .get(pk=entry.pk)
+            )
+        assessment = entry.assessment
         assessment_check_editable(assessment=assessment, by=by)
         if entry.node.method == Method.SURVEY:
             raise ServiceError(
                 f"Mục {entry.node.code} {selectors.SURVEY_TEXT.lower()}: đơn vị không tự chấm mục này."
             )
-        entry.assessment = assessment
         try:
             return entry_record_layer(
                 entry=entry,
@@ -142,6 +159,7 @@ def entry_save_self(
                 expected_version=expected_version,
             )
         except ConcurrencyError:
+            # Raised after the layer's block ended cleanly: the transaction still reads.
             current = ItemEntry.objects.select_related("node").get(pk=entry.pk)
             current.assessment = assessment
             canonical = entry_points_for(entry.node, value, assessment.period)[0] if value else ""

@@ -259,7 +259,7 @@ def _sheet_saved(request: HttpRequest, entry: ItemEntry, *, round_no: int) -> Ht
     """After a save on the one-page appraisal: the item's state, and out of band its new version, points, the
     running total and the list of lowered items."""
     assessment = entry.assessment
-    sheet = appraisal_sheet(request.user, assessment, round_no=round_no)
+    sheet = appraisal_sheet(request.user, assessment, round_no=round_no, totals_only=True)
     return render(
         request,
         "council/includes/sheet_saved.html",
