@@ -24,6 +24,7 @@ from appraisal.assessments.models import (
 )
 from appraisal.assessments.selectors import rule_for
 from appraisal.core.exceptions import ConcurrencyError, ServiceError
+from appraisal.core.jobs import import_in_background
 from appraisal.registry.audit import audit_export
 from appraisal.registry.models import Organisation, Period, Phase, RoleAssignment
 from appraisal.registry.phases import phase_deadline, phase_is_open
@@ -832,8 +833,14 @@ def survey(request: HttpRequest, year: int) -> HttpResponse:
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        content = upload.read()
+        job_url = import_in_background(
+            what="survey", period=period, by=request.user, file_name=upload.name, content=content
+        )
+        if job_url is not None:
+            return redirect(job_url)
         report = scores_import(
-            period=period, layer=Layer.SURVEY, file_name=upload.name, content=upload.read(), by=request.user
+            period=period, layer=Layer.SURVEY, file_name=upload.name, content=content, by=request.user
         )
         if report.ok:
             messages.success(request, report.summary)

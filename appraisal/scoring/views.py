@@ -15,6 +15,7 @@ from appraisal.core import roles
 from appraisal.core.access import Persona
 from appraisal.core.dates import fmt_local
 from appraisal.core.exceptions import ServiceError
+from appraisal.core.jobs import import_in_background
 from appraisal.council import access
 from appraisal.council.access import Subject
 from appraisal.council.selectors import council_access
@@ -312,9 +313,19 @@ def published_results(request: HttpRequest, year: int) -> HttpResponse:
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        report = published_results_import(
-            year=year, file_name=upload.name, content=upload.read(), by=request.user
+        content = upload.read()
+        # The job is filed under that year's period, else the latest one (published years may predate ParIndex).
+        job_url = import_in_background(
+            what="results",
+            period=Period.objects.filter(year=year).first() or Period.objects.order_by("-year").first(),
+            by=request.user,
+            file_name=upload.name,
+            content=content,
+            params={"year": year},
         )
+        if job_url is not None:
+            return redirect(job_url)
+        report = published_results_import(year=year, file_name=upload.name, content=content, by=request.user)
         if report.ok:
             messages.success(request, report.summary)
             return redirect("scoring:published", year=year)
