@@ -9,9 +9,9 @@ the figures. Three steps, each its own command:
 
 ``prepare`` opens the self-assessment window, puts enough demo assessments back to draft (bench database
 only) and gives each user (a unit's editor or head) its own items, two valid inputs per item. ``run`` signs
-everyone in, runs a baseline (the same users loading a trivial signed-in page) and then the saves, each user
-alternating its items' values with the version it last saw, as the form does; it records every latency and
-status, and for each item the last save the server acknowledged. ``recount`` reads the database: every
+everyone in, runs two baselines (the same users loading a trivial signed-in page, then their home page) and
+then the saves, each user alternating its items' values with the version it last saw, as the form does; it
+records every latency and status, and for each item the last save the server acknowledged. ``recount`` reads the database: every
 acknowledged save must be there (value and version), and the history must hold one row per acknowledged save.
 """
 
