@@ -8,6 +8,7 @@ but not change it, e.g. an observer). Role questions go to :mod:`appraisal.core.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -53,18 +54,18 @@ SURVEY_TEXT = "Chấm qua điều tra xã hội học"
 # -- permissions ------------------------------------------------------------------------------------------
 
 
-def evidence_can_download(user: Any, evidence: Evidence) -> bool:
-    """The one predicate for evidence downloads: the unit's people, the secretariat and observers.
+# Who else may download a unit's evidence, added by the apps above this one at start-up (the council's assigned
+# members, never for their own unit: ``CouncilConfig.ready``). Imports flow one way, so assessments cannot ask
+# the council itself; every download view still asks the single function below.
+EVIDENCE_DOWNLOAD_RULES: list[Callable[[Any, Evidence], bool]] = []
 
-    Council access (assigned members, never for their own unit) is added here by the council work, so that
-    every download view keeps asking this single function."""
+
+def evidence_can_download(user: Any, evidence: Evidence) -> bool:
+    """The one predicate for evidence downloads: the unit's people, the secretariat and observers, then each
+    rule registered in ``EVIDENCE_DOWNLOAD_RULES``."""
     if roles.can_view_unit(user, evidence.unit_id):
         return True
-    # --- council access (issue 5): assigned council members, never for their own unit ---
-    from appraisal.council.selectors import council_can_download_evidence
-
-    return council_can_download_evidence(user, evidence)
-    # --- end council access ---
+    return any(rule(user, evidence) for rule in EVIDENCE_DOWNLOAD_RULES)
 
 
 def assessment_get_for_user(user: Any, pk: int, *, write: bool = False) -> Assessment:

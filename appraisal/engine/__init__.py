@@ -21,6 +21,7 @@ from .model import (
     Settings,
     UnitInput,
 )
+from .notice import NOTICE_KINDS, Notice, NoticeItem, NoticeLine, notice_build
 from .results import AdjustmentResult, FieldResult, GroupResult, ItemResult, PeriodResult, UnitResult
 from .rounding import format_vn, parse_decimal, q4, round_half_up
 from .rules import DEFAULT_SURVEY_WEIGHTS, KINDS, METHODS, Rule, Tier, parse_rule, validate_rule_text
@@ -37,6 +38,10 @@ __all__ = [
     "LAYER_LABELS",
     "METHODS",
     "METHOD_LABELS",
+    "NOTICE_KINDS",
+    "Notice",
+    "NoticeItem",
+    "NoticeLine",
     "EngineError",
     "Field",
     "FieldResult",
@@ -62,6 +67,7 @@ __all__ = [
     "explain_item",
     "format_vn",
     "inputs_hash",
+    "notice_build",
     "parse_decimal",
     "parse_rule",
     "q4",

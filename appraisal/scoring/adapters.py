@@ -112,7 +112,9 @@ def previous_results(period: Period) -> dict[tuple[str, str], PreviousResult]:
             key: PreviousResult(index, rank, published=True)
             for key, (index, rank) in published_results_of(period.year - 1).items()
         }
-    rows = UnitResultRow.objects.filter(run=previous).values_list("group_code", "unit_code", "index_display", "rank")
+    rows = UnitResultRow.objects.filter(run=previous).values_list(
+        "group_code", "unit_code", "index_display", "rank"
+    )
     return {(g, u): PreviousResult(index, rank, published=False) for g, u, index, rank in rows}
 
 
@@ -353,7 +355,7 @@ def result_rows_write(*, run: ScoreRun, data: PeriodData, result: engine.PeriodR
 
 
 def org_data(org: Any) -> Any:
-    from .documents.data import Org
+    from appraisal.documents.data import Org
 
     return Org(
         name=org.issuer_name,
@@ -379,9 +381,7 @@ def _decimal(text: str | None) -> Decimal | None:
 
 def decision_data_from_run(run: ScoreRun) -> Any:
     """The decision, annex and CSV input from a stored snapshot (never from live data)."""
-    from appraisal.registry.models import Group, Organisation, Phase
-
-    from .documents.data import (
+    from appraisal.documents.data import (
         AdjustmentCol,
         Decision,
         DecisionData,
@@ -391,6 +391,7 @@ def decision_data_from_run(run: ScoreRun) -> Any:
         HeadRow,
         UnitRow,
     )
+    from appraisal.registry.models import Group, Organisation, Phase
 
     period = run.period
     rows = list(run.unit_rows.prefetch_related("field_rows").order_by("group_order", "position"))
@@ -487,48 +488,45 @@ def decision_data_from_run(run: ScoreRun) -> Any:
 
 
 def unit_doc_data(run: ScoreRun, unit_code: str, kind: str) -> Any:
-    """A unit's notice (items whose points were lowered) or shortcomings report (every item that lost
-    points), from a snapshot's item layers."""
-    from .documents.data import Shortfall, UnitDocData
+    """A unit's notice, final-result notice or shortcomings report from a snapshot's item layers, by the one
+    notice builder (:mod:`appraisal.documents.notice_data`). The stored items do not keep their adjustment group:
+    it is read from the period's index set (finalised, so unchanged since the snapshot)."""
+    from appraisal.core.numbers import format_index
+    from appraisal.documents.notice_data import unit_doc_data_build
 
     row = run.unit_rows.get(unit_code=unit_code)
-    field_titles = {f.code: f.title for f in row.field_rows.all()}
-    items = []
-    for it in row.items:
-        if not it["applicable"]:
-            continue
-        final = Decimal(it["points"])
-        max_points = Decimal(it["max_points"])
-        claimed = Decimal(it["self_points"]) if it["self_points"] is not None else None
-        if it["method"] == "penalty":
-            continue
-        first = Decimal(it["round1_points"]) if it["round1_points"] is not None else None
-        if kind == "notice":
-            if claimed is None or first is None or first >= claimed:
-                continue
-        elif kind == "result":
-            if claimed is None or final == claimed:
-                continue
-        elif final >= max_points:
-            continue
-        items.append(
-            Shortfall(
-                item_code=it["code"],
-                item_title=it["title"],
-                field_code=it["field_code"],
-                field_title=field_titles.get(it["field_code"], ""),
-                max_points=max_points,
-                self_points=claimed,
-                final_points=final,
-                lost=max_points - final,
-                reason=it.get("reason", ""),
-                round1_points=first,
-            )
+    nodes = list(
+        IndexNode.objects.filter(
+            index_set__period_id=run.period_id, index_set__group__code=row.group_code
+        ).order_by("position")
+    )
+    groups = adjustment_groups_input(nodes)
+    group_codes = {g.code for g in groups}
+    code_by_pk = {n.pk: n.code for n in nodes}
+    group_of = {
+        n.code: code_by_pk[n.parent_id]
+        for n in nodes
+        if n.method in ADJUSTMENTS and n.parent_id is not None and code_by_pk.get(n.parent_id) in group_codes
+    }
+    items = [
+        engine.NoticeItem(
+            code=it["code"],
+            field_code=it["field_code"],
+            method=it["method"],
+            max_points=Decimal(it["max_points"]),
+            self_points=_decimal(it["self_points"]),
+            round1_points=_decimal(it["round1_points"]),
+            final_points=Decimal(it["points"]),
+            group=group_of.get(it["code"]),
         )
+        for it in row.items
+        if it["applicable"]
+    ]
+    titles = {f.code: f.title for f in row.field_rows.all()}
+    titles.update({a["code"]: a["title"] for a in row.adjustments})
+    titles.update({it["code"]: it["title"] for it in row.items})
     totals: dict[str, Any] = {}
     if kind == "result":
-        from appraisal.core.numbers import format_index
-
         totals = {
             "total_points": row.total_points,
             "max_points": row.max_points,
@@ -538,10 +536,14 @@ def unit_doc_data(run: ScoreRun, unit_code: str, kind: str) -> Any:
             "band_label": engine.BAND_LABELS.get(row.band, row.band),
             "final": run.is_final,
         }
-    return UnitDocData(
+    return unit_doc_data_build(
+        kind=kind,
+        items=items,
+        groups=groups,
+        titles=titles,
+        reasons={it["code"]: it.get("reason", "") for it in row.items},
         unit_name=row.unit_name,
         unit_head_name=row.head_name,
         year=run.period.year,
-        items=tuple(items),
         **totals,
     )

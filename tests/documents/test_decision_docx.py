@@ -12,8 +12,8 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
-from appraisal.scoring.documents import build_decision
-from appraisal.scoring.documents.decision import long_date, number_line, vn_points
+from appraisal.documents import build_decision
+from appraisal.documents.decision import long_date, number_line, vn_points
 
 from .conftest import HYPERLINK, with_unit_names
 from .samples import EXECUTORS, sample_data

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+from appraisal.documents import build_results_csv
 from appraisal.engine.rounding import plain
-from appraisal.scoring.documents import build_results_csv
 
 from .conftest import HYPERLINK, with_unit_names
 

@@ -9,8 +9,8 @@ import docx
 import openpyxl
 import pytest
 
-from appraisal.scoring.documents import build_annex, build_decision
-from appraisal.scoring.documents.data import DecisionData
+from appraisal.documents import build_annex, build_decision
+from appraisal.documents.data import DecisionData
 
 from .samples import sample_data
 

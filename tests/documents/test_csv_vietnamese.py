@@ -12,7 +12,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from appraisal.scoring.documents import build_results_csv
+from appraisal.documents import build_results_csv
 
 from .render_samples import soffice
 

@@ -10,8 +10,8 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from appraisal.scoring.documents import build_annex
-from appraisal.scoring.documents.annex import POINTS_FORMAT, rank_change_text, roman
+from appraisal.documents import build_annex
+from appraisal.documents.annex import POINTS_FORMAT, rank_change_text, roman
 
 from .conftest import HYPERLINK, with_unit_names
 from .samples import sample_data

@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from appraisal.engine.rounding import q4, round_half_up
-from appraisal.scoring.documents.data import (
+from appraisal.documents.data import (
     Decision,
     DecisionData,
     FieldCell,
@@ -22,6 +21,7 @@ from appraisal.scoring.documents.data import (
     UnitDocData,
     UnitRow,
 )
+from appraisal.engine.rounding import q4, round_half_up
 
 GENERATED_AT = dt.datetime(2024, 1, 30, 9, 15, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 SNAPSHOT_ID = "run 12 / sha256:ab12cd34ef56"
