@@ -22,8 +22,16 @@ from .model import (
     UnitInput,
 )
 from .notice import NOTICE_KINDS, Notice, NoticeItem, NoticeLine, notice_build
-from .results import AdjustmentResult, FieldResult, GroupResult, ItemResult, PeriodResult, UnitResult
-from .rounding import format_vn, parse_decimal, q4, round_half_up
+from .results import (
+    AdjustmentResult,
+    FieldResult,
+    GroupResult,
+    ItemResult,
+    PeriodResult,
+    StoredDetails,
+    UnitResult,
+)
+from .rounding import format_vn, index_display, parse_decimal, q4, round_half_up
 from .rules import DEFAULT_SURVEY_WEIGHTS, KINDS, METHODS, Rule, Tier, parse_rule, validate_rule_text
 
 __all__ = [
@@ -57,6 +65,7 @@ __all__ = [
     "Rule",
     "RuleError",
     "Settings",
+    "StoredDetails",
     "Tier",
     "UnitInput",
     "UnitResult",
@@ -66,6 +75,7 @@ __all__ = [
     "compute_unit",
     "explain_item",
     "format_vn",
+    "index_display",
     "inputs_hash",
     "notice_build",
     "parse_decimal",

@@ -27,7 +27,7 @@ from .fingerprint import inputs_hash
 from .labels import LAYER_LABELS
 from .model import AdjustmentGroup, GroupInput, IndexSet, ItemValues, Leaf, PeriodInput, Settings, UnitInput
 from .results import AdjustmentResult, FieldResult, GroupResult, ItemResult, PeriodResult, UnitResult
-from .rounding import ENGINE_CONTEXT, format_vn, round_half_up
+from .rounding import ENGINE_CONTEXT, format_vn, index_display
 from .rules import PointsMemo, SurveyWeightsKey, survey_weights_key
 
 __all__ = [
@@ -495,18 +495,23 @@ class _Details:
     def fields(self) -> tuple[FieldResult, ...]:
         if self._fields is None:
             with localcontext(ENGINE_CONTEXT):
-                self._fields = tuple(
-                    FieldResult(
-                        code=f.code,
-                        title=f.title,
-                        points=points,
-                        max_points=plan.max_points,
-                        index=points * _HUNDRED / plan.max_points if plan.max_points else None,
+                decimals = self._settings.decimals
+                fields = []
+                for f, plan, points in zip(
+                    self._plan.index_set.fields, self._applicable.fields, self._field_points, strict=True
+                ):
+                    index = points * _HUNDRED / plan.max_points if plan.max_points else None
+                    fields.append(
+                        FieldResult(
+                            code=f.code,
+                            title=f.title,
+                            points=points,
+                            max_points=plan.max_points,
+                            index=index,
+                            index_display=None if index is None else index_display(index, decimals),
+                        )
                     )
-                    for f, plan, points in zip(
-                        self._plan.index_set.fields, self._applicable.fields, self._field_points, strict=True
-                    )
-                )
+                self._fields = tuple(fields)
         return self._fields
 
     def items(self) -> tuple[ItemResult, ...]:
@@ -566,8 +571,8 @@ class _Details:
 
 def _result(plan: _Plan, score: _Score, settings: Settings, rank: int | None) -> UnitResult:
     unit = score.unit
-    index_display = round_half_up(score.index, settings.decimals)
-    head_rating, head_rating_reason = _head_rating(index_display, score, settings)
+    shown = index_display(score.index, settings.decimals)
+    head_rating, head_rating_reason = _head_rating(shown, score, settings)
     return UnitResult(
         code=unit.code,
         name=unit.name,
@@ -579,10 +584,10 @@ def _result(plan: _Plan, score: _Score, settings: Settings, rank: int | None) ->
         penalty_points=score.penalty_points,
         total_points=score.total_points,
         index=score.index,
-        index_display=index_display,
+        index_display=shown,
         rank=rank,
         rank_change=None if rank is None or unit.previous_rank is None else unit.previous_rank - rank,
-        band=_band(index_display, settings),
+        band=_band(shown, settings),
         head_rating=head_rating,
         head_rating_reason=head_rating_reason,
         details=_Details(plan, score.applicable, unit, settings, score.field_points),

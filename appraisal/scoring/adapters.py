@@ -239,27 +239,56 @@ def period_input(period: Period) -> PeriodData:
     )
 
 
-# The numbers a unit result carries under the same names in the engine, the snapshot rows and the pages.
-RESULT_NUMBERS = (
-    "max_points",
-    "self_points",
-    "appraisal_points",
-    "survey_points",
-    "bonus_points",
-    "penalty_points",
-    "total_points",
-    "index",
-    "index_display",
-    "rank",
-    "rank_change",
-    "band",
-    "head_rating",
-)
-
-
-def result_numbers(source: Any) -> dict[str, Any]:
-    """The shared numbers of an engine UnitResult or a stored UnitResultRow, by name."""
-    return {name: getattr(source, name) for name in RESULT_NUMBERS}
+def unit_result_of_row(row: UnitResultRow, decimals: int) -> engine.UnitResult:
+    """A stored snapshot row read back as the engine's own result (the one result shape every page and file
+    reads). Its figures are the engine's as stored: ``index_display`` was rounded by the engine when the run
+    was written (the column keeps 4 places, so it is given back its ``decimals``, an exact step); a field's
+    published index is the engine's :func:`engine.index_display` of the stored index. ``field_rows`` should be
+    prefetched."""
+    places = Decimal(1).scaleb(-decimals)
+    fields = tuple(
+        engine.FieldResult(
+            code=f.code,
+            title=f.title,
+            points=f.points,
+            max_points=f.max_points,
+            index=f.index,
+            index_display=None if f.index is None else engine.index_display(f.index, decimals),
+        )
+        for f in row.field_rows.all()
+    )
+    adjustments = tuple(
+        engine.AdjustmentResult(
+            code=a["code"],
+            title=a["title"],
+            method=a["method"],
+            max_points=_decimal(a["max_points"]),
+            claimed=Decimal(a["claimed"]),
+            points=Decimal(a["points"]),
+        )
+        for a in row.adjustments
+    )
+    return engine.UnitResult(
+        code=row.unit_code,
+        name=row.unit_name,
+        max_points=row.max_points,
+        self_points=row.self_points,
+        appraisal_points=row.appraisal_points,
+        survey_points=row.survey_points,
+        bonus_points=row.bonus_points,
+        penalty_points=row.penalty_points,
+        total_points=row.total_points,
+        index=row.index,
+        index_display=row.index_display.quantize(places),
+        rank=row.rank or None,
+        rank_change=row.rank_change,
+        band=row.band,
+        head_rating=row.head_rating,
+        head_rating_reason=row.head_rating_reason or None,
+        details=engine.StoredDetails(
+            field_results=fields, adjustment_results=adjustments, trace_lines=tuple(row.trace)
+        ),
+    )
 
 
 def _item_json(item: engine.ItemResult, title: str, reason: str) -> dict[str, Any]:
@@ -313,7 +342,19 @@ def result_rows_write(*, run: ScoreRun, data: PeriodData, result: engine.PeriodR
                     unit_name=u.name,
                     head_name=unit.head_name,
                     head_title=unit.head_title,
-                    **{**result_numbers(u), "index": u.index.quantize(Decimal("1e-12")), "rank": u.rank or 0},
+                    max_points=u.max_points,
+                    self_points=u.self_points,
+                    appraisal_points=u.appraisal_points,
+                    survey_points=u.survey_points,
+                    bonus_points=u.bonus_points,
+                    penalty_points=u.penalty_points,
+                    total_points=u.total_points,
+                    index=u.index.quantize(Decimal("1e-12")),
+                    index_display=u.index_display,
+                    rank=u.rank or 0,
+                    rank_change=u.rank_change,
+                    band=u.band,
+                    head_rating=u.head_rating,
                     head_rating_reason=u.head_rating_reason or "",
                     trace=list(u.trace),
                     items=items,
@@ -385,16 +426,16 @@ def decision_data_from_run(run: ScoreRun) -> Any:
         AdjustmentCol,
         Decision,
         DecisionData,
-        FieldCell,
         FieldCol,
         GroupTable,
         HeadRow,
-        UnitRow,
+        UnitLine,
     )
     from appraisal.registry.models import Group, Organisation, Phase
 
     period = run.period
     rows = list(run.unit_rows.prefetch_related("field_rows").order_by("group_order", "position"))
+    results = {r.pk: unit_result_of_row(r, period.decimals) for r in rows}
     groups_meta = {g.code: g for g in Group.objects.filter(code__in={r.group_code for r in rows})}
     tables = []
     heads = []
@@ -412,32 +453,10 @@ def decision_data_from_run(run: ScoreRun) -> Any:
             for a in group_rows[0].adjustments
             if a["method"] is not None
         )
-        table_rows = []
-        for stt, r in enumerate(group_rows, start=1):
-            table_rows.append(
-                UnitRow(
-                    stt=stt,
-                    name=r.unit_name,
-                    code=r.unit_code,
-                    max_points=r.max_points,
-                    self_points=r.self_points,
-                    appraisal_points=r.appraisal_points,
-                    survey_points=r.survey_points,
-                    bonus_points=r.bonus_points,
-                    penalty_points=r.penalty_points,
-                    total_points=r.total_points,
-                    index=r.index,
-                    index_display=r.index_display.quantize(Decimal(1).scaleb(-period.decimals)),
-                    rank=r.rank,
-                    rank_change=r.rank_change,
-                    band_label=engine.BAND_LABELS.get(r.band, r.band),
-                    fields=tuple(
-                        FieldCell(points=f.points, max_points=f.max_points, index=f.index)
-                        for f in r.field_rows.all()
-                    ),
-                    adjustments=tuple(Decimal(a["points"]) for a in r.adjustments if a["method"] is not None),
-                )
-            )
+        table_rows = tuple(
+            UnitLine(stt=stt, result=result, band_label=engine.BAND_LABELS.get(result.band, result.band))
+            for stt, result in enumerate((results[r.pk] for r in group_rows), start=1)
+        )
         tables.append(
             GroupTable(
                 code=code,
@@ -447,7 +466,7 @@ def decision_data_from_run(run: ScoreRun) -> Any:
                 ),
                 field_cols=tuple(FieldCol(code=f.code, title=f.title) for f in first_fields),
                 adjustment_cols=adjustment_cols,
-                rows=tuple(table_rows),
+                rows=table_rows,
             )
         )
     for stt, r in enumerate(rows, start=1):
@@ -458,7 +477,7 @@ def decision_data_from_run(run: ScoreRun) -> Any:
                 title=r.head_title,
                 unit_name=r.unit_name,
                 unit_code=r.unit_code,
-                index_display=r.index_display.quantize(Decimal(1).scaleb(-period.decimals)),
+                index_display=results[r.pk].index_display,
                 rating_label=engine.HEAD_RATING_LABELS.get(r.head_rating, r.head_rating),
                 note=r.head_rating_reason,
             )
