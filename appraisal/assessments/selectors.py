@@ -36,6 +36,7 @@ from appraisal.registry.models import (
 from appraisal.registry.phases import Deadline, phase_check, phase_deadline
 from appraisal.registry.selectors import adjustment_groups, adjustment_groups_input
 
+from .layers import leaf_exclusions
 from .models import (
     EDITABLE_BY_UNIT,
     Assessment,
@@ -384,8 +385,14 @@ def assessment_form(assessment: Assessment, *, nodes: list[IndexNode] | None = N
             Prefetch("evidence_links", queryset=live_links, to_attr="live_links")
         )
     }
-    exclusions = {x.node_id: x.reason for x in UnitExclusion.objects.filter(period=period, unit=unit)}
-    tags = unit.tag_set
+    # Which leaves do not apply, and why: the engine's one rule (an excluded field excludes its leaves).
+    not_applicable = leaf_exclusions(
+        unit=unit,
+        leaves=[n for n in nodes if n.is_leaf],
+        excluded=dict(
+            UnitExclusion.objects.filter(period=period, unit=unit).values_list("node__code", "reason")
+        ),
+    )
 
     children: dict[int | None, list[IndexNode]] = defaultdict(list)
     for node in nodes:
@@ -403,16 +410,9 @@ def assessment_form(assessment: Assessment, *, nodes: list[IndexNode] | None = N
 
     def make_item(node: IndexNode) -> Item:
         entry = entries.get(node.pk)
-        if entry is None:
-            reason = exclusions.get(node.pk)
-            if reason is None:
-                tagged = sorted(node.excluded_tag_set & tags)
-                reason = (
-                    "Không áp dụng cho đơn vị có nhãn «{t}».".format(t=", ".join(tagged))
-                    if tagged
-                    else "Không áp dụng cho đơn vị."
-                )
-            return Item(node=node, entry=None, excluded_reason=reason)
+        reason = not_applicable.get(node.pk)
+        if entry is None or reason is not None:
+            return Item(node=node, entry=None, excluded_reason=reason or "Không áp dụng cho đơn vị.")
         entry.assessment = assessment
         entry.node = node
         return Item(

@@ -4,6 +4,7 @@ Rules turn a unit's facts into points; :func:`compute_period` turns a period's i
 ranks, bands and head ratings; :func:`result_to_json` renders them for ``compute_results --json``.
 """
 
+from .applicability import LeafScope, excluded_leaves, leaves_under
 from .compute import ENGINE_VERSION, AdjustmentTotals, adjustment_totals, compute_period, compute_unit
 from .errors import EngineError, InputError, RuleError
 from .explain import explain_item
@@ -60,6 +61,7 @@ __all__ = [
     "ItemResult",
     "ItemValues",
     "Leaf",
+    "LeafScope",
     "PeriodInput",
     "PeriodResult",
     "Rule",
@@ -73,10 +75,12 @@ __all__ = [
     "canonical_inputs",
     "compute_period",
     "compute_unit",
+    "excluded_leaves",
     "explain_item",
     "format_vn",
     "index_display",
     "inputs_hash",
+    "leaves_under",
     "notice_build",
     "parse_decimal",
     "parse_rule",
