@@ -239,12 +239,12 @@ def period_input(period: Period) -> PeriodData:
     )
 
 
-def unit_result_of_row(row: UnitResultRow, decimals: int) -> engine.UnitResult:
+def unit_result_of_row(row: UnitResultRow, decimals: int, *, with_trace: bool = True) -> engine.UnitResult:
     """A stored snapshot row read back as the engine's own result (the one result shape every page and file
     reads). Its figures are the engine's as stored: ``index_display`` was rounded by the engine when the run
     was written (the column keeps 4 places, so it is given back its ``decimals``, an exact step); a field's
     published index is the engine's :func:`engine.index_display` of the stored index. ``field_rows`` should be
-    prefetched."""
+    prefetched; without ``with_trace`` the row's trace may be deferred (tables and files do not read it)."""
     places = Decimal(1).scaleb(-decimals)
     fields = tuple(
         engine.FieldResult(
@@ -286,7 +286,9 @@ def unit_result_of_row(row: UnitResultRow, decimals: int) -> engine.UnitResult:
         head_rating=row.head_rating,
         head_rating_reason=row.head_rating_reason or None,
         details=engine.StoredDetails(
-            field_results=fields, adjustment_results=adjustments, trace_lines=tuple(row.trace)
+            field_results=fields,
+            adjustment_results=adjustments,
+            trace_lines=tuple(row.trace) if with_trace else (),
         ),
     )
 
@@ -434,8 +436,13 @@ def decision_data_from_run(run: ScoreRun) -> Any:
     from appraisal.registry.models import Group, Organisation, Phase
 
     period = run.period
-    rows = list(run.unit_rows.prefetch_related("field_rows").order_by("group_order", "position"))
-    results = {r.pk: unit_result_of_row(r, period.decimals) for r in rows}
+    # The items and the derivation (most of a row's bytes) are not in the tables: left in the database.
+    rows = list(
+        run.unit_rows.defer("items", "trace")
+        .prefetch_related("field_rows")
+        .order_by("group_order", "position")
+    )
+    results = {r.pk: unit_result_of_row(r, period.decimals, with_trace=False) for r in rows}
     groups_meta = {g.code: g for g in Group.objects.filter(code__in={r.group_code for r in rows})}
     tables = []
     heads = []
@@ -546,13 +553,14 @@ def unit_doc_data(run: ScoreRun, unit_code: str, kind: str) -> Any:
     titles.update({it["code"]: it["title"] for it in row.items})
     totals: dict[str, Any] = {}
     if kind == "result":
+        result = unit_result_of_row(row, run.period.decimals)
         totals = {
-            "total_points": row.total_points,
-            "max_points": row.max_points,
-            "index_text": format_index(row.index_display, run.period.decimals),
-            "rank": row.rank,
+            "total_points": result.total_points,
+            "max_points": result.max_points,
+            "index_text": format_index(result.index_display, run.period.decimals),
+            "rank": result.rank,
             "group_name": row.group_name,
-            "band_label": engine.BAND_LABELS.get(row.band, row.band),
+            "band_label": engine.BAND_LABELS.get(result.band, result.band),
             "final": run.is_final,
         }
     return unit_doc_data_build(

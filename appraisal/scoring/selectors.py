@@ -65,6 +65,8 @@ def results_view(*, period: Period, with_details: bool = False, unit_code: str |
     run = final_run(period)
     if run is not None:
         rows = run.unit_rows.prefetch_related("field_rows").order_by("group_order", "position")
+        if not with_details:
+            rows = rows.defer("items", "trace")  # the table reads neither
         if unit_code is not None:
             rows = rows.filter(unit_code=unit_code)
         groups: dict[str, GroupView] = {}
@@ -72,7 +74,7 @@ def results_view(*, period: Period, with_details: bool = False, unit_code: str |
             g = groups.setdefault(r.group_code, GroupView(r.group_code, r.group_name, []))
             g.rows.append(
                 UnitView(
-                    result=unit_result_of_row(r, period.decimals),
+                    result=unit_result_of_row(r, period.decimals, with_trace=with_details),
                     head_name=r.head_name,
                     head_title=r.head_title,
                     items=list(r.items) if with_details else [],
