@@ -39,6 +39,7 @@ from appraisal.assessments.models import (
 from appraisal.core import roles
 from appraisal.documents.data import ExportFile, notice_org
 from appraisal.documents.unit_docs import build_unit_notice
+from appraisal.engine.notice import is_lowered as engine_is_lowered
 from appraisal.registry.models import (
     Group,
     IndexNode,
@@ -80,12 +81,7 @@ def _field_q(field_code: str, prefix: str = "node__") -> Q:
 def is_lowered(*, method: str, self_points: Decimal | None, new_points: Decimal | None) -> bool:
     """Whether a council score is worse for the unit than its own claim. A penalty's points are a deduction,
     so a penalty is "lowered" when the deduction grows."""
-    if new_points is None:
-        return False
-    claimed = self_points if self_points is not None else Decimal(0)
-    if method == Method.PENALTY:
-        return new_points > claimed
-    return new_points < claimed
+    return engine_is_lowered(method=method, claimed=self_points, points=new_points)
 
 
 def final_points(entry: ItemEntry) -> Decimal | None:

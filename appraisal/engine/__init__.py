@@ -22,7 +22,7 @@ from .model import (
     Settings,
     UnitInput,
 )
-from .notice import NOTICE_KINDS, Notice, NoticeItem, NoticeLine, notice_build
+from .notice import NOTICE_KINDS, Notice, NoticeItem, NoticeLine, is_lowered, notice_build
 from .results import (
     AdjustmentResult,
     FieldResult,
@@ -80,6 +80,7 @@ __all__ = [
     "format_vn",
     "index_display",
     "inputs_hash",
+    "is_lowered",
     "leaves_under",
     "notice_build",
     "parse_decimal",

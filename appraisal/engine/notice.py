@@ -21,7 +21,7 @@ from .compute import adjustment_totals
 from .model import ADJUSTMENT_METHODS, AdjustmentGroup
 from .rounding import ENGINE_CONTEXT
 
-__all__ = ["NOTICE_KINDS", "Notice", "NoticeItem", "NoticeLine", "notice_build"]
+__all__ = ["NOTICE_KINDS", "Notice", "NoticeItem", "NoticeLine", "is_lowered", "notice_build"]
 
 NOTICE_KINDS = ("notice", "result", "shortcomings")
 _ZERO = Decimal(0)
@@ -75,6 +75,14 @@ def _signed(method: str, points: Decimal | None) -> Decimal | None:
     return -points if method == "penalty" else points
 
 
+def is_lowered(*, method: str, claimed: Decimal | None, points: Decimal | None) -> bool:
+    """Whether the council's ``points`` are worse for the unit than its ``claimed`` points (None: no claim,
+    counted as 0): lower for every item, a larger deduction for a penalty. None ``points``: not scored."""
+    if points is None:
+        return False
+    return (_signed(method, points) or _ZERO) < (_signed(method, claimed) or _ZERO)
+
+
 def _compared(kind: str, item: NoticeItem) -> Decimal | None:
     return item.round1_points if kind == "notice" else item.final_points
 
@@ -94,7 +102,9 @@ def _listed(kind: str, item: NoticeItem) -> NoticeLine | None:
     if compared is None:
         return None
     claimed = signed_self if signed_self is not None else _ZERO
-    if kind == "notice" and compared >= claimed:
+    if kind == "notice" and not is_lowered(
+        method=item.method, claimed=item.self_points, points=item.round1_points
+    ):
         return None
     if kind == "result" and (item.self_points is None or compared == claimed):
         return None
