@@ -108,9 +108,9 @@ def run(units: int = 3300, items: int = 100) -> dict[str, float | int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from appraisal.documents.annex import build_annex
     from appraisal.registry.models import Period
     from appraisal.scoring.adapters import decision_data_from_run
-    from appraisal.scoring.documents.annex import build_annex
     from appraisal.scoring.services import score_run_create
 
     t = time.perf_counter()

@@ -98,7 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "appraisal.core.context_processors.navigation",
+                "appraisal.registry.context_processors.navigation",
             ],
         },
     }

@@ -3,6 +3,14 @@
 Used by the web forms, the offline workbook, the council and the score imports. It normalises the input
 with the engine, derives the points (never trusting a client's number), compare-and-sets the entry's
 version and appends an ItemHistory row. Permissions and phase checks belong to the calling service.
+
+One truth for points. An entry stores each layer's points beside its input: the form, the council's sheets,
+the layers page and the notice read a unit's running totals from them in a constant number of queries, and a
+period's results are computed by the engine from the *inputs* with the same rules. The stored points are
+therefore derived data, never typed: they are written here whenever an input changes, and refreshed by
+:func:`entry_points_refresh` whenever a period setting they depend on changes (the survey weights, which turn
+answer counts into a percentage), so that stored and recomputed points never differ. Index sets, whose rules
+the points also depend on, cannot change once the period has left preparation, when there are no inputs yet.
 """
 
 from __future__ import annotations
@@ -14,9 +22,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from appraisal import engine
 from appraisal.core.exceptions import ConcurrencyError, ServiceError
 from appraisal.engine import InputError, parse_rule
-from appraisal.registry.models import IndexNode, IndexSet, Period, Unit, UnitExclusion, UnitMembership
+from appraisal.registry.models import IndexNode, IndexSet, Method, Period, Unit, UnitExclusion, UnitMembership
 
 from .models import Assessment, ItemEntry, ItemHistory, Layer
 
@@ -177,24 +186,60 @@ def _write_layer(
     return current
 
 
+def entry_points_refresh(*, period: Period, changed: frozenset[str]) -> int:
+    """Re-derive the stored points that depend on the changed period settings; returns how many entries
+    changed. Survey weights: every survey input of the period (answer counts are weighed by them)."""
+    if "survey_weights" not in changed:
+        return 0
+    entries = list(
+        ItemEntry.objects.filter(assessment__period=period, node__method=Method.SURVEY)
+        .exclude(survey_value="")
+        .select_related("node")
+    )
+    weights = survey_weights_of(period)
+    stale = []
+    for entry in entries:
+        node = entry.node
+        points = parse_rule(node.rule, node.max_points, node.method).points(entry.survey_value, weights)
+        if points != entry.survey_points:
+            entry.survey_points = points
+            stale.append(entry)
+    ItemEntry.objects.bulk_update(stale, ["survey_points"], batch_size=1000)
+    return len(stale)
+
+
+def entry_points_refresh_for(period: Period, changed: frozenset[str]) -> None:
+    """``entry_points_refresh`` as registry's period_update calls it (positional)."""
+    entry_points_refresh(period=period, changed=changed)
+
+
+def leaf_scope(node: IndexNode) -> engine.LeafScope:
+    """What the engine's applicability rule needs of a leaf node."""
+    return engine.LeafScope(node.code, node.code.split(".", 1)[0], node.excluded_tag_set)
+
+
+def leaf_exclusions(*, unit: Unit, leaves: list[IndexNode], excluded: dict[str, str]) -> dict[int, str]:
+    """Leaf id → why it does not apply to the unit, by the engine's one rule (:func:`engine.excluded_leaves`):
+    ``excluded`` is node code → the secretariat's reason (a field or criterion excludes the leaves under it)."""
+    reasons = engine.excluded_leaves(leaves=[leaf_scope(n) for n in leaves], tags=unit.tag_set, excluded=excluded)
+    return {n.pk: reasons[n.code] for n in leaves if n.code in reasons}
+
+
 def applicable_leaves(*, period: Period, unit: Unit) -> tuple[IndexSet | None, list[IndexNode]]:
-    """The leaves of the unit's group's index set that apply to the unit (tags and exclusions)."""
+    """The leaves of the unit's group's index set that apply to the unit (tags and exclusions, by the
+    engine's rule)."""
     membership = UnitMembership.objects.filter(period=period, unit=unit).first()
     if membership is None:
         return None, []
     index_set = IndexSet.objects.filter(period=period, group_id=membership.group_id).first()
     if index_set is None:
         return None, []
-    excluded_ids = set(
-        UnitExclusion.objects.filter(unit=unit, node__index_set=index_set).values_list("node_id", flat=True)
+    excluded = dict(
+        UnitExclusion.objects.filter(unit=unit, node__index_set=index_set).values_list("node__code", "reason")
     )
-    tags = unit.tag_set
-    leaves = [
-        n
-        for n in index_set.nodes.filter(is_leaf=True).order_by("position")
-        if n.pk not in excluded_ids and not (n.excluded_tag_set & tags)
-    ]
-    return index_set, leaves
+    nodes = list(index_set.nodes.filter(is_leaf=True).order_by("position"))
+    out = leaf_exclusions(unit=unit, leaves=nodes, excluded=excluded)
+    return index_set, [n for n in nodes if n.pk not in out]
 
 
 def assessment_get_or_create(*, period: Period, unit: Unit) -> Assessment:

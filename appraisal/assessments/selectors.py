@@ -8,6 +8,7 @@ but not change it, e.g. an observer). Role questions go to :mod:`appraisal.core.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -35,6 +36,7 @@ from appraisal.registry.models import (
 from appraisal.registry.phases import Deadline, phase_check, phase_deadline
 from appraisal.registry.selectors import adjustment_groups, adjustment_groups_input
 
+from .layers import leaf_exclusions
 from .models import (
     EDITABLE_BY_UNIT,
     Assessment,
@@ -53,18 +55,18 @@ SURVEY_TEXT = "Chấm qua điều tra xã hội học"
 # -- permissions ------------------------------------------------------------------------------------------
 
 
-def evidence_can_download(user: Any, evidence: Evidence) -> bool:
-    """The one predicate for evidence downloads: the unit's people, the secretariat and observers.
+# Who else may download a unit's evidence, added by the apps above this one at start-up (the council's assigned
+# members, never for their own unit: ``CouncilConfig.ready``). Imports flow one way, so assessments cannot ask
+# the council itself; every download view still asks the single function below.
+EVIDENCE_DOWNLOAD_RULES: list[Callable[[Any, Evidence], bool]] = []
 
-    Council access (assigned members, never for their own unit) is added here by the council work, so that
-    every download view keeps asking this single function."""
+
+def evidence_can_download(user: Any, evidence: Evidence) -> bool:
+    """The one predicate for evidence downloads: the unit's people, the secretariat and observers, then each
+    rule registered in ``EVIDENCE_DOWNLOAD_RULES``."""
     if roles.can_view_unit(user, evidence.unit_id):
         return True
-    # --- council access (issue 5): assigned council members, never for their own unit ---
-    from appraisal.council.selectors import council_can_download_evidence
-
-    return council_can_download_evidence(user, evidence)
-    # --- end council access ---
+    return any(rule(user, evidence) for rule in EVIDENCE_DOWNLOAD_RULES)
 
 
 def assessment_get_for_user(user: Any, pk: int, *, write: bool = False) -> Assessment:
@@ -78,7 +80,9 @@ def _assessment_allowed(user: Any, assessment: Assessment | None, *, write: bool
         raise Http404("Không tìm thấy bản tự đánh giá.")
     if _observer_only(user, assessment.unit_id) and assessment.state in EDITABLE_BY_UNIT:
         # SPEC §6a: an observer sees a unit's inputs once it submitted.
-        raise PermissionDenied("Bản tự đánh giá của đơn vị chưa được chốt: lãnh đạo UBND tỉnh xem sau khi chốt.")
+        raise PermissionDenied(
+            "Bản tự đánh giá của đơn vị chưa được chốt: lãnh đạo UBND tỉnh xem sau khi chốt."
+        )
     if write and not roles.can_edit_unit(user, assessment.unit_id):
         raise PermissionDenied("Bạn chỉ có quyền xem bản tự đánh giá này.")
     return assessment
@@ -391,13 +395,13 @@ def assessment_form(
     *,
     nodes: list[IndexNode] | None = None,
     entries: dict[int, ItemEntry] | None = None,
-    exclusions: dict[int, str] | None = None,
+    exclusions: dict[str, str] | None = None,
 ) -> FormData:
     """The unit's form: fields → criteria → sub-criteria with entries, evidence, totals and what is missing.
 
     A constant number of queries whatever the size of the set (nodes, entries, evidence links, exclusions).
     Points come from the entries, where the engine put them when each input was saved. ``entries`` (by node
-    id) and ``exclusions`` may be given already read (the autosave's summary reads them in one query)."""
+    id) and ``exclusions`` (node code → reason) may be given already read (the autosave's summary reads them in one query)."""
     period, unit = assessment.period, assessment.unit
     if nodes is None:
         nodes = index_nodes_for(period=period, unit=unit)
@@ -412,8 +416,11 @@ def assessment_form(
             )
         }
     if exclusions is None:
-        exclusions = {x.node_id: x.reason for x in UnitExclusion.objects.filter(period=period, unit=unit)}
-    tags = unit.tag_set
+        exclusions = dict(
+            UnitExclusion.objects.filter(period=period, unit=unit).values_list("node__code", "reason")
+        )
+    # Which leaves do not apply, and why: the engine's one rule (an excluded field excludes its leaves).
+    not_applicable = leaf_exclusions(unit=unit, leaves=[n for n in nodes if n.is_leaf], excluded=exclusions)
 
     children: dict[int | None, list[IndexNode]] = defaultdict(list)
     for node in nodes:
@@ -431,16 +438,9 @@ def assessment_form(
 
     def make_item(node: IndexNode) -> Item:
         entry = entries.get(node.pk)
-        if entry is None:
-            reason = exclusions.get(node.pk)
-            if reason is None:
-                tagged = sorted(node.excluded_tag_set & tags)
-                reason = (
-                    "Không áp dụng cho đơn vị có nhãn «{t}».".format(t=", ".join(tagged))
-                    if tagged
-                    else "Không áp dụng cho đơn vị."
-                )
-            return Item(node=node, entry=None, excluded_reason=reason)
+        reason = not_applicable.get(node.pk)
+        if entry is None or reason is not None:
+            return Item(node=node, entry=None, excluded_reason=reason or "Không áp dụng cho đơn vị.")
         entry.assessment = assessment
         entry.node = node
         return Item(

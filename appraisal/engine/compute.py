@@ -22,12 +22,13 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
 from . import explain
+from .applicability import LeafScope, excluded_leaves, leaves_under
 from .errors import EngineError, InputError
 from .fingerprint import inputs_hash
 from .labels import LAYER_LABELS
 from .model import AdjustmentGroup, GroupInput, IndexSet, ItemValues, Leaf, PeriodInput, Settings, UnitInput
 from .results import AdjustmentResult, FieldResult, GroupResult, ItemResult, PeriodResult, UnitResult
-from .rounding import ENGINE_CONTEXT, format_vn, round_half_up
+from .rounding import ENGINE_CONTEXT, format_vn, index_display
 from .rules import PointsMemo, SurveyWeightsKey, survey_weights_key
 
 __all__ = [
@@ -94,18 +95,18 @@ class _Applicable:
 class _Plan:
     """An index set prepared for computing under one survey weighting."""
 
-    __slots__ = ("_variants", "exclusion_tags", "index_set", "tag_leaves", "weights")
+    __slots__ = ("_excluded", "_variants", "exclusion_tags", "index_set", "scopes", "weights")
 
     def __init__(self, index_set: IndexSet, weights: SurveyWeightsKey) -> None:
         self.index_set = index_set
         self.weights = weights
-        tag_leaves: dict[str, set[str]] = {}
-        for leaf in index_set.leaves:
-            for tag in leaf.excluded_tags:
-                tag_leaves.setdefault(tag, set()).add(leaf.code)
-        self.tag_leaves = {tag: frozenset(codes) for tag, codes in tag_leaves.items()}
-        self.exclusion_tags = frozenset(self.tag_leaves)
+        self.scopes = tuple(
+            LeafScope(leaf.code, leaf.field_code, leaf.excluded_tags) for leaf in index_set.leaves
+        )
+        self.exclusion_tags = frozenset(tag for leaf in index_set.leaves for tag in leaf.excluded_tags)
         self._variants: dict[frozenset[str], _Applicable] = {}
+        # (the unit's tags that exclude something, the codes the secretariat excluded) → excluded leaf codes
+        self._excluded: dict[tuple[frozenset[str], frozenset[str]], frozenset[str]] = {}
 
     def applicable(self, excluded: frozenset[str]) -> _Applicable:
         found = self._variants.get(excluded)
@@ -163,41 +164,28 @@ class _Plan:
         )
 
     def excluded_codes(self, unit: UnitInput) -> frozenset[str]:
-        """Codes of the leaves that do not apply to the unit (by tag, or by the secretariat)."""
+        """Codes of the leaves that do not apply to the unit (:func:`applicability.excluded_leaves`)."""
         if not unit.excluded and self.exclusion_tags.isdisjoint(unit.tags):
             return _NO_CODES
-        codes: set[str] = set()
-        for tag in unit.tags:
-            codes |= self.tag_leaves.get(tag, _NO_CODES)
-        for code in unit.excluded:
-            under = self.leaves_under(code)
-            if not under:
-                raise InputError(
-                    f"Đơn vị «{unit.code}»: mã «{code}» được loại trừ nhưng không có trong bộ chỉ số.",
-                    unit_code=unit.code,
-                    item_code=code,
-                )
-            codes |= under
-        return frozenset(codes)
-
-    def leaves_under(self, code: str) -> frozenset[str]:
-        """The leaf ``code`` itself, or every leaf of the field or criterion ``code``."""
-        prefix = code + "."
-        return frozenset(
-            leaf.code
-            for leaf in self.index_set.leaves
-            if leaf.code == code or leaf.code.startswith(prefix) or (leaf.in_tree and leaf.field_code == code)
-        )
+        key = (self.exclusion_tags & unit.tags, frozenset(unit.excluded))
+        found = self._excluded.get(key)
+        if found is None:
+            for code in unit.excluded:
+                if not leaves_under(code, self.scopes):
+                    raise InputError(
+                        f"Đơn vị «{unit.code}»: mã «{code}» được loại trừ nhưng không có trong bộ chỉ số.",
+                        unit_code=unit.code,
+                        item_code=code,
+                    )
+            found = self._excluded[key] = frozenset(
+                excluded_leaves(leaves=self.scopes, tags=unit.tags, excluded=unit.excluded)
+            )
+        return found
 
     def excluded_reason(self, unit: UnitInput, leaf: Leaf) -> str | None:
         """Why a leaf does not apply to the unit, or None when it applies."""
-        for code, reason in unit.excluded.items():
-            if leaf.code in self.leaves_under(code):
-                return reason
-        tags = sorted(leaf.excluded_tags & unit.tags)
-        if tags:
-            return f"Không áp dụng cho đơn vị có nhãn {', '.join(tags)}"
-        return None
+        scope = LeafScope(leaf.code, leaf.field_code, leaf.excluded_tags)
+        return excluded_leaves(leaves=(scope,), tags=unit.tags, excluded=unit.excluded).get(leaf.code)
 
 
 def _plan(index_set: IndexSet, weights: SurveyWeightsKey) -> _Plan:
@@ -495,18 +483,23 @@ class _Details:
     def fields(self) -> tuple[FieldResult, ...]:
         if self._fields is None:
             with localcontext(ENGINE_CONTEXT):
-                self._fields = tuple(
-                    FieldResult(
-                        code=f.code,
-                        title=f.title,
-                        points=points,
-                        max_points=plan.max_points,
-                        index=points * _HUNDRED / plan.max_points if plan.max_points else None,
+                decimals = self._settings.decimals
+                fields = []
+                for f, plan, points in zip(
+                    self._plan.index_set.fields, self._applicable.fields, self._field_points, strict=True
+                ):
+                    index = points * _HUNDRED / plan.max_points if plan.max_points else None
+                    fields.append(
+                        FieldResult(
+                            code=f.code,
+                            title=f.title,
+                            points=points,
+                            max_points=plan.max_points,
+                            index=index,
+                            index_display=None if index is None else index_display(index, decimals),
+                        )
                     )
-                    for f, plan, points in zip(
-                        self._plan.index_set.fields, self._applicable.fields, self._field_points, strict=True
-                    )
-                )
+                self._fields = tuple(fields)
         return self._fields
 
     def items(self) -> tuple[ItemResult, ...]:
@@ -566,8 +559,8 @@ class _Details:
 
 def _result(plan: _Plan, score: _Score, settings: Settings, rank: int | None) -> UnitResult:
     unit = score.unit
-    index_display = round_half_up(score.index, settings.decimals)
-    head_rating, head_rating_reason = _head_rating(index_display, score, settings)
+    shown = index_display(score.index, settings.decimals)
+    head_rating, head_rating_reason = _head_rating(shown, score, settings)
     return UnitResult(
         code=unit.code,
         name=unit.name,
@@ -579,10 +572,10 @@ def _result(plan: _Plan, score: _Score, settings: Settings, rank: int | None) ->
         penalty_points=score.penalty_points,
         total_points=score.total_points,
         index=score.index,
-        index_display=index_display,
+        index_display=shown,
         rank=rank,
         rank_change=None if rank is None or unit.previous_rank is None else unit.previous_rank - rank,
-        band=_band(index_display, settings),
+        band=_band(shown, settings),
         head_rating=head_rating,
         head_rating_reason=head_rating_reason,
         details=_Details(plan, score.applicable, unit, settings, score.field_points),

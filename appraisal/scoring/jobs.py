@@ -29,14 +29,14 @@ from appraisal.core.exceptions import ServiceError
 from appraisal.council import access
 from appraisal.council.access import Subject
 from appraisal.council.selectors import council_access
+from appraisal.documents.annex import build_annex
+from appraisal.documents.decision import build_decision
+from appraisal.documents.pdf import PdfUnavailable, to_pdf
 from appraisal.registry.audit import audit_export
 from appraisal.registry.models import Period, Unit
 from appraisal.registry.selectors import registry_require
 
 from .adapters import decision_data_from_run
-from .documents.annex import build_annex
-from .documents.decision import build_decision
-from .documents.pdf import PdfUnavailable, to_pdf
 from .models import BackgroundJob, JobKind, JobStatus
 
 __all__ = ["import_start", "job_get_for_user", "job_start", "run_job"]

@@ -19,18 +19,18 @@ from appraisal.core.jobs import import_in_background
 from appraisal.council import access
 from appraisal.council.access import Subject
 from appraisal.council.selectors import council_access
+from appraisal.documents.annex import build_annex
+from appraisal.documents.csvexport import PLAIN, build_results_csv
+from appraisal.documents.data import ExportFile, notice_org
+from appraisal.documents.decision import build_decision
+from appraisal.documents.pdf import PdfUnavailable, to_pdf
+from appraisal.documents.unit_docs import build_unit_notice, final_sentence
 from appraisal.registry.audit import audit_export
 from appraisal.registry.models import Organisation, Period, Phase, Unit
 from appraisal.registry.selectors import period_default_for_user, period_list_for_user
 
 from . import services
 from .adapters import decision_data_from_run, unit_doc_data
-from .documents.annex import build_annex
-from .documents.csvexport import PLAIN, build_results_csv
-from .documents.data import ExportFile, notice_org
-from .documents.decision import build_decision
-from .documents.pdf import PdfUnavailable, to_pdf
-from .documents.unit_docs import build_unit_notice, final_sentence
 from .forms import ApproveForm, PublishedResultsForm, ReopenForm
 from .job_views import finalise_in_background
 from .published import PUBLISHED_COLUMNS, published_results_import, published_rows, published_template_file

@@ -15,8 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from appraisal.assessments.models import ItemEntry, ItemHistory
+from appraisal.documents.pdf import INSTALL_HINT, pdf_available
 from appraisal.registry.models import AuditAction, AuditEntry, Unit
-from appraisal.scoring.documents.pdf import INSTALL_HINT, pdf_available
 from appraisal.scoring.jobs import run_job
 from appraisal.scoring.models import BackgroundJob, JobKind, JobStatus
 from tests.registry.helpers import UNIT_HEADER_VI, xlsx_bytes

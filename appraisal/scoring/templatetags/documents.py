@@ -2,7 +2,7 @@
 
 from django import template
 
-from appraisal.scoring.documents.pdf import INSTALL_HINT, pdf_available
+from appraisal.documents.pdf import INSTALL_HINT, pdf_available
 
 register = template.Library()
 

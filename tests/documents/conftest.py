@@ -9,8 +9,8 @@ import docx
 import openpyxl
 import pytest
 
-from appraisal.scoring.documents import build_annex, build_decision
-from appraisal.scoring.documents.data import DecisionData
+from appraisal.documents import build_annex, build_decision
+from appraisal.documents.data import DecisionData
 
 from .samples import sample_data
 
@@ -23,8 +23,9 @@ def with_unit_names(data: DecisionData, names: dict[int, str]) -> DecisionData:
     rows = list(group.rows)
     renamed = {}
     for position, name in names.items():
-        renamed[rows[position].name] = name
-        rows[position] = dataclasses.replace(rows[position], name=name)
+        line = rows[position]
+        renamed[line.result.name] = name
+        rows[position] = dataclasses.replace(line, result=dataclasses.replace(line.result, name=name))
     heads = tuple(
         dataclasses.replace(head, unit_name=renamed.get(head.unit_name, head.unit_name))
         for head in data.heads

@@ -9,19 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from appraisal.engine.rounding import q4, round_half_up
-from appraisal.scoring.documents.data import (
+from appraisal.documents.data import (
     Decision,
     DecisionData,
-    FieldCell,
     FieldCol,
     GroupTable,
     HeadRow,
     Org,
     Shortfall,
     UnitDocData,
-    UnitRow,
+    UnitLine,
 )
+from appraisal.engine import FieldResult, StoredDetails, UnitResult
+from appraisal.engine.rounding import index_display, q4
 
 GENERATED_AT = dt.datetime(2024, 1, 30, 9, 15, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 SNAPSHOT_ID = "run 12 / sha256:ab12cd34ef56"
@@ -155,9 +155,10 @@ def make_units(
     fields: tuple[tuple[str, str, str], ...],
     *,
     decimals: int = 2,
-) -> tuple[UnitRow, ...]:
+) -> tuple[UnitLine, ...]:
     """Units whose points add up: each field scores near the unit's target, the last field is the survey."""
     maxima = [Decimal(m) for _, _, m in fields]
+    codes = [(code, title) for code, title, _ in fields]
     unit_max = sum(maxima, Decimal(0))
     built = []
     for i, (name, _head, _title, target, change) in enumerate(specs):
@@ -166,7 +167,17 @@ def make_units(
         for f, field_max in enumerate(maxima):
             wobble = Decimal((i * 7 + f * 3) % 5 - 2) / 100
             points = min(field_max, q4(field_max * (ratio + wobble)))
-            cells.append(FieldCell(points=points, max_points=field_max, index=points / field_max * 100))
+            index = points / field_max * 100
+            cells.append(
+                FieldResult(
+                    code=codes[f][0],
+                    title=codes[f][1],
+                    points=points,
+                    max_points=field_max,
+                    index=index,
+                    index_display=index_display(index, decimals),
+                )
+            )
         appraisal = sum((c.points for c in cells[:-1]), Decimal(0))
         survey = cells[-1].points
         bonus = Decimal("0.5") if i % 4 == 0 else Decimal(0)
@@ -184,9 +195,9 @@ def make_units(
                 "penalty_points": penalty,
                 "total_points": total,
                 "index": index,
-                "index_display": round_half_up(index, decimals),
+                "index_display": index_display(index, decimals),
                 "rank_change": change,
-                "fields": tuple(cells),
+                "details": StoredDetails(field_results=tuple(cells)),
             }
         )
     built.sort(key=lambda u: u["index"], reverse=True)
@@ -194,7 +205,15 @@ def make_units(
     for stt, unit in enumerate(built, start=1):
         rank = 1 + sum(1 for other in built if other["index"] > unit["index"])
         band = _label(unit["index_display"], BANDS, "Yếu")
-        rows.append(UnitRow(stt=stt, rank=rank, band_label=band, code=f"dv-{unit['name']}", **unit))
+        result = UnitResult(
+            code=f"dv-{unit['name']}",
+            rank=rank,
+            band="",
+            head_rating="",
+            head_rating_reason=None,
+            **unit,
+        )
+        rows.append(UnitLine(stt=stt, result=result, band_label=band))
     return tuple(rows)
 
 
@@ -233,17 +252,17 @@ def sample_heads(groups: tuple[GroupTable, ...]) -> tuple[HeadRow, ...]:
     heads = []
     for group in groups:
         for row in group.rows:
-            head, title = people[row.name]
-            note = "Đơn vị có cán bộ bị kỷ luật" if row.name == "Ban Quản lý Khu kinh tế tỉnh" else ""
+            head, title = people[row.result.name]
+            note = "Đơn vị có cán bộ bị kỷ luật" if row.result.name == "Ban Quản lý Khu kinh tế tỉnh" else ""
             heads.append(
                 HeadRow(
                     stt=len(heads) + 1,
                     name=head,
                     title=title,
-                    unit_name=row.name,
-                    unit_code=row.code,
-                    index_display=row.index_display,
-                    rating_label=_label(row.index_display, RATINGS, "Không hoàn thành nhiệm vụ"),
+                    unit_name=row.result.name,
+                    unit_code=row.result.code,
+                    index_display=row.result.index_display,
+                    rating_label=_label(row.result.index_display, RATINGS, "Không hoàn thành nhiệm vụ"),
                     note=note,
                 )
             )
@@ -303,9 +322,9 @@ def big_data(units: int = 3300) -> DecisionData:
             stt=row.stt,
             name=f"Người đứng đầu {row.stt:04d}",
             title="Chủ tịch UBND xã",
-            unit_name=row.name,
-            index_display=row.index_display,
-            rating_label=_label(row.index_display, RATINGS, "Không hoàn thành nhiệm vụ"),
+            unit_name=row.result.name,
+            index_display=row.result.index_display,
+            rating_label=_label(row.result.index_display, RATINGS, "Không hoàn thành nhiệm vụ"),
         )
         for row in rows
     )

@@ -27,7 +27,7 @@ from docx.shared import Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from appraisal.engine.rounding import format_vn, plain
+from appraisal.engine.rounding import plain
 
 from .annex import (
     FIELD_SUBCOLUMNS,
@@ -116,6 +116,11 @@ def vn_points(value: Decimal) -> str:
     text = plain(value)
     whole, _, frac = text.partition(".")
     return f"{whole},{frac.ljust(2, '0')}"
+
+
+def vn_index(value: Decimal) -> str:
+    """A published index as the engine rounded it, with a decimal comma ('86,35'): printed, never rounded."""
+    return format(value, "f").replace(".", ",")
 
 
 def vn_count(n: int) -> str:
@@ -638,8 +643,13 @@ def _subject(data: DecisionData) -> str:
 
 def _leaders(data: DecisionData, group: GroupTable, limit: int = 3) -> str:
     """The units ranked 1 to ``limit`` (ties included), with their published index: 'Sở X (92,15%)'."""
-    top = sorted((row for row in group.rows if row.rank <= limit), key=lambda row: (row.rank, row.stt))
-    return ", ".join(f"{safe_text(row.name)} ({format_vn(row.index_display, data.decimals)}%)" for row in top)
+    top = sorted(
+        (line for line in group.rows if (line.result.rank or 0) <= limit),
+        key=lambda line: (line.result.rank or 0, line.stt),
+    )
+    return ", ".join(
+        f"{safe_text(line.result.name)} ({vn_index(line.result.index_display)}%)" for line in top
+    )
 
 
 def _article_1(doc: DocxDocument, data: DecisionData) -> None:
@@ -749,7 +759,7 @@ def _group_annex(doc: DocxDocument, data: DecisionData, group: GroupTable, numer
     widths = _fit([10, 64, 19, 20, 20, 20, 19, 19, 19, 15, 16], ANNEX_TEXT_WIDTH_MM)
     rows = [
         [
-            str(row.stt),
+            str(line.stt),
             row.name,
             vn_points(row.max_points),
             vn_points(row.self_points),
@@ -757,11 +767,12 @@ def _group_annex(doc: DocxDocument, data: DecisionData, group: GroupTable, numer
             vn_points(row.survey_points),
             vn_points(row.bonus_points - row.penalty_points),
             vn_points(row.total_points),
-            format_vn(row.index_display, data.decimals),
+            vn_index(row.index_display),
             str(row.rank),
             rank_change_text(row.rank_change),
         ]
-        for row in group.rows
+        for line in group.rows
+        for row in (line.result,)
     ]
     data_table(
         doc,
@@ -797,7 +808,10 @@ def _adjustment_table(doc: DocxDocument, group: GroupTable) -> None:
         doc,
         widths,
         ["STT", "Tên cơ quan, đơn vị", *(adjustment_label(a) for a in group.adjustment_cols)],
-        [[str(row.stt), row.name, *(vn_points(p) for p in row.adjustments)] for row in group.rows],
+        [
+            [str(line.stt), line.result.name, *(vn_points(p) for p in line.adjustment_points)]
+            for line in group.rows
+        ],
         size=10,
         columns=[CENTRE, LEFT, *[CENTRE] * count],
     )
@@ -836,11 +850,11 @@ def _field_table(doc: DocxDocument, data: DecisionData, group: GroupTable) -> No
     repeat_header(header_rows[0])
     repeat_header(header_rows[1])
     writer = RowWriter(table, [CENTRE, LEFT, *[CENTRE] * (2 * nfields)], size=size)
-    for row in group.rows:
-        values = [str(row.stt), row.name]
-        for field in row.fields:
+    for line in group.rows:
+        values = [str(line.stt), line.result.name]
+        for field in line.result.fields:
             values.append(vn_points(field.points))
-            values.append("" if field.index is None else format_vn(field.index, data.decimals))
+            values.append("" if field.index_display is None else vn_index(field.index_display))
         writer.add(values)
 
 
@@ -854,7 +868,7 @@ def _heads_annex(doc: DocxDocument, data: DecisionData, numeral: str) -> None:
             head.name,
             head.title,
             head.unit_name,
-            format_vn(head.index_display, data.decimals),
+            vn_index(head.index_display),
             head.rating_label,
             head.note,
         ]

@@ -28,7 +28,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 
-from appraisal.engine.rounding import plain, round_half_up
+from appraisal.engine.rounding import plain
 
 from .data import (
     XLSX_CONTENT_TYPE,
@@ -224,10 +224,11 @@ def _check(data: DecisionData) -> None:
     if data.decimals < 0:
         raise ValueError("decimals must be >= 0")
     for group in data.groups:
-        for row in group.rows:
-            if len(row.fields) != len(group.field_cols):
+        for line in group.rows:
+            fields = line.result.fields
+            if len(fields) != len(group.field_cols):
                 raise ValueError(
-                    f"{row.name}: {len(row.fields)} field results for {len(group.field_cols)} field columns"
+                    f"{line.result.name}: {len(fields)} field results for {len(group.field_cols)} field columns"
                 )
 
 
@@ -470,10 +471,11 @@ def _fit_row_height(ws: object, row_idx: int, texts: Sequence[tuple[str, float]]
 
 def _group_rows(ws: object, styles: _Styles, data: DecisionData, group: GroupTable) -> Iterator[list[object]]:
     name_width = GROUP_COLUMNS[1][1]
-    for offset, unit in enumerate(group.rows):
+    for offset, line in enumerate(group.rows):
+        unit = line.result
         _fit_row_height(ws, HEADER_ROW + 2 + offset, [(unit.name, name_width)])
         cells: list[object] = [
-            styles.value_cell(ws, unit.stt, styles.integer),
+            styles.value_cell(ws, line.stt, styles.integer),
             styles.text_cell(ws, unit.name, styles.text),
             styles.value_cell(ws, unit.max_points, styles.points),
             styles.value_cell(ws, unit.self_points, styles.points),
@@ -486,10 +488,9 @@ def _group_rows(ws: object, styles: _Styles, data: DecisionData, group: GroupTab
             styles.text_cell(ws, rank_change_text(unit.rank_change), styles.text_centre),
         ]
         for field in unit.fields:
-            shown = None if field.index is None else round_half_up(field.index, data.decimals)
             cells.append(styles.value_cell(ws, field.points, styles.points))
-            cells.append(styles.value_cell(ws, shown, styles.field_index))
-        for points in unit.adjustments:
+            cells.append(styles.value_cell(ws, field.index_display, styles.field_index))
+        for points in line.adjustment_points:
             cells.append(styles.value_cell(ws, points, styles.points))
         yield cells
 

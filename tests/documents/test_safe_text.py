@@ -7,7 +7,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from appraisal.scoring.documents.safe import csv_text, is_formula_like, safe_text
+from appraisal.documents.safe import csv_text, is_formula_like, safe_text
 
 
 def test_safe_text_strips_control_characters_and_keeps_layout_ones():
@@ -35,7 +35,7 @@ def test_csv_text_prefixes_formula_like_text_with_an_apostrophe():
 
 
 def test_documents_package_imports_without_django():
-    code = "import sys, appraisal.scoring.documents; assert 'django' not in sys.modules, 'django imported'"
+    code = "import sys, appraisal.documents; assert 'django' not in sys.modules, 'django imported'"
     root = Path(__file__).resolve().parents[3]
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
     assert result.returncode == 0, result.stderr

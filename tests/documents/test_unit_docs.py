@@ -9,8 +9,8 @@ import docx
 import pytest
 from docx.enum.section import WD_ORIENT
 
-from appraisal.scoring.documents import build_unit_notice
-from appraisal.scoring.documents.data import Org
+from appraisal.documents import build_unit_notice
+from appraisal.documents.data import Org
 
 from .samples import ORG, sample_unit_doc
 

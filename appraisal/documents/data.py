@@ -4,8 +4,9 @@ The generators take these frozen, keyword-only dataclasses (filled by the scorin
 result snapshot) and return an :class:`ExportFile`. Nothing here imports Django: a generator is a pure
 function of its input, so the same snapshot always gives the same document.
 
-Numbers are ``Decimal``. Points are kept as the engine computed them (up to 4 places); ``index`` is the
-unrounded index and ``index_display`` the published one, already rounded half up to the period's decimals.
+Numbers are ``Decimal`` and come from the engine's own result types (:class:`appraisal.engine.UnitResult`):
+points as the engine computed them (up to 4 places), ``index`` unrounded and ``index_display`` the published
+figure the engine rounded. The generators print these figures and never round.
 """
 
 from __future__ import annotations
@@ -18,19 +19,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from appraisal.engine.results import UnitResult
+
 __all__ = [
     "AdjustmentCol",
     "Decision",
     "DecisionData",
     "ExportFile",
-    "FieldCell",
     "FieldCol",
     "GroupTable",
     "HeadRow",
     "Org",
     "Shortfall",
     "UnitDocData",
-    "UnitRow",
+    "UnitLine",
     "stable_zip",
 ]
 
@@ -126,40 +128,21 @@ class AdjustmentCol:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class FieldCell:
-    """A unit's result in one field; ``index`` is unrounded and ``None`` when the field does not apply."""
+class UnitLine:
+    """One unit's line in its group's annex: the engine's result itself (numbers, fields, adjustments, every
+    rounded figure), with its line number and the band's label.
 
-    points: Decimal
-    max_points: Decimal
-    index: Decimal | None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UnitRow:
-    """One unit's line in its group's annex.
-
-    ``penalty_points`` is the deduction as a positive number. ``rank_change`` is the change of rank since
-    the previous year, positive when the unit moved up, ``None`` when there is no previous result.
-    ``fields`` follows the group's ``field_cols`` one to one.
+    ``result.fields`` follows the group's ``field_cols`` one to one; ``result.rank`` is set (a period's result).
     """
 
     stt: int
-    name: str
-    max_points: Decimal
-    self_points: Decimal
-    appraisal_points: Decimal
-    survey_points: Decimal
-    bonus_points: Decimal
-    penalty_points: Decimal
-    total_points: Decimal
-    index: Decimal
-    index_display: Decimal
-    rank: int
-    rank_change: int | None
+    result: UnitResult
     band_label: str
-    fields: tuple[FieldCell, ...]
-    adjustments: tuple[Decimal, ...] = ()  # follows the group's adjustment_cols one to one
-    code: str = ""  # the unit's code: exports join by it, never by name
+
+    @property
+    def adjustment_points(self) -> tuple[Decimal, ...]:
+        """The unit's points within each capped group, following the group's ``adjustment_cols``."""
+        return tuple(a.points for a in self.result.adjustments if a.method is not None)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -174,7 +157,7 @@ class GroupTable:
     name: str
     title_noun: str
     field_cols: tuple[FieldCol, ...]
-    rows: tuple[UnitRow, ...]
+    rows: tuple[UnitLine, ...]
     adjustment_cols: tuple[AdjustmentCol, ...] = ()
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import home as views
 
 app_name = "core"
 urlpatterns = [

@@ -12,8 +12,8 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
-from appraisal.scoring.documents import build_decision
-from appraisal.scoring.documents.decision import long_date, number_line, vn_points
+from appraisal.documents import build_decision
+from appraisal.documents.decision import long_date, number_line, vn_points
 
 from .conftest import HYPERLINK, with_unit_names
 from .samples import EXECUTORS, sample_data
@@ -166,8 +166,8 @@ def test_decision_article_1_uses_the_published_index_of_each_leader(approved_dec
     text = "\n".join(_texts(approved_decision))
     for group in approved_data.groups:
         for row in group.rows[:3]:
-            shown = f"{row.index_display:.2f}".replace(".", ",")
-            assert f"{row.name} ({shown}%)" in text
+            shown = f"{row.result.index_display:.2f}".replace(".", ",")
+            assert f"{row.result.name} ({shown}%)" in text
 
 
 def test_decision_article_2_counts_heads_by_rating(approved_decision, approved_data):
@@ -240,13 +240,13 @@ def test_decision_annexes_are_landscape_sections_with_the_workbooks_columns(appr
     assert main.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     unit = approved_data.groups[0].rows[0]
     assert [c.text for c in main.rows[1].cells] == [
-        "1", unit.name, "100,00", vn_points(unit.self_points), vn_points(unit.appraisal_points),
-        vn_points(unit.survey_points), "0,50", vn_points(unit.total_points), "92,35", "1", "↑3",
+        "1", unit.result.name, "100,00", vn_points(unit.result.self_points), vn_points(unit.result.appraisal_points),
+        vn_points(unit.result.survey_points), "0,50", vn_points(unit.result.total_points), "92,35", "1", "↑3",
     ]  # fmt: skip
     assert len(main.rows) == 1 + len(approved_data.groups[0].rows)
     assert fields.rows[0].cells[2].text == "1. Công tác chỉ đạo, điều hành cải cách hành chính"
     assert [c.text for c in fields.rows[1].cells][2:4] == ["Điểm", "Chỉ số (%)"]
-    assert [c.text for c in fields.rows[2].cells][:4] == ["1", unit.name, "9,9165", "90,15"]
+    assert [c.text for c in fields.rows[2].cells][:4] == ["1", unit.result.name, "9,9165", "90,15"]
 
     heads = tables[-1]
     assert [c.text for c in heads.rows[0].cells] == [

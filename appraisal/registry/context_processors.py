@@ -3,7 +3,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from . import roles
+from appraisal.core import roles
+
+from .selectors import period_default_for_user, period_list_for_user
 
 
 def _switch_url(request: HttpRequest, year: int) -> str:
@@ -34,7 +36,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return context
     # The period switcher (SPEC §3a): lazily, so pages that never show the navigation pay nothing.
-    from appraisal.registry.selectors import period_default_for_user, period_list_for_user
 
     def periods() -> list[dict[str, Any]]:
         cached = getattr(request, "_parindex_nav_periods", None)

@@ -10,8 +10,9 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from appraisal.scoring.documents import build_annex
-from appraisal.scoring.documents.annex import POINTS_FORMAT, rank_change_text, roman
+from appraisal.documents import build_annex
+from appraisal.documents.annex import POINTS_FORMAT, rank_change_text, roman
+from appraisal.engine import StoredDetails, index_display
 
 from .conftest import HYPERLINK, with_unit_names
 from .samples import sample_data
@@ -87,25 +88,31 @@ def test_annex_rows_hold_each_units_published_index_and_rank(approved_annex, app
         for unit, cells in zip(group.rows, rows, strict=True):
             values = [c.value for c in cells]
             assert values[0] == unit.stt
-            assert values[1] == unit.name
-            assert Decimal(str(values[2])) == unit.max_points
-            assert Decimal(str(values[4])) == unit.appraisal_points
-            assert Decimal(str(values[6])) == unit.bonus_points - unit.penalty_points
-            assert Decimal(str(values[7])) == unit.total_points
+            assert values[1] == unit.result.name
+            assert Decimal(str(values[2])) == unit.result.max_points
+            assert Decimal(str(values[4])) == unit.result.appraisal_points
+            assert Decimal(str(values[6])) == unit.result.bonus_points - unit.result.penalty_points
+            assert Decimal(str(values[7])) == unit.result.total_points
             # The published (rounded) index, not the unrounded one.
-            assert Decimal(str(values[8])) == unit.index_display
-            assert values[9] == unit.rank
-            assert (values[10] or "") == rank_change_text(unit.rank_change)
-            assert Decimal(str(values[11])) == unit.fields[0].points
+            assert Decimal(str(values[8])) == unit.result.index_display
+            assert values[9] == unit.result.rank
+            assert (values[10] or "") == rank_change_text(unit.result.rank_change)
+            assert Decimal(str(values[11])) == unit.result.fields[0].points
         after = ws.cell(row=FIRST_DATA_ROW + len(group.rows) + 1, column=1).value
         assert after.startswith("Nguồn: ParIndex, kết quả chốt run 12 / sha256:ab12cd34ef56")
 
 
-def test_annex_component_index_is_rounded_half_up_to_the_periods_decimals(approved_data):
+def test_annex_prints_the_engines_published_component_index(approved_data):
+    """The engine rounds (half up: 87.125 → 87.13, where half to even gives 87.12); the annex prints its figure."""
     group = approved_data.groups[0]
     unit = group.rows[0]
-    cell = dataclasses.replace(unit.fields[0], index=Decimal("87.125"))  # half to even would give 87.12
-    unit = dataclasses.replace(unit, fields=(cell, *unit.fields[1:]))
+    cell = dataclasses.replace(
+        unit.result.fields[0], index=Decimal("87.125"), index_display=index_display(Decimal("87.125"), 2)
+    )
+    result = dataclasses.replace(
+        unit.result, details=StoredDetails(field_results=(cell, *unit.result.fields[1:]))
+    )
+    unit = dataclasses.replace(unit, result=result)
     data = dataclasses.replace(
         approved_data,
         groups=(dataclasses.replace(group, rows=(unit, *group.rows[1:])), *approved_data.groups[1:]),
@@ -244,7 +251,13 @@ def test_annex_draft_file_name_says_so(draft_data):
 
 def test_annex_rejects_rows_whose_fields_do_not_match_the_columns(approved_data):
     group = approved_data.groups[0]
-    broken = dataclasses.replace(group.rows[0], fields=group.rows[0].fields[:-1])
+    first = group.rows[0]
+    broken = dataclasses.replace(
+        first,
+        result=dataclasses.replace(
+            first.result, details=StoredDetails(field_results=first.result.fields[:-1])
+        ),
+    )
     data = dataclasses.replace(
         approved_data,
         groups=(dataclasses.replace(group, rows=(broken, *group.rows[1:])), *approved_data.groups[1:]),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+from appraisal.documents import build_results_csv
 from appraisal.engine.rounding import plain
-from appraisal.scoring.documents import build_results_csv
 
 from .conftest import HYPERLINK, with_unit_names
 
@@ -34,8 +34,8 @@ def test_results_csv_has_one_typed_row_per_unit(approved_data):
     assert len(rows) == sum(len(g.rows) for g in approved_data.groups) == 38
     unit = approved_data.groups[0].rows[0]
     assert rows[0] == [
-        "SBN", "các sở, ban, ngành", "1", "Sở Khoa học và Công nghệ", "100", plain(unit.self_points),
-        plain(unit.appraisal_points), plain(unit.survey_points), "0.5", "0", plain(unit.total_points), "92.35", "1", "3",
+        "SBN", "các sở, ban, ngành", "1", "Sở Khoa học và Công nghệ", "100", plain(unit.result.self_points),
+        plain(unit.result.appraisal_points), plain(unit.result.survey_points), "0.5", "0", plain(unit.result.total_points), "92.35", "1", "3",
         "Xuất sắc", "Nguyễn Thị Hoài", "Hoàn thành xuất sắc nhiệm vụ", "dv-Sở Khoa học và Công nghệ",
     ]  # fmt: skip
     last = rows[-1]

@@ -189,7 +189,7 @@ def _shortcomings_body(doc: DocxDocument, data: UnitDocData) -> None:
     if not items:
         add_body(doc, f"Năm {data.year}, {unit} đạt điểm tối đa ở tất cả các tiêu chí, tiêu chí thành phần.")
         return
-    total = sum((item.lost for item in items), Decimal(0))
+    total = sum((item.lost for item in items), Decimal(0)) if data.total_lost is None else data.total_lost
     add_body(
         doc,
         f"Qua thẩm định Chỉ số cải cách hành chính năm {data.year}, {unit} bị trừ điểm ở "

@@ -2,7 +2,8 @@
 §3a): 2022 approved, 2023 running (the current period, in the explanation phase, units in every state) and 2024 in
 preparation. Idempotent: what exists is left as it is, so a second run changes nothing.
 
-The registry is seeded here; each year is then lived through the services by ``appraisal.scoring.demo``.
+The registry is seeded here; each year is then lived through the services by ``appraisal.scoring.demo``. The
+command lives in scoring, the top of the imports' one-way flow, because it drives every app.
 
 Every account's password is ``parindex-demo``. The password is hashed once and the hash shared, so seeding
 ~90 accounts takes milliseconds instead of a PBKDF2 round per account.
@@ -22,8 +23,10 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from appraisal.assessments.models import Assessment
 from appraisal.core import roles
 from appraisal.core.exceptions import ServiceError
+from appraisal.council.models import OutboxMessage
 from appraisal.registry.demo_sets import DEMO_SCALES, demo_rows
 from appraisal.registry.models import (
     Group,
@@ -45,6 +48,7 @@ from appraisal.registry.services import (
     period_set_current,
     period_update,
 )
+from appraisal.scoring.demo import seed_demo_years
 
 DEMO_PASSWORD = "parindex-demo"
 PAST_YEAR, RUNNING_YEAR, NEXT_YEAR = 2022, 2023, 2024
@@ -367,8 +371,6 @@ def _seed_next_year(source: Period, by: Any, created: Created) -> Period:
 
 def _refuse_old_demo() -> None:
     """A database seeded by the one-year demo cannot be brought to the three years: say so, change nothing."""
-    from appraisal.assessments.models import Assessment
-
     if (
         not Period.objects.filter(year=PAST_YEAR).exists()
         and Assessment.objects.filter(period__year=RUNNING_YEAR).exists()
@@ -387,10 +389,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        # Registry comes first in the imports' one-way flow: the later apps are imported here, not at the top.
-        from appraisal.council.models import OutboxMessage
-        from appraisal.scoring.demo import seed_demo_years
-
         created = Created()
         outbox_before = OutboxMessage.objects.count()
         try:

@@ -1,6 +1,6 @@
 """Render the sample decision and annex workbook to PNG for the documentation.
 
-    python -m tests.scoring.documents.render_samples [--draft] [--outdir docs/img] [--keep DIR]
+    python -m tests.documents.render_samples [--draft] [--outdir docs/img] [--keep DIR]
 
 Builds both files from samples.py, converts them to PDF with LibreOffice headless (a private profile, so
 that it runs beside an open LibreOffice or a parallel test), and renders page 1 of each with pdftoppm into
@@ -17,8 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from appraisal.scoring.documents.annex import build_annex
-from appraisal.scoring.documents.decision import build_decision
+from appraisal.documents.annex import build_annex
+from appraisal.documents.decision import build_decision
 
 from .samples import sample_data
 

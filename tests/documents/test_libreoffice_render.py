@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from appraisal.scoring.documents import build_annex, build_decision
+from appraisal.documents import build_annex, build_decision
 
 from .conftest import HYPERLINK, with_unit_names
 from .render_samples import soffice

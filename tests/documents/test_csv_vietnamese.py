@@ -12,7 +12,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from appraisal.scoring.documents import build_results_csv
+from appraisal.documents import build_results_csv
 
 from .render_samples import soffice
 
@@ -41,20 +41,22 @@ def test_results_csv_default_uses_semicolons_and_decimal_commas_for_vietnamese_e
 def test_results_csv_joins_heads_by_unit_code_not_by_name(approved_data):
     group = approved_data.groups[0]
     first, second = group.rows[0], group.rows[1]
-    twin = dataclasses.replace(second, name=first.name)  # two units named alike
+    twin = dataclasses.replace(
+        second, result=dataclasses.replace(second.result, name=first.result.name)
+    )  # same name
     data = dataclasses.replace(
         approved_data,
         groups=(dataclasses.replace(group, rows=(first, twin, *group.rows[2:])), *approved_data.groups[1:]),
         heads=tuple(
-            dataclasses.replace(h, unit_name=first.name) if h.unit_code == second.code else h
+            dataclasses.replace(h, unit_name=first.result.name) if h.unit_code == second.result.code else h
             for h in approved_data.heads
         ),
     )
     rows = _rows(build_results_csv(data).content, ";")[1:3]
     heads = {h.unit_code: h for h in approved_data.heads}
-    assert [row[15] for row in rows] == [heads[first.code].name, heads[second.code].name]
+    assert [row[15] for row in rows] == [heads[first.result.code].name, heads[second.result.code].name]
     assert rows[0][15] != rows[1][15]
-    assert [row[17] for row in rows] == [first.code, second.code]
+    assert [row[17] for row in rows] == [first.result.code, second.result.code]
 
 
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")

@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
-from appraisal.scoring.documents import build_annex, build_unit_notice
-from appraisal.scoring.documents.pdf import INSTALL_HINT, PdfUnavailable, pdf_available, to_pdf
+from appraisal.documents import build_annex, build_unit_notice
+from appraisal.documents.pdf import INSTALL_HINT, PdfUnavailable, pdf_available, to_pdf
 
 from .samples import ORG, sample_data, sample_unit_doc
 

@@ -13,7 +13,7 @@ import csv
 import io
 from decimal import Decimal
 
-from appraisal.engine.rounding import plain, round_half_up
+from appraisal.engine.rounding import plain
 
 from .data import CSV_CONTENT_TYPE, DecisionData, ExportFile
 from .safe import csv_text
@@ -55,8 +55,9 @@ def build_results_csv(data: DecisionData, dialect: str = VN) -> ExportFile:
         text = plain(value)
         return text.replace(".", ",") if comma else text
 
-    def _fixed(value: Decimal, decimals: int) -> str:
-        text = format(round_half_up(value, decimals), "f")
+    def _fixed(value: Decimal) -> str:
+        """The engine's published figure as it is (already rounded to the period's decimals)."""
+        text = format(value, "f")
         return text.replace(".", ",") if comma else text
 
     heads = {head.unit_code: head for head in data.heads}
@@ -64,13 +65,14 @@ def build_results_csv(data: DecisionData, dialect: str = VN) -> ExportFile:
     writer = csv.writer(buffer, delimiter=";" if comma else ",", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for group in data.groups:
-        for row in group.rows:
+        for line in group.rows:
+            row = line.result
             head = heads.get(row.code)
             writer.writerow(
                 [
                     csv_text(group.code),
                     csv_text(group.name),
-                    row.stt,
+                    line.stt,
                     csv_text(row.name),
                     _number(row.max_points),
                     _number(row.self_points),
@@ -79,10 +81,10 @@ def build_results_csv(data: DecisionData, dialect: str = VN) -> ExportFile:
                     _number(row.bonus_points),
                     _number(row.penalty_points),
                     _number(row.total_points),
-                    _fixed(row.index_display, data.decimals),
+                    _fixed(row.index_display),
                     row.rank,
                     "" if row.rank_change is None else row.rank_change,
-                    csv_text(row.band_label),
+                    csv_text(line.band_label),
                     csv_text(head.name) if head else "",
                     csv_text(head.rating_label) if head else "",
                     csv_text(row.code),
