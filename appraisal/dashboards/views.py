@@ -234,7 +234,8 @@ def _unit(request: HttpRequest, year: int, code: str) -> dict[str, Any]:
         "group": group,
         "show_rank": show_rank,
         "charts": charts,
-        "shortfalls": shortfalls(row),
+        # Criterion by criterion is the unit's own detail: never in the published table other units read.
+        "shortfalls": shortfalls(row) if "inputs" in seen else None,
         "reasons_seen": reasons_seen,
         "can_report": "total" in seen,
         "trend": trend,
