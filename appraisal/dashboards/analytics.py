@@ -223,6 +223,7 @@ def claims_chart(period: Period, g: GroupView, appraised: set[str] | None = None
             ("Tự đánh giá", [value(r.self_points, format_total(r.self_points)) for r in rows]),
             ("Thẩm định", [value(r.appraisal_points, format_total(r.appraisal_points)) for r in rows]),
         ],
+        colours=["#c98a00", "#2f6fb5"],
     )
     over = [r for r in rows if r.self_points > r.appraisal_points]
     return Chart(
@@ -319,7 +320,7 @@ def ratings_chart(period: Period, view: ResultsView) -> Chart:
             (
                 label,
                 [
-                    value(Decimal(counts[g.code][code]), str(counts[g.code][code]), RATING_COLOURS[code])
+                    value(Decimal(counts[g.code][code]), str(counts[g.code][code]))
                     if counts[g.code][code]
                     else None
                     for g in groups
@@ -331,6 +332,7 @@ def ratings_chart(period: Period, view: ResultsView) -> Chart:
         [g.name for g in groups],
         series,
         stacked=True,
+        colours=[RATING_COLOURS[c] for c in RATING_ORDER],
     )
     return Chart(
         slug="xep-loai-nguoi-dung-dau",

@@ -35,20 +35,23 @@ BAND_COLOURS = {
 RATING_COLOURS = {"htxs": "#1b7f3b", "htt": "#2f6fb5", "ht": "#c98a00", "kht": "#b02a37"}
 SERIES_COLOURS = ("#2f6fb5", "#c98a00", "#1b7f3b", "#b02a37", "#6f42c1", "#20c997", "#d2691e", "#6c757d")
 
-_STYLE = Style(
-    background="white",
-    plot_background="white",
-    foreground="#212529",
-    foreground_strong="#212529",
-    foreground_subtle="#6c757d",
-    font_family='"Times New Roman", "DejaVu Serif", serif',
-    label_font_size=12,
-    major_label_font_size=12,
-    value_font_size=11,
-    legend_font_size=12,
-    title_font_size=15,
-    colors=SERIES_COLOURS,
-)
+_STYLE_OPTIONS: dict[str, Any] = {
+    "background": "white",
+    "plot_background": "white",
+    "foreground": "#212529",
+    "foreground_strong": "#212529",
+    "foreground_subtle": "#6c757d",
+    "font_family": '"Times New Roman", "DejaVu Serif", serif',
+    "label_font_size": 12,
+    "major_label_font_size": 12,
+    "value_font_size": 11,
+    "legend_font_size": 12,
+    "title_font_size": 15,
+}
+
+
+def _style(colours: Sequence[str] | None) -> Style:
+    return Style(**_STYLE_OPTIONS, colors=tuple(colours or SERIES_COLOURS))
 
 
 Cell = Any  # str, int or Decimal: what the table shows and the CSV writes
@@ -112,21 +115,22 @@ def _render(chart: Any) -> bytes:
 
 
 def _config(
-    title: str, *, n: int, horizontal: bool = True, legend: bool = False, **extra: Any
+    title: str, *, n: int, horizontal: bool = True, legend: int = 0, colours: Sequence[str] | None = None
 ) -> dict[str, Any]:
-    height = max(160, 70 + 24 * n) if horizontal else 360
+    # room for each bar, the title, the axis and the legend (two entries a row)
+    height = (90 + 26 * n if horizontal else 360) + 22 * ((legend + 1) // 2)
     return {
         "title": title,
-        "style": _STYLE,
+        "style": _style(colours),
         "width": 900,
         "height": height,
-        "show_legend": legend,
+        "show_legend": legend > 0,
         "legend_at_bottom": True,
         "print_values": True,
         "print_zeroes": False,
         "truncate_label": 60,
         "margin": 8,
-        **extra,
+        "legend_at_bottom_columns": 2,
     }
 
 
@@ -150,8 +154,10 @@ def bar_svg(
     horizontal: bool = True,
     stacked: bool = False,
     range_: tuple[float, float] | None = None,
+    colours: Sequence[str] | None = None,
 ) -> bytes | None:
-    """A bar chart of one or more series over ``labels``; None when there is no bar to draw."""
+    """A bar chart of one or more series over ``labels`` (``colours``: one per series, so that the legend
+    matches the bars); None when there is no bar to draw."""
     if not labels or not any(v is not None for _, values in series for v in values):
         return None
     kind = {
@@ -160,16 +166,20 @@ def bar_svg(
         (False, False): pygal.Bar,
         (False, True): pygal.StackedBar,
     }[(horizontal, stacked)]
+    per_label = 1 if stacked else max(1, len(series))
     config = _config(
         title,
-        n=len(labels) * (1 if stacked else max(1, len(series))),
+        n=len(labels) * per_label + (len(labels) if stacked else 0),
         horizontal=horizontal,
-        legend=len(series) > 1,
+        legend=len(series) if len(series) > 1 else 0,
+        colours=colours,
     )
     if range_ is not None:
         config["range"] = range_
     chart = kind(**config)
-    chart.x_labels = list(labels)
+    # pygal stacks horizontal bars from the bottom up: reversed, the first row of the table is the top bar
+    order = slice(None, None, -1) if horizontal else slice(None)
+    chart.x_labels = list(labels)[order]
     for name, values in series:
-        chart.add(name, list(values))
+        chart.add(name, list(values)[order])
     return _render(chart)

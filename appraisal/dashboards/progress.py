@@ -204,16 +204,18 @@ def states_chart(p: Progress) -> Chart:
         (
             label,
             [
-                value(Decimal(p.counts[g][code]), str(p.counts[g][code]), colour)
-                if p.counts[g][code]
-                else None
+                value(Decimal(p.counts[g][code]), str(p.counts[g][code])) if p.counts[g][code] else None
                 for g, _ in p.groups
             ],
         )
         for code, label, colour in present
     ]
     svg = bar_svg(
-        f"Trạng thái các đơn vị — {p.period.name}", [name for _, name in p.groups], series, stacked=True
+        f"Trạng thái các đơn vị — {p.period.name}",
+        [name for _, name in p.groups],
+        series,
+        stacked=True,
+        colours=[colour for _, _, colour in present],
     )
     rows = []
     for g, name in p.groups:

@@ -58,10 +58,7 @@ def fields_chart(period: Period, row: RowView, group: GroupView | None) -> Chart
     series = [
         (
             "Đơn vị",
-            [
-                value(f.index, idx(period, f.index), "#2f6fb5") if f.index is not None else None
-                for f in fields
-            ],
+            [value(f.index, idx(period, f.index)) if f.index is not None else None for f in fields],
         )
     ]
     columns = ["Lĩnh vực", "Chỉ số thành phần của đơn vị (%)"]
@@ -70,9 +67,7 @@ def fields_chart(period: Period, row: RowView, group: GroupView | None) -> Chart
             (
                 "Bình quân khối",
                 [
-                    value(averages[f.code], idx(period, averages[f.code]), "#adb5bd")
-                    if f.code in averages
-                    else None
+                    value(averages[f.code], idx(period, averages[f.code])) if f.code in averages else None
                     for f in fields
                 ],
             )
@@ -83,6 +78,7 @@ def fields_chart(period: Period, row: RowView, group: GroupView | None) -> Chart
         [f"{f.code}. {f.title}" for f in fields],
         series,
         range_=(0, 100),
+        colours=["#2f6fb5", "#adb5bd"],
     )
     rows: list[list[Any]] = []
     for f in fields:

@@ -43,7 +43,9 @@ def test_progress_states_follow_each_units_own_clock(demo):
 def test_every_figure_links_to_the_list_behind_it(demo, as_user):
     client = as_user("secretariat")
     page = client.get("/bang-dieu-khien/2023/tien-do/").content.decode()
-    links = re.findall(r'href="(/bang-dieu-khien/2023/tien-do/don-vi/\?trang-thai=explained&amp;khoi=[^"]+)">(\d+)<', page)
+    links = re.findall(
+        r'href="(/bang-dieu-khien/2023/tien-do/don-vi/\?trang-thai=explained&amp;khoi=[^"]+)">(\d+)<', page
+    )
     assert links
     total = 0
     for href, shown in links:
