@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -64,7 +65,13 @@ def index(request: HttpRequest) -> HttpResponse:
         unit = Unit.objects.filter(pk__in=units).order_by("name").first()
         assert unit is not None
         return redirect("dashboards:unit", year=period.year, code=unit.code)
-    return redirect("dashboards:results", year=period.year)
+    if access.can_see(request.user, "ranks", subject):
+        return redirect("dashboards:results", year=period.year)
+    # A council member before finalisation: their work is on the council's pages.
+    messages.info(
+        request, "Biểu đồ kết quả được mở khi Hội đồng chốt kết quả; đây là các việc thẩm định của bạn."
+    )
+    return redirect("council:dashboard", year=period.year)
 
 
 # -- progress (secretariat, chair) ---------------------------------------------------------------------------

@@ -180,3 +180,9 @@ def test_the_landing_sends_each_person_to_their_dashboard(demo, as_user):
         as_user("stp.head").get("/bang-dieu-khien/?ky=2022")["Location"]
         == "/bang-dieu-khien/2022/don-vi/stp/"
     )
+
+
+def test_a_council_member_lands_on_the_charts_once_results_are_out_else_on_the_councils_work(demo, as_user):
+    client = as_user("member.stttt")
+    assert client.get("/bang-dieu-khien/?ky=2022")["Location"] == "/bang-dieu-khien/2022/ket-qua/"
+    assert client.get("/bang-dieu-khien/?ky=2023")["Location"] == "/hoi-dong/2023/"
