@@ -11,7 +11,7 @@ from typing import Any
 from appraisal.core.numbers import format_total
 from appraisal.council import access
 from appraisal.registry.models import Period, Unit
-from appraisal.scoring.models import UnitResultRow
+from appraisal.scoring.models import PublishedResult, UnitResultRow
 from appraisal.scoring.selectors import GroupView, RowView
 
 from .analytics import field_averages, idx
@@ -142,8 +142,8 @@ class TrendPoint:
 
 
 def unit_trend(*, user: Any, unit: Unit, period: Period, row: RowView, show_rank: bool) -> list[TrendPoint]:
-    """The unit's index over the years the person may see: each earlier year's final run (else last year's
-    published table), and this year's figure."""
+    """The unit's index over the years the person may see: each earlier year's final run, else that year's
+    published table (recorded with ``import_results``), and this year's figure."""
     runs = (
         UnitResultRow.objects.filter(
             unit_code=unit.code, run__is_final=True, run__period__year__lt=period.year
@@ -161,10 +161,13 @@ def unit_trend(*, user: Any, unit: Unit, period: Period, row: RowView, show_rank
             continue
         rank = r.rank if access.can_see(user, "ranks", access.Subject(p)) else None
         points.append(TrendPoint(year, r.index_display, rank))
-    if row.previous is not None and (period.year - 1) not in latest and row.previous.published:
-        points.append(
-            TrendPoint(period.year - 1, row.previous.index_display, row.previous.rank, published=True)
-        )
+    # years before the province used ParIndex: their published tables (public by nature)
+    published = PublishedResult.objects.filter(unit=unit, published__year__lt=period.year).values_list(
+        "published__year", "index", "rank"
+    )
+    for year, index, rank in published:
+        if year not in latest:
+            points.append(TrendPoint(year, index, rank, published=True))
     points.sort(key=lambda t: t.year)
     points.append(TrendPoint(period.year, row.index_display, row.rank if show_rank else None))
     return points

@@ -229,3 +229,26 @@ def test_progress_counts_equal_the_assessments_states(demo, as_user):
     )
     csv = csv_rows(client.get("/bang-dieu-khien/2023/tien-do/trang-thai.csv").content)
     assert csv[1:] == table[1:]
+
+
+def test_2022_compares_with_the_2021_table_the_demo_records_as_published(demo, as_user):
+    from appraisal.scoring.published import published_results_of
+
+    before = published_results_of(2021)
+    assert len(before) == 38  # every demo unit, recorded with import_results' service
+    client = as_user("secretariat")
+    page = _get(client, "/bang-dieu-khien/2022/ket-qua/")
+    now = {(g["code"], u["code"]): u for g in computed(2022)["groups"] for u in g["units"]}
+    for group in computed(2022)["groups"]:
+        rows = page_table(page, f"thay-doi-{group['code']}")[1:]
+        assert len(rows) == len(group["units"])
+        by_name = {r[0]: r for r in rows}
+        for u in group["units"]:
+            index, rank = before[(group["code"], u["code"])]
+            row = by_name[u["name"]]
+            assert row[1] == format_index(index, 2) and row[4] == str(rank)
+            assert row[2] == idx(now[(group["code"], u["code"])]["index_display"])
+    assert "Năm 2021 lấy từ bảng kết quả đã công bố." in page
+    # and each unit's own trend runs over three years
+    trend = page_table(_get(as_user("stp.head"), "/bang-dieu-khien/2023/don-vi/stp/"), "qua-cac-nam")[1:]
+    assert [r[0] for r in trend] == ["2021", "2022", "2023"]
