@@ -33,7 +33,7 @@ def main() -> None:
     results: dict = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     }
-    for module in ("bench.bench_engine", "bench.bench_db", "bench.bench_form"):
+    for module in ("bench.bench_engine", "bench.bench_db", "bench.bench_form", "bench.bench_dashboards"):
         if not (HERE / (module.split(".")[1] + ".py")).exists():
             continue
         print(f"bench: {module} …", flush=True)

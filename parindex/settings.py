@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "appraisal.assessments",
     "appraisal.council",
     "appraisal.scoring",
+    "appraisal.dashboards",
 ]
 
 MIDDLEWARE = [
