@@ -18,6 +18,10 @@ HERE = Path(__file__).resolve().parent
 
 def child(module: str, *args: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "PARINDEX_DATABASE_URL"}
+    # As in production: DEBUG off (Django then neither formats nor keeps every statement it sends).
+    env.update(
+        PARINDEX_DEBUG="0", PARINDEX_SECRET_KEY="bench-only-not-secret", PARINDEX_ALLOWED_HOSTS="localhost"
+    )
     out = subprocess.run(
         [sys.executable, "-m", module, *args],
         cwd=HERE.parent,

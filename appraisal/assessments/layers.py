@@ -7,10 +7,12 @@ version and appends an ItemHistory row. Permissions and phase checks belong to t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from appraisal.core.exceptions import ConcurrencyError, ServiceError
@@ -152,3 +154,104 @@ def assessment_get_or_create(*, period: Period, unit: Unit) -> Assessment:
         if missing:
             ItemEntry.objects.bulk_create(missing, ignore_conflicts=True)
     return assessment
+
+
+_LOCK_CHUNK = 10_000
+
+
+@dataclass(frozen=True)
+class LayerInput:
+    """One entry's new input for :func:`entries_record_layer`: the canonical value and its points, already
+    checked by the rule (``Rule.check_entry`` and ``Rule.points``)."""
+
+    entry_id: int
+    value: str
+    points: Decimal
+    note: str = ""
+    decision: str = ""
+
+
+@dataclass(frozen=True)
+class LayerWritten:
+    entry_id: int
+    changed: bool
+
+
+def entries_record_layer(
+    *, layer: str, inputs: Sequence[LayerInput], by: Any, source: str
+) -> list[LayerWritten]:
+    """:func:`entry_record_layer` for many entries at once (a scores file), with the same outcome per entry —
+    what changes, the version bump, who and when, one ItemHistory row per changed entry — in a number of
+    queries that does not grow with the entries: one locking read, one batched compare-and-set UPDATE
+    (``executemany``; ConcurrencyError if any entry's version moved) and the history rows in batches.
+
+    Call it inside the caller's transaction. Unlike the one-entry path, values must be already checked."""
+    if layer not in LAYER_FIELDS:
+        raise ServiceError(f"Lớp điểm không hợp lệ: {layer}.")
+    value_field, points_field, note_field = LAYER_FIELDS[layer]
+    columns = ["pk", "version", value_field, points_field, "round2_decision"] + ([note_field] if note_field else [])
+    ids = [i.entry_id for i in inputs]
+    current = {}
+    for start in range(0, len(ids), _LOCK_CHUNK):  # within every database's limit of query parameters
+        locked = ItemEntry.objects.select_for_update().filter(pk__in=ids[start : start + _LOCK_CHUNK])
+        current.update((row[0], row) for row in locked.order_by().values_list(*columns))
+    now = timezone.now()
+    meta = ItemEntry._meta
+    # Every changed entry gets the layer's whole set of fields: those that did not change get their own value.
+    assigned = [value_field, points_field] + ([note_field] if note_field else [])
+    if layer == Layer.ROUND2:
+        assigned.append("round2_decision")
+    if layer in (Layer.ROUND1, Layer.ROUND2):
+        assigned += [f"{layer}_by", f"{layer}_at"]
+    fields = [meta.get_field(name) for name in assigned]
+    by_id = getattr(by, "pk", None)
+    written: list[LayerWritten] = []
+    params: list[list[Any]] = []
+    history: list[ItemHistory] = []
+    for item in inputs:
+        pk, version, old_value, old_points, old_decision, *rest = current[item.entry_id]
+        old_note = rest[0] if rest else ""
+        changed = (
+            old_value != item.value
+            or old_points != item.points
+            or (bool(note_field) and item.note != old_note)
+            or (layer == Layer.ROUND2 and item.decision != old_decision)
+        )
+        written.append(LayerWritten(item.entry_id, changed))
+        if not changed:
+            continue
+        values: dict[str, Any] = {value_field: item.value, points_field: item.points}
+        if note_field:
+            values[note_field] = item.note
+        if layer == Layer.ROUND2:
+            values["round2_decision"] = item.decision
+        if layer in (Layer.ROUND1, Layer.ROUND2):
+            values[f"{layer}_by"], values[f"{layer}_at"] = by_id, now
+        params.append([f.get_db_prep_save(values[f.name], connection) for f in fields] + [pk, version])
+        history.append(
+            ItemHistory(
+                entry_id=pk,
+                layer=layer,
+                old_value=old_value,
+                new_value=item.value,
+                old_points=old_points,
+                new_points=item.points,
+                reason=item.note,
+                source=source,
+                by=by,
+            )
+        )
+    if params:
+        quote = connection.ops.quote_name
+        sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+        # Names from the model's meta, every value a parameter.
+        table, pk, version = quote(meta.db_table), quote(meta.pk.column), quote("version")
+        sql = f"UPDATE {table} SET {sets}, {version} = {version} + 1, {quote('updated_at')} = %s "  # noqa: S608
+        sql += f"WHERE {pk} = %s AND {version} = %s"
+        stamp = meta.get_field("updated_at").get_db_prep_save(now, connection)
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, [row[:-2] + [stamp] + row[-2:] for row in params])
+            if cursor.rowcount != len(params):
+                raise ConcurrencyError("Có mục vừa được người khác lưu trong lúc nhập. Hãy nhập lại tệp.")
+        ItemHistory.objects.bulk_create(history, batch_size=2000)
+    return written

@@ -17,9 +17,11 @@ additions. A unit's field breakdown, item results and trace are derived when fir
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
+from itertools import accumulate, compress
+from operator import attrgetter, getitem, itemgetter
 
 from . import explain
 from .errors import EngineError, InputError
@@ -28,7 +30,7 @@ from .labels import LAYER_LABELS
 from .model import AdjustmentGroup, GroupInput, IndexSet, ItemValues, Leaf, PeriodInput, Settings, UnitInput
 from .results import AdjustmentResult, FieldResult, GroupResult, ItemResult, PeriodResult, UnitResult
 from .rounding import ENGINE_CONTEXT, format_vn, round_half_up
-from .rules import PointsMemo, SurveyWeightsKey, survey_weights_key
+from .rules import PointsMemo, SurveyWeightsKey, TenThousandthsMemo, survey_weights_key
 
 __all__ = [
     "ENGINE_VERSION",
@@ -51,6 +53,11 @@ _HUNDRED = Decimal(100)
 _NO_POINTS = Decimal("0.0000")  # sums of 4-place points start here, so that they print with 4 places
 _NO_VALUES = ItemValues()
 _NO_CODES: frozenset[str] = frozenset()
+_TEN_THOUSANDTH = Decimal("0.0001")  # an int of ten-thousandths × this = the 4-place Decimal, exactly
+_SELF = attrgetter("self_value")
+_ROUND1 = attrgetter("round1")
+_ROUND2 = attrgetter("round2")
+_SURVEY = attrgetter("survey")
 
 
 # (leaf code, the memo of its rule): what the hot loop needs of a leaf.
@@ -75,6 +82,57 @@ class _GroupPlan:
     children: tuple[_GroupPlan, ...]
 
 
+_ValuesOf = Callable[[Mapping[str, ItemValues]], tuple[ItemValues, ...]]
+
+
+def _values_of(codes: Sequence[str]) -> _ValuesOf:
+    """A C-level getter of the ItemValues of ``codes`` (KeyError when a unit has no entry for one)."""
+    if not codes:
+        return lambda values: ()
+    if len(codes) == 1:
+        code = codes[0]
+        return lambda values: (values[code],)
+    return itemgetter(*codes)
+
+
+@dataclass(frozen=True, slots=True)
+class _Vector:
+    """The applicable appraisal and survey leaves laid out for C-level loops (``map``, ``sum``): each layer's
+    ItemValues getter in field order, the leaves' memos in ten-thousandths of a point, and each field's
+    (start, end) in the appraisal layer and in the survey layer.
+    """
+
+    appraisal_values: _ValuesOf
+    appraisal_memos: tuple[TenThousandthsMemo, ...]
+    survey_values: _ValuesOf
+    survey_memos: tuple[TenThousandthsMemo, ...]
+    bounds: tuple[tuple[int, int, int, int], ...]
+
+    @classmethod
+    def of(cls, fields: Sequence[_FieldPlan]) -> _Vector:
+        appraisal_codes: list[str] = []
+        appraisal_memos: list[TenThousandthsMemo] = []
+        survey_codes: list[str] = []
+        survey_memos: list[TenThousandthsMemo] = []
+        bounds = []
+        for field_plan in fields:
+            a_start, s_start = len(appraisal_codes), len(survey_codes)
+            for code, memo in field_plan.appraisal:
+                appraisal_codes.append(code)
+                appraisal_memos.append(memo.ten_thousandths())
+            for code, memo in field_plan.survey:
+                survey_codes.append(code)
+                survey_memos.append(memo.ten_thousandths())
+            bounds.append((a_start, len(appraisal_codes), s_start, len(survey_codes)))
+        return cls(
+            _values_of(appraisal_codes),
+            tuple(appraisal_memos),
+            _values_of(survey_codes),
+            tuple(survey_memos),
+            tuple(bounds),
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class _Applicable:
     """The leaves that apply to the units sharing one set of excluded leaves, ready for the hot loop.
@@ -89,12 +147,24 @@ class _Applicable:
     bonus: tuple[_Entry, ...]
     penalty: tuple[_Entry, ...]
     groups: tuple[_GroupPlan, ...] = ()
+    vector: _Vector | None = None
+    # head_min_field_index → per field, the points (in ten-thousandths) under which its component index is
+    # below that minimum: points × 100 < minimum × field max  ⇔  ten-thousandths < minimum × field max × 100.
+    _field_floors: dict[Decimal, tuple[Decimal, ...]] = field(default_factory=dict, compare=False)
+
+    def field_floors(self, minimum: Decimal) -> tuple[Decimal, ...]:
+        found = self._field_floors.get(minimum)
+        if found is None:
+            found = self._field_floors[minimum] = tuple(
+                minimum * f.max_points * _HUNDRED for f in self.fields
+            )
+        return found
 
 
 class _Plan:
     """An index set prepared for computing under one survey weighting."""
 
-    __slots__ = ("_variants", "exclusion_tags", "index_set", "tag_leaves", "weights")
+    __slots__ = ("_leaf_memos", "_variants", "exclusion_tags", "index_set", "tag_leaves", "weights")
 
     def __init__(self, index_set: IndexSet, weights: SurveyWeightsKey) -> None:
         self.index_set = index_set
@@ -106,6 +176,13 @@ class _Plan:
         self.tag_leaves = {tag: frozenset(codes) for tag, codes in tag_leaves.items()}
         self.exclusion_tags = frozenset(self.tag_leaves)
         self._variants: dict[frozenset[str], _Applicable] = {}
+        self._leaf_memos: tuple[tuple[Leaf, PointsMemo], ...] | None = None
+
+    def leaf_memos(self) -> tuple[tuple[Leaf, PointsMemo], ...]:
+        """Every leaf with the memo of its rule under this plan's weighting, in the set's order."""
+        if self._leaf_memos is None:
+            self._leaf_memos = tuple((leaf, leaf.rule.memo(self.weights)) for leaf in self.index_set.leaves)
+        return self._leaf_memos
 
     def applicable(self, excluded: frozenset[str]) -> _Applicable:
         found = self._variants.get(excluded)
@@ -114,52 +191,56 @@ class _Plan:
         return found
 
     def _build(self, excluded: frozenset[str]) -> _Applicable:
-        leaves = [leaf for leaf in self.index_set.leaves if leaf.code not in excluded]
-
-        def entries(method: str, field_code: str | None = None) -> tuple[_Entry, ...]:
-            return tuple(
-                (leaf.code, leaf.rule.memo(self.weights))
-                for leaf in leaves
-                if leaf.method == method
-                and (field_code is None or leaf.field_code == field_code)
-                and (leaf.in_tree or leaf.group is None)
-            )
-
-        def grouped(method: str, group: str) -> tuple[_Entry, ...]:
-            return tuple(
-                (leaf.code, leaf.rule.memo(self.weights))
-                for leaf in leaves
-                if leaf.method == method and leaf.group == group
-            )
+        """One pass over the leaves: each applicable leaf's (code, memo) under its field and method, or under
+        its adjustment group; built once per distinct set of excluded leaves, so it must stay cheap."""
+        weights = self.weights
+        fields = self.index_set.fields
+        appraisal: dict[str, list[_Entry]] = {f.code: [] for f in fields}
+        survey: dict[str, list[_Entry]] = {f.code: [] for f in fields}
+        field_max = dict.fromkeys(appraisal, _ZERO)
+        adjustments: dict[str, list[_Entry]] = {"bonus": [], "penalty": []}
+        grouped: dict[tuple[str, str], list[_Entry]] = {}
+        for leaf in self.index_set.leaves:
+            if leaf.code in excluded:
+                continue
+            method = leaf.method
+            entry = (leaf.code, leaf.rule.memo(weights))
+            if method == "appraisal" or method == "survey":
+                if leaf.field_code in field_max:
+                    field_max[leaf.field_code] += leaf.max_points
+                    (appraisal if method == "appraisal" else survey)[leaf.field_code].append(entry)
+            elif leaf.group is None:
+                adjustments[method].append(entry)
+            else:
+                grouped.setdefault((method, leaf.group), []).append(entry)
 
         def group_plan(group: AdjustmentGroup) -> _GroupPlan:
             return _GroupPlan(
                 group=group,
-                bonus=grouped("bonus", group.code),
-                penalty=grouped("penalty", group.code),
+                bonus=tuple(grouped.get(("bonus", group.code), ())),
+                penalty=tuple(grouped.get(("penalty", group.code), ())),
                 children=tuple(
                     group_plan(child) for child in self.index_set.adjustments if child.parent == group.code
                 ),
             )
 
-        fields = tuple(
+        field_plans = tuple(
             _FieldPlan(
                 code=f.code,
-                max_points=sum(
-                    (leaf.max_points for leaf in leaves if leaf.in_tree and leaf.field_code == f.code), _ZERO
-                ),
-                appraisal=entries("appraisal", f.code),
-                survey=entries("survey", f.code),
+                max_points=field_max[f.code],
+                appraisal=tuple(appraisal[f.code]),
+                survey=tuple(survey[f.code]),
             )
-            for f in self.index_set.fields
+            for f in fields
         )
         return _Applicable(
             excluded=excluded,
-            max_points=sum((f.max_points for f in fields), _ZERO),
-            fields=fields,
-            bonus=entries("bonus"),
-            penalty=entries("penalty"),
+            max_points=sum((f.max_points for f in field_plans), _ZERO),
+            fields=field_plans,
+            bonus=tuple(adjustments["bonus"]),
+            penalty=tuple(adjustments["penalty"]),
             groups=tuple(group_plan(g) for g in self.index_set.adjustments if g.parent is None),
+            vector=_Vector.of(field_plans),
         )
 
     def excluded_codes(self, unit: UnitInput) -> frozenset[str]:
@@ -250,7 +331,17 @@ class _Score:
     penalty_points: Decimal
     total_points: Decimal
     index: Decimal
-    field_points: tuple[Decimal, ...]
+    field_points: tuple[int, ...]  # in ten-thousandths of a point (see TenThousandthsMemo)
+
+
+def _points(ten_thousandths: int) -> Decimal:
+    """The 4-place Decimal of an int of ten-thousandths (exact: the same value and exponent as the sum of the
+    4-place Decimals it counts, started from 0.0000)."""
+    return Decimal(ten_thousandths) * _TEN_THOUSANDTH
+
+
+def _ten_thousandths(points: Decimal) -> int:
+    return int(points.scaleb(4))
 
 
 def _adjustment(entries: tuple[_Entry, ...], unit: UnitInput) -> Decimal:
@@ -352,10 +443,81 @@ def adjustment_totals(
 def _score(plan: _Plan, unit: UnitInput) -> _Score:
     """Sum a unit's points by field and method. Runs inside ``localcontext(ENGINE_CONTEXT)``.
 
-    A memo gives 0 for a layer without input and raises InputError for an invalid one; the error is then
-    located item by item so that its message names the unit, the item and the layer.
+    The appraisal and survey leaves (nearly all of a unit's items) are summed by :func:`_tree_sums` in
+    C-level loops over ints of ten-thousandths; a unit it cannot take (an item without entry, an invalid
+    input) goes through :func:`_tree_sums_by_item`, which gives the same figures item by item and, for an
+    invalid input, raises the InputError naming the unit, the item and the layer.
     """
     applicable = plan.applicable(plan.excluded_codes(unit))
+    try:
+        sums = _tree_sums(applicable, unit.values)
+    except (KeyError, InputError, ValueError):
+        sums = _tree_sums_by_item(plan, applicable, unit)
+    self_units, appraisal_units, survey_units, field_units = sums
+    try:
+        bonus = _adjustment(applicable.bonus, unit)
+        penalty = _adjustment(applicable.penalty, unit)
+        for node in applicable.groups:
+            group_bonus, group_penalty = _group_points(node, unit)
+            bonus += group_bonus
+            penalty += group_penalty
+    except InputError:
+        _locate_input_error(plan, applicable, unit)
+        raise
+    appraisal = _points(appraisal_units)
+    surveyed = _points(survey_units)
+    max_points = applicable.max_points
+    total = appraisal + surveyed + bonus - penalty
+    if total < _ZERO:
+        total = _NO_POINTS
+    elif total > max_points:
+        total = max_points
+    index = total * _HUNDRED / max_points if max_points else _ZERO
+    return _Score(
+        unit,
+        applicable,
+        _points(self_units),
+        appraisal,
+        surveyed,
+        bonus,
+        penalty,
+        total,
+        index,
+        field_units,
+    )
+
+
+# (self, appraisal, survey, per field appraisal + survey): a unit's sums in ten-thousandths of a point.
+_Sums = tuple[int, int, int, tuple[int, ...]]
+
+
+def _tree_sums(applicable: _Applicable, values: Mapping[str, ItemValues]) -> _Sums:
+    """The hot loop, with no Python-level step per item: fetch the unit's ItemValues of every applicable leaf
+    at once, map each leaf's memo over the round-1 inputs, put the round-2 points where there is a round 2,
+    and sum slices. Raises KeyError (an item without entry) or InputError (an invalid input)."""
+    vector = applicable.vector
+    assert vector is not None
+    found = vector.appraisal_values(values)
+    memos = vector.appraisal_memos
+    final = list(map(getitem, memos, map(_ROUND1, found)))
+    second = list(map(_ROUND2, found))
+    if any(second):
+        for position in compress(range(len(second)), second):
+            final[position] = memos[position][second[position]]
+    self_units = sum(map(getitem, memos, map(_SELF, found)))
+    surveyed = list(map(getitem, vector.survey_memos, map(_SURVEY, vector.survey_values(values))))
+    # Each field's sum as the difference of two running totals (one C-level pass per layer).
+    final_totals = list(accumulate(final, initial=0))
+    survey_totals = list(accumulate(surveyed, initial=0))
+    fields = tuple(
+        final_totals[a_end] - final_totals[a_start] + survey_totals[s_end] - survey_totals[s_start]
+        for a_start, a_end, s_start, s_end in vector.bounds
+    )
+    return self_units, final_totals[-1], survey_totals[-1], fields
+
+
+def _tree_sums_by_item(plan: _Plan, applicable: _Applicable, unit: UnitInput) -> _Sums:
+    """:func:`_tree_sums` one item at a time, skipping items without entry; locates an invalid input."""
     get = unit.values.get
     self_points = appraisal = surveyed = _NO_POINTS
     field_points = []
@@ -374,25 +536,15 @@ def _score(plan: _Plan, unit: UnitInput) -> _Score:
                     field_survey += memo[values.survey]
             appraisal += field_appraisal
             surveyed += field_survey
-            field_points.append(field_appraisal + field_survey)
-        bonus = _adjustment(applicable.bonus, unit)
-        penalty = _adjustment(applicable.penalty, unit)
-        for node in applicable.groups:
-            group_bonus, group_penalty = _group_points(node, unit)
-            bonus += group_bonus
-            penalty += group_penalty
+            field_points.append(_ten_thousandths(field_appraisal + field_survey))
     except InputError:
         _locate_input_error(plan, applicable, unit)
         raise
-    max_points = applicable.max_points
-    total = appraisal + surveyed + bonus - penalty
-    if total < _ZERO:
-        total = _NO_POINTS
-    elif total > max_points:
-        total = max_points
-    index = total * _HUNDRED / max_points if max_points else _ZERO
-    return _Score(
-        unit, applicable, self_points, appraisal, surveyed, bonus, penalty, total, index, tuple(field_points)
+    return (
+        _ten_thousandths(self_points),
+        _ten_thousandths(appraisal),
+        _ten_thousandths(surveyed),
+        tuple(field_points),
     )
 
 
@@ -419,10 +571,13 @@ def _head_rating(index_display: Decimal, score: _Score, settings: Settings) -> t
     unit = score.unit
     minimum = settings.head_min_field_index
     if minimum is not None and rating != settings.head_rating_below:
+        applicable = score.applicable
         low = [
-            (field_plan.code, points * _HUNDRED / field_plan.max_points)
-            for field_plan, points in zip(score.applicable.fields, score.field_points, strict=True)
-            if field_plan.max_points and points * _HUNDRED < minimum * field_plan.max_points
+            (field_plan.code, _points(units) * _HUNDRED / field_plan.max_points)
+            for field_plan, units, floor in zip(
+                applicable.fields, score.field_points, applicable.field_floors(minimum), strict=True
+            )
+            if field_plan.max_points and units < floor
         ]
         if low:
             ladder = settings.head_rating_ladder
@@ -470,7 +625,7 @@ class _Details:
         applicable: _Applicable,
         unit: UnitInput,
         settings: Settings,
-        field_points: tuple[Decimal, ...] = (),
+        field_points: tuple[int, ...] = (),
     ) -> None:
         self._plan = plan
         self._applicable = applicable
@@ -499,21 +654,72 @@ class _Details:
                     FieldResult(
                         code=f.code,
                         title=f.title,
-                        points=points,
+                        points=_points(units),
                         max_points=plan.max_points,
-                        index=points * _HUNDRED / plan.max_points if plan.max_points else None,
+                        index=_points(units) * _HUNDRED / plan.max_points if plan.max_points else None,
                     )
-                    for f, plan, points in zip(
+                    for f, plan, units in zip(
                         self._plan.index_set.fields, self._applicable.fields, self._field_points, strict=True
                     )
                 )
         return self._fields
 
     def items(self) -> tuple[ItemResult, ...]:
+        """Every leaf's result. A snapshot asks this of every unit (330,000 items for a national period), so
+        an applicable leaf takes the short way: its memo's points of each layer, no error handling per layer;
+        an excluded leaf, or a unit with an invalid input, takes :meth:`_item`, which names the error."""
         if self._items is None:
             with localcontext(ENGINE_CONTEXT):
-                self._items = tuple(self._item(leaf) for leaf in self._plan.index_set.leaves)
+                try:
+                    self._items = self._applicable_items()
+                except InputError:
+                    self._items = tuple(self._item(leaf) for leaf in self._plan.index_set.leaves)
         return self._items
+
+    def _applicable_items(self) -> tuple[ItemResult, ...]:
+        get = self._unit.values.get
+        excluded = self._applicable.excluded
+        out = []
+        for leaf, memo in self._plan.leaf_memos():
+            if leaf.code in excluded:
+                out.append(self._item(leaf))
+                continue
+            values = get(leaf.code, _NO_VALUES)
+            self_value = values.self_value
+            self_points = round1 = round2 = None
+            layer = raw = None
+            if leaf.method == "survey":
+                if values.survey:
+                    layer, raw = "survey", values.survey
+                    final = memo[raw]
+            else:
+                if self_value:
+                    self_points = memo[self_value]
+                if values.round1:
+                    layer, raw = "round1", values.round1
+                    final = round1 = memo[raw]
+                if values.round2:
+                    layer, raw = "round2", values.round2
+                    final = round2 = memo[raw]
+            out.append(
+                ItemResult(
+                    leaf.code,
+                    leaf.field_code,
+                    leaf.method,
+                    leaf.max_points,
+                    True,
+                    None,
+                    layer,
+                    None if raw is None else leaf.rule.normalize_input(raw),
+                    _NO_POINTS if raw is None else final,
+                    self_value,
+                    self_points,
+                    round1,
+                    round2,
+                    leaf.rule.text,
+                )
+            )
+        return tuple(out)
 
     def _item(self, leaf: Leaf) -> ItemResult:
         plan, unit = self._plan, self._unit
