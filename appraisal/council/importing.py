@@ -22,6 +22,7 @@ from django.db import transaction
 
 from appraisal.assessments.layers import LayerInput, entries_record_layer, survey_weights_of
 from appraisal.assessments.models import Assessment, AssessmentState, ItemEntry, Layer, Round2Decision
+from appraisal.core.cells import Limits
 from appraisal.engine import InputError, Rule, RuleError, parse_rule
 from appraisal.registry.audit import audit_record
 from appraisal.registry.importing import Column, FileRejected, Problem, read_table
@@ -47,6 +48,10 @@ SCORE_COLUMNS: tuple[Column, ...] = (
     Column("reason", "Lý do"),
     Column("note_reason", "Ghi chú / lý do"),
 )
+
+# A national period's scores in one file: 3,300 units × 100 items is 330,000 rows (a .xlsx of that unpacks to
+# about 100 MB). The web page's upload cap still applies there; the import_scores command reads such a file.
+SCORE_LIMITS = Limits(max_rows=500_000, max_unpacked_bytes=256 * 1024 * 1024)
 
 LAYERS = (Layer.SELF, Layer.ROUND1, Layer.ROUND2, Layer.SURVEY)
 LAYER_NAMES = {
@@ -229,7 +234,7 @@ def scores_import(*, period: Period, layer: str, file_name: str, content: bytes,
         report.problems.append(Problem(None, closed))
         return report
     try:
-        rows = read_table(file_name, content, SCORE_COLUMNS)
+        rows = read_table(file_name, content, SCORE_COLUMNS, limits=SCORE_LIMITS)
     except FileRejected as exc:
         report.problems.extend(exc.problems)
         return report

@@ -53,6 +53,7 @@ _HUNDRED = Decimal(100)
 _NO_POINTS = Decimal("0.0000")  # sums of 4-place points start here, so that they print with 4 places
 _NO_VALUES = ItemValues()
 _NO_CODES: frozenset[str] = frozenset()
+_MAX_SHARED_ITEMS = 500_000
 _TEN_THOUSANDTH = Decimal("0.0001")  # an int of ten-thousandths × this = the 4-place Decimal, exactly
 _SELF = attrgetter("self_value")
 _ROUND1 = attrgetter("round1")
@@ -164,7 +165,7 @@ class _Applicable:
 class _Plan:
     """An index set prepared for computing under one survey weighting."""
 
-    __slots__ = ("_leaf_memos", "_variants", "exclusion_tags", "index_set", "tag_leaves", "weights")
+    __slots__ = ("_leaf_memos", "_variants", "exclusion_tags", "index_set", "item_results", "tag_leaves", "weights")
 
     def __init__(self, index_set: IndexSet, weights: SurveyWeightsKey) -> None:
         self.index_set = index_set
@@ -177,6 +178,9 @@ class _Plan:
         self.exclusion_tags = frozenset(self.tag_leaves)
         self._variants: dict[frozenset[str], _Applicable] = {}
         self._leaf_memos: tuple[tuple[Leaf, PointsMemo], ...] | None = None
+        # (leaf code, inputs) → the applicable item's result: results are immutable and inputs repeat (every
+        # «Có», every «100%»), so units with the same inputs on an item share one ItemResult.
+        self.item_results: dict[tuple[str, ItemValues], ItemResult] = {}
 
     def leaf_memos(self) -> tuple[tuple[Leaf, PointsMemo], ...]:
         """Every leaf with the memo of its rule under this plan's weighting, in the set's order."""
@@ -679,12 +683,20 @@ class _Details:
     def _applicable_items(self) -> tuple[ItemResult, ...]:
         get = self._unit.values.get
         excluded = self._applicable.excluded
+        shared = self._plan.item_results
+        if len(shared) > _MAX_SHARED_ITEMS:
+            shared.clear()
         out = []
         for leaf, memo in self._plan.leaf_memos():
             if leaf.code in excluded:
                 out.append(self._item(leaf))
                 continue
             values = get(leaf.code, _NO_VALUES)
+            key = (leaf.code, values)
+            found = shared.get(key)
+            if found is not None:
+                out.append(found)
+                continue
             self_value = values.self_value
             self_points = round1 = round2 = None
             layer = raw = None
@@ -701,8 +713,7 @@ class _Details:
                 if values.round2:
                     layer, raw = "round2", values.round2
                     final = round2 = memo[raw]
-            out.append(
-                ItemResult(
+            found = shared[key] = ItemResult(
                     leaf.code,
                     leaf.field_code,
                     leaf.method,
@@ -717,8 +728,8 @@ class _Details:
                     round1,
                     round2,
                     leaf.rule.text,
-                )
             )
+            out.append(found)
         return tuple(out)
 
     def _item(self, leaf: Leaf) -> ItemResult:

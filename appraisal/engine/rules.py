@@ -296,7 +296,13 @@ class PointsMemo(dict[str | None, Decimal]):
     def __missing__(self, raw: str | None) -> Decimal:
         if raw is None or not raw.strip():
             return _NO_POINTS
-        points = self._rule._evaluate(raw, self._weights)[1]
+        rule = self._rule
+        canonical, points = rule._evaluate(raw, self._weights)
+        # The canonical text does not depend on the weighting: keep it, results show it for every item.
+        if raw not in rule._canonical:
+            if len(rule._canonical) >= _MEMO_LIMIT:
+                rule._canonical.clear()
+            rule._canonical[raw] = canonical
         if len(self) >= _MEMO_LIMIT:  # bounds memory when inputs hardly repeat (survey figures)
             self.clear()
             self.update(_NOTHING_ENTERED)
