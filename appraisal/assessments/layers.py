@@ -15,6 +15,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from appraisal.core.bulk import rows_insert
 from appraisal.core.exceptions import ConcurrencyError, ServiceError
 from appraisal.engine import InputError, parse_rule
 from appraisal.registry.models import IndexNode, IndexSet, Period, Unit, UnitExclusion, UnitMembership
@@ -183,7 +184,8 @@ def entries_record_layer(
     """:func:`entry_record_layer` for many entries at once (a scores file), with the same outcome per entry —
     what changes, the version bump, who and when, one ItemHistory row per changed entry — in a number of
     queries that does not grow with the entries: one locking read, one batched compare-and-set UPDATE
-    (``executemany``; ConcurrencyError if any entry's version moved) and the history rows in batches.
+    (``executemany``; ConcurrencyError if any entry's version moved) and one batched INSERT of the history
+    rows (:func:`appraisal.core.bulk.rows_insert`).
 
     Call it inside the caller's transaction. Unlike the one-entry path, values must be already checked."""
     if layer not in LAYER_FIELDS:
@@ -253,5 +255,5 @@ def entries_record_layer(
             cursor.executemany(sql, [row[:-2] + [stamp] + row[-2:] for row in params])
             if cursor.rowcount != len(params):
                 raise ConcurrencyError("Có mục vừa được người khác lưu trong lúc nhập. Hãy nhập lại tệp.")
-        ItemHistory.objects.bulk_create(history, batch_size=2000)
+        rows_insert(history)
     return written
