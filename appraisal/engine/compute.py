@@ -17,11 +17,9 @@ additions. A unit's field breakdown, item results and trace are derived when fir
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
-from itertools import accumulate, compress
-from operator import attrgetter, getitem, itemgetter
 
 from . import explain
 from .errors import EngineError, InputError
@@ -55,14 +53,14 @@ _NO_VALUES = ItemValues()
 _NO_CODES: frozenset[str] = frozenset()
 _MAX_SHARED_ITEMS = 500_000
 _TEN_THOUSANDTH = Decimal("0.0001")  # an int of ten-thousandths × this = the 4-place Decimal, exactly
-_SELF = attrgetter("self_value")
-_ROUND1 = attrgetter("round1")
-_ROUND2 = attrgetter("round2")
-_SURVEY = attrgetter("survey")
 
 
 # (leaf code, the memo of its rule): what the hot loop needs of a leaf.
 _Entry = tuple[str, PointsMemo]
+
+
+# (leaf code, its points in ten-thousandths of a point): what the hot loop sums.
+_UnitsEntry = tuple[str, TenThousandthsMemo]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +69,19 @@ class _FieldPlan:
     max_points: Decimal  # of the applicable leaves
     appraisal: tuple[_Entry, ...]
     survey: tuple[_Entry, ...]
+    appraisal_units: tuple[_UnitsEntry, ...] = ()
+    survey_units: tuple[_UnitsEntry, ...] = ()
+
+    @classmethod
+    def of(cls, code: str, max_points: Decimal, appraisal: list[_Entry], survey: list[_Entry]) -> _FieldPlan:
+        return cls(
+            code=code,
+            max_points=max_points,
+            appraisal=tuple(appraisal),
+            survey=tuple(survey),
+            appraisal_units=tuple((c, memo.ten_thousandths()) for c, memo in appraisal),
+            survey_units=tuple((c, memo.ten_thousandths()) for c, memo in survey),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,57 +92,6 @@ class _GroupPlan:
     bonus: tuple[_Entry, ...]
     penalty: tuple[_Entry, ...]
     children: tuple[_GroupPlan, ...]
-
-
-_ValuesOf = Callable[[Mapping[str, ItemValues]], tuple[ItemValues, ...]]
-
-
-def _values_of(codes: Sequence[str]) -> _ValuesOf:
-    """A C-level getter of the ItemValues of ``codes`` (KeyError when a unit has no entry for one)."""
-    if not codes:
-        return lambda values: ()
-    if len(codes) == 1:
-        code = codes[0]
-        return lambda values: (values[code],)
-    return itemgetter(*codes)
-
-
-@dataclass(frozen=True, slots=True)
-class _Vector:
-    """The applicable appraisal and survey leaves laid out for C-level loops (``map``, ``sum``): each layer's
-    ItemValues getter in field order, the leaves' memos in ten-thousandths of a point, and each field's
-    (start, end) in the appraisal layer and in the survey layer.
-    """
-
-    appraisal_values: _ValuesOf
-    appraisal_memos: tuple[TenThousandthsMemo, ...]
-    survey_values: _ValuesOf
-    survey_memos: tuple[TenThousandthsMemo, ...]
-    bounds: tuple[tuple[int, int, int, int], ...]
-
-    @classmethod
-    def of(cls, fields: Sequence[_FieldPlan]) -> _Vector:
-        appraisal_codes: list[str] = []
-        appraisal_memos: list[TenThousandthsMemo] = []
-        survey_codes: list[str] = []
-        survey_memos: list[TenThousandthsMemo] = []
-        bounds = []
-        for field_plan in fields:
-            a_start, s_start = len(appraisal_codes), len(survey_codes)
-            for code, memo in field_plan.appraisal:
-                appraisal_codes.append(code)
-                appraisal_memos.append(memo.ten_thousandths())
-            for code, memo in field_plan.survey:
-                survey_codes.append(code)
-                survey_memos.append(memo.ten_thousandths())
-            bounds.append((a_start, len(appraisal_codes), s_start, len(survey_codes)))
-        return cls(
-            _values_of(appraisal_codes),
-            tuple(appraisal_memos),
-            _values_of(survey_codes),
-            tuple(survey_memos),
-            tuple(bounds),
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +108,6 @@ class _Applicable:
     bonus: tuple[_Entry, ...]
     penalty: tuple[_Entry, ...]
     groups: tuple[_GroupPlan, ...] = ()
-    vector: _Vector | None = None
     # head_min_field_index → per field, the points (in ten-thousandths) under which its component index is
     # below that minimum: points × 100 < minimum × field max  ⇔  ten-thousandths < minimum × field max × 100.
     _field_floors: dict[Decimal, tuple[Decimal, ...]] = field(default_factory=dict, compare=False)
@@ -229,13 +188,7 @@ class _Plan:
             )
 
         field_plans = tuple(
-            _FieldPlan(
-                code=f.code,
-                max_points=field_max[f.code],
-                appraisal=tuple(appraisal[f.code]),
-                survey=tuple(survey[f.code]),
-            )
-            for f in fields
+            _FieldPlan.of(f.code, field_max[f.code], appraisal[f.code], survey[f.code]) for f in fields
         )
         return _Applicable(
             excluded=excluded,
@@ -244,7 +197,6 @@ class _Plan:
             bonus=tuple(adjustments["bonus"]),
             penalty=tuple(adjustments["penalty"]),
             groups=tuple(group_plan(g) for g in self.index_set.adjustments if g.parent is None),
-            vector=_Vector.of(field_plans),
         )
 
     def excluded_codes(self, unit: UnitInput) -> frozenset[str]:
@@ -342,10 +294,6 @@ def _points(ten_thousandths: int) -> Decimal:
     """The 4-place Decimal of an int of ten-thousandths (exact: the same value and exponent as the sum of the
     4-place Decimals it counts, started from 0.0000)."""
     return Decimal(ten_thousandths) * _TEN_THOUSANDTH
-
-
-def _ten_thousandths(points: Decimal) -> int:
-    return int(points.scaleb(4))
 
 
 def _adjustment(entries: tuple[_Entry, ...], unit: UnitInput) -> Decimal:
@@ -447,18 +395,32 @@ def adjustment_totals(
 def _score(plan: _Plan, unit: UnitInput) -> _Score:
     """Sum a unit's points by field and method. Runs inside ``localcontext(ENGINE_CONTEXT)``.
 
-    The appraisal and survey leaves (nearly all of a unit's items) are summed by :func:`_tree_sums` in
-    C-level loops over ints of ten-thousandths; a unit it cannot take (an item without entry, an invalid
-    input) goes through :func:`_tree_sums_by_item`, which gives the same figures item by item and, for an
-    invalid input, raises the InputError naming the unit, the item and the layer.
+    The appraisal and survey leaves (nearly all of a unit's items) are summed as exact ints of ten-thousandths
+    of a point (``TenThousandthsMemo``): adding ints is several times cheaper than adding Decimals, and each
+    total becomes a 4-place Decimal once. A memo gives 0 for a layer without input and raises InputError for
+    an invalid one; the error is then located item by item so that its message names the unit, the item and
+    the layer.
     """
     applicable = plan.applicable(plan.excluded_codes(unit))
+    get = unit.values.get
+    self_units = appraisal_units = survey_units = 0
+    field_units = []
     try:
-        sums = _tree_sums(applicable, unit.values)
-    except (KeyError, InputError, ValueError):
-        sums = _tree_sums_by_item(plan, applicable, unit)
-    self_units, appraisal_units, survey_units, field_units = sums
-    try:
+        for field_plan in applicable.fields:
+            field_appraisal = 0
+            for code, memo in field_plan.appraisal_units:
+                values = get(code)
+                if values is not None:
+                    field_appraisal += memo[values.round2 or values.round1]
+                    self_units += memo[values.self_value]
+            field_survey = 0
+            for code, memo in field_plan.survey_units:
+                values = get(code)
+                if values is not None:
+                    field_survey += memo[values.survey]
+            appraisal_units += field_appraisal
+            survey_units += field_survey
+            field_units.append(field_appraisal + field_survey)
         bonus = _adjustment(applicable.bonus, unit)
         penalty = _adjustment(applicable.penalty, unit)
         for node in applicable.groups:
@@ -487,68 +449,7 @@ def _score(plan: _Plan, unit: UnitInput) -> _Score:
         penalty,
         total,
         index,
-        field_units,
-    )
-
-
-# (self, appraisal, survey, per field appraisal + survey): a unit's sums in ten-thousandths of a point.
-_Sums = tuple[int, int, int, tuple[int, ...]]
-
-
-def _tree_sums(applicable: _Applicable, values: Mapping[str, ItemValues]) -> _Sums:
-    """The hot loop, with no Python-level step per item: fetch the unit's ItemValues of every applicable leaf
-    at once, map each leaf's memo over the round-1 inputs, put the round-2 points where there is a round 2,
-    and sum slices. Raises KeyError (an item without entry) or InputError (an invalid input)."""
-    vector = applicable.vector
-    assert vector is not None
-    found = vector.appraisal_values(values)
-    memos = vector.appraisal_memos
-    final = list(map(getitem, memos, map(_ROUND1, found)))
-    second = list(map(_ROUND2, found))
-    if any(second):
-        for position in compress(range(len(second)), second):
-            final[position] = memos[position][second[position]]
-    self_units = sum(map(getitem, memos, map(_SELF, found)))
-    surveyed = list(map(getitem, vector.survey_memos, map(_SURVEY, vector.survey_values(values))))
-    # Each field's sum as the difference of two running totals (one C-level pass per layer).
-    final_totals = list(accumulate(final, initial=0))
-    survey_totals = list(accumulate(surveyed, initial=0))
-    fields = tuple(
-        final_totals[a_end] - final_totals[a_start] + survey_totals[s_end] - survey_totals[s_start]
-        for a_start, a_end, s_start, s_end in vector.bounds
-    )
-    return self_units, final_totals[-1], survey_totals[-1], fields
-
-
-def _tree_sums_by_item(plan: _Plan, applicable: _Applicable, unit: UnitInput) -> _Sums:
-    """:func:`_tree_sums` one item at a time, skipping items without entry; locates an invalid input."""
-    get = unit.values.get
-    self_points = appraisal = surveyed = _NO_POINTS
-    field_points = []
-    try:
-        for field_plan in applicable.fields:
-            field_appraisal = _NO_POINTS
-            for code, memo in field_plan.appraisal:
-                values = get(code)
-                if values is not None:
-                    field_appraisal += memo[values.round2 or values.round1]
-                    self_points += memo[values.self_value]
-            field_survey = _NO_POINTS
-            for code, memo in field_plan.survey:
-                values = get(code)
-                if values is not None:
-                    field_survey += memo[values.survey]
-            appraisal += field_appraisal
-            surveyed += field_survey
-            field_points.append(_ten_thousandths(field_appraisal + field_survey))
-    except InputError:
-        _locate_input_error(plan, applicable, unit)
-        raise
-    return (
-        _ten_thousandths(self_points),
-        _ten_thousandths(appraisal),
-        _ten_thousandths(surveyed),
-        tuple(field_points),
+        tuple(field_units),
     )
 
 

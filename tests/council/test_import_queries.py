@@ -71,3 +71,17 @@ def test_bulk_import_writes_what_one_entry_at_a_time_wrote(world, secretariat):
     assert (again.written, again.unchanged) == (0, 8)
     assert ItemHistory.objects.filter(layer="round1", source="import").count() == 8
     assert ItemEntry.objects.get(pk=e.pk).version == before[e.pk] + 1
+
+
+def test_a_rate_over_100_percent_in_a_scores_file_stopped_the_import_with_an_error(world, secretariat):
+    """Before: the check accepted «100,5%» and the write refused it, so the whole import failed with an
+    exception. Now the row is reported with the others and nothing is written."""
+    rows = [("skhcn", "1.1", "Không"), ("stp", "1.2", "100,5%")]
+    content = ("unit,item,value\n" + "".join(f'{u},{i},"{v}"\n' for u, i, v in rows)).encode()
+    report = scores_import(
+        period=world["period"], layer="round1", file_name="r1.csv", content=content, by=secretariat
+    )
+    assert [(p.row, p.message) for p in report.problems] == [
+        (3, "tiêu chí «1.2»: Tỷ lệ 100,5% vượt quá 100%: hãy kiểm tra lại số liệu.")
+    ]
+    assert not ItemHistory.objects.filter(layer="round1").exists()

@@ -1,6 +1,6 @@
 """The engine's short ways (issue 14, point 6) give exactly what the item-by-item way gives.
 
-A unit's appraisal and survey sums come from C-level loops over ints of ten-thousandths (``_tree_sums``);
+A unit's appraisal and survey sums are exact ints of ten-thousandths of a point turned into Decimals once;
 item results of applicable leaves come without per-layer error handling and are shared between units with the
 same inputs. Each is compared here, figure by figure and exponent by exponent, with the slow path it replaces.
 """
@@ -24,20 +24,43 @@ def period() -> PeriodInput:
     return synthetic.period(units_count=300, items=40, seed=7)
 
 
-def test_c_level_sums_equal_the_item_by_item_sums(period):
+def _decimal_sums(group, unit, weights) -> tuple[str, ...]:
+    """The unit's sums as the engine made them before: Decimals from 0.0000, item by item, field by field."""
+    plan = C._plan(group.index_set, weights)
+    applicable = plan.applicable(plan.excluded_codes(unit))
+    self_points = appraisal = surveyed = Decimal("0.0000")
+    fields = []
+    for field_plan in applicable.fields:
+        field_appraisal = field_survey = Decimal("0.0000")
+        for code, memo in field_plan.appraisal:
+            values = unit.values.get(code)
+            if values is not None:
+                field_appraisal += memo[values.round2 or values.round1]
+                self_points += memo[values.self_value]
+        for code, memo in field_plan.survey:
+            values = unit.values.get(code)
+            if values is not None:
+                field_survey += memo[values.survey]
+        appraisal += field_appraisal
+        surveyed += field_survey
+        fields.append(str(field_appraisal + field_survey))
+    return (str(self_points), str(appraisal), str(surveyed), *fields)
+
+
+def test_sums_in_ten_thousandths_equal_the_decimal_sums_digit_for_digit(period):
     weights = survey_weights_key(period.settings.survey_weights)
+    result = compute_period(period)
     with localcontext(ENGINE_CONTEXT):
-        for group in period.groups:
-            plan = C._plan(group.index_set, weights)
-            for unit in group.units:
-                applicable = plan.applicable(plan.excluded_codes(unit))
-                fast = C._tree_sums(applicable, unit.values)
-                assert fast == C._tree_sums_by_item(plan, applicable, unit), unit.code
+        for group, computed in zip(period.groups, result.groups, strict=True):
+            units = {u.code: u for u in group.units}
+            for r in computed.units:
+                engine = (str(r.self_points), str(r.appraisal_points), str(r.survey_points))
+                engine += tuple(str(f.points) for f in r.fields)
+                assert engine == _decimal_sums(group, units[r.code], weights), r.code
 
 
-def test_sums_in_ten_thousandths_come_back_as_the_same_four_place_decimals():
+def test_ten_thousandths_come_back_as_the_same_four_place_decimals():
     assert [str(C._points(n)) for n in (0, 5, 12345, 1000000)] == ["0.0000", "0.0005", "1.2345", "100.0000"]
-    assert C._ten_thousandths(Decimal("12.3400")) == 123400
 
 
 def test_shared_item_results_equal_the_item_by_item_results(period):
