@@ -291,13 +291,16 @@ def _write(
     report: ImportReport,
 ) -> None:
     with transaction.atomic():
-        entries = _entries_for(ctx=ctx, checked=checked, report=report)
+        assessment_ids, entries = _entries_for(ctx=ctx, checked=checked, report=report)
         inputs = []
         for row in checked:
             entry_id, self_value, round1_value = entries[(row.unit.pk, row.node.pk)]
             decision = _round2_decision(self_value, round1_value, row.value) if layer == Layer.ROUND2 else ""
             inputs.append(LayerInput(entry_id, row.value, row.points, row.note, decision))
-        for outcome in entries_record_layer(layer=layer, inputs=inputs, by=by, source="import"):
+        recorded = entries_record_layer(
+            layer=layer, inputs=inputs, by=by, source="import", assessment_ids=assessment_ids
+        )
+        for outcome in recorded:
             if outcome.changed:
                 report.written += 1
             else:
@@ -323,10 +326,11 @@ def _write(
 
 def _entries_for(
     *, ctx: _Context, checked: list[_Checked], report: ImportReport
-) -> dict[tuple[int, int], tuple[int, str, str]]:
+) -> tuple[list[int], dict[tuple[int, int], tuple[int, str, str]]]:
     """Lock the assessments of the units in the file, creating the missing ones with an entry per applicable
     leaf (as ``assessment_get_or_create`` does, entries missing from an existing assessment too); refuse a
-    unit finalised meanwhile. Returns (unit id, node id) → (entry id, self value, round-1 value).
+    unit finalised meanwhile. Returns the assessments' ids and (unit id, node id) → (entry id, self value,
+    round-1 value).
     A constant number of queries, whatever the number of rows and units."""
     first_row: dict[int, _Checked] = {}
     for row in checked:
@@ -365,7 +369,7 @@ def _entries_for(
     if absent:
         ItemEntry.objects.bulk_create(absent, batch_size=2000, ignore_conflicts=True)
         entries = read()
-    return entries
+    return list(unit_of), entries
 
 
 class _Abort(Exception):
