@@ -10,9 +10,6 @@ layer), then measures:
 - ``import_seconds`` / ``import_rows`` / ``import_queries_per_row``: ``scores_import`` of a round-1 scores file
   for every unit and every item but the survey ones (3,300 × 92 rows for 3,300 × 100), with new values on
   most rows; queries counted by an execution wrapper (a batched ``executemany`` counts once).
-
-Run with PARINDEX_DEBUG=0 (``bench/run.py`` sets it), as in production: with DEBUG on, Django formats and keeps
-every statement it sends, which is not part of any figure.
 """
 
 from __future__ import annotations

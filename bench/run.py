@@ -18,10 +18,6 @@ HERE = Path(__file__).resolve().parent
 
 def child(module: str, *args: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "PARINDEX_DATABASE_URL"}
-    # As in production: DEBUG off (Django then neither formats nor keeps every statement it sends).
-    env.update(
-        PARINDEX_DEBUG="0", PARINDEX_SECRET_KEY="bench-only-not-secret", PARINDEX_ALLOWED_HOSTS="localhost"
-    )
     out = subprocess.run(
         [sys.executable, "-m", module, *args],
         cwd=HERE.parent,
@@ -42,6 +38,7 @@ def main() -> None:
             continue
         print(f"bench: {module} …", flush=True)
         results.update(child(module))
+        print(json.dumps(results, ensure_ascii=False), flush=True)  # kept if a later benchmark fails
     (HERE / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(results, indent=2, ensure_ascii=False))
 
