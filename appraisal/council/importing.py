@@ -22,7 +22,7 @@ from django.db import transaction
 
 from appraisal.assessments.layers import LayerInput, entries_record_layer, survey_weights_of
 from appraisal.assessments.models import Assessment, AssessmentState, ItemEntry, Layer, Round2Decision
-from appraisal.core.cells import Limits
+from appraisal.core.cells import DEFAULT_LIMITS, Limits
 from appraisal.engine import InputError, Rule, RuleError, parse_rule
 from appraisal.registry.audit import audit_record
 from appraisal.registry.importing import Column, FileRejected, Problem, read_table
@@ -50,8 +50,8 @@ SCORE_COLUMNS: tuple[Column, ...] = (
 )
 
 # A national period's scores in one file: 3,300 units × 100 items is 330,000 rows (a .xlsx of that unpacks to
-# about 100 MB). The web page's upload cap still applies there; the import_scores command reads such a file.
-SCORE_LIMITS = Limits(max_rows=500_000, max_unpacked_bytes=256 * 1024 * 1024)
+# about 100 MB): what the import_scores command reads. The page keeps the default limits and its upload cap.
+NATIONAL_LIMITS = Limits(max_rows=500_000, max_unpacked_bytes=256 * 1024 * 1024)
 
 LAYERS = (Layer.SELF, Layer.ROUND1, Layer.ROUND2, Layer.SURVEY)
 LAYER_NAMES = {
@@ -221,8 +221,12 @@ def _round2_decision(self_value: str, round1_value: str, canonical: str) -> str:
     return Round2Decision.PARTIAL
 
 
-def scores_import(*, period: Period, layer: str, file_name: str, content: bytes, by: Any) -> ImportReport:
-    """Check every row of a scores file, then write them all (one transaction) or nothing."""
+def scores_import(
+    *, period: Period, layer: str, file_name: str, content: bytes, by: Any, limits: Limits = DEFAULT_LIMITS
+) -> ImportReport:
+    """Check every row of a scores file, then write them all (one transaction) or nothing. ``limits``: what
+    the file may hold; the page keeps the default ones, the ``import_scores`` command reads a national file
+    (:data:`NATIONAL_LIMITS`)."""
     report = ImportReport(file_name=file_name, layer=layer)
     if layer not in LAYERS:
         report.problems.append(
@@ -234,7 +238,7 @@ def scores_import(*, period: Period, layer: str, file_name: str, content: bytes,
         report.problems.append(Problem(None, closed))
         return report
     try:
-        rows = read_table(file_name, content, SCORE_COLUMNS, limits=SCORE_LIMITS)
+        rows = read_table(file_name, content, SCORE_COLUMNS, limits=limits)
     except FileRejected as exc:
         report.problems.extend(exc.problems)
         return report
