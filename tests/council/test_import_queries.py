@@ -85,3 +85,24 @@ def test_a_rate_over_100_percent_in_a_scores_file_stopped_the_import_with_an_err
         (3, "tiêu chí «1.2»: Tỷ lệ 100,5% vượt quá 100%: hãy kiểm tra lại số liệu.")
     ]
     assert not ItemHistory.objects.filter(layer="round1").exists()
+
+
+def test_import_scores_parses_each_rule_three_times(world, secretariat, monkeypatch):
+    """Before: once per item for the check, then again for every row when writing (``entry_points_for``).
+    Now once per item of the file: 8 rows over 4 items of one set parse 4 rules."""
+    import appraisal.assessments.layers as layers
+    import appraisal.council.importing as importing
+
+    calls: list[str] = []
+
+    def counting(parse):
+        def parse_rule(text, max_points, method):
+            calls.append(text)
+            return parse(text, max_points, method)
+
+        return parse_rule
+
+    monkeypatch.setattr(importing, "parse_rule", counting(importing.parse_rule))
+    monkeypatch.setattr(layers, "parse_rule", counting(layers.parse_rule))
+    _import(world, secretariat, ROWS)
+    assert len(calls) == 4
