@@ -16,6 +16,8 @@ the points also depend on, cannot change once the period has left preparation, w
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from appraisal import engine
+from appraisal.core.bulk import RowPreparer, values_insert
 from appraisal.core.exceptions import ConcurrencyError, ServiceError
 from appraisal.engine import InputError, parse_rule
 from appraisal.registry.models import IndexNode, IndexSet, Method, Period, Unit, UnitExclusion, UnitMembership
@@ -252,3 +255,111 @@ def assessment_get_or_create(*, period: Period, unit: Unit) -> Assessment:
         if missing:
             ItemEntry.objects.bulk_create(missing, ignore_conflicts=True)
     return assessment
+
+
+_LOCK_CHUNK = 10_000
+_HISTORY_COLUMNS = (
+    "entry_id",
+    "layer",
+    "old_value",
+    "new_value",
+    "old_points",
+    "new_points",
+    "reason",
+    "source",
+    "by_id",
+    "at",
+)
+
+
+@dataclass(frozen=True)
+class LayerInput:
+    """One entry's new input for :func:`entries_record_layer`: the canonical value and its points, already
+    checked by the rule (``Rule.check_entry`` and ``Rule.points``)."""
+
+    entry_id: int
+    value: str
+    points: Decimal
+    note: str = ""
+    decision: str = ""
+
+
+@dataclass(frozen=True)
+class LayerWritten:
+    entry_id: int
+    changed: bool
+
+
+def entries_record_layer(
+    *, layer: str, inputs: Sequence[LayerInput], by: Any, source: str, assessment_ids: Sequence[int] = ()
+) -> list[LayerWritten]:
+    """:func:`entry_record_layer` for many entries at once (a scores file), with the same outcome per entry —
+    what changes, the version bump, who and when, one ItemHistory row per changed entry — in a number of
+    queries that does not grow with the entries: one locking read, one batched compare-and-set UPDATE
+    (``executemany``; ConcurrencyError if any entry's version moved) and one batched INSERT of the history
+    rows (:mod:`appraisal.core.bulk`).
+
+    Call it inside the caller's transaction. Unlike the one-entry path, values must be already checked.
+    ``assessment_ids``, when the caller knows them, lock the entries by assessment (a short query) instead of
+    by a list of every entry id."""
+    if layer not in LAYER_FIELDS:
+        raise ServiceError(f"Lớp điểm không hợp lệ: {layer}.")
+    value_field, points_field, note_field = LAYER_FIELDS[layer]
+    columns = ["pk", "version", value_field, points_field, "round2_decision"] + ([note_field] if note_field else [])
+    ids = list(assessment_ids) or [i.entry_id for i in inputs]
+    lookup = "assessment_id__in" if assessment_ids else "pk__in"
+    current = {}
+    for start in range(0, len(ids), _LOCK_CHUNK):  # within every database's limit of query parameters
+        locked = ItemEntry.objects.select_for_update().filter(**{lookup: ids[start : start + _LOCK_CHUNK]})
+        current.update((row[0], row) for row in locked.order_by().values_list(*columns))
+    now = timezone.now()
+    meta = ItemEntry._meta
+    # Every changed entry gets the layer's whole set of fields: those that did not change get their own value.
+    assigned = [value_field, points_field] + ([note_field] if note_field else [])
+    if layer == Layer.ROUND2:
+        assigned.append("round2_decision")
+    if layer in (Layer.ROUND1, Layer.ROUND2):
+        assigned += [f"{layer}_by", f"{layer}_at"]
+    fields = [meta.get_field(name) for name in assigned] + [meta.get_field("updated_at")]
+    prepare = RowPreparer(ItemEntry, fields)
+    by_id = getattr(by, "pk", None)
+    written: list[LayerWritten] = []
+    params: list[list[Any]] = []
+    history: list[tuple[Any, ...]] = []
+    for item in inputs:
+        pk, version, old_value, old_points, old_decision, *rest = current[item.entry_id]
+        old_note = rest[0] if rest else ""
+        changed = (
+            old_value != item.value
+            or old_points != item.points
+            or (bool(note_field) and item.note != old_note)
+            or (layer == Layer.ROUND2 and item.decision != old_decision)
+        )
+        written.append(LayerWritten(item.entry_id, changed))
+        if not changed:
+            continue
+        values: dict[str, Any] = {value_field: item.value, points_field: item.points}
+        if note_field:
+            values[note_field] = item.note
+        if layer == Layer.ROUND2:
+            values["round2_decision"] = item.decision
+        if layer in (Layer.ROUND1, Layer.ROUND2):
+            values[f"{layer}_by"], values[f"{layer}_at"] = by_id, now
+        values["updated_at"] = now
+        params.append(prepare(values[f.name] for f in fields) + [pk, version])
+        history.append(
+            (pk, layer, old_value, item.value, old_points, item.points, item.note, source, by_id, now)
+        )
+    if params:
+        quote = prepare.connection.ops.quote_name
+        sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+        # Names from the model's meta, every value a parameter.
+        table, pk, version = quote(meta.db_table), quote(meta.pk.column), quote("version")
+        sql = f"UPDATE {table} SET {sets}, {version} = {version} + 1 "  # noqa: S608
+        sql += f"WHERE {pk} = %s AND {version} = %s"
+        with prepare.connection.cursor() as cursor:
+            cursor.executemany(sql, params)
+            if cursor.rowcount != len(params):
+                raise ConcurrencyError("Có mục vừa được người khác lưu trong lúc nhập. Hãy nhập lại tệp.")
+        values_insert(ItemHistory, _HISTORY_COLUMNS, history)
+    return written

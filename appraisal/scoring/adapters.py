@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from appraisal import engine
 from appraisal.assessments.models import Assessment, ItemEntry
+from appraisal.core.bulk import rows_insert
 from appraisal.registry.models import (
     IndexNode,
     IndexSet,
@@ -373,16 +374,18 @@ def result_rows_write(*, run: ScoreRun, data: PeriodData, result: engine.PeriodR
                     ],
                 )
             )
-    created = UnitResultRow.objects.bulk_create(unit_rows, batch_size=500)
+    rows_insert(unit_rows)  # one executemany (issue 14: a snapshot's rows in seconds)
     field_rows = []
-    by_code = {(r.group_code, r.unit_code): r for r in created}
+    by_code = {
+        (g, u): pk for pk, g, u in UnitResultRow.objects.filter(run=run).values_list("pk", "group_code", "unit_code")
+    }
     for group in result.groups:
         for u in group.units:
-            row = by_code[(group.code, u.code)]
+            row_id = by_code[(group.code, u.code)]
             for position, f in enumerate(u.fields):
                 field_rows.append(
                     FieldResultRow(
-                        unit_row=row,
+                        unit_row_id=row_id,
                         code=f.code,
                         title=f.title,
                         points=f.points,
@@ -391,7 +394,7 @@ def result_rows_write(*, run: ScoreRun, data: PeriodData, result: engine.PeriodR
                         position=position,
                     )
                 )
-    FieldResultRow.objects.bulk_create(field_rows, batch_size=2000)
+    rows_insert(field_rows)
 
 
 # --- Snapshot → document inputs -------------------------------------------------------------------------
