@@ -61,7 +61,7 @@ def evidence_can_download(user: Any, evidence: Evidence) -> bool:
     if roles.can_view_unit(user, evidence.unit_id):
         return True
     # --- council access (issue 5): assigned council members, never for their own unit ---
-    from appraisal.council.selectors import council_can_download_evidence
+    from appraisal.council.access import council_can_download_evidence
 
     return council_can_download_evidence(user, evidence)
     # --- end council access ---
@@ -74,7 +74,9 @@ def assessment_get_for_user(user: Any, pk: int, *, write: bool = False) -> Asses
         raise Http404("Không tìm thấy bản tự đánh giá.")
     if _observer_only(user, assessment.unit_id) and assessment.state in EDITABLE_BY_UNIT:
         # SPEC §6a: an observer sees a unit's inputs once it submitted.
-        raise PermissionDenied("Bản tự đánh giá của đơn vị chưa được chốt: lãnh đạo UBND tỉnh xem sau khi chốt.")
+        raise PermissionDenied(
+            "Bản tự đánh giá của đơn vị chưa được chốt: lãnh đạo UBND tỉnh xem sau khi chốt."
+        )
     if write and not roles.can_edit_unit(user, assessment.unit_id):
         raise PermissionDenied("Bạn chỉ có quyền xem bản tự đánh giá này.")
     return assessment

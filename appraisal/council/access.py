@@ -13,21 +13,22 @@ people, before publication); a known object with a forbidden action answers 403 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 import rules
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from appraisal.assessments.models import Assessment, AssessmentState
+from appraisal.assessments.models import Assessment, AssessmentState, Evidence, ItemEntry
 from appraisal.core import roles
 from appraisal.core.access import WHATS, Moment, Persona, visible
-from appraisal.registry.models import Period, Phase, Unit, UnitMembership
+from appraisal.registry.models import Period, Phase, RoleAssignment, Unit, UnitMembership
 
 from .models import Assignment
-from .selectors import council_access
+from .selectors import COUNCIL_ROLE_NAMES, COUNCIL_STATES, NOTICE_STATES, field_code_of, field_q
 
 S = AssessmentState
 LEADER_ROLES = frozenset({roles.CHAIR, roles.SECRETARIAT})
@@ -173,7 +174,13 @@ def require(user: Any, what: str, subject: Subject) -> None:
     raise PermissionDenied(REFUSALS.get(what, "Bạn chưa được xem nội dung này ở giai đoạn hiện tại."))
 
 
-LAYER_ROWS = {"self": "inputs", "round1": "round1", "explanation": "explanation", "round2": "round2", "survey": "survey"}
+LAYER_ROWS = {
+    "self": "inputs",
+    "round1": "round1",
+    "explanation": "explanation",
+    "round2": "round2",
+    "survey": "survey",
+}
 COUNCIL_LAYERS = frozenset({"round1", "round2", "survey"})
 COUNCIL_STATES_REACHED = frozenset({S.APPRAISED.label, S.REAPPRAISED.label, S.FINALISED.label})
 COUNCIL_NAME = "Hội đồng thẩm định"
@@ -216,3 +223,282 @@ def _perm(what: str) -> Any:
 
 for _what in WHATS:
     rules.add_perm(f"parindex.view_{_what}", _perm(_what))
+
+
+# -- council powers in a period, and the SQL filters every council list reads through --------------------------
+
+
+@dataclass
+class CouncilAccess:
+    """A person's council powers in one period (read once, cached on the user object)."""
+
+    period_id: int
+    roles: frozenset[str]
+    secretariat: bool
+    own_units: frozenset[int]
+    assignments: tuple[tuple[str, int | None], ...] = ()
+
+    @property
+    def chair(self) -> bool:
+        return roles.CHAIR in self.roles
+
+    @property
+    def leader(self) -> bool:
+        """Chair or vice-chair: sees every item of the period (except their own unit's)."""
+        return bool({roles.CHAIR, roles.VICE_CHAIR} & self.roles)
+
+    @property
+    def council(self) -> bool:
+        return bool(COUNCIL_ROLE_NAMES & self.roles)
+
+    @property
+    def any(self) -> bool:
+        return self.secretariat or self.leader or bool(self.assignments)
+
+    def covers(self, field_code: str, group_id: int | None) -> bool:
+        return any(fc == field_code and (g is None or g == group_id) for fc, g in self.assignments)
+
+    def can_see(self, *, unit_id: int, field_code: str, group_id: int | None, write: bool = False) -> bool:
+        """The same rule as :func:`entries_for_appraiser`, for one item already in memory."""
+        if unit_id in self.own_units:
+            return False
+        if self.secretariat:
+            return True
+        if self.leader and not write:
+            return True
+        return self.covers(field_code, group_id)
+
+    def entry_q(self, *, write: bool = False) -> Q | None:
+        """A filter on ItemEntry for the items this person may see (or score); None means nothing."""
+        if self.secretariat or (self.leader and not write):
+            return Q()
+        if not self.assignments:
+            return None
+        q = Q(pk__in=[])
+        for fc, group_id in self.assignments:
+            part = field_q(fc)
+            if group_id is not None:
+                part &= Q(node__index_set__group_id=group_id)
+            q |= part
+        return q
+
+
+def council_access(user: Any, period: Period) -> CouncilAccess:
+    """The person's roles valid in ``period`` (roles without a period count for every period)."""
+    cache: dict[int, CouncilAccess] | None = getattr(user, "_council_access", None)
+    if cache is None:
+        cache = {}
+        if getattr(user, "is_authenticated", False):
+            user._council_access = cache
+    found = cache.get(period.pk)
+    if found is not None:
+        return found
+    if not getattr(user, "is_authenticated", False):
+        return CouncilAccess(period.pk, frozenset(), False, frozenset())
+    names = frozenset(
+        RoleAssignment.objects.filter(user=user)
+        .filter(Q(period=period) | Q(period__isnull=True))
+        .values_list("role", flat=True)
+    )
+    secretariat = bool(user.is_superuser) or roles.SECRETARIAT in names
+    assignments: tuple[tuple[str, int | None], ...] = ()
+    if COUNCIL_ROLE_NAMES & names:
+        assignments = tuple(
+            Assignment.objects.filter(period=period, member=user).values_list("field_code", "group_id")
+        )
+    access = CouncilAccess(period.pk, names, secretariat, roles.own_unit_ids(user), assignments)
+    cache[period.pk] = access
+    return access
+
+
+def forget_council_access(user: Any) -> None:
+    if hasattr(user, "_council_access"):
+        del user._council_access
+
+
+def council_entries_base(period: Period) -> QuerySet[ItemEntry]:
+    return ItemEntry.objects.filter(assessment__period=period, assessment__state__in=COUNCIL_STATES)
+
+
+def entries_for_appraiser(user: Any, period: Period, *, write: bool = False) -> QuerySet[ItemEntry]:
+    """Every item the person may see (``write=False``) or score (``write=True``) in the period, never one of
+    their own unit's. The one gate of every council page, action, download and notification."""
+    access = council_access(user, period)
+    q = access.entry_q(write=write)
+    if q is None:
+        return ItemEntry.objects.none()
+    return (
+        council_entries_base(period)
+        .filter(q)
+        .exclude(assessment__unit_id__in=access.own_units)
+        .select_related("node", "node__index_set", "assessment", "assessment__unit", "assessment__period")
+    )
+
+
+def entry_get_for_appraiser(user: Any, pk: int, *, write: bool = True) -> ItemEntry:
+    """The entry if the person may see (or score) it, else Http404 — whether it exists or not."""
+    period = Period.objects.filter(entries_period_q(pk)).first()
+    if period is None:
+        raise Http404("Không tìm thấy mục.")
+    entry = entries_for_appraiser(user, period, write=write).filter(pk=pk).first()
+    if entry is None:
+        raise Http404("Không tìm thấy mục.")
+    return entry
+
+
+def entries_period_q(entry_pk: int) -> Q:
+    return Q(assessments__entries__pk=entry_pk)
+
+
+def can_write_entry(user: Any, entry: ItemEntry) -> bool:
+    access = council_access(user, entry.assessment.period)
+    return access.can_see(
+        unit_id=entry.assessment.unit_id,
+        field_code=field_code_of(entry.node.code),
+        group_id=entry.node.index_set.group_id,
+        write=True,
+    )
+
+
+def council_can_download_evidence(user: Any, evidence: Evidence) -> bool:
+    """Council access to an evidence file: the person may see at least one item the evidence is attached to
+    (never of their own unit). Called from the assessments app's download check."""
+    if evidence.unit_id in roles.own_unit_ids(user):
+        return False
+    periods = Period.objects.filter(assessments__entries__evidence_links__evidence=evidence).distinct()
+    for period in periods:
+        if (
+            entries_for_appraiser(user, period)
+            .filter(evidence_links__evidence=evidence, evidence_links__removed_at__isnull=True)
+            .exists()
+        ):
+            return True
+    return False
+
+
+def assessments_for_council(user: Any, period: Period) -> QuerySet[Assessment]:
+    """Assessments in which the person can see at least one item (never their own unit's)."""
+    access = council_access(user, period)
+    qs = Assessment.objects.filter(period=period, state__in=COUNCIL_STATES).exclude(
+        unit_id__in=access.own_units
+    )
+    if access.secretariat or access.leader:
+        return qs.select_related("unit")
+    q = access.entry_q()
+    if q is None:
+        return Assessment.objects.none()
+    visible = entries_for_appraiser(user, period).values("assessment_id")
+    return qs.filter(pk__in=visible).select_related("unit")
+
+
+def assessment_get_for_council(user: Any, pk: int) -> Assessment:
+    """The assessment if the person sees any of its items in the council (else Http404)."""
+    assessment = Assessment.objects.select_related("period", "unit").filter(pk=pk).first()
+    if assessment is None or not assessments_for_council(user, assessment.period).filter(pk=pk).exists():
+        raise Http404("Không tìm thấy đơn vị.")
+    return assessment
+
+
+def assessment_get_for_unit(user: Any, pk: int, *, write: bool = False) -> Assessment:
+    """The assessment for the unit's own people (``write``: editor or head) and, read-only, the secretariat
+    and observers; Http404 for anyone else (including council members of that unit)."""
+    assessment = Assessment.objects.select_related("period", "unit").filter(pk=pk).first()
+    if assessment is None:
+        raise Http404("Không tìm thấy bản đánh giá.")
+    allowed = (
+        roles.can_edit_unit(user, assessment.unit_id)
+        if write
+        else roles.can_view_unit(user, assessment.unit_id)
+    )
+    if not allowed:
+        raise Http404("Không tìm thấy bản đánh giá.")
+    return assessment
+
+
+def assessment_get_for_viewer(user: Any, pk: int) -> Assessment:
+    """Either side: the unit's people (and the secretariat/observers) or a council user who sees it."""
+    assessment = Assessment.objects.select_related("period", "unit").filter(pk=pk).first()
+    if assessment is None:
+        raise Http404("Không tìm thấy bản đánh giá.")
+    if roles.can_view_unit(user, assessment.unit_id):
+        return assessment
+    return assessment_get_for_council(user, pk)
+
+
+def _entry_or_404(pk: int) -> ItemEntry:
+    entry = (
+        ItemEntry.objects.select_related(
+            "node", "node__index_set", "assessment", "assessment__period", "assessment__unit"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if entry is None:
+        raise Http404("Không tìm thấy mục.")
+    return entry
+
+
+def entry_get_for_unit(user: Any, pk: int, *, write: bool = True) -> ItemEntry:
+    entry = _entry_or_404(pk)
+    unit_id = entry.assessment.unit_id
+    allowed = roles.can_edit_unit(user, unit_id) if write else roles.can_view_unit(user, unit_id)
+    if not allowed:
+        raise Http404("Không tìm thấy mục.")
+    return entry
+
+
+def entry_get_for_viewer(user: Any, pk: int) -> ItemEntry:
+    """An entry for its unit's people (read) or a council user who sees it (timeline, layers)."""
+    entry = _entry_or_404(pk)
+    if roles.can_view_unit(user, entry.assessment.unit_id):
+        return entry
+    return entry_get_for_appraiser(user, pk, write=False)
+
+
+def notice_is_open(assessment: Assessment, *, now: datetime | None = None) -> bool:
+    """The unit sees its preliminary notice once it was issued (SPEC §6a moment N): when the period entered the
+    explanation phase, or at once for a unit appraised later on its own clock."""
+    if assessment.state not in NOTICE_STATES or assessment.notice_issued_at is None:
+        return False
+    return assessment.notice_issued_at <= (now or timezone.now())
+
+
+def assessment_get_for_notice(user: Any, pk: int) -> Assessment:
+    """The preliminary notice: the unit's people (and the secretariat, observers) once it is open to the unit;
+    the secretariat and the council's chair or vice-chair as soon as round 1 is closed. Http404 otherwise."""
+    assessment = Assessment.objects.select_related("period", "unit").filter(pk=pk).first()
+    if assessment is None:
+        raise Http404("Không tìm thấy thông báo.")
+    access = council_access(user, assessment.period)
+    if (access.secretariat or access.leader) and assessment.unit_id not in access.own_units:
+        if assessment.state in NOTICE_STATES:
+            return assessment
+    elif roles.can_view_unit(user, assessment.unit_id) and notice_is_open(assessment):
+        return assessment
+    raise Http404("Chưa có thông báo kết quả thẩm định.")
+
+
+def assessment_get_for_layers(user: Any, pk: int) -> tuple[Assessment, bool]:
+    """The side-by-side layers page: a council user who sees the assessment (their items only, for a member),
+    or the unit's own people once the notice is open to them. Returns (assessment, council_side)."""
+    assessment = Assessment.objects.select_related("period", "unit").filter(pk=pk).first()
+    if assessment is None:
+        raise Http404("Không tìm thấy bản đánh giá.")
+    if assessments_for_council(user, assessment.period).filter(pk=pk).exists():
+        return assessment, True
+    if roles.can_view_unit(user, assessment.unit_id) and (
+        notice_is_open(assessment) or roles.is_observer(user)
+    ):
+        return assessment, False
+    raise Http404("Không tìm thấy bản đánh giá.")
+
+
+def unit_can_explain(user: Any, assessment: Assessment) -> bool:
+    """The unit's editor or head may write explanations now (window open, round 1 closed, not yet sent)."""
+    from .lifecycle import explanation_refusal  # the unit's own clock lives with the period's life
+
+    return roles.can_edit_unit(user, assessment.unit_id) and not explanation_refusal(assessment)
+
+
+def unit_can_submit_explanation(user: Any, assessment: Assessment) -> bool:
+    return unit_can_explain(user, assessment) and roles.is_unit_head(user, assessment.unit_id)

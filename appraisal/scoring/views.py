@@ -16,8 +16,7 @@ from appraisal.core.access import Persona
 from appraisal.core.dates import fmt_local
 from appraisal.core.exceptions import ServiceError
 from appraisal.council import access
-from appraisal.council.access import Subject
-from appraisal.council.selectors import council_access
+from appraisal.council.access import Subject, council_access
 from appraisal.registry.audit import audit_export
 from appraisal.registry.models import Organisation, Period, Phase, Unit
 from appraisal.registry.selectors import period_default_for_user, period_list_for_user
@@ -270,7 +269,10 @@ def download_unit_doc(request: HttpRequest, year: int, code: str, kind: str, fmt
         return _draft_missing(request, period)
     data = unit_doc_data(run, code, kind)
     return _file_response(
-        build_unit_notice(data, notice_org(Organisation.current()), kind=kind), fmt, by=request.user, period=period
+        build_unit_notice(data, notice_org(Organisation.current()), kind=kind),
+        fmt,
+        by=request.user,
+        period=period,
     )
 
 

@@ -10,8 +10,9 @@ from django.urls import get_resolver, reverse
 from appraisal.assessments.models import EvidenceLink
 from appraisal.assessments.selectors import evidence_can_download
 from appraisal.assessments.services import evidence_store_upload
+from appraisal.council.access import entries_for_appraiser, entry_get_for_appraiser
 from appraisal.council.models import Assignment, OutboxMessage, SurveyImport
-from appraisal.council.selectors import entries_for_appraiser, entry_get_for_appraiser, workload
+from appraisal.council.queues import workload
 from appraisal.registry.models import RoleAssignment
 from tests.council.conftest import entry_of
 from tests.factories import GroupFactory

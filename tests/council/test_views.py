@@ -428,7 +428,7 @@ def test_outbox_page_lists_messages(client_for, world, secretariat):
 def test_round2_queue_lists_explained_items_not_every_item_of_a_reopened_unit(
     client_for, world, member, chair
 ):
-    from appraisal.council.selectors import queue_for_appraiser
+    from appraisal.council.queues import queue_for_appraiser
 
     a = world["skhcn"]
     appraise_all(a, member)
