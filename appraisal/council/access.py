@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 import rules
 from django.core.exceptions import PermissionDenied
@@ -31,6 +31,7 @@ from .models import Assignment
 from .selectors import COUNCIL_ROLE_NAMES, COUNCIL_STATES, NOTICE_STATES, field_code_of, field_q
 
 S = AssessmentState
+NOT_FOUND = "Không tìm thấy."
 LEADER_ROLES = frozenset({roles.CHAIR, roles.SECRETARIAT})
 MEMBER_ROLES = frozenset({roles.MEMBER, roles.VICE_CHAIR})
 UNIT_ROLE_NAMES = frozenset({roles.UNIT_EDITOR, roles.UNIT_HEAD})
@@ -166,12 +167,17 @@ def visibility(user: Any, subject: Subject) -> frozenset[str]:
 def require(user: Any, what: str, subject: Subject) -> None:
     """Raise unless ``user`` may see ``what``: 404 for a person who may not know the unit's results exist,
     403 with the reason for anyone else."""
-    if can_see(user, what, subject):
-        return
+    if not can_see(user, what, subject):
+        refuse(user, subject, REFUSALS.get(what, "Bạn chưa được xem nội dung này ở giai đoạn hiện tại."))
+
+
+def refuse(user: Any, subject: Subject, reason: str) -> NoReturn:
+    """The one refusal: 404 when the person may not know the unit's results exist (SPEC §6a: nothing of it
+    visible to them — for a whole period, not its ranks), else 403 with ``reason``."""
     known = {"inputs", "total"} if subject.unit is not None else {"ranks"}
     if persona_of(user, subject) == Persona.OTHER and not (known & visibility(user, subject)):
-        raise Http404("Không tìm thấy.")
-    raise PermissionDenied(REFUSALS.get(what, "Bạn chưa được xem nội dung này ở giai đoạn hiện tại."))
+        raise Http404(NOT_FOUND)
+    raise PermissionDenied(reason)
 
 
 LAYER_ROWS = {
@@ -335,7 +341,7 @@ def entries_for_appraiser(user: Any, period: Period, *, write: bool = False) -> 
     )
 
 
-def entry_get_for_appraiser(user: Any, pk: int, *, write: bool = True) -> ItemEntry:
+def _council_entry(user: Any, pk: int, *, write: bool) -> ItemEntry:
     """The entry if the person may see (or score) it, else Http404 — whether it exists or not."""
     period = Period.objects.filter(entries_period_q(pk)).first()
     if period is None:
@@ -391,38 +397,126 @@ def assessments_for_council(user: Any, period: Period) -> QuerySet[Assessment]:
     return qs.filter(pk__in=visible).select_related("unit")
 
 
-def assessment_get_for_council(user: Any, pk: int) -> Assessment:
-    """The assessment if the person sees any of its items in the council (else Http404)."""
-    assessment = Assessment.objects.select_related("period", "unit").filter(pk=pk).first()
-    if assessment is None or not assessments_for_council(user, assessment.period).filter(pk=pk).exists():
-        raise Http404("Không tìm thấy đơn vị.")
-    return assessment
+def in_council(user: Any, assessment: Assessment) -> bool:
+    """The person sees at least one item of the assessment in the council (never their own unit's)."""
+    return assessments_for_council(user, assessment.period).filter(pk=assessment.pk).exists()
 
 
-def assessment_get_for_unit(user: Any, pk: int, *, write: bool = False) -> Assessment:
-    """The assessment for the unit's own people (``write``: editor or head) and, read-only, the secretariat
-    and observers; Http404 for anyone else (including council members of that unit)."""
+def notice_is_open(assessment: Assessment, *, now: datetime | None = None) -> bool:
+    """The unit sees its preliminary notice once it was issued (SPEC §6a moment N): when the period entered the
+    explanation phase, or at once for a unit appraised later on its own clock."""
+    if assessment.state not in NOTICE_STATES or assessment.notice_issued_at is None:
+        return False
+    return assessment.notice_issued_at <= (now or timezone.now())
+
+
+# -- fetch and authorise in one step -------------------------------------------------------------------------
+#
+# Each ``*_get_for_user`` returns the object or raises; one refusal type (:func:`refuse`): 404 for an object the
+# person may not know exists, 403 with the reason in Vietnamese for a known object or a forbidden action.
+
+SECRETARIAT_ONLY = "Trang này dành cho Tổ thư ký."
+CHAIR_ONLY = "Chỉ Chủ tịch Hội đồng được mở lại kết quả đã chốt."
+
+
+def _assessment_or_404(pk: int) -> Assessment:
     assessment = Assessment.objects.select_related("period", "unit").filter(pk=pk).first()
     if assessment is None:
         raise Http404("Không tìm thấy bản đánh giá.")
+    return assessment
+
+
+# What each council action on one unit's appraisal needs beyond seeing it in the council (None: nothing more).
+APPRAISAL_ACTIONS: dict[str, str | None] = {
+    "appraise": None,
+    "appraise_round2": None,
+    "accept_remaining": None,
+    "mark_appraised": None,
+    "finalise": None,
+    "reopen": "chair",
+    "audit": "secretariat",
+}
+
+
+def appraisal_get_for_user(user: Any, pk: int, action: str) -> Assessment:
+    """One unit's assessment in the council for ``action`` (:data:`APPRAISAL_ACTIONS`): 404 unless the person
+    sees any of its items there (conflicts of interest included), 403 when the action needs a role they lack."""
+    assessment = _assessment_or_404(pk)
+    if not in_council(user, assessment):
+        raise Http404("Không tìm thấy đơn vị.")
+    needs = APPRAISAL_ACTIONS[action]
+    council = council_access(user, assessment.period)
+    if needs == "chair" and not council.chair:
+        raise PermissionDenied(CHAIR_ONLY)
+    if needs == "secretariat" and not council.secretariat:
+        raise PermissionDenied(SECRETARIAT_ONLY)
+    return assessment
+
+
+def layers_get_for_user(user: Any, pk: int) -> tuple[Assessment, bool]:
+    """The side-by-side layers page: a council user who sees the assessment (their items only, for a member),
+    or anyone who may see round 1 of the unit now (SPEC §6a: its people from the notice, observers from
+    finalisation). Returns (assessment, council_side)."""
+    assessment = _assessment_or_404(pk)
+    if in_council(user, assessment):
+        return assessment, True
+    subject = Subject.of(assessment)
+    if can_see(user, "round1", subject):
+        return assessment, False
+    _refuse_on_council_page(user, subject, REFUSALS["round1"])
+
+
+def _refuse_on_council_page(user: Any, subject: Subject, reason: str) -> NoReturn:
+    """On the council's pages a member of the unit is treated as a stranger (SPEC §6: their own unit's items
+    do not exist for them there): 404; the unit's people and the council get the reason (403)."""
+    if persona_of(user, subject) == Persona.CONFLICTED:
+        raise Http404(NOT_FOUND)
+    refuse(user, subject, reason)
+
+
+def notice_get_for_user(user: Any, pk: int) -> Assessment:
+    """The preliminary notice of one unit, once round 1 is closed, for whoever SPEC §6a lets see it now (the
+    council's leaders and assigned members from then on, the unit's people from its issue, observers from
+    finalisation)."""
+    assessment = _assessment_or_404(pk)
+    subject = Subject.of(assessment)
+    if assessment.state in NOTICE_STATES and can_see(user, "notice", subject):
+        return assessment
+    _refuse_on_council_page(user, subject, REFUSALS["notice"])
+
+
+def explanation_get_for_user(user: Any, pk: int, action: str = "read") -> Assessment:
+    """The unit's explanation page (``read``: its people, the secretariat and observers, once the notice is
+    issued) or sending it (``submit``: its editor or head)."""
+    assessment = _assessment_or_404(pk)
     allowed = (
         roles.can_edit_unit(user, assessment.unit_id)
-        if write
+        if action == "submit"
         else roles.can_view_unit(user, assessment.unit_id)
     )
     if not allowed:
         raise Http404("Không tìm thấy bản đánh giá.")
+    if action == "read" and not notice_is_open(assessment):
+        raise PermissionDenied(REFUSALS["notice"])
     return assessment
 
 
-def assessment_get_for_viewer(user: Any, pk: int) -> Assessment:
-    """Either side: the unit's people (and the secretariat/observers) or a council user who sees it."""
-    assessment = Assessment.objects.select_related("period", "unit").filter(pk=pk).first()
-    if assessment is None:
-        raise Http404("Không tìm thấy bản đánh giá.")
-    if roles.can_view_unit(user, assessment.unit_id):
-        return assessment
-    return assessment_get_for_council(user, pk)
+def entry_get_for_user(user: Any, pk: int, action: str) -> ItemEntry:
+    """One item for ``action``: ``view`` (the council's item page) and ``appraise`` (scoring it) through the
+    council's SQL filter; ``history`` for its unit's people too (the rows they see are filtered by
+    :func:`timeline_for_viewer`); ``explain`` for its unit's editor or head. 404 otherwise, existing or not."""
+    if action in ("view", "appraise"):
+        return _council_entry(user, pk, write=action == "appraise")
+    entry = _entry_or_404(pk)
+    unit_id = entry.assessment.unit_id
+    if action == "explain":
+        if not roles.can_edit_unit(user, unit_id):
+            raise Http404("Không tìm thấy mục.")
+        return entry
+    assert action == "history", action
+    if roles.can_view_unit(user, unit_id):
+        return entry
+    return _council_entry(user, pk, write=False)
 
 
 def _entry_or_404(pk: int) -> ItemEntry:
@@ -438,59 +532,24 @@ def _entry_or_404(pk: int) -> ItemEntry:
     return entry
 
 
-def entry_get_for_unit(user: Any, pk: int, *, write: bool = True) -> ItemEntry:
-    entry = _entry_or_404(pk)
-    unit_id = entry.assessment.unit_id
-    allowed = roles.can_edit_unit(user, unit_id) if write else roles.can_view_unit(user, unit_id)
-    if not allowed:
-        raise Http404("Không tìm thấy mục.")
-    return entry
+def council_role_get_for_user(user: Any, pk: int, *, period: Period) -> RoleAssignment:
+    """A council or secretariat role of ``period`` for the secretariat to change (403 for anyone else)."""
+    if not council_access(user, period).secretariat:
+        raise PermissionDenied(SECRETARIAT_ONLY)
+    row = RoleAssignment.objects.filter(pk=pk, period=period).select_related("user").first()
+    if row is None:
+        raise Http404("Không tìm thấy thành viên Hội đồng.")
+    return row
 
 
-def entry_get_for_viewer(user: Any, pk: int) -> ItemEntry:
-    """An entry for its unit's people (read) or a council user who sees it (timeline, layers)."""
-    entry = _entry_or_404(pk)
-    if roles.can_view_unit(user, entry.assessment.unit_id):
-        return entry
-    return entry_get_for_appraiser(user, pk, write=False)
-
-
-def notice_is_open(assessment: Assessment, *, now: datetime | None = None) -> bool:
-    """The unit sees its preliminary notice once it was issued (SPEC §6a moment N): when the period entered the
-    explanation phase, or at once for a unit appraised later on its own clock."""
-    if assessment.state not in NOTICE_STATES or assessment.notice_issued_at is None:
-        return False
-    return assessment.notice_issued_at <= (now or timezone.now())
-
-
-def assessment_get_for_notice(user: Any, pk: int) -> Assessment:
-    """The preliminary notice: the unit's people (and the secretariat, observers) once it is open to the unit;
-    the secretariat and the council's chair or vice-chair as soon as round 1 is closed. Http404 otherwise."""
-    assessment = Assessment.objects.select_related("period", "unit").filter(pk=pk).first()
-    if assessment is None:
-        raise Http404("Không tìm thấy thông báo.")
-    access = council_access(user, assessment.period)
-    if (access.secretariat or access.leader) and assessment.unit_id not in access.own_units:
-        if assessment.state in NOTICE_STATES:
-            return assessment
-    elif roles.can_view_unit(user, assessment.unit_id) and notice_is_open(assessment):
-        return assessment
-    raise Http404("Chưa có thông báo kết quả thẩm định.")
-
-
-def assessment_get_for_layers(user: Any, pk: int) -> tuple[Assessment, bool]:
-    """The side-by-side layers page: a council user who sees the assessment (their items only, for a member),
-    or the unit's own people once the notice is open to them. Returns (assessment, council_side)."""
-    assessment = Assessment.objects.select_related("period", "unit").filter(pk=pk).first()
-    if assessment is None:
-        raise Http404("Không tìm thấy bản đánh giá.")
-    if assessments_for_council(user, assessment.period).filter(pk=pk).exists():
-        return assessment, True
-    if roles.can_view_unit(user, assessment.unit_id) and (
-        notice_is_open(assessment) or roles.is_observer(user)
-    ):
-        return assessment, False
-    raise Http404("Không tìm thấy bản đánh giá.")
+def assignment_get_for_user(user: Any, pk: int, *, period: Period) -> Assignment:
+    """An assignment of ``period`` for the secretariat to change (403 for anyone else)."""
+    if not council_access(user, period).secretariat:
+        raise PermissionDenied(SECRETARIAT_ONLY)
+    row = Assignment.objects.filter(pk=pk, period=period).first()
+    if row is None:
+        raise Http404("Không tìm thấy phân công.")
+    return row
 
 
 def unit_can_explain(user: Any, assessment: Assessment) -> bool:

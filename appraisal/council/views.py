@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -25,7 +25,7 @@ from appraisal.assessments.models import (
 from appraisal.assessments.selectors import rule_for
 from appraisal.core.exceptions import ConcurrencyError, ServiceError
 from appraisal.registry.audit import audit_export
-from appraisal.registry.models import Organisation, Period, Phase, RoleAssignment
+from appraisal.registry.models import Organisation, Period, Phase
 from appraisal.registry.phases import phase_deadline, phase_is_open
 from appraisal.registry.selectors import ADJUSTMENTS, period_default_for_user
 from appraisal.scoring.documents.pdf import PdfUnavailable, to_pdf
@@ -46,7 +46,7 @@ from .forms import (
 )
 from .importing import scores_import
 from .lifecycle import round1_refusal, round2_refusal
-from .models import Assignment, OutboxMessage, SurveyImport
+from .models import OutboxMessage, SurveyImport
 from .sheet import Sheet, appraisal_sheet
 
 S = AssessmentState
@@ -233,7 +233,7 @@ def _entry_context(request: HttpRequest, entry: ItemEntry, **extra: Any) -> dict
 
 def entry_detail(request: HttpRequest, entry_pk: int) -> HttpResponse:
     """One item: the unit's input, points, note and evidence beside the council's rounds, with the forms."""
-    entry = policy.entry_get_for_appraiser(request.user, entry_pk, write=False)
+    entry = policy.entry_get_for_user(request.user, entry_pk, "view")
     return render(request, "council/entry_detail.html", _entry_context(request, entry))
 
 
@@ -279,7 +279,7 @@ def _sheet_saved(request: HttpRequest, entry: ItemEntry, *, round_no: int) -> Ht
 def entry_round1(request: HttpRequest, entry_pk: int) -> HttpResponse:
     """Save the round-1 input (htmx autosave from the item page or the one-page appraisal, or 'Lưu' / 'Lưu và
     tiếp' as a plain form)."""
-    entry = policy.entry_get_for_appraiser(request.user, entry_pk, write=True)
+    entry = policy.entry_get_for_user(request.user, entry_pk, "appraise")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = Round1Form(request.POST)
@@ -343,7 +343,7 @@ def _redirect_next(request: HttpRequest, entry: ItemEntry, *, round_no: int) -> 
 
 def entry_round2(request: HttpRequest, entry_pk: int) -> HttpResponse:
     """Save the round-2 decision (accept / accept in part / keep) with its reason."""
-    entry = policy.entry_get_for_appraiser(request.user, entry_pk, write=True)
+    entry = policy.entry_get_for_user(request.user, entry_pk, "appraise")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = Round2Form(request.POST)
@@ -383,7 +383,7 @@ def entry_round2(request: HttpRequest, entry_pk: int) -> HttpResponse:
 
 def entry_history(request: HttpRequest, entry_pk: int) -> HttpResponse:
     """The item's timeline: self → round 1 → explanation → round 2, who, when, old → new, reason."""
-    entry = policy.entry_get_for_viewer(request.user, entry_pk)
+    entry = policy.entry_get_for_user(request.user, entry_pk, "history")
     rows = policy.timeline_for_viewer(
         request.user, policy.Subject.of(entry.assessment), history.item_timeline(entry)
     )
@@ -398,7 +398,8 @@ def entry_history(request: HttpRequest, entry_pk: int) -> HttpResponse:
 
 
 def _sheet_page(request: HttpRequest, assessment_pk: int, round_no: int) -> HttpResponse:
-    assessment = policy.assessment_get_for_council(request.user, assessment_pk)
+    action = "appraise" if round_no == 1 else "appraise_round2"
+    assessment = policy.appraisal_get_for_user(request.user, assessment_pk, action)
     sheet = appraisal_sheet(request.user, assessment, round_no=round_no)
     if not sheet.rows:
         raise PermissionDenied(
@@ -435,7 +436,7 @@ def appraise_round2(request: HttpRequest, assessment_pk: int) -> HttpResponse:
 def appraise_accept_remaining(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     """«Chấp nhận các mục còn lại theo điểm tự chấm»: GET lists what would be recorded and asks to confirm;
     POST records it (one history row per item)."""
-    assessment = policy.assessment_get_for_council(request.user, assessment_pk)
+    assessment = policy.appraisal_get_for_user(request.user, assessment_pk, "accept_remaining")
     sheet: Sheet = appraisal_sheet(request.user, assessment, round_no=1)
     if not sheet.rows:
         raise PermissionDenied(
@@ -469,7 +470,7 @@ def appraise_accept_remaining(request: HttpRequest, assessment_pk: int) -> HttpR
 
 def assessment_layers(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     """Every layer side by side (self | round 1 | explanation | round 2 | final), with the unit's actions."""
-    assessment, council_side = policy.assessment_get_for_layers(request.user, assessment_pk)
+    assessment, council_side = policy.layers_get_for_user(request.user, assessment_pk)
     period = assessment.period
     entries = queues.entries_of_assessment(assessment, user=request.user if council_side else None)
     access = policy.council_access(request.user, period)
@@ -518,9 +519,11 @@ def _results_url(year: int, code: str) -> str:
         return ""
 
 
-def _assessment_action(request: HttpRequest, assessment_pk: int, service: Any, success: str) -> HttpResponse:
+def _assessment_action(
+    request: HttpRequest, assessment_pk: int, action: str, service: Any, success: str
+) -> HttpResponse:
     """POST only: run one assessment service, report its refusal or ``success`` (formatted with the unit)."""
-    assessment = policy.assessment_get_for_council(request.user, assessment_pk)
+    assessment = policy.appraisal_get_for_user(request.user, assessment_pk, action)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
@@ -534,20 +537,22 @@ def _assessment_action(request: HttpRequest, assessment_pk: int, service: Any, s
 
 def assessment_mark_appraised(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     return _assessment_action(
-        request, assessment_pk, services.assessment_mark_appraised, "Đã chốt thẩm định vòng 1 của {unit}."
+        request,
+        assessment_pk,
+        "mark_appraised",
+        services.assessment_mark_appraised,
+        "Đã chốt thẩm định vòng 1 của {unit}.",
     )
 
 
 def assessment_finalise(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     return _assessment_action(
-        request, assessment_pk, services.assessment_finalise, "Đã chốt kết quả của {unit}."
+        request, assessment_pk, "finalise", services.assessment_finalise, "Đã chốt kết quả của {unit}."
     )
 
 
 def assessment_reopen(request: HttpRequest, assessment_pk: int) -> HttpResponse:
-    assessment = policy.assessment_get_for_council(request.user, assessment_pk)
-    if not policy.council_access(request.user, assessment.period).chair:
-        raise PermissionDenied("Chỉ Chủ tịch Hội đồng được mở lại kết quả đã chốt.")
+    assessment = policy.appraisal_get_for_user(request.user, assessment_pk, "reopen")
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -569,8 +574,7 @@ def assessment_reopen(request: HttpRequest, assessment_pk: int) -> HttpResponse:
 
 def assessment_audit(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     """Every score and state change of one unit (secretariat)."""
-    assessment = policy.assessment_get_for_council(request.user, assessment_pk)
-    _require_secretariat(request, assessment.period)
+    assessment = policy.appraisal_get_for_user(request.user, assessment_pk, "audit")
     return render(
         request,
         "council/assessment_audit.html",
@@ -609,21 +613,21 @@ def _notice_context(assessment: Assessment) -> dict[str, Any]:
 
 def notice(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     """The preliminary notice: items whose points the council lowered, with its reasons."""
-    assessment = policy.assessment_get_for_notice(request.user, assessment_pk)
+    assessment = policy.notice_get_for_user(request.user, assessment_pk)
     ctx = _notice_context(assessment)
     ctx["can_explain"] = policy.unit_can_explain(request.user, assessment)
     return render(request, "council/assessment_notice.html", ctx)
 
 
 def notice_print(request: HttpRequest, assessment_pk: int) -> HttpResponse:
-    assessment = policy.assessment_get_for_notice(request.user, assessment_pk)
+    assessment = policy.notice_get_for_user(request.user, assessment_pk)
     return render(request, "council/assessment_notice_print.html", _notice_context(assessment))
 
 
 def notice_download(request: HttpRequest, assessment_pk: int, fmt: str = "") -> HttpResponse:
     """The notice as a .docx (Decree 30 layout), built by the documents package from plain data, or its PDF
     copy for digital signing (503 with how to add LibreOffice where it is absent)."""
-    assessment = policy.assessment_get_for_notice(request.user, assessment_pk)
+    assessment = policy.notice_get_for_user(request.user, assessment_pk)
     total_lost, _ = _notice_lost(assessment, sel.lowered_entries(assessment))
     export = exports.notice_export(assessment, total_lost=total_lost)
     if fmt == "pdf":
@@ -639,9 +643,7 @@ def notice_download(request: HttpRequest, assessment_pk: int, fmt: str = "") -> 
 
 def explanation(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     """The unit answers its lowered items (text and new evidence); the head sends the explanation."""
-    assessment = policy.assessment_get_for_unit(request.user, assessment_pk)
-    if not policy.notice_is_open(assessment):
-        raise Http404("Chưa có thông báo kết quả thẩm định.")
+    assessment = policy.explanation_get_for_user(request.user, assessment_pk, "read")
     items = sel.lowered_entries(assessment)
     links = _links_for(items)
     can_edit = policy.unit_can_explain(request.user, assessment)
@@ -670,7 +672,7 @@ def explanation(request: HttpRequest, assessment_pk: int) -> HttpResponse:
 
 
 def explanation_save(request: HttpRequest, entry_pk: int) -> HttpResponse:
-    entry = policy.entry_get_for_unit(request.user, entry_pk, write=True)
+    entry = policy.entry_get_for_user(request.user, entry_pk, "explain")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = ExplanationForm(request.POST, prefix=f"e{entry.pk}")
@@ -699,7 +701,7 @@ def explanation_save(request: HttpRequest, entry_pk: int) -> HttpResponse:
 
 
 def explanation_upload(request: HttpRequest, entry_pk: int) -> HttpResponse:
-    entry = policy.entry_get_for_unit(request.user, entry_pk, write=True)
+    entry = policy.entry_get_for_user(request.user, entry_pk, "explain")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = ExplanationFileForm(request.POST, request.FILES, prefix=f"f{entry.pk}")
@@ -721,7 +723,7 @@ def explanation_upload(request: HttpRequest, entry_pk: int) -> HttpResponse:
 
 
 def explanation_submit(request: HttpRequest, assessment_pk: int) -> HttpResponse:
-    assessment = policy.assessment_get_for_unit(request.user, assessment_pk, write=True)
+    assessment = policy.explanation_get_for_user(request.user, assessment_pk, "submit")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
@@ -765,7 +767,7 @@ def council_role_remove(request: HttpRequest, year: int, role_pk: int) -> HttpRe
     _require_secretariat(request, period)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    row = get_object_or_404(RoleAssignment, pk=role_pk, period=period)
+    row = policy.council_role_get_for_user(request.user, role_pk, period=period)
     try:
         services.council_role_revoke(role_assignment=row, by=request.user)
     except ServiceError as exc:
@@ -807,7 +809,7 @@ def assignment_remove(request: HttpRequest, year: int, assignment_pk: int) -> Ht
     _require_secretariat(request, period)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    row = get_object_or_404(Assignment, pk=assignment_pk, period=period)
+    row = policy.assignment_get_for_user(request.user, assignment_pk, period=period)
     services.assignment_delete(assignment=row, by=request.user)
     messages.success(request, "Đã xóa phân công.")
     return redirect("council:assignments", year=year)
