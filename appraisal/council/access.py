@@ -211,6 +211,8 @@ def timeline_for_viewer(user: Any, subject: Subject, rows: list[Any]) -> list[An
 
 
 REFUSALS = {
+    "inputs": "Bản tự đánh giá của đơn vị chỉ được xem sau khi đơn vị nộp.",
+    "explanation": "Giải trình của đơn vị chỉ được xem sau khi Hội đồng chốt kết quả.",
     "notice": "Thông báo kết quả thẩm định chưa được phát hành cho đơn vị.",
     "total": "Kết quả của đơn vị chỉ được xem sau khi Hội đồng chốt kết quả.",
     "ranks": "Bảng xếp hạng chỉ được công bố theo quy định (sau khi chốt kết quả hoặc khi quyết định được phê duyệt).",
@@ -461,7 +463,7 @@ def layers_get_for_user(user: Any, pk: int) -> tuple[Assessment, bool]:
     if in_council(user, assessment):
         return assessment, True
     subject = Subject.of(assessment)
-    if can_see(user, "round1", subject):
+    if can_see(user, "inputs", subject) and can_see(user, "round1", subject):
         return assessment, False
     _refuse_on_council_page(user, subject, REFUSALS["round1"])
 
@@ -496,8 +498,12 @@ def explanation_get_for_user(user: Any, pk: int, action: str = "read") -> Assess
     )
     if not allowed:
         raise Http404("Không tìm thấy bản đánh giá.")
-    if action == "read" and not notice_is_open(assessment):
-        raise PermissionDenied(REFUSALS["notice"])
+    if action == "read":
+        subject = Subject.of(assessment)
+        if not notice_is_open(assessment):
+            raise PermissionDenied(REFUSALS["notice"])
+        if not (can_see(user, "round1", subject) and can_see(user, "explanation", subject)):
+            raise PermissionDenied(REFUSALS["explanation"])
     return assessment
 
 
@@ -514,9 +520,11 @@ def entry_get_for_user(user: Any, pk: int, action: str) -> ItemEntry:
             raise Http404("Không tìm thấy mục.")
         return entry
     assert action == "history", action
-    if roles.can_view_unit(user, unit_id):
-        return entry
-    return _council_entry(user, pk, write=False)
+    if not roles.can_view_unit(user, unit_id):
+        return _council_entry(user, pk, write=False)
+    if not can_see(user, "inputs", Subject.of(entry.assessment)):
+        raise PermissionDenied(REFUSALS["inputs"])
+    return entry
 
 
 def _entry_or_404(pk: int) -> ItemEntry:
@@ -534,21 +542,22 @@ def _entry_or_404(pk: int) -> ItemEntry:
 
 def council_role_get_for_user(user: Any, pk: int, *, period: Period) -> RoleAssignment:
     """A council or secretariat role of ``period`` for the secretariat to change (403 for anyone else)."""
-    if not council_access(user, period).secretariat:
-        raise PermissionDenied(SECRETARIAT_ONLY)
-    row = RoleAssignment.objects.filter(pk=pk, period=period).select_related("user").first()
-    if row is None:
-        raise Http404("Không tìm thấy thành viên Hội đồng.")
-    return row
+    return _secretariat_object(
+        user, RoleAssignment.objects.select_related("user"), pk, period, "thành viên Hội đồng"
+    )
 
 
 def assignment_get_for_user(user: Any, pk: int, *, period: Period) -> Assignment:
     """An assignment of ``period`` for the secretariat to change (403 for anyone else)."""
+    return _secretariat_object(user, Assignment.objects.all(), pk, period, "phân công")
+
+
+def _secretariat_object(user: Any, qs: QuerySet[Any], pk: int, period: Period, what: str) -> Any:
     if not council_access(user, period).secretariat:
         raise PermissionDenied(SECRETARIAT_ONLY)
-    row = Assignment.objects.filter(pk=pk, period=period).first()
+    row = qs.filter(pk=pk, period=period).first()
     if row is None:
-        raise Http404("Không tìm thấy phân công.")
+        raise Http404(f"Không tìm thấy {what}.")
     return row
 
 
