@@ -123,7 +123,8 @@ def _detail_context(request: HttpRequest, assessment: Assessment) -> dict[str, A
         and not assessment.period.is_closed
         and bool(selectors.self_phase_refusal(assessment)),
         "workbook_form": WorkbookForm(),
-        "S": AssessmentState,
+        # A display field, not a state to compare in the template: the secretariat's reason while returned.
+        "returned_reason": assessment.returned_reason if assessment.state == AssessmentState.RETURNED else "",
     }
 
 

@@ -192,6 +192,14 @@ class AssessmentProgress:
     def round1_left(self) -> int:
         return self.items - self.round1_done
 
+    @property
+    def actions(self) -> frozenset[str]:
+        """What the dashboard offers on this unit: round 1 while it waits for it, else round 2 once
+        explained items arrived (templates ask this set, never the state)."""
+        if self.assessment.state == S.SUBMITTED:
+            return frozenset({"appraise"})
+        return frozenset({"appraise_round2"}) if self.explained else frozenset()
+
 
 def progress_for_council(user: Any, period: Period) -> list[AssessmentProgress]:
     """The assessments a council user works on with their round-1/round-2 progress, counted over the items the

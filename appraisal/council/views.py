@@ -208,6 +208,8 @@ def _entry_context(request: HttpRequest, entry: ItemEntry, **extra: Any) -> dict
         "links": _links_for([entry]).get(entry.pk, {}),
         "can_write": can_write,
         "round1_open": round1_open,
+        # The person scores this item in round 1, but the round-1 window is closed now.
+        "round1_phase_closed": can_write and state == S.SUBMITTED and not round1_open,
         "round2_open": round2_open,
         "lowered": sel.entry_is_lowered(entry),
         "final": sel.final_points(entry),
