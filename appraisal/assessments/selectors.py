@@ -67,8 +67,18 @@ def evidence_can_download(user: Any, evidence: Evidence) -> bool:
     # --- end council access ---
 
 
-def assessment_get_for_user(user: Any, pk: int, *, write: bool = False) -> Assessment:
-    """The assessment, if ``user`` may see it (404 otherwise); with ``write``, may also edit it (403)."""
+# The secretariat's actions on a unit's self-assessment, with the refusal for anyone else (roles read in the
+# assessment's period: a secretariat of another year only is refused).
+SECRETARIAT_ACTIONS = {
+    "return": "Chỉ Tổ thư ký mới được trả lại bản tự đánh giá.",
+    "extend": "Chỉ Tổ thư ký mới được gia hạn cho đơn vị.",
+    "close_not_submitted": "Chỉ Tổ thư ký mới được đóng bản tự đánh giá «không nộp».",
+}
+
+
+def assessment_get_for_user(user: Any, pk: int, *, write: bool = False, action: str = "view") -> Assessment:
+    """The assessment, if ``user`` may see it (404 otherwise); with ``write``, may also edit it (403); with a
+    secretariat ``action`` (:data:`SECRETARIAT_ACTIONS`), holds the secretariat's role in its period (403)."""
     assessment = Assessment.objects.select_related("period", "unit").filter(pk=pk).first()
     if assessment is None or not roles.can_view_unit(user, assessment.unit_id):
         raise Http404("Không tìm thấy bản tự đánh giá.")
@@ -79,6 +89,10 @@ def assessment_get_for_user(user: Any, pk: int, *, write: bool = False) -> Asses
         )
     if write and not roles.can_edit_unit(user, assessment.unit_id):
         raise PermissionDenied("Bạn chỉ có quyền xem bản tự đánh giá này.")
+    if action in SECRETARIAT_ACTIONS and not roles.holds_in_period(
+        user, roles.SECRETARIAT, assessment.period_id
+    ):
+        raise PermissionDenied(SECRETARIAT_ACTIONS[action])
     return assessment
 
 

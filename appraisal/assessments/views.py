@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -527,9 +526,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def return_view(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_get_for_user(request.user, pk)
-    if not roles.is_secretariat(request.user):
-        raise PermissionDenied("Chỉ Tổ thư ký mới được trả lại bản tự đánh giá.")
+    assessment = selectors.assessment_get_for_user(request.user, pk, action="return")
     form = ReturnForm(request.POST)
     if not form.is_valid():
         return _refused_on_detail(request, assessment, _form_errors(form), 422)
@@ -546,9 +543,7 @@ def return_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def extend(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_get_for_user(request.user, pk)
-    if not roles.is_secretariat(request.user):
-        raise PermissionDenied("Chỉ Tổ thư ký mới được gia hạn cho đơn vị.")
+    assessment = selectors.assessment_get_for_user(request.user, pk, action="extend")
     form = ExtensionForm(request.POST)
     if not form.is_valid():
         return _refused_on_detail(request, assessment, _form_errors(form), 422)
@@ -569,9 +564,7 @@ def extend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def close_not_submitted(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_get_for_user(request.user, pk)
-    if not roles.is_secretariat(request.user):
-        raise PermissionDenied("Chỉ Tổ thư ký mới được đóng bản tự đánh giá «không nộp».")
+    assessment = selectors.assessment_get_for_user(request.user, pk, action="close_not_submitted")
     try:
         services.assessment_close_not_submitted(
             assessment=assessment, reason=request.POST.get("reason", ""), by=request.user
