@@ -502,7 +502,8 @@ def _detail_redirect(assessment: Assessment) -> HttpResponse:
 
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_get_for_user(request.user, pk)
+    # Only the unit's people may try (403 for the secretariat and observers); the head alone submits (422 says so).
+    assessment = selectors.assessment_get_for_user(request.user, pk, write=True)
     try:
         services.assessment_submit(assessment=assessment, by=request.user)
     except services.IncompleteError as error:

@@ -55,3 +55,15 @@ def test_secretariat_of_2023_still_returns_a_2023_self_assessment(world, secreta
     )
     assert response.status_code == 302
     assert Assessment.objects.get(pk=skhcn.pk).state == AssessmentState.RETURNED
+
+
+@pytest.mark.parametrize("who", ["secretariat", "observer"])
+def test_submit_by_someone_outside_the_unit_is_a_forbidden_action_not_a_form_error(
+    who, world, request, client_for
+):
+    """Before: the secretariat or an observer posting «Chốt» got 422 with the head's message, as if the form
+    were at fault; the action is theirs to never take: 403."""
+    user = request.getfixturevalue(who)
+    response = client_for(user).post(reverse("assessments:submit", args=[world["skhcn"].pk]))
+    assert response.status_code == 403
+    assert "Bạn chỉ có quyền xem bản tự đánh giá này." in response.content.decode()

@@ -64,7 +64,7 @@ EXPECTED: dict[str, tuple[str, str, int]] = {
     "assessments:open_year": ("GET", "302 302 404 404 404 404 404 302 302", 302),
     "assessments:print": ("GET", "200 200 404 404 404 404 404 200 200", 302),
     "assessments:return": ("POST", "403 403 404 404 404 404 404 422 403", 302),
-    "assessments:submit": ("POST", "422 422 404 404 404 404 404 422 422", 302),
+    "assessments:submit": ("POST", "422 422 404 404 404 404 404 403 403", 302),
     "assessments:withdraw": ("POST", "422 422 404 404 404 404 404 403 403", 302),
     "core:home": ("GET", "200 200 200 200 200 200 200 200 200", 302),
     "core:home_year": ("GET", "200 200 200 200 200 200 404 200 200", 302),
