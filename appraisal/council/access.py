@@ -7,7 +7,15 @@ asks through it.
 
 A ``Subject`` is one unit in one period (with its assessment when there is one), or a whole period (``unit``
 ``None``: ranks, the decision). Refusals: an object the person may not know exists answers 404 (other units'
-people, before publication); a known object with a forbidden action answers 403 with the reason.
+people, before publication); a known object with a forbidden action answers 403 with the reason
+(:func:`refuse`). Objects are fetched and authorised in one step (``*_get_for_user``).
+
+The council's side (SPEC §6, conflict of interest): a member never sees, scores, downloads evidence of or is
+notified about the items of a unit they belong to. Every council list, page, download and reminder reads items
+through :func:`entries_for_appraiser` (a queryset: the rule is in the SQL) or, for one item already in memory,
+:meth:`CouncilAccess.can_see`. Per period: the secretariat (and the administrator) sees and scores every item;
+the chair and vice-chair see every item (scoring only what they are assigned); a member sees and scores the
+items of the fields assigned to them; only submitted assessments reach the council.
 """
 
 from __future__ import annotations
