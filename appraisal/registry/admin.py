@@ -140,6 +140,9 @@ class PeriodEventAdmin(admin.ModelAdmin):
     list_filter = ["period", "kind"]
     list_select_related = ["period", "unit", "by"]
 
+    def has_add_permission(self, request):  # history is written by the services, never typed in
+        return False
+
     def has_change_permission(self, request, obj=None):  # append-only history
         return False
 
@@ -154,6 +157,9 @@ class TextFixLogAdmin(admin.ModelAdmin):
     @admin.display(description="phần được sửa")
     def part(self, obj: models.TextFixLog) -> str:
         return change_label(obj.field)
+
+    def has_add_permission(self, request):  # a fix is logged by the fix itself
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False
