@@ -6,7 +6,10 @@ layer), then measures:
 - ``compute_seconds`` / ``compute_queries``: ``compute_results --year Y --json`` end to end (read the period,
   run the engine, render the JSON);
 - ``snapshot_seconds``: storing the snapshot rows (``score_run_create``);
-- ``annex_seconds``: building the annex workbook from that snapshot.
+- ``annex_seconds``: building the annex workbook from that snapshot;
+- ``import_seconds`` / ``import_rows`` / ``import_queries_per_row``: ``scores_import`` of a round-1 scores file
+  for every unit and every item but the survey ones (3,300 × 92 rows for 3,300 × 100), with new values on
+  most rows; queries counted by an execution wrapper (a batched ``executemany`` counts once).
 """
 
 from __future__ import annotations
@@ -103,14 +106,63 @@ def _load(units: int, items: int) -> int:
     return year
 
 
+def _scores_file(units: int, items: int) -> bytes:
+    """A round-1 CSV for every unit and non-survey item of the bench period, values from another seed."""
+    from bench import synthetic
+
+    lines = ["unit,item,value,note"]
+    data = synthetic.period(units_count=units, items=items)
+    for number, g in enumerate(data.groups):
+        tags = {leaf.code: leaf.excluded_tags for leaf in g.index_set.leaves}
+        fresh = synthetic.units(g.index_set, len(g.units), seed=4049 + number, prefix=g.code)
+        for stored, u in zip(g.units, fresh, strict=True):
+            for code, v in u.values.items():
+                if v.round1 is not None and not tags[code] & stored.tags:
+                    # A rate over 100 % is refused when typed or imported (the synthetic inputs have a few).
+                    value = "100%" if v.round1.startswith("100,") else v.round1
+                    lines.append(f'bench-{u.code.lower()},{code},"{value}",Nhập lại')  # no quote in any value
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _import(units: int, items: int) -> dict[str, float | int]:
+    from django.db import connection
+
+    from appraisal.council.importing import NATIONAL_LIMITS, scores_import
+    from appraisal.registry.models import Period
+
+    content = _scores_file(units, items)
+    period = Period.objects.get(year=2023)
+    count = 0
+
+    def counter(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        nonlocal count
+        count += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counter):
+        t = time.perf_counter()
+        report = scores_import(
+            period=period, layer="round1", file_name="r1.csv", content=content, by=None, limits=NATIONAL_LIMITS
+        )
+        seconds = time.perf_counter() - t
+    assert report.ok, report.problems[:5]
+    return {
+        "import_rows": report.rows,
+        "import_written": report.written,
+        "import_seconds": round(seconds, 3),
+        "import_queries": count,
+        "import_queries_per_row": float(f"{count / report.rows:.2g}"),
+    }
+
+
 def run(units: int = 3300, items: int = 100) -> dict[str, float | int]:
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from appraisal.documents.annex import build_annex
     from appraisal.registry.models import Period
     from appraisal.scoring.adapters import decision_data_from_run
-    from appraisal.scoring.documents.annex import build_annex
     from appraisal.scoring.services import score_run_create
 
     t = time.perf_counter()
@@ -145,6 +197,7 @@ def run(units: int = 3300, items: int = 100) -> dict[str, float | int]:
         "snapshot_seconds": round(snapshot_seconds, 3),
         "annex_seconds": round(annex_seconds, 3),
         "annex_bytes": len(annex.content),
+        **_import(units, items),
     }
 
 

@@ -7,6 +7,10 @@ fresh process is printed to stderr as ``engine_first_run_seconds``.
 ``floor_seconds``: the least any implementation must do on the same data, best of 3: per unit a bare loop of
 Decimal additions over its already computed item points, the index division, and the sort of each group.
 Item results, field breakdowns and traces are built lazily by the engine and are not part of either figure.
+``lookup_floor_seconds`` (informative, not a target): the floor plus what any implementation reading these
+inputs must also do per item — fetch the unit's inputs for the item, pick the final layer and look its points
+up in the rule's memo (already warm) — with no self-assessment sum, no fields, no ranking; ``engine_lookup_ratio``
+compares the engine with it. See docs/performance.md for where the engine's time goes.
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ import sys
 import time
 from decimal import Decimal, localcontext
 
-from appraisal.engine import PeriodInput, compute_period, rules
+from appraisal.engine import ItemValues, PeriodInput, compute_period, rules
 from appraisal.engine.rounding import ENGINE_CONTEXT
+from appraisal.engine.rules import PointsMemo
 from bench import synthetic
 
 _HUNDRED = Decimal(100)
@@ -67,6 +72,36 @@ def floor(data: FloorData) -> None:
         indexed.sort(key=lambda row: row[0], reverse=True)
 
 
+LookupData = list[tuple[dict[str, ItemValues], list[tuple[str, PointsMemo]], Decimal]]
+
+
+def lookup_data(period: PeriodInput) -> LookupData:
+    """Per unit: its inputs, (code, points memo) of each applicable appraisal/survey leaf, and its max."""
+    data: LookupData = []
+    for group in period.groups:
+        for unit in group.units:
+            excluded = set(unit.excluded)
+            entries = []
+            max_points = Decimal(0)
+            for leaf in group.index_set.leaves:
+                if leaf.in_tree and leaf.code not in excluded and not leaf.excluded_tags & unit.tags:
+                    entries.append((leaf.code, leaf.rule.memo(None)))
+                    max_points += leaf.max_points
+            data.append((dict(unit.values), entries, max_points))
+    return data
+
+
+def lookup_floor(data: LookupData) -> None:
+    for values, entries, max_points in data:
+        get = values.get
+        total = Decimal(0)
+        for code, memo in entries:
+            item = get(code)
+            if item is not None:
+                total += memo[item.survey or item.round2 or item.round1]
+        total * _HUNDRED / max_points
+
+
 def first_run_seconds(units: int = 3300, items: int = 100) -> float:
     """One computation with every rule parsed anew and every memo empty (a fresh process)."""
     rules._parse_rule_interned.cache_clear()
@@ -81,7 +116,7 @@ def run(units: int = 3300, items: int = 100) -> dict[str, float | int]:
 
     Engine and floor runs alternate, so that a busy machine slows both alike.
     """
-    engine = bare = float("inf")
+    engine = bare = lookups = float("inf")
     for _ in range(3):
         period = synthetic.period(units, items)
         data = floor_data(period)
@@ -92,12 +127,19 @@ def run(units: int = 3300, items: int = 100) -> dict[str, float | int]:
             started = time.perf_counter()
             floor(data)
             bare = min(bare, time.perf_counter() - started)
+        fetched = lookup_data(synthetic.period(units, items))
+        with localcontext(ENGINE_CONTEXT):
+            started = time.perf_counter()
+            lookup_floor(fetched)
+            lookups = min(lookups, time.perf_counter() - started)
     return {
         "engine_units": units,
         "engine_items": items,
         "engine_seconds": float(f"{engine:.4f}"),
         "floor_seconds": float(f"{bare:.4f}"),
         "engine_ratio": float(f"{engine / bare:.2f}"),
+        "lookup_floor_seconds": float(f"{lookups:.4f}"),
+        "engine_lookup_ratio": float(f"{engine / lookups:.2f}"),
     }
 
 

@@ -9,9 +9,9 @@ the figures. Three steps, each its own command:
 
 ``prepare`` opens the self-assessment window, puts enough demo assessments back to draft (bench database
 only) and gives each user (a unit's editor or head) its own items, two valid inputs per item. ``run`` signs
-everyone in, runs a baseline (the same users loading a trivial signed-in page) and then the saves, each user
-alternating its items' values with the version it last saw, as the form does; it records every latency and
-status, and for each item the last save the server acknowledged. ``recount`` reads the database: every
+everyone in, runs two baselines (the same users loading a trivial signed-in page, then their home page) and
+then the saves, each user alternating its items' values with the version it last saw, as the form does; it
+records every latency and status, and for each item the last save the server acknowledged. ``recount`` reads the database: every
 acknowledged save must be there (value and version), and the history must hold one row per acknowledged save.
 """
 
@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 CANDIDATES = ["Có", "Không", "85%", "100%", "60%", "1", "0", "0.5", "0.25", "2", "3"]
+TRIVIAL = "/doi-mat-khau/xong/"
 VERSION = re.compile(r'name="version" value="(\d+)" id="entry-(\d+)-version"')
 
 
@@ -152,11 +153,11 @@ async def run_async(args: argparse.Namespace) -> dict[str, Any]:
     clients = [httpx.AsyncClient(timeout=30, limits=limits) for _ in plan]
     tokens = [await _login(c, base, u["username"], args.password) for c, u in zip(clients, plan, strict=True)]
 
-    async def baseline_user(client: Any, stop: float, out: list[float], errs: list[int]) -> None:
+    async def baseline_user(client: Any, path: str, stop: float, out: list[float], errs: list[int]) -> None:
         while time.perf_counter() < stop:
             t = time.perf_counter()
             try:
-                r = await client.get(f"{base}/doi-mat-khau/xong/")
+                r = await client.get(f"{base}{path}")
                 ok = r.status_code == 200
             except httpx.HTTPError:
                 ok = False
@@ -212,16 +213,21 @@ async def run_async(args: argparse.Namespace) -> dict[str, Any]:
                 await asyncio.sleep(args.think)
 
     result: dict[str, Any] = {"users": len(plan), "seconds": args.seconds, "think_s": args.think}
-    for phase in ("baseline", "saves"):
+    # The trivial page (session, user, template) and the person's home page (issue 14 compares a save with
+    # the home page's time), each for --baseline-seconds, then the saves.
+    pages = {"baseline": TRIVIAL, "home": args.home_path}
+    for phase in ("baseline", "home", "saves"):
+        if phase == "home" and not args.home_path:
+            continue
         if phase == "saves":
             result["saves_started_at"] = datetime.now(UTC).isoformat()
-        seconds = args.baseline_seconds if phase == "baseline" else args.seconds
+        seconds = args.seconds if phase == "saves" else args.baseline_seconds
         out: list[float] = []
         errs: list[int] = []
         started = time.perf_counter()
         stop = started + seconds
-        if phase == "baseline":
-            await asyncio.gather(*(baseline_user(c, stop, out, errs) for c in clients))
+        if phase != "saves":
+            await asyncio.gather(*(baseline_user(c, pages[phase], stop, out, errs) for c in clients))
         else:
             await asyncio.gather(
                 *(
@@ -234,6 +240,9 @@ async def run_async(args: argparse.Namespace) -> dict[str, Any]:
     result["acknowledged"] = {str(k): v for k, v in acked.items()}
     result["ratio_p95"] = round(result["saves"]["p95_ms"] / max(result["baseline"]["p95_ms"], 0.1), 2)
     result["ratio_p50"] = round(result["saves"]["p50_ms"] / max(result["baseline"]["p50_ms"], 0.1), 2)
+    if "home" in result:
+        result["ratio_home_p50"] = round(result["saves"]["p50_ms"] / max(result["home"]["p50_ms"], 0.1), 2)
+        result["ratio_home_p95"] = round(result["saves"]["p95_ms"] / max(result["home"]["p95_ms"], 0.1), 2)
     for c in clients:
         await c.aclose()
     return result
@@ -292,6 +301,7 @@ def main() -> None:
     r.add_argument("--password", default="parindex-demo")
     r.add_argument("--seconds", type=float, default=60)
     r.add_argument("--baseline-seconds", type=float, default=30)
+    r.add_argument("--home-path", default="/", help="the home page compared with a save ('' to skip)")
     r.add_argument("--think", type=float, default=0.0, help="seconds each user waits between requests")
     r.add_argument("--out", required=True)
     c = sub.add_parser("recount")

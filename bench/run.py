@@ -31,13 +31,16 @@ def child(module: str, *args: str) -> dict:
 
 def main() -> None:
     results: dict = {
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        # A shared machine: the 1-minute load average when the run starts (2.0 = both cores busy).
+        "load_average_at_start": round(os.getloadavg()[0], 2),
     }
-    for module in ("bench.bench_engine", "bench.bench_db", "bench.bench_form"):
+    for module in ("bench.bench_engine", "bench.bench_db", "bench.bench_form", "bench.bench_dashboards"):
         if not (HERE / (module.split(".")[1] + ".py")).exists():
             continue
         print(f"bench: {module} …", flush=True)
         results.update(child(module))
+        print(json.dumps(results, ensure_ascii=False), flush=True)  # kept if a later benchmark fails
     (HERE / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(results, indent=2, ensure_ascii=False))
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "appraisal.assessments",
     "appraisal.council",
     "appraisal.scoring",
+    "appraisal.dashboards",
 ]
 
 MIDDLEWARE = [
@@ -98,7 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "appraisal.core.context_processors.navigation",
+                "appraisal.registry.context_processors.navigation",
             ],
         },
     }
@@ -272,6 +273,8 @@ LOGGING = {
 # "database" (production): tasks are rows that `manage.py db_worker` runs; "immediate" (development, demo,
 # tests): a task runs inside the request that enqueued it.
 TASKS_BACKEND_NAME = env("TASKS_BACKEND", "immediate" if DEBUG else "database")
+# Imports of more rows than this run as a background job (appraisal/core/jobs.py); smaller ones in the request.
+IMPORT_ROWS_IN_REQUEST = int(env("IMPORT_ROWS_IN_REQUEST", "2000"))
 TASKS = {
     "default": {
         "BACKEND": {

@@ -23,5 +23,6 @@ urlpatterns = [
     path("tu-danh-gia/", include("appraisal.assessments.urls")),
     path("hoi-dong/", include("appraisal.council.urls")),
     path("ket-qua/", include("appraisal.scoring.urls")),
-    path("", include("appraisal.core.urls")),
+    path("bang-dieu-khien/", include("appraisal.dashboards.urls")),
+    path("", include("appraisal.council.home_urls")),
 ]

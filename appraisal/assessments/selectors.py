@@ -8,6 +8,7 @@ but not change it, e.g. an observer). Role questions go to :mod:`appraisal.core.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -15,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -35,6 +36,7 @@ from appraisal.registry.models import (
 from appraisal.registry.phases import Deadline, phase_check, phase_deadline
 from appraisal.registry.selectors import adjustment_groups, adjustment_groups_input
 
+from .layers import leaf_exclusions
 from .models import (
     EDITABLE_BY_UNIT,
     Assessment,
@@ -53,28 +55,34 @@ SURVEY_TEXT = "Chấm qua điều tra xã hội học"
 # -- permissions ------------------------------------------------------------------------------------------
 
 
-def evidence_can_download(user: Any, evidence: Evidence) -> bool:
-    """The one predicate for evidence downloads: the unit's people, the secretariat and observers.
+# Who else may download a unit's evidence, added by the apps above this one at start-up (the council's assigned
+# members, never for their own unit: ``CouncilConfig.ready``). Imports flow one way, so assessments cannot ask
+# the council itself; every download view still asks the single function below.
+EVIDENCE_DOWNLOAD_RULES: list[Callable[[Any, Evidence], bool]] = []
 
-    Council access (assigned members, never for their own unit) is added here by the council work, so that
-    every download view keeps asking this single function."""
+
+def evidence_can_download(user: Any, evidence: Evidence) -> bool:
+    """The one predicate for evidence downloads: the unit's people, the secretariat and observers, then each
+    rule registered in ``EVIDENCE_DOWNLOAD_RULES``."""
     if roles.can_view_unit(user, evidence.unit_id):
         return True
-    # --- council access (issue 5): assigned council members, never for their own unit ---
-    from appraisal.council.selectors import council_can_download_evidence
-
-    return council_can_download_evidence(user, evidence)
-    # --- end council access ---
+    return any(rule(user, evidence) for rule in EVIDENCE_DOWNLOAD_RULES)
 
 
 def assessment_get_for_user(user: Any, pk: int, *, write: bool = False) -> Assessment:
     """The assessment, if ``user`` may see it (404 otherwise); with ``write``, may also edit it (403)."""
     assessment = Assessment.objects.select_related("period", "unit").filter(pk=pk).first()
+    return _assessment_allowed(user, assessment, write=write)
+
+
+def _assessment_allowed(user: Any, assessment: Assessment | None, *, write: bool) -> Assessment:
     if assessment is None or not roles.can_view_unit(user, assessment.unit_id):
         raise Http404("Không tìm thấy bản tự đánh giá.")
     if _observer_only(user, assessment.unit_id) and assessment.state in EDITABLE_BY_UNIT:
         # SPEC §6a: an observer sees a unit's inputs once it submitted.
-        raise PermissionDenied("Bản tự đánh giá của đơn vị chưa được chốt: lãnh đạo UBND tỉnh xem sau khi chốt.")
+        raise PermissionDenied(
+            "Bản tự đánh giá của đơn vị chưa được chốt: lãnh đạo UBND tỉnh xem sau khi chốt."
+        )
     if write and not roles.can_edit_unit(user, assessment.unit_id):
         raise PermissionDenied("Bạn chỉ có quyền xem bản tự đánh giá này.")
     return assessment
@@ -94,6 +102,23 @@ def entry_get_for_user(user: Any, assessment: Assessment, pk: int, *, write: boo
     if entry is None:
         raise Http404("Không tìm thấy mục này.")
     entry.assessment = assessment
+    return entry
+
+
+def entry_get_for_save(user: Any, *, assessment_pk: int, pk: int) -> ItemEntry:
+    """The entry ``pk`` of assessment ``assessment_pk`` for an autosave, with its node, its assessment, the
+    period and the unit, read once in one query, the assessment's row locked until the transaction ends so
+    that a concurrent submission cannot slip between the state check and the write. Call it inside
+    ``transaction.atomic()``. 404 unless ``user`` may see the assessment, 403 unless they may edit it."""
+    entry = (
+        ItemEntry.objects.select_related("node", "assessment__period", "assessment__unit")
+        .select_for_update(of=("assessment",), no_key=True)
+        .filter(pk=pk, assessment_id=assessment_pk)
+        .first()
+    )
+    if entry is None:
+        raise Http404("Không tìm thấy mục này.")
+    _assessment_allowed(user, entry.assessment, write=True)
     return entry
 
 
@@ -252,6 +277,7 @@ class Item:
     rule: Rule | None = None
     links: list[EvidenceLink] = field(default_factory=list)
     excluded_reason: str = ""
+    has_links: bool = False  # live evidence known without loading it (the autosave's summary)
 
     @property
     def kind(self) -> str:
@@ -279,7 +305,7 @@ class Item:
             and self.node.method in (Method.APPRAISAL, Method.BONUS)
             and entry.self_points is not None
             and entry.self_points > 0
-            and not self.links
+            and not (self.links or self.has_links)
             and not entry.self_note.strip()
         )
 
@@ -364,25 +390,37 @@ def index_nodes_for(*, period: Period, unit: Unit) -> list[IndexNode]:
     )
 
 
-def assessment_form(assessment: Assessment, *, nodes: list[IndexNode] | None = None) -> FormData:
+def assessment_form(
+    assessment: Assessment,
+    *,
+    nodes: list[IndexNode] | None = None,
+    entries: dict[int, ItemEntry] | None = None,
+    exclusions: dict[str, str] | None = None,
+) -> FormData:
     """The unit's form: fields → criteria → sub-criteria with entries, evidence, totals and what is missing.
 
     A constant number of queries whatever the size of the set (nodes, entries, evidence links, exclusions).
-    Points come from the entries, where the engine put them when each input was saved."""
+    Points come from the entries, where the engine put them when each input was saved. ``entries`` (by node
+    id) and ``exclusions`` (node code → reason) may be given already read (the autosave's summary reads them in one query)."""
     period, unit = assessment.period, assessment.unit
     if nodes is None:
         nodes = index_nodes_for(period=period, unit=unit)
-    live_links = EvidenceLink.objects.filter(removed_at__isnull=True, layer=Layer.SELF).select_related(
-        "evidence", "evidence__file"
-    )
-    entries = {
-        e.node_id: e
-        for e in ItemEntry.objects.filter(assessment=assessment).prefetch_related(
-            Prefetch("evidence_links", queryset=live_links, to_attr="live_links")
+    if entries is None:
+        live_links = EvidenceLink.objects.filter(removed_at__isnull=True, layer=Layer.SELF).select_related(
+            "evidence", "evidence__file"
         )
-    }
-    exclusions = {x.node_id: x.reason for x in UnitExclusion.objects.filter(period=period, unit=unit)}
-    tags = unit.tag_set
+        entries = {
+            e.node_id: e
+            for e in ItemEntry.objects.filter(assessment=assessment).prefetch_related(
+                Prefetch("evidence_links", queryset=live_links, to_attr="live_links")
+            )
+        }
+    if exclusions is None:
+        exclusions = dict(
+            UnitExclusion.objects.filter(period=period, unit=unit).values_list("node__code", "reason")
+        )
+    # Which leaves do not apply, and why: the engine's one rule (an excluded field excludes its leaves).
+    not_applicable = leaf_exclusions(unit=unit, leaves=[n for n in nodes if n.is_leaf], excluded=exclusions)
 
     children: dict[int | None, list[IndexNode]] = defaultdict(list)
     for node in nodes:
@@ -400,16 +438,9 @@ def assessment_form(assessment: Assessment, *, nodes: list[IndexNode] | None = N
 
     def make_item(node: IndexNode) -> Item:
         entry = entries.get(node.pk)
-        if entry is None:
-            reason = exclusions.get(node.pk)
-            if reason is None:
-                tagged = sorted(node.excluded_tag_set & tags)
-                reason = (
-                    "Không áp dụng cho đơn vị có nhãn «{t}».".format(t=", ".join(tagged))
-                    if tagged
-                    else "Không áp dụng cho đơn vị."
-                )
-            return Item(node=node, entry=None, excluded_reason=reason)
+        reason = not_applicable.get(node.pk)
+        if entry is None or reason is not None:
+            return Item(node=node, entry=None, excluded_reason=reason or "Không áp dụng cho đơn vị.")
         entry.assessment = assessment
         entry.node = node
         return Item(
@@ -417,6 +448,7 @@ def assessment_form(assessment: Assessment, *, nodes: list[IndexNode] | None = N
             entry=entry,
             rule=rule_for(node.rule, node.max_points, node.method),
             links=list(getattr(entry, "live_links", [])),
+            has_links=getattr(entry, "has_links", False),
         )
 
     def walk(node: IndexNode, block: Block) -> None:
@@ -493,77 +525,58 @@ def assessment_form(assessment: Assessment, *, nodes: list[IndexNode] | None = N
     )
 
 
-def assessment_save_summary(assessment: Assessment, entry_id: int) -> tuple[FormData, Block | None, Item]:
-    """What an autosave answers besides the item: the running totals, the missing-items panel and the
-    total of the item's field, from one query over the unit's entries (each with its node and whether it
-    has live evidence) and one for the field's node, instead of rebuilding the whole form (issue 13/14:
-    a save costs a constant, small number of queries). The same rules as :func:`assessment_form`."""
-    live = EvidenceLink.objects.filter(entry=OuterRef("pk"), removed_at__isnull=True, layer=Layer.SELF)
-    entries = list(
-        ItemEntry.objects.filter(assessment=assessment)
-        .select_related("node")
-        .annotate(has_links=Exists(live))
-        .order_by("node__position")
+def assessment_save_summary(assessment: Assessment, saved: ItemEntry) -> tuple[FormData, Block | None, Item]:
+    """What an autosave answers besides the item: the running totals, the missing-items panel and the total
+    of the item's field, from ONE query (the unit's nodes, each applicable leaf with the unit's entry and
+    whether it has live evidence) walked by :func:`assessment_form` itself, so the totals, the adjustment
+    caps and the missing items are the form's to the last digit without loading evidence, exclusions or the
+    entries as rows of their own (issue 13/14: a save costs a constant, small number of queries).
+
+    ``saved`` is the entry the save just wrote: it stands for its own row, so the version the page gets back
+    is the one its save produced even if someone saved the same item a moment later."""
+    period, unit = assessment.period, assessment.unit
+    mine = FilteredRelation("entries", condition=Q(entries__assessment=assessment))
+    live = EvidenceLink.objects.filter(entry_id=OuterRef("mine__id"), removed_at__isnull=True, layer=Layer.SELF)
+    nodes = list(
+        IndexNode.objects.filter(
+            index_set__period=period,
+            index_set__group__memberships__period=period,
+            index_set__group__memberships__unit=unit,
+        )
+        .annotate(
+            mine=mine,
+            e_id=F("mine__id"),
+            e_version=F("mine__version"),
+            e_value=F("mine__self_value"),
+            e_points=F("mine__self_points"),
+            e_note=F("mine__self_note"),
+            e_links=Exists(live),
+        )
+        .order_by("position")
     )
-    saved = next((e for e in entries if e.pk == entry_id), None)
-    if saved is None:
-        raise Http404("Không tìm thấy mục này.")
-    top_code = saved.node.code.split(".")[0]
-    block_node = (
-        saved.node
-        if saved.node.parent_id is None
-        else IndexNode.objects.filter(
-            index_set_id=saved.node.index_set_id, parent=None, code=top_code
-        ).first()
-    )
-    block = Block(node=block_node, rows=[]) if block_node is not None else None
-    totals = {"self": ZERO, "self_max": ZERO, "survey_max": ZERO, "bonus": ZERO, "penalty": ZERO}
-    required = entered = 0
-    missing: list[Missing] = []
-    block_methods: set[str] = set()
-    for entry in entries:
-        node, points = entry.node, entry.self_points or ZERO
-        entry.assessment = assessment
-        in_block = block is not None and node.code.split(".")[0] == top_code
-        if in_block:
-            block_methods.add(node.method)
-        key = {Method.APPRAISAL: "self", Method.BONUS: "bonus", Method.PENALTY: "penalty"}.get(node.method)
-        if key is not None:
-            totals[key] += points
-        if node.method == Method.APPRAISAL:
-            totals["self_max"] += node.max_points
-            required += 1
-            entered += 1 if entry.self_value else 0
-        elif node.method == Method.SURVEY:
-            totals["survey_max"] += node.max_points
-        if in_block and block is not None:
-            block.max_points += node.max_points
-            block.points += points if key is not None else ZERO
-        item = Item(node=node, entry=entry, links=[])
-        if item.missing_input:
-            missing.append(Missing(node.code, node.title, entry.pk, "chưa nhập giá trị"))
-        elif not entry.has_links and item.missing_evidence:
-            missing.append(
-                Missing(
-                    node.code, node.title, entry.pk, "có điểm nhưng chưa có tài liệu kiểm chứng hoặc ghi chú"
-                )
+    entries: dict[int, ItemEntry] = {}
+    for node in nodes:
+        if node.e_id is None:  # type: ignore[attr-defined]
+            continue
+        if node.e_id == saved.pk:  # type: ignore[attr-defined]
+            entry = saved
+        else:
+            entry = ItemEntry(
+                pk=node.e_id,  # type: ignore[attr-defined]
+                assessment=assessment,
+                node=node,
+                version=node.e_version,  # type: ignore[attr-defined]
+                self_value=node.e_value,  # type: ignore[attr-defined]
+                self_points=node.e_points,  # type: ignore[attr-defined]
+                self_note=node.e_note,  # type: ignore[attr-defined]
             )
-    if block is not None:
-        block.is_survey = block_methods == {Method.SURVEY}
-    form = FormData(
-        assessment=assessment,
-        blocks=[block] if block is not None else [],
-        items={},
-        self_points=totals["self"],
-        self_max=totals["self_max"],
-        survey_max=totals["survey_max"],
-        bonus=totals["bonus"],
-        penalty=totals["penalty"],
-        required=required,
-        entered=entered,
-        missing=missing,
-    )
-    return form, block, Item(node=saved.node, entry=saved)
+        entry.has_links = node.e_links  # type: ignore[attr-defined]
+        entries[node.pk] = entry
+    if saved.node_id not in entries:
+        raise Http404("Không tìm thấy mục này.")
+    # Exclusions only word why a leaf does not apply, which a save does not answer: not read.
+    form = assessment_form(assessment, nodes=nodes, entries=entries, exclusions={})
+    return form, form.block_of(saved.pk), form.items[saved.pk]
 
 
 def assessment_missing(assessment: Assessment) -> list[Missing]:

@@ -2,8 +2,8 @@
 
 Every function checks who is acting and whether the self-assessment phase is open for the unit, then writes
 in one transaction. Layer values always go through :func:`layers.entry_record_layer` (engine normalisation,
-version compare-and-set, history row); state changes go through ASSESSMENT_TRANSITIONS + cas_transition with
-an AssessmentEvent row.
+version compare-and-set, history row); state changes go through
+:func:`workflow.assessment_transition`, the one owner of an assessment's state.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from appraisal.core import roles
 from appraisal.core.dates import fmt_local
 from appraisal.core.exceptions import ConcurrencyError, PhaseError, ServiceError
 from appraisal.core.numbers import format_input
-from appraisal.core.workflow import cas_transition, check_transition
+from appraisal.core.workflow import check_transition
 from appraisal.engine import InputError
 from appraisal.registry.models import PHASE_ORDER, Method, Period, PeriodEventKind, Phase, Unit
 from appraisal.registry.phases import period_event_log, period_require_open, phase_deadline
@@ -33,7 +33,6 @@ from .models import (
     ASSESSMENT_TRANSITIONS,
     EDITABLE_BY_UNIT,
     Assessment,
-    AssessmentEvent,
     AssessmentState,
     Evidence,
     EvidenceKind,
@@ -43,6 +42,7 @@ from .models import (
     ItemHistory,
     Layer,
 )
+from .workflow import assessment_locked, assessment_transition
 
 S = AssessmentState
 
@@ -94,12 +94,6 @@ def assessment_check_editable(*, assessment: Assessment, by: Any) -> None:
     _check_self_phase(assessment)
 
 
-def _locked_assessment(assessment: Assessment) -> Assessment:
-    """Re-read the assessment under a row lock so a concurrent submit cannot slip between check and write."""
-    fresh = Assessment.objects.select_for_update().select_related("period", "unit").get(pk=assessment.pk)
-    return fresh
-
-
 # -- opening ----------------------------------------------------------------------------------------------
 
 
@@ -114,23 +108,40 @@ def assessment_open(*, period: Period, unit: Unit, by: Any) -> Assessment:
 
 
 def entry_save_self(
-    *, entry: ItemEntry, value: str, note: str, expected_version: int, by: Any, source: str = "web"
+    *,
+    entry: ItemEntry,
+    value: str,
+    note: str,
+    expected_version: int,
+    by: Any,
+    source: str = "web",
+    assessment_locked: bool = False,
 ) -> ItemEntry:
     """Save the unit's own input and note on one item (the engine derives the points).
 
     ``expected_version`` is the version the person's page was showing, always required (SPEC §5: never a
     silent overwrite): if anyone saved in between, raise EntryConflict with both values, unless the stored
-    value is already exactly what the person typed."""
+    value is already exactly what the person typed.
+
+    The entry and its assessment are read once, the assessment's row locked so that a concurrent submission
+    cannot slip between the state check and the write: here, or, with ``assessment_locked``, by the caller in
+    its open transaction (the autosave reads them with :func:`selectors.entry_get_for_save`)."""
     note = (note or "").strip()
     value = (value or "").strip()
-    with transaction.atomic():
-        assessment = _locked_assessment(entry.assessment)
+    # No savepoint inside the autosave's own transaction: it is the unit of work (issue 14's query budget).
+    with transaction.atomic(savepoint=not assessment_locked):
+        if not assessment_locked:
+            entry = (
+                ItemEntry.objects.select_related("node", "assessment__period", "assessment__unit")
+                .select_for_update(of=("assessment",), no_key=True)
+                .get(pk=entry.pk)
+            )
+        assessment = entry.assessment
         assessment_check_editable(assessment=assessment, by=by)
         if entry.node.method == Method.SURVEY:
             raise ServiceError(
                 f"Mục {entry.node.code} {selectors.SURVEY_TEXT.lower()}: đơn vị không tự chấm mục này."
             )
-        entry.assessment = assessment
         try:
             return entry_record_layer(
                 entry=entry,
@@ -142,6 +153,7 @@ def entry_save_self(
                 expected_version=expected_version,
             )
         except ConcurrencyError:
+            # Raised after the layer's block ended cleanly: the transaction still reads.
             current = ItemEntry.objects.select_related("node").get(pk=entry.pk)
             current.assessment = assessment
             canonical = entry_points_for(entry.node, value, assessment.period)[0] if value else ""
@@ -163,26 +175,6 @@ def entry_save_self(
 # -- workflow ---------------------------------------------------------------------------------------------
 
 
-def _transition(assessment: Assessment, new: str, *, by: Any, reason: str = "", **extra: Any) -> Assessment:
-    check_transition(ASSESSMENT_TRANSITIONS, assessment.state, new, AssessmentState)
-    now = timezone.now()
-    with transaction.atomic():
-        cas_transition(
-            Assessment,
-            pk=assessment.pk,
-            field="state",
-            current=assessment.state,
-            new=new,
-            updated_at=now,
-            **extra,
-        )
-        AssessmentEvent.objects.create(
-            assessment=assessment, from_state=assessment.state, to_state=new, reason=reason, by=by
-        )
-    assessment.refresh_from_db()
-    return assessment
-
-
 def assessment_submit(*, assessment: Assessment, by: Any) -> Assessment:
     """Chốt: only the unit head, before the deadline, when every appraised leaf has an input and every
     claimed point has evidence or a written explanation (SPEC §5, completeness)."""
@@ -197,7 +189,9 @@ def assessment_submit(*, assessment: Assessment, by: Any) -> Assessment:
         raise IncompleteError(
             f"Chưa chốt được: còn {len(missing)} mục cần hoàn thiện (xem danh sách bên dưới).", missing
         )
-    return _transition(assessment, S.SUBMITTED, by=by, submitted_at=timezone.now(), submitted_by=by)
+    return assessment_transition(
+        assessment=assessment, to=S.SUBMITTED, by=by, submitted_at=timezone.now(), submitted_by=by
+    )
 
 
 def assessment_withdraw(*, assessment: Assessment, by: Any) -> Assessment:
@@ -217,8 +211,13 @@ def assessment_withdraw(*, assessment: Assessment, by: Any) -> Assessment:
             "Nếu cần bổ sung, hãy liên hệ Tổ thư ký."
         )
     _check_self_phase(assessment)
-    return _transition(
-        assessment, S.DRAFT, by=by, reason="Đơn vị rút lại để chỉnh sửa", submitted_at=None, submitted_by=None
+    return assessment_transition(
+        assessment=assessment,
+        to=S.DRAFT,
+        by=by,
+        reason="Đơn vị rút lại để chỉnh sửa",
+        submitted_at=None,
+        submitted_by=None,
     )
 
 
@@ -241,7 +240,9 @@ def assessment_return(*, assessment: Assessment, reason: str, by: Any) -> Assess
                 s=AssessmentState(assessment.state).label
             )
         )
-    return _transition(assessment, S.RETURNED, by=by, reason=reason, returned_reason=reason)
+    return assessment_transition(
+        assessment=assessment, to=S.RETURNED, by=by, reason=reason, returned_reason=reason
+    )
 
 
 def assessment_grant_extension(
@@ -264,7 +265,7 @@ def assessment_grant_extension(
     if until <= now:
         raise ServiceError("Thời hạn gia hạn phải ở tương lai.")
     with transaction.atomic():
-        current = _locked_assessment(assessment)
+        current = assessment_locked(pk=assessment.pk)
         period = current.period
         period_require_open(period)
         if current.state in (S.DRAFT, S.RETURNED, S.NOT_SUBMITTED):
@@ -280,9 +281,9 @@ def assessment_grant_extension(
             what = "tự đánh giá"
             fields: dict[str, Any] = {"extension_until": until}
             if current.state == S.NOT_SUBMITTED:
-                _transition(
-                    current,
-                    S.DRAFT,
+                assessment_transition(
+                    assessment=current,
+                    to=S.DRAFT,
                     by=by,
                     reason=f"Gia hạn tự đánh giá đến {fmt_local(until)}: {reason}",
                     not_submitted_reason="",
@@ -341,7 +342,7 @@ def assessment_close_not_submitted(
     if not reason:
         raise ServiceError("Hãy ghi lý do đóng «không nộp» (ví dụ: quá hạn chót, đã nhắc 3 lần).")
     with transaction.atomic():
-        current = _locked_assessment(assessment)
+        current = assessment_locked(pk=assessment.pk)
         period_require_open(current.period)
         if current.state not in (S.DRAFT, S.RETURNED):
             raise ServiceError(
@@ -358,7 +359,9 @@ def assessment_close_not_submitted(
                 f"{current.unit.name} vẫn còn trong thời hạn tự đánh giá{due}: chỉ đóng «không nộp» được sau "
                 "hạn chót."
             )
-        _transition(current, S.NOT_SUBMITTED, by=by, reason=reason, not_submitted_reason=reason)
+        assessment_transition(
+            assessment=current, to=S.NOT_SUBMITTED, by=by, reason=reason, not_submitted_reason=reason
+        )
         period_event_log(
             period=current.period,
             kind=PeriodEventKind.NOT_SUBMITTED,
@@ -427,7 +430,7 @@ def evidence_upload_for_entry(
 ) -> EvidenceLink:
     """Upload a file into the library and attach it to one item in one go."""
     with transaction.atomic():
-        assessment_check_editable(assessment=_locked_assessment(entry.assessment), by=by)
+        assessment_check_editable(assessment=assessment_locked(pk=entry.assessment_id), by=by)
         evidence = evidence_store_upload(unit=entry.assessment.unit, uploaded=uploaded, title=title, by=by)
         return _link(entry, evidence, by)
 
@@ -437,7 +440,7 @@ def evidence_cite_for_entry(
 ) -> EvidenceLink:
     """Cite an issued document for one item (it also joins the unit's library)."""
     with transaction.atomic():
-        assessment_check_editable(assessment=_locked_assessment(entry.assessment), by=by)
+        assessment_check_editable(assessment=assessment_locked(pk=entry.assessment_id), by=by)
         evidence = evidence_store_document(
             unit=entry.assessment.unit,
             doc_number=doc_number,
@@ -451,14 +454,14 @@ def evidence_cite_for_entry(
 def evidence_attach(*, entry: ItemEntry, evidence: Evidence, by: Any) -> EvidenceLink:
     """Attach existing library evidence to an item: one document can serve several items."""
     with transaction.atomic():
-        assessment_check_editable(assessment=_locked_assessment(entry.assessment), by=by)
+        assessment_check_editable(assessment=assessment_locked(pk=entry.assessment_id), by=by)
         return _link(entry, evidence, by)
 
 
 def evidence_detach(*, link: EvidenceLink, by: Any) -> None:
     """Take evidence off an item (soft: the link keeps who removed it and when; the file stays)."""
     with transaction.atomic():
-        assessment_check_editable(assessment=_locked_assessment(link.entry.assessment), by=by)
+        assessment_check_editable(assessment=assessment_locked(pk=link.entry.assessment_id), by=by)
         EvidenceLink.objects.filter(pk=link.pk, removed_at__isnull=True).update(
             removed_at=timezone.now(), removed_by=by
         )
@@ -476,7 +479,7 @@ def evidence_add_to_library(
 ) -> Evidence:
     """Add a file or a document reference to the unit's library from the library page."""
     with transaction.atomic():
-        assessment_check_editable(assessment=_locked_assessment(assessment), by=by)
+        assessment_check_editable(assessment=assessment_locked(pk=assessment.pk), by=by)
         if uploaded is not None:
             return evidence_store_upload(unit=assessment.unit, uploaded=uploaded, title=title, by=by)
         if doc_date is None:
@@ -502,7 +505,7 @@ def evidence_replace_file(
         raise ServiceError("Tài liệu này không thuộc thư viện của đơn vị.")
     checked = check_upload(uploaded)
     with transaction.atomic():
-        assessment_check_editable(assessment=_locked_assessment(assessment), by=by)
+        assessment_check_editable(assessment=assessment_locked(pk=assessment.pk), by=by)
         current = Evidence.objects.select_for_update().get(pk=evidence.pk)
         stored = stored_file_for(checked)
         if stored.pk == current.file_id:
@@ -593,7 +596,9 @@ def assessment_import_workbook(*, assessment: Assessment, content: bytes, by: An
         # that was ever saved on the web.
         version = row.version if row.version is not None else sheet.versions.get(row.code)
         if version is None and entry.version > 0:
-            unknown.append(f"{row.code} (giá trị trên trang web «{format_input(entry.self_value) or 'trống'}»)")
+            unknown.append(
+                f"{row.code} (giá trị trên trang web «{format_input(entry.self_value) or 'trống'}»)"
+            )
             continue
         if version is not None and version != entry.version:
             problems.append(
@@ -617,7 +622,7 @@ def assessment_import_workbook(*, assessment: Assessment, content: bytes, by: An
     summary = ImportSummary(unchanged=len(form.items) - len(planned))
     try:
         with transaction.atomic():
-            locked = _locked_assessment(assessment)
+            locked = assessment_locked(pk=assessment.pk)
             assessment_check_editable(assessment=locked, by=by)
             for entry, value, note, version in planned:
                 entry.assessment = locked

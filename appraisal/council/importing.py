@@ -14,17 +14,28 @@ the secretariat's bulk tool.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from appraisal.assessments.layers import applicable_leaves, assessment_get_or_create, entry_record_layer
+from appraisal.assessments.layers import LayerInput, entries_record_layer, leaf_exclusions, survey_weights_of
 from appraisal.assessments.models import Assessment, AssessmentState, ItemEntry, Layer, Round2Decision
-from appraisal.engine import InputError, RuleError, parse_rule
+from appraisal.core.cells import DEFAULT_LIMITS, Limits
+from appraisal.engine import InputError, Rule, RuleError, parse_rule
 from appraisal.registry.audit import audit_record
 from appraisal.registry.importing import Column, FileRejected, Problem, read_table
-from appraisal.registry.models import AuditAction, IndexNode, IndexSet, Method, Period, Unit, UnitMembership
+from appraisal.registry.models import (
+    AuditAction,
+    IndexNode,
+    IndexSet,
+    Method,
+    Period,
+    Unit,
+    UnitExclusion,
+    UnitMembership,
+)
 from appraisal.registry.phases import period_closed_refusal
 
 from .models import SurveyImport
@@ -37,6 +48,10 @@ SCORE_COLUMNS: tuple[Column, ...] = (
     Column("reason", "Lý do"),
     Column("note_reason", "Ghi chú / lý do"),
 )
+
+# A national period's scores in one file: 3,300 units × 100 items is 330,000 rows (a .xlsx of that unpacks to
+# about 100 MB): what the import_scores command reads. The page keeps the default limits and its upload cap.
+NATIONAL_LIMITS = Limits(max_rows=500_000, max_unpacked_bytes=256 * 1024 * 1024)
 
 LAYERS = (Layer.SELF, Layer.ROUND1, Layer.ROUND2, Layer.SURVEY)
 LAYER_NAMES = {
@@ -83,12 +98,14 @@ class _Checked:
     row: int
     unit: Unit
     node: IndexNode
-    value: str
+    value: str  # canonical, as the rule accepts it
+    points: Decimal
     note: str
 
 
 class _Context:
-    """The period's units, groups, index sets and assessments, read once for the whole file."""
+    """The period's units, groups, index sets, exclusions and assessments, read once for the whole file (a
+    constant number of queries, whatever the number of rows); each leaf's rule parsed once."""
 
     def __init__(self, period: Period) -> None:
         self.period = period
@@ -96,20 +113,39 @@ class _Context:
         self.group_of = dict(UnitMembership.objects.filter(period=period).values_list("unit_id", "group_id"))
         self.sets = {s.group_id: s for s in IndexSet.objects.filter(period=period).select_related("group")}
         self.nodes: dict[int, dict[str, IndexNode]] = {}
-        for node in IndexNode.objects.filter(index_set__period=period):
+        self.leaves: dict[int, list[IndexNode]] = {}
+        for node in IndexNode.objects.filter(index_set__period=period).order_by("index_set_id", "position"):
             self.nodes.setdefault(node.index_set_id, {})[node.code.casefold()] = node
+            if node.is_leaf:
+                self.leaves.setdefault(node.index_set_id, []).append(node)
+        # unit id → {excluded node code: reason}, for the engine's one applicability rule
+        self.excluded: dict[int, dict[str, str]] = {}
+        for unit_id, code, reason in UnitExclusion.objects.filter(node__index_set__period=period).values_list(
+            "unit_id", "node__code", "reason"
+        ):
+            self.excluded.setdefault(unit_id, {})[code] = reason
         self.states = dict(Assessment.objects.filter(period=period).values_list("unit_id", "state"))
-        self._applicable: dict[int, set[int]] = {}
-        self._rules: dict[int, Any] = {}
+        self.weights = survey_weights_of(period)
+        self._applicable: dict[int, list[IndexNode]] = {}
+        self._applicable_ids: dict[int, set[int]] = {}
+        self._rules: dict[int, Rule] = {}
 
-    def applicable(self, unit: Unit) -> set[int]:
+    def applicable(self, unit: Unit, index_set: IndexSet) -> list[IndexNode]:
+        """The leaves of the unit's set that apply to it, by the engine's one rule (``leaf_exclusions``, as
+        ``assessments.layers.applicable_leaves``), from the rows read once."""
         found = self._applicable.get(unit.pk)
         if found is None:
-            found = {n.pk for n in applicable_leaves(period=self.period, unit=unit)[1]}
-            self._applicable[unit.pk] = found
+            leaves = self.leaves.get(index_set.pk, [])
+            out = leaf_exclusions(unit=unit, leaves=leaves, excluded=self.excluded.get(unit.pk, {}))
+            found = self._applicable[unit.pk] = [n for n in leaves if n.pk not in out]
+            self._applicable_ids[unit.pk] = {n.pk for n in found}
         return found
 
-    def rule(self, node: IndexNode) -> Any:
+    def applies(self, unit: Unit, index_set: IndexSet, node: IndexNode) -> bool:
+        self.applicable(unit, index_set)
+        return node.pk in self._applicable_ids[unit.pk]
+
+    def rule(self, node: IndexNode) -> Rule:
         if node.pk not in self._rules:
             self._rules[node.pk] = parse_rule(node.rule, node.max_points, node.method)
         return self._rules[node.pk]
@@ -142,7 +178,7 @@ def _check_row(ctx: _Context, layer: str, number: int, data: dict[str, str]) -> 
         return Problem(
             number, f"«{node.code}» là nhóm tiêu chí: chỉ nhập điểm cho tiêu chí không có mục con."
         )
-    if node.pk not in ctx.applicable(unit):
+    if not ctx.applies(unit, index_set, node):
         return Problem(number, f"tiêu chí «{node.code}» không áp dụng cho đơn vị «{unit.code}».")
     if layer == Layer.SURVEY and node.method != Method.SURVEY:
         return Problem(
@@ -158,7 +194,9 @@ def _check_row(ctx: _Context, layer: str, number: int, data: dict[str, str]) -> 
     if not value:
         return Problem(number, f"thiếu giá trị cho tiêu chí «{node.code}» (cột Giá trị).")
     try:
-        ctx.rule(node).normalize_input(value)
+        rule = ctx.rule(node)
+        canonical = rule.check_entry(value)
+        points = rule.points(canonical, ctx.weights)
     except InputError as exc:
         return Problem(number, f"tiêu chí «{node.code}»: {exc.message}")
     except RuleError as exc:
@@ -167,22 +205,25 @@ def _check_row(ctx: _Context, layer: str, number: int, data: dict[str, str]) -> 
         return Problem(
             number, f"kết quả của đơn vị «{unit.code}» đã chốt: không nhập được (cần mở lại trước)."
         )
-    return _Checked(number, unit, node, value, note)
+    return _Checked(number, unit, node, canonical, points, note)
 
 
-def _round2_decision(entry: ItemEntry, canonical_value: str, ctx: _Context) -> str:
+def _round2_decision(self_value: str, round1_value: str, canonical: str) -> str:
     """An imported round-2 value is read as the council's decision: the unit's claim (accept), the round-1
     value (keep) or anything else (accept in part)."""
-    canonical = ctx.rule(entry.node).normalize_input(canonical_value)
-    if entry.self_value and canonical == entry.self_value:
+    if self_value and canonical == self_value:
         return Round2Decision.ACCEPT
-    if entry.round1_value and canonical == entry.round1_value:
+    if round1_value and canonical == round1_value:
         return Round2Decision.KEEP
     return Round2Decision.PARTIAL
 
 
-def scores_import(*, period: Period, layer: str, file_name: str, content: bytes, by: Any) -> ImportReport:
-    """Check every row of a scores file, then write them all (one transaction) or nothing."""
+def scores_import(
+    *, period: Period, layer: str, file_name: str, content: bytes, by: Any, limits: Limits = DEFAULT_LIMITS
+) -> ImportReport:
+    """Check every row of a scores file, then write them all (one transaction) or nothing. ``limits``: what
+    the file may hold; the page keeps the default ones, the ``import_scores`` command reads a national file
+    (:data:`NATIONAL_LIMITS`)."""
     report = ImportReport(file_name=file_name, layer=layer)
     if layer not in LAYERS:
         report.problems.append(
@@ -194,7 +235,7 @@ def scores_import(*, period: Period, layer: str, file_name: str, content: bytes,
         report.problems.append(Problem(None, closed))
         return report
     try:
-        rows = read_table(file_name, content, SCORE_COLUMNS)
+        rows = read_table(file_name, content, SCORE_COLUMNS, limits=limits)
     except FileRejected as exc:
         report.problems.extend(exc.problems)
         return report
@@ -251,36 +292,17 @@ def _write(
     report: ImportReport,
 ) -> None:
     with transaction.atomic():
-        assessments: dict[int, Assessment] = {}
+        assessment_ids, entries = _entries_for(ctx=ctx, checked=checked, report=report)
+        inputs = []
         for row in checked:
-            if row.unit.pk not in assessments:
-                existed = row.unit.pk in ctx.states
-                assessment = assessment_get_or_create(period=period, unit=row.unit)
-                locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-                if locked.state == AssessmentState.FINALISED:  # finalised meanwhile
-                    raise _Abort(Problem(row.row, f"kết quả của đơn vị «{row.unit.code}» vừa được chốt."))
-                assessments[row.unit.pk] = locked
-                report.assessments_created += 0 if existed else 1
-        entries = {
-            (e.assessment_id, e.node_id): e
-            for e in ItemEntry.objects.filter(assessment__in=list(assessments.values())).select_related(
-                "node", "assessment__period"
-            )
-        }
-        for row in checked:
-            entry = entries[(assessments[row.unit.pk].pk, row.node.pk)]
-            before = entry.version
-            decision = _round2_decision(entry, row.value, ctx) if layer == Layer.ROUND2 else ""
-            fresh = entry_record_layer(
-                entry=entry,
-                layer=layer,
-                value=row.value,
-                note=row.note,
-                by=by,
-                source="import",
-                decision=decision,
-            )
-            if fresh.version != before:
+            entry_id, self_value, round1_value = entries[(row.unit.pk, row.node.pk)]
+            decision = _round2_decision(self_value, round1_value, row.value) if layer == Layer.ROUND2 else ""
+            inputs.append(LayerInput(entry_id, row.value, row.points, row.note, decision))
+        recorded = entries_record_layer(
+            layer=layer, inputs=inputs, by=by, source="import", assessment_ids=assessment_ids
+        )
+        for outcome in recorded:
+            if outcome.changed:
                 report.written += 1
             else:
                 report.unchanged += 1
@@ -301,6 +323,54 @@ def _write(
             file_name=file_name,
             content=content,
         )
+
+
+def _entries_for(
+    *, ctx: _Context, checked: list[_Checked], report: ImportReport
+) -> tuple[list[int], dict[tuple[int, int], tuple[int, str, str]]]:
+    """Lock the assessments of the units in the file, creating the missing ones with an entry per applicable
+    leaf (as ``assessment_get_or_create`` does, entries missing from an existing assessment too); refuse a
+    unit finalised meanwhile. Returns the assessments' ids and (unit id, node id) → (entry id, self value,
+    round-1 value).
+    A constant number of queries, whatever the number of rows and units."""
+    first_row: dict[int, _Checked] = {}
+    for row in checked:
+        first_row.setdefault(row.unit.pk, row)
+    period = ctx.period
+    assessments = {
+        a.unit_id: a
+        for a in Assessment.objects.select_for_update().filter(period=period, unit_id__in=list(first_row))
+    }
+    for unit_id, row in first_row.items():
+        if unit_id in assessments and assessments[unit_id].state == AssessmentState.FINALISED:
+            # finalised meanwhile
+            raise _Abort(Problem(row.row, f"kết quả của đơn vị «{row.unit.code}» vừa được chốt."))
+    missing = [Assessment(period=period, unit=row.unit) for uid, row in first_row.items() if uid not in assessments]
+    if missing:
+        for created in Assessment.objects.bulk_create(missing, batch_size=1000):
+            assessments[created.unit_id] = created
+    report.assessments_created = len(missing)
+    unit_of = {a.pk: unit_id for unit_id, a in assessments.items()}
+
+    def read() -> dict[tuple[int, int], tuple[int, str, str]]:
+        rows = (
+            ItemEntry.objects.filter(assessment_id__in=list(unit_of))
+            .order_by()
+            .values_list("assessment_id", "node_id", "pk", "self_value", "round1_value")
+        )
+        return {(unit_of[a], node): (pk, s, r1) for a, node, pk, s, r1 in rows}
+
+    entries = read()
+    absent = [
+        ItemEntry(assessment=assessments[unit_id], node=node)
+        for unit_id, row in first_row.items()
+        for node in ctx.applicable(row.unit, ctx.sets[ctx.group_of[unit_id]])
+        if (unit_id, node.pk) not in entries
+    ]
+    if absent:
+        ItemEntry.objects.bulk_create(absent, batch_size=2000, ignore_conflicts=True)
+        entries = read()
+    return list(unit_of), entries
 
 
 class _Abort(Exception):

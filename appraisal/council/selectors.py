@@ -37,6 +37,9 @@ from appraisal.assessments.models import (
     Layer,
 )
 from appraisal.core import roles
+from appraisal.documents.data import ExportFile, notice_org
+from appraisal.documents.unit_docs import build_unit_notice
+from appraisal.engine.notice import is_lowered as engine_is_lowered
 from appraisal.registry.models import (
     Group,
     IndexNode,
@@ -47,8 +50,6 @@ from appraisal.registry.models import (
     Unit,
     UnitMembership,
 )
-from appraisal.scoring.documents.data import ExportFile, Shortfall, UnitDocData, notice_org
-from appraisal.scoring.documents.unit_docs import build_unit_notice
 
 from .models import Assignment, OutboxMessage, SurveyImport
 
@@ -80,12 +81,7 @@ def _field_q(field_code: str, prefix: str = "node__") -> Q:
 def is_lowered(*, method: str, self_points: Decimal | None, new_points: Decimal | None) -> bool:
     """Whether a council score is worse for the unit than its own claim. A penalty's points are a deduction,
     so a penalty is "lowered" when the deduction grows."""
-    if new_points is None:
-        return False
-    claimed = self_points if self_points is not None else Decimal(0)
-    if method == Method.PENALTY:
-        return new_points > claimed
-    return new_points < claimed
+    return engine_is_lowered(method=method, claimed=self_points, points=new_points)
 
 
 def final_points(entry: ItemEntry) -> Decimal | None:
@@ -876,40 +872,8 @@ def explanation_due_local(assessment: Assessment) -> datetime | None:
     return timezone.localtime(due) if due is not None else None
 
 
-def notice_export(assessment: Assessment, *, total_lost: Decimal | None = None) -> ExportFile:
-    """The preliminary notice as a .docx: lowered items with the council's reasons. A penalty is shown as a
-    negative contribution so that "lower" reads the same way for every item. ``total_lost``: the loss after
-    the adjustment groups' caps, when it differs from the items' sum."""
-    entries = lowered_entries(assessment)
-    titles = field_titles(entries)
-    items = []
-    for e in entries:
-        node = e.node
-        sign = Decimal(-1) if node.method == Method.PENALTY else Decimal(1)
-        self_points = (e.self_points or ZERO) * sign
-        appraised = (e.round1_points or ZERO) * sign
-        fc = field_code_of(node.code)
-        items.append(
-            Shortfall(
-                item_code=node.code,
-                item_title=node.title,
-                field_code=fc,
-                field_title=titles.get(fc, ""),
-                max_points=node.max_points,
-                self_points=self_points,
-                final_points=appraised,
-                lost=self_points - appraised,
-                reason=e.round1_reason,
-            )
-        )
-    org = Organisation.current()
-    data = UnitDocData(
-        unit_name=assessment.unit.name,
-        unit_head_name=assessment.unit.head_name,
-        year=assessment.period.year,
-        items=tuple(items),
-        date=timezone.localdate(),
-        explanation_due=explanation_due_local(assessment),
-        total_lost=total_lost,
-    )
-    return build_unit_notice(data, notice_org(org), kind="notice")
+def notice_export(assessment: Assessment) -> ExportFile:
+    """The preliminary notice as a .docx (Decree 30 layout), from the one notice builder."""
+    from .notice import notice_data  # the builder reads these selectors
+
+    return build_unit_notice(notice_data(assessment=assessment), notice_org(Organisation.current()), kind="notice")

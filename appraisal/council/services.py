@@ -1,8 +1,8 @@
 """Write side of the council (SPEC §6): setup, round 1, explanation, round 2, finalisation and reopening.
 
 Every item score goes through :func:`appraisal.assessments.layers.entry_record_layer` (engine-derived points,
-version compare-and-set, history row). Every state change goes through the assessments transition table with
-:func:`appraisal.core.workflow.cas_transition` and an ``AssessmentEvent``. Phase windows are checked with
+version compare-and-set, history row). Every state change goes through
+:func:`appraisal.assessments.workflow.assessment_transition`, shared with the unit's own workflow. Phase windows are checked with
 :func:`appraisal.registry.phases.phase_check` before anything is written; permissions are checked here too, so a
 service called from a view, a command or a test refuses the same things.
 """
@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from appraisal.assessments.layers import entry_points_for, entry_record_layer
 from appraisal.assessments.models import (
-    ASSESSMENT_TRANSITIONS,
     ROUND1_STATES,
     Assessment,
     AssessmentEvent,
@@ -32,10 +31,10 @@ from appraisal.assessments.models import (
     Round2Decision,
 )
 from appraisal.assessments.services import evidence_store_upload
+from appraisal.assessments.workflow import assessment_locked, assessment_transition
 from appraisal.core import roles
 from appraisal.core.dates import fmt_local
 from appraisal.core.exceptions import ConcurrencyError, PhaseError, ServiceError
-from appraisal.core.workflow import cas_transition, check_transition
 from appraisal.engine import InputError
 from appraisal.registry.audit import audit_person
 from appraisal.registry.models import (
@@ -83,24 +82,6 @@ COUNCIL_SETUP_ROLES = {
 
 
 # -- helpers -------------------------------------------------------------------------------------------------
-
-
-def _locked_assessment(pk: int) -> Assessment:
-    """Re-read an assessment under a row lock (PostgreSQL; SQLite serialises writers anyway)."""
-    return Assessment.objects.select_for_update().select_related("period", "unit").get(pk=pk)
-
-
-def _transition(assessment: Assessment, new: str, *, by: Any, reason: str = "", **extra: Any) -> Assessment:
-    """Move an assessment along the transition table (compare-and-set) and append its event."""
-    check_transition(ASSESSMENT_TRANSITIONS, assessment.state, new, AssessmentState)
-    cas_transition(Assessment, pk=assessment.pk, field="state", current=assessment.state, new=new, **extra)
-    AssessmentEvent.objects.create(
-        assessment=assessment, from_state=assessment.state, to_state=new, reason=reason, by=by
-    )
-    assessment.state = new
-    for name, value in extra.items():
-        setattr(assessment, name, value)
-    return assessment
 
 
 def _require_state(assessment: Assessment, allowed: Iterable[str], action: str) -> None:
@@ -305,7 +286,7 @@ def round1_record(
         if is_lowered(method=node.method, self_points=entry.self_points, new_points=points) and not reason:
             raise ServiceError(REASON_REQUIRED)
     with transaction.atomic():
-        assessment = _locked_assessment(entry.assessment_id)
+        assessment = assessment_locked(pk=entry.assessment_id)
         _require_state(assessment, ROUND1_STATES, "thẩm định vòng 1")
         if expected_version is not None:
             stored = ItemEntry.objects.get(pk=entry.pk)
@@ -365,7 +346,7 @@ def assessment_mark_appraised(*, assessment: Assessment, by: Any) -> Assessment:
         raise PermissionDenied("Chỉ Tổ thư ký hoặc lãnh đạo Hội đồng được chốt thẩm định vòng 1.")
     period_require_open(assessment.period)
     with transaction.atomic():
-        current = _locked_assessment(assessment.pk)
+        current = assessment_locked(pk=assessment.pk)
         _require_state(current, ROUND1_STATES, "chốt thẩm định vòng 1")
         refusal = round1_refusal(current)
         if refusal:
@@ -379,7 +360,7 @@ def assessment_mark_appraised(*, assessment: Assessment, by: Any) -> Assessment:
             raise ServiceError(
                 "Còn {n} mục chưa thẩm định vòng 1: {codes}.".format(n=len(missing), codes=", ".join(missing))
             )
-        _transition(current, S.APPRAISED, by=by, reason="Hoàn tất thẩm định vòng 1")
+        assessment_transition(assessment=current, to=S.APPRAISED, by=by, reason="Hoàn tất thẩm định vòng 1")
         if current.period.phase_index() >= PHASE_ORDER.index(Phase.EXPLANATION):
             # A unit appraised on its own clock: its notice now, with its own explanation window.
             notice_issue(assessment=current, by=by, own_window=True)
@@ -405,7 +386,7 @@ def explanation_record(
         raise PermissionDenied("Chỉ cán bộ của đơn vị được giải trình.")
     text = (text or "").strip()
     with transaction.atomic():
-        current_assessment = _locked_assessment(assessment.pk)
+        current_assessment = assessment_locked(pk=assessment.pk)
         _require_explanation_open(current_assessment, now)
         current = ItemEntry.objects.select_for_update().select_related("node").get(pk=entry.pk)
         if not entry_is_lowered(current):
@@ -442,13 +423,19 @@ def explanation_submit(*, assessment: Assessment, by: Any, now: datetime | None 
     if not roles.is_unit_head(by, assessment.unit_id):
         raise PermissionDenied("Chỉ lãnh đạo đơn vị được gửi giải trình.")
     with transaction.atomic():
-        current = _locked_assessment(assessment.pk)
+        current = assessment_locked(pk=assessment.pk)
         _require_explanation_open(current, now)
         explained = current.entries.exclude(explanation="").count()
         if not explained:
             raise ServiceError("Chưa có mục nào được giải trình: hãy nhập nội dung giải trình trước khi gửi.")
         stamp = timezone.now()
-        _transition(current, S.EXPLAINED, by=by, explanation_submitted_at=stamp, explanation_submitted_by=by)
+        assessment_transition(
+            assessment=current,
+            to=S.EXPLAINED,
+            by=by,
+            explanation_submitted_at=stamp,
+            explanation_submitted_by=by,
+        )
         event_notify(
             period=current.period,
             unit=current.unit,
@@ -469,7 +456,7 @@ def explanation_waive(*, assessment: Assessment, by: Any, now: datetime | None =
     if not roles.is_unit_head(by, assessment.unit_id):
         raise PermissionDenied("Chỉ lãnh đạo đơn vị được xác nhận không giải trình.")
     with transaction.atomic():
-        current = _locked_assessment(assessment.pk)
+        current = assessment_locked(pk=assessment.pk)
         _require_explanation_open(current, now)
         if current.entries.exclude(explanation="").exists():
             raise ServiceError(
@@ -505,7 +492,7 @@ def explanation_evidence_upload(
     if not roles.can_edit_unit(by, assessment.unit_id):
         raise PermissionDenied("Chỉ cán bộ của đơn vị được giải trình.")
     with transaction.atomic():
-        current_assessment = _locked_assessment(assessment.pk)
+        current_assessment = assessment_locked(pk=assessment.pk)
         _require_explanation_open(current_assessment, now)
         current = ItemEntry.objects.select_related("node").get(pk=entry.pk)
         if not entry_is_lowered(current):
@@ -546,7 +533,7 @@ def round2_record(
     if not reason:
         raise ServiceError("Phải nêu lý do của kết luận vòng 2.")
     with transaction.atomic():
-        assessment = _locked_assessment(entry.assessment_id)
+        assessment = assessment_locked(pk=entry.assessment_id)
         _require_state(assessment, {S.EXPLAINED, S.REAPPRAISED}, "thẩm định vòng 2")
         current = ItemEntry.objects.select_related("node").get(pk=entry.pk)
         if assessment.state == S.EXPLAINED and not current.explanation:
@@ -601,7 +588,7 @@ def assessment_finalise(*, assessment: Assessment, by: Any) -> Assessment:
     if not (access.secretariat or access.chair) or assessment.unit_id in access.own_units:
         raise PermissionDenied("Chỉ Tổ thư ký hoặc Chủ tịch Hội đồng được chốt kết quả của đơn vị.")
     with transaction.atomic():
-        current = _locked_assessment(assessment.pk)
+        current = assessment_locked(pk=assessment.pk)
         _require_period_open(current.period)
         _require_state(current, {S.APPRAISED, S.EXPLAINED, S.REAPPRAISED}, "chốt kết quả")
         gate = finalise_refusal(current)
@@ -627,8 +614,12 @@ def assessment_finalise(*, assessment: Assessment, by: Any) -> Assessment:
                         n=len(unresolved), codes=", ".join(unresolved)
                     )
                 )
-            _transition(current, S.REAPPRAISED, by=by, reason="Hoàn tất thẩm định vòng 2")
-        return _transition(current, S.FINALISED, by=by, reason="Chốt kết quả của đơn vị")
+            assessment_transition(
+                assessment=current, to=S.REAPPRAISED, by=by, reason="Hoàn tất thẩm định vòng 2"
+            )
+        return assessment_transition(
+            assessment=current, to=S.FINALISED, by=by, reason="Chốt kết quả của đơn vị"
+        )
 
 
 def assessment_reopen(*, assessment: Assessment, reason: str, by: Any) -> Assessment:
@@ -642,7 +633,7 @@ def assessment_reopen(*, assessment: Assessment, reason: str, by: Any) -> Assess
     if not reason:
         raise ServiceError("Phải nêu lý do mở lại kết quả đã chốt.")
     with transaction.atomic():
-        current = _locked_assessment(assessment.pk)
+        current = assessment_locked(pk=assessment.pk)
         _require_period_open(current.period)
         _require_state(current, {S.FINALISED}, "mở lại")
-        return _transition(current, S.REAPPRAISED, by=by, reason=reason)
+        return assessment_transition(assessment=current, to=S.REAPPRAISED, by=by, reason=reason)

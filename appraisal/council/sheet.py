@@ -192,13 +192,16 @@ def sheet_is_open(assessment: Assessment, round_no: int) -> bool:
     return assessment.state in sel.ROUND2_STATES and not round2_refusal(assessment)
 
 
-def appraisal_sheet(user: Any, assessment: Assessment, *, round_no: int) -> Sheet:
-    """The one-page appraisal of ``assessment`` for ``user`` in round ``round_no`` (1 or 2)."""
+def appraisal_sheet(user: Any, assessment: Assessment, *, round_no: int, totals_only: bool = False) -> Sheet:
+    """The one-page appraisal of ``assessment`` for ``user`` in round ``round_no`` (1 or 2).
+
+    ``totals_only``: what a save answers (item states, running totals, lowered items) without the fields'
+    titles and the evidence, which a save does not show: two queries fewer per save (issue 14)."""
     entries = sheet_entries(user, assessment, round_no=round_no)
     for e in entries:
         e.assessment = assessment
-    titles = sel.field_titles(entries) if entries else {}
-    links = sel.evidence_links_of(entries)
+    titles = sel.field_titles(entries) if entries and not totals_only else {}
+    links = sel.evidence_links_of(entries) if not totals_only else {}
     groups = adj.group_inputs(entries)
     fields: dict[str, SheetField] = {}
     for e in entries:

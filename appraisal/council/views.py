@@ -24,11 +24,12 @@ from appraisal.assessments.models import (
 )
 from appraisal.assessments.selectors import rule_for
 from appraisal.core.exceptions import ConcurrencyError, ServiceError
+from appraisal.core.jobs import import_in_background
+from appraisal.documents.pdf import PdfUnavailable, to_pdf
 from appraisal.registry.audit import audit_export
 from appraisal.registry.models import Organisation, Period, Phase, RoleAssignment
 from appraisal.registry.phases import phase_deadline, phase_is_open
-from appraisal.registry.selectors import ADJUSTMENTS, period_default_for_user
-from appraisal.scoring.documents.pdf import PdfUnavailable, to_pdf
+from appraisal.registry.selectors import period_default_for_user
 
 from . import access, services
 from . import selectors as sel
@@ -46,6 +47,7 @@ from .forms import (
 from .importing import scores_import
 from .lifecycle import round1_refusal, round2_refusal
 from .models import Assignment, OutboxMessage, SurveyImport
+from .notice import notice_data
 from .sheet import Sheet, appraisal_sheet
 
 S = AssessmentState
@@ -259,7 +261,7 @@ def _sheet_saved(request: HttpRequest, entry: ItemEntry, *, round_no: int) -> Ht
     """After a save on the one-page appraisal: the item's state, and out of band its new version, points, the
     running total and the list of lowered items."""
     assessment = entry.assessment
-    sheet = appraisal_sheet(request.user, assessment, round_no=round_no)
+    sheet = appraisal_sheet(request.user, assessment, round_no=round_no, totals_only=True)
     return render(
         request,
         "council/includes/sheet_saved.html",
@@ -578,20 +580,17 @@ def assessment_audit(request: HttpRequest, assessment_pk: int) -> HttpResponse:
 # -- notice and explanation (the unit's side) ----------------------------------------------------------------
 
 
-def _notice_lost(assessment: Assessment, items: list[ItemEntry]) -> tuple[Decimal, AdjustmentLayers | None]:
-    """What round 1 took from the unit, with grouped bonus and penalty counted after their groups' caps (a
-    lowered item inside a group whose claim passed the cap may cost nothing), and those groups."""
+def _notice_lost(assessment: Assessment) -> tuple[Decimal, AdjustmentLayers | None]:
+    """What round 1 took from the unit, by the one notice rule (grouped bonus and penalty counted after their
+    groups' caps: a lowered item inside a group whose claim passed the cap may cost nothing), and those groups."""
     adjustments = adjustment_layers(adjustment_entries(assessment), sel.final_points)
-    lost = sum(
-        (sel.points_lost(e) for e in items if adjustments is None or e.node.method not in ADJUSTMENTS),
-        start=sel.ZERO,
-    )
-    return lost + (adjustments.lost_in_round1 if adjustments is not None else sel.ZERO), adjustments
+    lost = notice_data(assessment=assessment).total_lost
+    return lost if lost is not None else sel.ZERO, adjustments
 
 
 def _notice_context(assessment: Assessment) -> dict[str, Any]:
     items = sel.lowered_entries(assessment)
-    total_lost, adjustments = _notice_lost(assessment, items)
+    total_lost, adjustments = _notice_lost(assessment)
     return {
         "assessment": assessment,
         "period": assessment.period,
@@ -621,8 +620,7 @@ def notice_download(request: HttpRequest, assessment_pk: int, fmt: str = "") -> 
     """The notice as a .docx (Decree 30 layout), built by the documents package from plain data, or its PDF
     copy for digital signing (503 with how to add LibreOffice where it is absent)."""
     assessment = sel.assessment_get_for_notice(request.user, assessment_pk)
-    total_lost, _ = _notice_lost(assessment, sel.lowered_entries(assessment))
-    export = sel.notice_export(assessment, total_lost=total_lost)
+    export = sel.notice_export(assessment)
     if fmt == "pdf":
         try:
             export = to_pdf(export)
@@ -832,8 +830,14 @@ def survey(request: HttpRequest, year: int) -> HttpResponse:
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        content = upload.read()
+        job_url = import_in_background(
+            what="survey", period=period, by=request.user, file_name=upload.name, content=content
+        )
+        if job_url is not None:
+            return redirect(job_url)
         report = scores_import(
-            period=period, layer=Layer.SURVEY, file_name=upload.name, content=upload.read(), by=request.user
+            period=period, layer=Layer.SURVEY, file_name=upload.name, content=content, by=request.user
         )
         if report.ok:
             messages.success(request, report.summary)

@@ -4,6 +4,7 @@ Rules turn a unit's facts into points; :func:`compute_period` turns a period's i
 ranks, bands and head ratings; :func:`result_to_json` renders them for ``compute_results --json``.
 """
 
+from .applicability import LeafScope, excluded_leaves, leaves_under
 from .compute import ENGINE_VERSION, AdjustmentTotals, adjustment_totals, compute_period, compute_unit
 from .errors import EngineError, InputError, RuleError
 from .explain import explain_item
@@ -21,8 +22,17 @@ from .model import (
     Settings,
     UnitInput,
 )
-from .results import AdjustmentResult, FieldResult, GroupResult, ItemResult, PeriodResult, UnitResult
-from .rounding import format_vn, parse_decimal, q4, round_half_up
+from .notice import NOTICE_KINDS, Notice, NoticeItem, NoticeLine, is_lowered, notice_build
+from .results import (
+    AdjustmentResult,
+    FieldResult,
+    GroupResult,
+    ItemResult,
+    PeriodResult,
+    StoredDetails,
+    UnitResult,
+)
+from .rounding import format_vn, index_display, parse_decimal, q4, round_half_up
 from .rules import DEFAULT_SURVEY_WEIGHTS, KINDS, METHODS, Rule, Tier, parse_rule, validate_rule_text
 
 __all__ = [
@@ -37,6 +47,10 @@ __all__ = [
     "LAYER_LABELS",
     "METHODS",
     "METHOD_LABELS",
+    "NOTICE_KINDS",
+    "Notice",
+    "NoticeItem",
+    "NoticeLine",
     "EngineError",
     "Field",
     "FieldResult",
@@ -47,11 +61,13 @@ __all__ = [
     "ItemResult",
     "ItemValues",
     "Leaf",
+    "LeafScope",
     "PeriodInput",
     "PeriodResult",
     "Rule",
     "RuleError",
     "Settings",
+    "StoredDetails",
     "Tier",
     "UnitInput",
     "UnitResult",
@@ -59,9 +75,14 @@ __all__ = [
     "canonical_inputs",
     "compute_period",
     "compute_unit",
+    "excluded_leaves",
     "explain_item",
     "format_vn",
+    "index_display",
     "inputs_hash",
+    "is_lowered",
+    "leaves_under",
+    "notice_build",
     "parse_decimal",
     "parse_rule",
     "q4",

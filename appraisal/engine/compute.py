@@ -11,24 +11,27 @@
 
 Speed (a national period is 3,300 units × 100 items): rules are interned and memoise their points per distinct
 input; each index set becomes a plan once (per survey weighting and per distinct set of exclusions) that lists,
-field by field, each applicable leaf's code and memo; scoring a unit is then one pass of lookups and Decimal
-additions. A unit's field breakdown, item results and trace are derived when first read.
+field by field, each applicable leaf's code and memo; scoring a unit is then one pass of lookups and additions
+of exact ints of ten-thousandths of a point, each total made a 4-place Decimal once. A unit's field breakdown,
+item results and trace are derived when first read; item results are shared by units with the same inputs.
+Where the time goes: docs/performance.md.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 
 from . import explain
+from .applicability import LeafScope, excluded_leaves, leaves_under
 from .errors import EngineError, InputError
 from .fingerprint import inputs_hash
 from .labels import LAYER_LABELS
 from .model import AdjustmentGroup, GroupInput, IndexSet, ItemValues, Leaf, PeriodInput, Settings, UnitInput
 from .results import AdjustmentResult, FieldResult, GroupResult, ItemResult, PeriodResult, UnitResult
-from .rounding import ENGINE_CONTEXT, format_vn, round_half_up
-from .rules import PointsMemo, SurveyWeightsKey, survey_weights_key
+from .rounding import ENGINE_CONTEXT, format_vn, index_display
+from .rules import PointsMemo, SurveyWeightsKey, TenThousandthsMemo, survey_weights_key
 
 __all__ = [
     "ENGINE_VERSION",
@@ -51,10 +54,16 @@ _HUNDRED = Decimal(100)
 _NO_POINTS = Decimal("0.0000")  # sums of 4-place points start here, so that they print with 4 places
 _NO_VALUES = ItemValues()
 _NO_CODES: frozenset[str] = frozenset()
+_MAX_SHARED_ITEMS = 500_000
+_TEN_THOUSANDTH = Decimal("0.0001")  # an int of ten-thousandths × this = the 4-place Decimal, exactly
 
 
 # (leaf code, the memo of its rule): what the hot loop needs of a leaf.
 _Entry = tuple[str, PointsMemo]
+
+
+# (leaf code, its points in ten-thousandths of a point): what the hot loop sums.
+_UnitsEntry = tuple[str, TenThousandthsMemo]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +72,19 @@ class _FieldPlan:
     max_points: Decimal  # of the applicable leaves
     appraisal: tuple[_Entry, ...]
     survey: tuple[_Entry, ...]
+    appraisal_units: tuple[_UnitsEntry, ...] = ()
+    survey_units: tuple[_UnitsEntry, ...] = ()
+
+    @classmethod
+    def of(cls, code: str, max_points: Decimal, appraisal: list[_Entry], survey: list[_Entry]) -> _FieldPlan:
+        return cls(
+            code=code,
+            max_points=max_points,
+            appraisal=tuple(appraisal),
+            survey=tuple(survey),
+            appraisal_units=tuple((c, memo.ten_thousandths()) for c, memo in appraisal),
+            survey_units=tuple((c, memo.ten_thousandths()) for c, memo in survey),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,23 +111,53 @@ class _Applicable:
     bonus: tuple[_Entry, ...]
     penalty: tuple[_Entry, ...]
     groups: tuple[_GroupPlan, ...] = ()
+    # head_min_field_index → per field, the points (in ten-thousandths) under which its component index is
+    # below that minimum: points × 100 < minimum × field max  ⇔  ten-thousandths < minimum × field max × 100.
+    _field_floors: dict[Decimal, tuple[Decimal, ...]] = field(default_factory=dict, compare=False)
+
+    def field_floors(self, minimum: Decimal) -> tuple[Decimal, ...]:
+        found = self._field_floors.get(minimum)
+        if found is None:
+            found = self._field_floors[minimum] = tuple(
+                minimum * f.max_points * _HUNDRED for f in self.fields
+            )
+        return found
 
 
 class _Plan:
     """An index set prepared for computing under one survey weighting."""
 
-    __slots__ = ("_variants", "exclusion_tags", "index_set", "tag_leaves", "weights")
+    __slots__ = (
+        "_excluded",
+        "_leaf_memos",
+        "_variants",
+        "exclusion_tags",
+        "index_set",
+        "item_results",
+        "scopes",
+        "weights",
+    )
 
     def __init__(self, index_set: IndexSet, weights: SurveyWeightsKey) -> None:
         self.index_set = index_set
         self.weights = weights
-        tag_leaves: dict[str, set[str]] = {}
-        for leaf in index_set.leaves:
-            for tag in leaf.excluded_tags:
-                tag_leaves.setdefault(tag, set()).add(leaf.code)
-        self.tag_leaves = {tag: frozenset(codes) for tag, codes in tag_leaves.items()}
-        self.exclusion_tags = frozenset(self.tag_leaves)
+        self.scopes = tuple(
+            LeafScope(leaf.code, leaf.field_code, leaf.excluded_tags) for leaf in index_set.leaves
+        )
+        self.exclusion_tags = frozenset(tag for leaf in index_set.leaves for tag in leaf.excluded_tags)
+        # (the unit's tags that exclude something, the codes the secretariat excluded) → excluded leaf codes
+        self._excluded: dict[tuple[frozenset[str], frozenset[str]], frozenset[str]] = {}
         self._variants: dict[frozenset[str], _Applicable] = {}
+        self._leaf_memos: tuple[tuple[Leaf, PointsMemo], ...] | None = None
+        # (leaf code, inputs) → the applicable item's result: results are immutable and inputs repeat (every
+        # «Có», every «100%»), so units with the same inputs on an item share one ItemResult.
+        self.item_results: dict[tuple[str, ItemValues], ItemResult] = {}
+
+    def leaf_memos(self) -> tuple[tuple[Leaf, PointsMemo], ...]:
+        """Every leaf with the memo of its rule under this plan's weighting, in the set's order."""
+        if self._leaf_memos is None:
+            self._leaf_memos = tuple((leaf, leaf.rule.memo(self.weights)) for leaf in self.index_set.leaves)
+        return self._leaf_memos
 
     def applicable(self, excluded: frozenset[str]) -> _Applicable:
         found = self._variants.get(excluded)
@@ -114,90 +166,74 @@ class _Plan:
         return found
 
     def _build(self, excluded: frozenset[str]) -> _Applicable:
-        leaves = [leaf for leaf in self.index_set.leaves if leaf.code not in excluded]
-
-        def entries(method: str, field_code: str | None = None) -> tuple[_Entry, ...]:
-            return tuple(
-                (leaf.code, leaf.rule.memo(self.weights))
-                for leaf in leaves
-                if leaf.method == method
-                and (field_code is None or leaf.field_code == field_code)
-                and (leaf.in_tree or leaf.group is None)
-            )
-
-        def grouped(method: str, group: str) -> tuple[_Entry, ...]:
-            return tuple(
-                (leaf.code, leaf.rule.memo(self.weights))
-                for leaf in leaves
-                if leaf.method == method and leaf.group == group
-            )
+        """One pass over the leaves: each applicable leaf's (code, memo) under its field and method, or under
+        its adjustment group; built once per distinct set of excluded leaves, so it must stay cheap."""
+        weights = self.weights
+        fields = self.index_set.fields
+        appraisal: dict[str, list[_Entry]] = {f.code: [] for f in fields}
+        survey: dict[str, list[_Entry]] = {f.code: [] for f in fields}
+        field_max = dict.fromkeys(appraisal, _ZERO)
+        adjustments: dict[str, list[_Entry]] = {"bonus": [], "penalty": []}
+        grouped: dict[tuple[str, str], list[_Entry]] = {}
+        for leaf in self.index_set.leaves:
+            if leaf.code in excluded:
+                continue
+            method = leaf.method
+            entry = (leaf.code, leaf.rule.memo(weights))
+            if method == "appraisal" or method == "survey":
+                if leaf.field_code in field_max:
+                    field_max[leaf.field_code] += leaf.max_points
+                    (appraisal if method == "appraisal" else survey)[leaf.field_code].append(entry)
+            elif leaf.group is None:
+                adjustments[method].append(entry)
+            else:
+                grouped.setdefault((method, leaf.group), []).append(entry)
 
         def group_plan(group: AdjustmentGroup) -> _GroupPlan:
             return _GroupPlan(
                 group=group,
-                bonus=grouped("bonus", group.code),
-                penalty=grouped("penalty", group.code),
+                bonus=tuple(grouped.get(("bonus", group.code), ())),
+                penalty=tuple(grouped.get(("penalty", group.code), ())),
                 children=tuple(
                     group_plan(child) for child in self.index_set.adjustments if child.parent == group.code
                 ),
             )
 
-        fields = tuple(
-            _FieldPlan(
-                code=f.code,
-                max_points=sum(
-                    (leaf.max_points for leaf in leaves if leaf.in_tree and leaf.field_code == f.code), _ZERO
-                ),
-                appraisal=entries("appraisal", f.code),
-                survey=entries("survey", f.code),
-            )
-            for f in self.index_set.fields
+        field_plans = tuple(
+            _FieldPlan.of(f.code, field_max[f.code], appraisal[f.code], survey[f.code]) for f in fields
         )
         return _Applicable(
             excluded=excluded,
-            max_points=sum((f.max_points for f in fields), _ZERO),
-            fields=fields,
-            bonus=entries("bonus"),
-            penalty=entries("penalty"),
+            max_points=sum((f.max_points for f in field_plans), _ZERO),
+            fields=field_plans,
+            bonus=tuple(adjustments["bonus"]),
+            penalty=tuple(adjustments["penalty"]),
             groups=tuple(group_plan(g) for g in self.index_set.adjustments if g.parent is None),
         )
 
     def excluded_codes(self, unit: UnitInput) -> frozenset[str]:
-        """Codes of the leaves that do not apply to the unit (by tag, or by the secretariat)."""
+        """Codes of the leaves that do not apply to the unit (:func:`applicability.excluded_leaves`)."""
         if not unit.excluded and self.exclusion_tags.isdisjoint(unit.tags):
             return _NO_CODES
-        codes: set[str] = set()
-        for tag in unit.tags:
-            codes |= self.tag_leaves.get(tag, _NO_CODES)
-        for code in unit.excluded:
-            under = self.leaves_under(code)
-            if not under:
-                raise InputError(
-                    f"Đơn vị «{unit.code}»: mã «{code}» được loại trừ nhưng không có trong bộ chỉ số.",
-                    unit_code=unit.code,
-                    item_code=code,
-                )
-            codes |= under
-        return frozenset(codes)
-
-    def leaves_under(self, code: str) -> frozenset[str]:
-        """The leaf ``code`` itself, or every leaf of the field or criterion ``code``."""
-        prefix = code + "."
-        return frozenset(
-            leaf.code
-            for leaf in self.index_set.leaves
-            if leaf.code == code or leaf.code.startswith(prefix) or (leaf.in_tree and leaf.field_code == code)
-        )
+        key = (self.exclusion_tags & unit.tags, frozenset(unit.excluded))
+        found = self._excluded.get(key)
+        if found is None:
+            for code in unit.excluded:
+                if not leaves_under(code, self.scopes):
+                    raise InputError(
+                        f"Đơn vị «{unit.code}»: mã «{code}» được loại trừ nhưng không có trong bộ chỉ số.",
+                        unit_code=unit.code,
+                        item_code=code,
+                    )
+            found = self._excluded[key] = frozenset(
+                excluded_leaves(leaves=self.scopes, tags=unit.tags, excluded=unit.excluded)
+            )
+        return found
 
     def excluded_reason(self, unit: UnitInput, leaf: Leaf) -> str | None:
         """Why a leaf does not apply to the unit, or None when it applies."""
-        for code, reason in unit.excluded.items():
-            if leaf.code in self.leaves_under(code):
-                return reason
-        tags = sorted(leaf.excluded_tags & unit.tags)
-        if tags:
-            return f"Không áp dụng cho đơn vị có nhãn {', '.join(tags)}"
-        return None
+        scope = LeafScope(leaf.code, leaf.field_code, leaf.excluded_tags)
+        return excluded_leaves(leaves=(scope,), tags=unit.tags, excluded=unit.excluded).get(leaf.code)
 
 
 def _plan(index_set: IndexSet, weights: SurveyWeightsKey) -> _Plan:
@@ -250,7 +286,13 @@ class _Score:
     penalty_points: Decimal
     total_points: Decimal
     index: Decimal
-    field_points: tuple[Decimal, ...]
+    field_points: tuple[int, ...]  # in ten-thousandths of a point (see TenThousandthsMemo)
+
+
+def _points(ten_thousandths: int) -> Decimal:
+    """The 4-place Decimal of an int of ten-thousandths (exact: the same value and exponent as the sum of the
+    4-place Decimals it counts, started from 0.0000)."""
+    return Decimal(ten_thousandths) * _TEN_THOUSANDTH
 
 
 def _adjustment(entries: tuple[_Entry, ...], unit: UnitInput) -> Decimal:
@@ -352,29 +394,32 @@ def adjustment_totals(
 def _score(plan: _Plan, unit: UnitInput) -> _Score:
     """Sum a unit's points by field and method. Runs inside ``localcontext(ENGINE_CONTEXT)``.
 
-    A memo gives 0 for a layer without input and raises InputError for an invalid one; the error is then
-    located item by item so that its message names the unit, the item and the layer.
+    The appraisal and survey leaves (nearly all of a unit's items) are summed as exact ints of ten-thousandths
+    of a point (``TenThousandthsMemo``): adding ints is several times cheaper than adding Decimals, and each
+    total becomes a 4-place Decimal once. A memo gives 0 for a layer without input and raises InputError for
+    an invalid one; the error is then located item by item so that its message names the unit, the item and
+    the layer.
     """
     applicable = plan.applicable(plan.excluded_codes(unit))
     get = unit.values.get
-    self_points = appraisal = surveyed = _NO_POINTS
-    field_points = []
+    self_units = appraisal_units = survey_units = 0
+    field_units = []
     try:
         for field_plan in applicable.fields:
-            field_appraisal = _NO_POINTS
-            for code, memo in field_plan.appraisal:
+            field_appraisal = 0
+            for code, memo in field_plan.appraisal_units:
                 values = get(code)
                 if values is not None:
                     field_appraisal += memo[values.round2 or values.round1]
-                    self_points += memo[values.self_value]
-            field_survey = _NO_POINTS
-            for code, memo in field_plan.survey:
+                    self_units += memo[values.self_value]
+            field_survey = 0
+            for code, memo in field_plan.survey_units:
                 values = get(code)
                 if values is not None:
                     field_survey += memo[values.survey]
-            appraisal += field_appraisal
-            surveyed += field_survey
-            field_points.append(field_appraisal + field_survey)
+            appraisal_units += field_appraisal
+            survey_units += field_survey
+            field_units.append(field_appraisal + field_survey)
         bonus = _adjustment(applicable.bonus, unit)
         penalty = _adjustment(applicable.penalty, unit)
         for node in applicable.groups:
@@ -384,6 +429,8 @@ def _score(plan: _Plan, unit: UnitInput) -> _Score:
     except InputError:
         _locate_input_error(plan, applicable, unit)
         raise
+    appraisal = _points(appraisal_units)
+    surveyed = _points(survey_units)
     max_points = applicable.max_points
     total = appraisal + surveyed + bonus - penalty
     if total < _ZERO:
@@ -392,7 +439,16 @@ def _score(plan: _Plan, unit: UnitInput) -> _Score:
         total = max_points
     index = total * _HUNDRED / max_points if max_points else _ZERO
     return _Score(
-        unit, applicable, self_points, appraisal, surveyed, bonus, penalty, total, index, tuple(field_points)
+        unit,
+        applicable,
+        _points(self_units),
+        appraisal,
+        surveyed,
+        bonus,
+        penalty,
+        total,
+        index,
+        tuple(field_units),
     )
 
 
@@ -419,10 +475,13 @@ def _head_rating(index_display: Decimal, score: _Score, settings: Settings) -> t
     unit = score.unit
     minimum = settings.head_min_field_index
     if minimum is not None and rating != settings.head_rating_below:
+        applicable = score.applicable
         low = [
-            (field_plan.code, points * _HUNDRED / field_plan.max_points)
-            for field_plan, points in zip(score.applicable.fields, score.field_points, strict=True)
-            if field_plan.max_points and points * _HUNDRED < minimum * field_plan.max_points
+            (field_plan.code, _points(units) * _HUNDRED / field_plan.max_points)
+            for field_plan, units, floor in zip(
+                applicable.fields, score.field_points, applicable.field_floors(minimum), strict=True
+            )
+            if field_plan.max_points and units < floor
         ]
         if low:
             ladder = settings.head_rating_ladder
@@ -470,7 +529,7 @@ class _Details:
         applicable: _Applicable,
         unit: UnitInput,
         settings: Settings,
-        field_points: tuple[Decimal, ...] = (),
+        field_points: tuple[int, ...] = (),
     ) -> None:
         self._plan = plan
         self._applicable = applicable
@@ -495,25 +554,89 @@ class _Details:
     def fields(self) -> tuple[FieldResult, ...]:
         if self._fields is None:
             with localcontext(ENGINE_CONTEXT):
-                self._fields = tuple(
-                    FieldResult(
-                        code=f.code,
-                        title=f.title,
-                        points=points,
-                        max_points=plan.max_points,
-                        index=points * _HUNDRED / plan.max_points if plan.max_points else None,
+                decimals = self._settings.decimals
+                fields = []
+                for f, plan, units in zip(
+                    self._plan.index_set.fields, self._applicable.fields, self._field_points, strict=True
+                ):
+                    points = _points(units)
+                    index = points * _HUNDRED / plan.max_points if plan.max_points else None
+                    fields.append(
+                        FieldResult(
+                            code=f.code,
+                            title=f.title,
+                            points=points,
+                            max_points=plan.max_points,
+                            index=index,
+                            index_display=None if index is None else index_display(index, decimals),
+                        )
                     )
-                    for f, plan, points in zip(
-                        self._plan.index_set.fields, self._applicable.fields, self._field_points, strict=True
-                    )
-                )
+                self._fields = tuple(fields)
         return self._fields
 
     def items(self) -> tuple[ItemResult, ...]:
+        """Every leaf's result. A snapshot asks this of every unit (330,000 items for a national period), so
+        an applicable leaf takes the short way: its memo's points of each layer, no error handling per layer;
+        an excluded leaf, or a unit with an invalid input, takes :meth:`_item`, which names the error."""
         if self._items is None:
             with localcontext(ENGINE_CONTEXT):
-                self._items = tuple(self._item(leaf) for leaf in self._plan.index_set.leaves)
+                try:
+                    self._items = self._applicable_items()
+                except InputError:
+                    self._items = tuple(self._item(leaf) for leaf in self._plan.index_set.leaves)
         return self._items
+
+    def _applicable_items(self) -> tuple[ItemResult, ...]:
+        get = self._unit.values.get
+        excluded = self._applicable.excluded
+        shared = self._plan.item_results
+        if len(shared) > _MAX_SHARED_ITEMS:
+            shared.clear()
+        out = []
+        for leaf, memo in self._plan.leaf_memos():
+            if leaf.code in excluded:
+                out.append(self._item(leaf))
+                continue
+            values = get(leaf.code, _NO_VALUES)
+            key = (leaf.code, values)
+            found = shared.get(key)
+            if found is not None:
+                out.append(found)
+                continue
+            self_value = values.self_value
+            self_points = round1 = round2 = None
+            layer = raw = None
+            if leaf.method == "survey":
+                if values.survey:
+                    layer, raw = "survey", values.survey
+                    final = memo[raw]
+            else:
+                if self_value:
+                    self_points = memo[self_value]
+                if values.round1:
+                    layer, raw = "round1", values.round1
+                    final = round1 = memo[raw]
+                if values.round2:
+                    layer, raw = "round2", values.round2
+                    final = round2 = memo[raw]
+            found = shared[key] = ItemResult(
+                leaf.code,
+                leaf.field_code,
+                leaf.method,
+                leaf.max_points,
+                True,
+                None,
+                layer,
+                None if raw is None else leaf.rule.normalize_input(raw),
+                _NO_POINTS if raw is None else final,
+                self_value,
+                self_points,
+                round1,
+                round2,
+                leaf.rule.text,
+            )
+            out.append(found)
+        return tuple(out)
 
     def _item(self, leaf: Leaf) -> ItemResult:
         plan, unit = self._plan, self._unit
@@ -566,8 +689,8 @@ class _Details:
 
 def _result(plan: _Plan, score: _Score, settings: Settings, rank: int | None) -> UnitResult:
     unit = score.unit
-    index_display = round_half_up(score.index, settings.decimals)
-    head_rating, head_rating_reason = _head_rating(index_display, score, settings)
+    shown = index_display(score.index, settings.decimals)
+    head_rating, head_rating_reason = _head_rating(shown, score, settings)
     return UnitResult(
         code=unit.code,
         name=unit.name,
@@ -579,10 +702,10 @@ def _result(plan: _Plan, score: _Score, settings: Settings, rank: int | None) ->
         penalty_points=score.penalty_points,
         total_points=score.total_points,
         index=score.index,
-        index_display=index_display,
+        index_display=shown,
         rank=rank,
         rank_change=None if rank is None or unit.previous_rank is None else unit.previous_rank - rank,
-        band=_band(index_display, settings),
+        band=_band(shown, settings),
         head_rating=head_rating,
         head_rating_reason=head_rating_reason,
         details=_Details(plan, score.applicable, unit, settings, score.field_points),

@@ -20,6 +20,7 @@ __all__ = [
     "GroupResult",
     "ItemResult",
     "PeriodResult",
+    "StoredDetails",
     "UnitDetails",
     "UnitResult",
 ]
@@ -51,13 +52,15 @@ class ItemResult:
 
 @dataclass(frozen=True, slots=True)
 class FieldResult:
-    """A field's points over its applicable max; ``index`` (unrounded %) is None when nothing applies."""
+    """A field's points over its applicable max; ``index`` (unrounded %) is None when nothing applies,
+    ``index_display`` the published figure (rounded half up to the period's decimals)."""
 
     code: str
     title: str
     points: Decimal
     max_points: Decimal
     index: Decimal | None
+    index_display: Decimal | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,29 @@ class UnitDetails(Protocol):
     def items(self) -> tuple[ItemResult, ...]: ...
 
     def trace(self, result: UnitResult) -> tuple[str, ...]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDetails:
+    """A unit's breakdowns given outright: read back from a stored snapshot, or cut down to what a person may
+    see (a page's redaction)."""
+
+    field_results: tuple[FieldResult, ...] = ()
+    adjustment_results: tuple[AdjustmentResult, ...] = ()
+    item_results: tuple[ItemResult, ...] = ()
+    trace_lines: tuple[str, ...] = ()
+
+    def fields(self) -> tuple[FieldResult, ...]:
+        return self.field_results
+
+    def adjustments(self) -> tuple[AdjustmentResult, ...]:
+        return self.adjustment_results
+
+    def items(self) -> tuple[ItemResult, ...]:
+        return self.item_results
+
+    def trace(self, result: UnitResult) -> tuple[str, ...]:
+        return self.trace_lines
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,16 @@ from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from .errors import InputError
 
-__all__ = ["ENGINE_CONTEXT", "FOUR_PLACES", "format_vn", "parse_decimal", "plain", "q4", "round_half_up"]
+__all__ = [
+    "ENGINE_CONTEXT",
+    "FOUR_PLACES",
+    "format_vn",
+    "index_display",
+    "parse_decimal",
+    "plain",
+    "q4",
+    "round_half_up",
+]
 
 # Arithmetic context of the engine: 28 significant digits, like the default context, but pinned so that a
 # caller who changed the thread's context cannot change a score.
@@ -38,6 +47,15 @@ def round_half_up(x: Decimal, places: int) -> Decimal:
             raise ValueError("places must be >= 0")
         quantum = Decimal(1).scaleb(-places)
     return x.quantize(quantum, rounding=ROUND_HALF_UP, context=ENGINE_CONTEXT)
+
+
+def index_display(index: Decimal, decimals: int) -> Decimal:
+    """The published figure of an index (a unit's or a field's): half up to the period's ``decimals``.
+
+    The one place where an index is rounded: the engine fills ``UnitResult.index_display`` and
+    ``FieldResult.index_display`` with it, and pages, CSV, annex, decision and notices print those figures
+    without rounding again. Bands and head ratings compare this figure (SPEC §8)."""
+    return round_half_up(index, decimals)
 
 
 def parse_decimal(text: str) -> Decimal:

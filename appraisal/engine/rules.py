@@ -33,6 +33,7 @@ __all__ = [
     "PointsMemo",
     "Rule",
     "SurveyWeightsKey",
+    "TenThousandthsMemo",
     "Tier",
     "parse_rule",
     "survey_weights_key",
@@ -278,22 +279,65 @@ class PointsMemo(dict[str | None, Decimal]):
     has no value in that layer. An invalid input raises InputError from the lookup.
     """
 
-    __slots__ = ("_rule", "_weights")
+    __slots__ = ("_rule", "_tenths", "_weights")
 
     def __init__(self, rule: Rule, weights: SurveyWeightsKey) -> None:
         super().__init__(_NOTHING_ENTERED)
         self._rule = rule
         self._weights = weights
+        self._tenths: TenThousandthsMemo | None = None
+
+    def ten_thousandths(self) -> TenThousandthsMemo:
+        """The same points as exact ints of ten-thousandths of a point, for the engine's sums. Engine use."""
+        if self._tenths is None:
+            self._tenths = TenThousandthsMemo(self)
+        return self._tenths
 
     def __missing__(self, raw: str | None) -> Decimal:
         if raw is None or not raw.strip():
             return _NO_POINTS
-        points = self._rule._evaluate(raw, self._weights)[1]
+        rule = self._rule
+        canonical, points = rule._evaluate(raw, self._weights)
+        # The canonical text does not depend on the weighting: keep it, results show it for every item.
+        if raw not in rule._canonical:
+            if len(rule._canonical) >= _MEMO_LIMIT:
+                rule._canonical.clear()
+            rule._canonical[raw] = canonical
         if len(self) >= _MEMO_LIMIT:  # bounds memory when inputs hardly repeat (survey figures)
             self.clear()
             self.update(_NOTHING_ENTERED)
         self[raw] = points
         return points
+
+
+class TenThousandthsMemo(dict[str | None, int]):
+    """A rule's points per distinct input as an int of ten-thousandths of a point (1.2345 → 12345).
+
+    Every point value is rounded to 4 places (``q4``), so the int is exact, and a sum of them is the exact sum
+    of the Decimals: the engine adds a unit's hundred items as ints, several times cheaper than Decimals, and
+    turns each total back into a 4-place Decimal once. Lookups raise as :class:`PointsMemo` does.
+    """
+
+    __slots__ = ("_points",)
+
+    def __init__(self, points: PointsMemo) -> None:
+        super().__init__(_NOTHING_ENTERED_UNITS)
+        self._points = points
+
+    def __missing__(self, raw: str | None) -> int:
+        value = self._points[raw]
+        scaled = value.scaleb(4, ENGINE_CONTEXT)
+        units = int(scaled)
+        if units != scaled:  # pragma: no cover - every evaluator rounds to 4 places
+            raise ValueError(f"{value} has more than 4 decimal places")
+        if len(self) >= _MEMO_LIMIT:
+            self.clear()
+            self.update(_NOTHING_ENTERED_UNITS)
+        self[raw] = units
+        return units
+
+
+_NOTHING_ENTERED_UNITS: dict[str | None, int] = {None: 0, "": 0}
 
 
 # -- inputs --------------------------------------------------------------------------------------------

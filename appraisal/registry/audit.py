@@ -173,7 +173,7 @@ def audit_list(
 
 
 def audit_rows(rows: Iterable[AuditEntry]) -> list[tuple[str, ...]]:
-    """Plain text rows for the export (scoring.documents.auditcsv writes them): time in Asia/Ho_Chi_Minh,
+    """Plain text rows for the export (appraisal.documents.auditcsv writes them): time in Asia/Ho_Chi_Minh,
     person, action, period, object type, object, changes (old → new), reason, detail, kept file."""
     return [
         (

@@ -7,6 +7,7 @@ checked completely first; when any problem is found the result lists them all an
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -695,6 +696,12 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+# Called inside period_update's transaction with the names of the settings that changed, so that what is derived
+# from them is refreshed with them (the stored points of assessments: ``AssessmentsConfig.ready``). Registry
+# sits below the apps that derive, so they hand their refresh down here.
+PERIOD_SETTINGS_REFRESH: list[Callable[[Period, frozenset[str]], None]] = []
+
+
 def period_update(*, period: Period, by: Any, **values: Any) -> Period:
     """Change a period's settings and decision fields, recorded in the period's history (old → new).
 
@@ -723,6 +730,8 @@ def period_update(*, period: Period, by: Any, **values: Any) -> Period:
         for key in changed:
             setattr(period, key, values[key])
         period.save(update_fields=[*changed, "updated_at"])
+        for refresh in PERIOD_SETTINGS_REFRESH:
+            refresh(period, frozenset(changed))
         period_event_log(period=period, kind=PeriodEventKind.SETTINGS, by=by, detail=detail)
     return period
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from appraisal.core.exceptions import ServiceError
+from appraisal.core.jobs import import_in_background
 
 from . import phases, selectors, services
 from .forms import (
@@ -245,10 +246,19 @@ def units_import(request: HttpRequest) -> HttpResponse:
     result = None
     if request.method == "POST" and form.is_valid():
         file_name, content = _upload(form)
+        year = form.cleaned_data["year"]
+        job_url = import_in_background(
+            what="units",
+            period=Period.objects.filter(year=year).first(),
+            by=request.user,
+            file_name=file_name,
+            content=content,
+            params={"year": year},
+        )
+        if job_url is not None:
+            return redirect(job_url)
         try:
-            result = services.units_import(
-                year=form.cleaned_data["year"], file_name=file_name, content=content, by=request.user
-            )
+            result = services.units_import(year=year, file_name=file_name, content=content, by=request.user)
         except ServiceError as error:
             form.add_error(None, error.message)
         else:
@@ -266,6 +276,21 @@ def index_set_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         file_name, content = _upload(form)
+        job_url = import_in_background(
+            what="index_set",
+            period=Period.objects.filter(year=d["year"]).first(),
+            by=request.user,
+            file_name=file_name,
+            content=content,
+            params={
+                "year": d["year"],
+                "group": d["group"],
+                "group_name": d["group_name"] or "",
+                "scale": str(d["scale"]) if d["scale"] is not None else "",
+            },
+        )
+        if job_url is not None:
+            return redirect(job_url)
         try:
             result = services.index_set_import(
                 year=d["year"],

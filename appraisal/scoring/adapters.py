@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from appraisal import engine
 from appraisal.assessments.models import Assessment, ItemEntry
+from appraisal.core.bulk import rows_insert
 from appraisal.registry.models import (
     IndexNode,
     IndexSet,
@@ -112,7 +113,9 @@ def previous_results(period: Period) -> dict[tuple[str, str], PreviousResult]:
             key: PreviousResult(index, rank, published=True)
             for key, (index, rank) in published_results_of(period.year - 1).items()
         }
-    rows = UnitResultRow.objects.filter(run=previous).values_list("group_code", "unit_code", "index_display", "rank")
+    rows = UnitResultRow.objects.filter(run=previous).values_list(
+        "group_code", "unit_code", "index_display", "rank"
+    )
     return {(g, u): PreviousResult(index, rank, published=False) for g, u, index, rank in rows}
 
 
@@ -237,27 +240,58 @@ def period_input(period: Period) -> PeriodData:
     )
 
 
-# The numbers a unit result carries under the same names in the engine, the snapshot rows and the pages.
-RESULT_NUMBERS = (
-    "max_points",
-    "self_points",
-    "appraisal_points",
-    "survey_points",
-    "bonus_points",
-    "penalty_points",
-    "total_points",
-    "index",
-    "index_display",
-    "rank",
-    "rank_change",
-    "band",
-    "head_rating",
-)
-
-
-def result_numbers(source: Any) -> dict[str, Any]:
-    """The shared numbers of an engine UnitResult or a stored UnitResultRow, by name."""
-    return {name: getattr(source, name) for name in RESULT_NUMBERS}
+def unit_result_of_row(row: UnitResultRow, decimals: int, *, with_trace: bool = True) -> engine.UnitResult:
+    """A stored snapshot row read back as the engine's own result (the one result shape every page and file
+    reads). Its figures are the engine's as stored: ``index_display`` was rounded by the engine when the run
+    was written (the column keeps 4 places, so it is given back its ``decimals``, an exact step); a field's
+    published index is the engine's :func:`engine.index_display` of the stored index. ``field_rows`` should be
+    prefetched; without ``with_trace`` the row's trace may be deferred (tables and files do not read it)."""
+    places = Decimal(1).scaleb(-decimals)
+    fields = tuple(
+        engine.FieldResult(
+            code=f.code,
+            title=f.title,
+            points=f.points,
+            max_points=f.max_points,
+            index=f.index,
+            index_display=None if f.index is None else engine.index_display(f.index, decimals),
+        )
+        for f in row.field_rows.all()
+    )
+    adjustments = tuple(
+        engine.AdjustmentResult(
+            code=a["code"],
+            title=a["title"],
+            method=a["method"],
+            max_points=_decimal(a["max_points"]),
+            claimed=Decimal(a["claimed"]),
+            points=Decimal(a["points"]),
+        )
+        for a in row.adjustments
+    )
+    return engine.UnitResult(
+        code=row.unit_code,
+        name=row.unit_name,
+        max_points=row.max_points,
+        self_points=row.self_points,
+        appraisal_points=row.appraisal_points,
+        survey_points=row.survey_points,
+        bonus_points=row.bonus_points,
+        penalty_points=row.penalty_points,
+        total_points=row.total_points,
+        index=row.index,
+        index_display=row.index_display.quantize(places),
+        rank=row.rank or None,
+        rank_change=row.rank_change,
+        band=row.band,
+        head_rating=row.head_rating,
+        head_rating_reason=row.head_rating_reason or None,
+        details=engine.StoredDetails(
+            field_results=fields,
+            adjustment_results=adjustments,
+            trace_lines=tuple(row.trace) if with_trace else (),
+        ),
+    )
 
 
 def _item_json(item: engine.ItemResult, title: str, reason: str) -> dict[str, Any]:
@@ -311,7 +345,19 @@ def result_rows_write(*, run: ScoreRun, data: PeriodData, result: engine.PeriodR
                     unit_name=u.name,
                     head_name=unit.head_name,
                     head_title=unit.head_title,
-                    **{**result_numbers(u), "index": u.index.quantize(Decimal("1e-12")), "rank": u.rank or 0},
+                    max_points=u.max_points,
+                    self_points=u.self_points,
+                    appraisal_points=u.appraisal_points,
+                    survey_points=u.survey_points,
+                    bonus_points=u.bonus_points,
+                    penalty_points=u.penalty_points,
+                    total_points=u.total_points,
+                    index=u.index.quantize(Decimal("1e-12")),
+                    index_display=u.index_display,
+                    rank=u.rank or 0,
+                    rank_change=u.rank_change,
+                    band=u.band,
+                    head_rating=u.head_rating,
                     head_rating_reason=u.head_rating_reason or "",
                     trace=list(u.trace),
                     items=items,
@@ -328,16 +374,18 @@ def result_rows_write(*, run: ScoreRun, data: PeriodData, result: engine.PeriodR
                     ],
                 )
             )
-    created = UnitResultRow.objects.bulk_create(unit_rows, batch_size=500)
+    rows_insert(unit_rows)  # one executemany (issue 14: a snapshot's rows in seconds)
     field_rows = []
-    by_code = {(r.group_code, r.unit_code): r for r in created}
+    by_code = {
+        (g, u): pk for pk, g, u in UnitResultRow.objects.filter(run=run).values_list("pk", "group_code", "unit_code")
+    }
     for group in result.groups:
         for u in group.units:
-            row = by_code[(group.code, u.code)]
+            row_id = by_code[(group.code, u.code)]
             for position, f in enumerate(u.fields):
                 field_rows.append(
                     FieldResultRow(
-                        unit_row=row,
+                        unit_row_id=row_id,
                         code=f.code,
                         title=f.title,
                         points=f.points,
@@ -346,14 +394,14 @@ def result_rows_write(*, run: ScoreRun, data: PeriodData, result: engine.PeriodR
                         position=position,
                     )
                 )
-    FieldResultRow.objects.bulk_create(field_rows, batch_size=2000)
+    rows_insert(field_rows)
 
 
 # --- Snapshot → document inputs -------------------------------------------------------------------------
 
 
 def org_data(org: Any) -> Any:
-    from .documents.data import Org
+    from appraisal.documents.data import Org
 
     return Org(
         name=org.issuer_name,
@@ -379,21 +427,25 @@ def _decimal(text: str | None) -> Decimal | None:
 
 def decision_data_from_run(run: ScoreRun) -> Any:
     """The decision, annex and CSV input from a stored snapshot (never from live data)."""
-    from appraisal.registry.models import Group, Organisation, Phase
-
-    from .documents.data import (
+    from appraisal.documents.data import (
         AdjustmentCol,
         Decision,
         DecisionData,
-        FieldCell,
         FieldCol,
         GroupTable,
         HeadRow,
-        UnitRow,
+        UnitLine,
     )
+    from appraisal.registry.models import Group, Organisation, Phase
 
     period = run.period
-    rows = list(run.unit_rows.prefetch_related("field_rows").order_by("group_order", "position"))
+    # The items and the derivation (most of a row's bytes) are not in the tables: left in the database.
+    rows = list(
+        run.unit_rows.defer("items", "trace")
+        .prefetch_related("field_rows")
+        .order_by("group_order", "position")
+    )
+    results = {r.pk: unit_result_of_row(r, period.decimals, with_trace=False) for r in rows}
     groups_meta = {g.code: g for g in Group.objects.filter(code__in={r.group_code for r in rows})}
     tables = []
     heads = []
@@ -411,32 +463,10 @@ def decision_data_from_run(run: ScoreRun) -> Any:
             for a in group_rows[0].adjustments
             if a["method"] is not None
         )
-        table_rows = []
-        for stt, r in enumerate(group_rows, start=1):
-            table_rows.append(
-                UnitRow(
-                    stt=stt,
-                    name=r.unit_name,
-                    code=r.unit_code,
-                    max_points=r.max_points,
-                    self_points=r.self_points,
-                    appraisal_points=r.appraisal_points,
-                    survey_points=r.survey_points,
-                    bonus_points=r.bonus_points,
-                    penalty_points=r.penalty_points,
-                    total_points=r.total_points,
-                    index=r.index,
-                    index_display=r.index_display.quantize(Decimal(1).scaleb(-period.decimals)),
-                    rank=r.rank,
-                    rank_change=r.rank_change,
-                    band_label=engine.BAND_LABELS.get(r.band, r.band),
-                    fields=tuple(
-                        FieldCell(points=f.points, max_points=f.max_points, index=f.index)
-                        for f in r.field_rows.all()
-                    ),
-                    adjustments=tuple(Decimal(a["points"]) for a in r.adjustments if a["method"] is not None),
-                )
-            )
+        table_rows = tuple(
+            UnitLine(stt=stt, result=result, band_label=engine.BAND_LABELS.get(result.band, result.band))
+            for stt, result in enumerate((results[r.pk] for r in group_rows), start=1)
+        )
         tables.append(
             GroupTable(
                 code=code,
@@ -446,7 +476,7 @@ def decision_data_from_run(run: ScoreRun) -> Any:
                 ),
                 field_cols=tuple(FieldCol(code=f.code, title=f.title) for f in first_fields),
                 adjustment_cols=adjustment_cols,
-                rows=tuple(table_rows),
+                rows=table_rows,
             )
         )
     for stt, r in enumerate(rows, start=1):
@@ -457,7 +487,7 @@ def decision_data_from_run(run: ScoreRun) -> Any:
                 title=r.head_title,
                 unit_name=r.unit_name,
                 unit_code=r.unit_code,
-                index_display=r.index_display.quantize(Decimal(1).scaleb(-period.decimals)),
+                index_display=results[r.pk].index_display,
                 rating_label=engine.HEAD_RATING_LABELS.get(r.head_rating, r.head_rating),
                 note=r.head_rating_reason,
             )
@@ -487,61 +517,63 @@ def decision_data_from_run(run: ScoreRun) -> Any:
 
 
 def unit_doc_data(run: ScoreRun, unit_code: str, kind: str) -> Any:
-    """A unit's notice (items whose points were lowered) or shortcomings report (every item that lost
-    points), from a snapshot's item layers."""
-    from .documents.data import Shortfall, UnitDocData
+    """A unit's notice, final-result notice or shortcomings report from a snapshot's item layers, by the one
+    notice builder (:mod:`appraisal.documents.notice_data`). The stored items do not keep their adjustment group:
+    it is read from the period's index set (finalised, so unchanged since the snapshot)."""
+    from appraisal.core.numbers import format_index
+    from appraisal.documents.notice_data import unit_doc_data_build
 
     row = run.unit_rows.get(unit_code=unit_code)
-    field_titles = {f.code: f.title for f in row.field_rows.all()}
-    items = []
-    for it in row.items:
-        if not it["applicable"]:
-            continue
-        final = Decimal(it["points"])
-        max_points = Decimal(it["max_points"])
-        claimed = Decimal(it["self_points"]) if it["self_points"] is not None else None
-        if it["method"] == "penalty":
-            continue
-        first = Decimal(it["round1_points"]) if it["round1_points"] is not None else None
-        if kind == "notice":
-            if claimed is None or first is None or first >= claimed:
-                continue
-        elif kind == "result":
-            if claimed is None or final == claimed:
-                continue
-        elif final >= max_points:
-            continue
-        items.append(
-            Shortfall(
-                item_code=it["code"],
-                item_title=it["title"],
-                field_code=it["field_code"],
-                field_title=field_titles.get(it["field_code"], ""),
-                max_points=max_points,
-                self_points=claimed,
-                final_points=final,
-                lost=max_points - final,
-                reason=it.get("reason", ""),
-                round1_points=first,
-            )
+    nodes = list(
+        IndexNode.objects.filter(
+            index_set__period_id=run.period_id, index_set__group__code=row.group_code
+        ).order_by("position")
+    )
+    groups = adjustment_groups_input(nodes)
+    group_codes = {g.code for g in groups}
+    code_by_pk = {n.pk: n.code for n in nodes}
+    group_of = {
+        n.code: code_by_pk[n.parent_id]
+        for n in nodes
+        if n.method in ADJUSTMENTS and n.parent_id is not None and code_by_pk.get(n.parent_id) in group_codes
+    }
+    items = [
+        engine.NoticeItem(
+            code=it["code"],
+            field_code=it["field_code"],
+            method=it["method"],
+            max_points=Decimal(it["max_points"]),
+            self_points=_decimal(it["self_points"]),
+            round1_points=_decimal(it["round1_points"]),
+            final_points=Decimal(it["points"]),
+            group=group_of.get(it["code"]),
         )
+        for it in row.items
+        if it["applicable"]
+    ]
+    titles = {f.code: f.title for f in row.field_rows.all()}
+    titles.update({a["code"]: a["title"] for a in row.adjustments})
+    titles.update({it["code"]: it["title"] for it in row.items})
     totals: dict[str, Any] = {}
     if kind == "result":
-        from appraisal.core.numbers import format_index
-
+        result = unit_result_of_row(row, run.period.decimals)
         totals = {
-            "total_points": row.total_points,
-            "max_points": row.max_points,
-            "index_text": format_index(row.index_display, run.period.decimals),
-            "rank": row.rank,
+            "total_points": result.total_points,
+            "max_points": result.max_points,
+            "index_text": format_index(result.index_display, run.period.decimals),
+            "rank": result.rank,
             "group_name": row.group_name,
-            "band_label": engine.BAND_LABELS.get(row.band, row.band),
+            "band_label": engine.BAND_LABELS.get(result.band, result.band),
             "final": run.is_final,
         }
-    return UnitDocData(
+    return unit_doc_data_build(
+        kind=kind,
+        items=items,
+        groups=groups,
+        titles=titles,
+        reasons={it["code"]: it.get("reason", "") for it in row.items},
         unit_name=row.unit_name,
         unit_head_name=row.head_name,
         year=run.period.year,
-        items=tuple(items),
         **totals,
     )

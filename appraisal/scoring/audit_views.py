@@ -14,11 +14,10 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from appraisal.documents.auditcsv import build_audit_csv
 from appraisal.registry.audit import audit_export, audit_list, audit_rows
 from appraisal.registry.models import AUDIT_ACTION_CHOICES, AuditEntry, Period
 from appraisal.registry.selectors import registry_require
-
-from .documents.auditcsv import build_audit_csv
 
 PAGE_SIZE = 100
 

@@ -17,6 +17,7 @@ A year is lived only while its period is still in preparation, so a second run c
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -25,6 +26,7 @@ from appraisal.assessments import services as self_services
 from appraisal.assessments.demo import ALL_SUBMITTED, RUNNING_YEAR_PLAN, seed_demo_assessments
 from appraisal.assessments.models import Assessment
 from appraisal.core.dates import end_of_day, start_of_day
+from appraisal.core.exceptions import ServiceError
 from appraisal.council.demo import (
     CouncilDemo,
     demo_advance,
@@ -281,9 +283,39 @@ def live_running_year(period: Period, users: dict[str, Any]) -> None:
     demo_window_plan(period, running_windows(today))
 
 
+def record_year_before(period: Period, users: dict[str, Any]) -> None:
+    """The year before the demo's first ParIndex year, as the province published it before using ParIndex
+    (``published_results_import``): each unit's index a few points off its 2022 figure, ranked within its group.
+    It gives 2022 its change since the year before and each unit a three-year trend on the dashboards."""
+    from .models import ScoreRun
+    from .published import published_results_import
+
+    run = ScoreRun.objects.filter(period=period, is_final=True).order_by("-pk").first()
+    if run is None:
+        return
+    year = period.year - 1
+    by_group: dict[str, list[tuple[Decimal, str]]] = {}
+    for code, group, index in run.unit_rows.values_list("unit_code", "group_code", "index_display"):
+        shift = Decimal(demo_roll(year, code) % 901 - 450) / 100  # −4.50 … +4.50 points
+        by_group.setdefault(group, []).append((min(Decimal(100), max(Decimal(0), index + shift)), code))
+    lines = ["Mã đơn vị;Khối;Chỉ số CCHC (%);Xếp hạng"]
+    for group, rows in by_group.items():
+        for rank, (index, code) in enumerate(sorted(rows, key=lambda r: (-r[0], r[1])), start=1):
+            lines.append(f"{code};{group};{format(index, 'f').replace('.', ',')};{rank}")
+    report = published_results_import(
+        year=year,
+        file_name=f"ket-qua-chi-so-cchc-{year}-da-cong-bo.csv",
+        content=("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8"),
+        by=users["secretariat"],
+    )
+    if not report.ok:  # the demo's own table is wrong: say where
+        raise ServiceError("; ".join(str(p) for p in report.problems))
+
+
 def seed_demo_years(*, past: Period, running: Period, users: dict[str, Any]) -> None:
     """Live each demo year that is still in preparation (a second run changes nothing)."""
     if past.phase == Phase.PREPARING:
         live_approved_year(past, users)
+        record_year_before(past, users)
     if running.phase == Phase.PREPARING:
         live_running_year(running, users)

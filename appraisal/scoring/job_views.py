@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from appraisal.registry.models import Period, Unit
 
-from .jobs import job_get_for_user, job_start
+from .jobs import DOCUMENTS, FORMATS, job_get_for_user, job_start
 from .models import JobKind, JobStatus
 
 
@@ -20,6 +20,24 @@ def evidence_zip_start(request: HttpRequest, year: int) -> HttpResponse:
     code = request.POST.get("unit", "").strip()
     unit = get_object_or_404(Unit, code=code) if code else None
     job = job_start(kind=JobKind.EVIDENCE_ZIP, period=period, unit=unit, by=request.user)
+    return redirect("scoring:job", pk=job.pk)
+
+
+@require_POST
+def export_start(request: HttpRequest, year: int, document: str) -> HttpResponse:
+    """Build the period's annex or decision (``fmt=pdf``: its PDF copy) as a background job. When the
+    backend ran it at once (development, demo, tests) the file comes straight back; otherwise the progress
+    page, which keeps the file to download later."""
+    period = get_object_or_404(Period, year=year)
+    fmt = request.POST.get("fmt", "")
+    if document not in DOCUMENTS or fmt not in FORMATS:
+        raise Http404
+    job = job_start(
+        kind=JobKind.EXPORT, period=period, by=request.user, params={"document": document, "fmt": fmt}
+    )
+    job.refresh_from_db()
+    if job.status == JobStatus.DONE:
+        return redirect("scoring:job_download", pk=job.pk)
     return redirect("scoring:job", pk=job.pk)
 
 
@@ -52,4 +70,4 @@ def finalise_in_background(request: HttpRequest, period: Period) -> HttpResponse
     return redirect("scoring:period", year=period.year)
 
 
-__all__ = ["evidence_zip_start", "finalise_in_background", "job_detail", "job_download"]
+__all__ = ["evidence_zip_start", "export_start", "finalise_in_background", "job_detail", "job_download"]

@@ -1,5 +1,6 @@
-"""Long work off the request (issue 13, build item 7): period finalisation and the zip of a unit's or a
-period's evidence run as django-tasks tasks.
+"""Long work off the request (issue 13, build item 7): period finalisation, the zip of a unit's or a
+period's evidence, the period's documents (annex .xlsx, decision .docx and their PDF copies) and big imports
+(survey scores, units, index sets, published results) run as django-tasks tasks.
 
 django-tasks is the backport of Django 6's ``django.tasks``: the same ``@task`` functions run on the built-in
 framework later. Production uses its database backend (django-tasks-db, worker: ``manage.py db_worker``);
@@ -11,37 +12,90 @@ from __future__ import annotations
 
 import io
 import zipfile
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
 from appraisal.assessments.models import EvidenceLink
 from appraisal.core import roles
 from appraisal.core.exceptions import ServiceError
+from appraisal.council import access
+from appraisal.council.access import Subject
+from appraisal.council.selectors import council_access
+from appraisal.documents.annex import build_annex
+from appraisal.documents.decision import build_decision
+from appraisal.documents.pdf import PdfUnavailable, to_pdf
 from appraisal.registry.audit import audit_export
 from appraisal.registry.models import Period, Unit
 from appraisal.registry.selectors import registry_require
 
+from .adapters import decision_data_from_run
 from .models import BackgroundJob, JobKind, JobStatus
 
-__all__ = ["job_get_for_user", "job_start", "run_job"]
+__all__ = ["import_start", "job_get_for_user", "job_start", "run_job"]
+
+# The period's documents a job may build: name → (builder, formats).
+DOCUMENTS = {"annex": build_annex, "decision": build_decision}
+FORMATS = ("", "pdf")
+IMPORTS = ("survey", "units", "index_set", "results")
 
 
-def job_start(*, kind: str, period: Period, by: Any, unit: Unit | None = None) -> BackgroundJob:
-    """Record the job and hand it to the task backend; who may start which job is checked here."""
+def _require_import(by: Any, what: str, period: Period) -> None:
+    """The same people as the import pages: the council's secretariat for survey scores, the registry's
+    managers for units and index sets, the secretariat for published results."""
+    if what == "survey":
+        if not council_access(by, period).secretariat:
+            raise PermissionDenied("Trang này dành cho Tổ thư ký.")
+    elif what in ("units", "index_set"):
+        registry_require(by)
+    elif what == "results":
+        if not roles.is_secretariat(by):
+            raise PermissionDenied
+    else:
+        raise ServiceError("Việc nhập tệp không hợp lệ.")
+
+
+def job_start(
+    *,
+    kind: str,
+    period: Period,
+    by: Any,
+    unit: Unit | None = None,
+    params: dict[str, Any] | None = None,
+    source: tuple[str, bytes] | None = None,
+) -> BackgroundJob:
+    """Record the job and hand it to the task backend; who may start which job is checked here.
+
+    ``params`` says what an export builds ({"document": "annex", "fmt": "pdf"}) or an import reads
+    ({"what": "survey"}); ``source`` is an import's uploaded file (name, bytes), kept with the job."""
+    params = dict(params or {})
     if kind == JobKind.FINALISE:
         if not roles.is_chair(by):
             raise PermissionDenied
     elif kind == JobKind.EVIDENCE_ZIP:
         registry_require(by)
+    elif kind == JobKind.EXPORT:
+        access.require(by, "decision", Subject(period))
+        if params.get("document") not in DOCUMENTS or params.get("fmt", "") not in FORMATS:
+            raise ServiceError("Không có tệp kết quả này.")
+    elif kind == JobKind.IMPORT:
+        _require_import(by, params.get("what", ""), period)
+        if source is None:
+            raise ServiceError("Hãy chọn tệp để nhập.")
+        params["file_name"] = source[0]
     else:
         raise ServiceError("Việc chạy nền không hợp lệ.")
-    job = BackgroundJob.objects.create(kind=kind, period=period, unit=unit, requested_by=by)
+    job = BackgroundJob(kind=kind, period=period, unit=unit, requested_by=by, params=params)
+    if source is not None:
+        job.source.save(source[0].rsplit("/", 1)[-1], ContentFile(source[1]), save=False)
+    job.save()
     result = run_job.enqueue(job.pk)
     BackgroundJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
     job.refresh_from_db()
@@ -72,9 +126,18 @@ def run_job(job_id: int) -> str:
     reason (never a lost one)."""
     job = BackgroundJob.objects.select_related("period", "unit", "requested_by").get(pk=job_id)
     BackgroundJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
-    work = _finalise if job.kind == JobKind.FINALISE else _evidence_zip
+    work = {
+        JobKind.FINALISE: _finalise,
+        JobKind.EVIDENCE_ZIP: _evidence_zip,
+        JobKind.EXPORT: _export,
+        JobKind.IMPORT: _import,
+    }[JobKind(job.kind)]
     try:
         message = work(job)
+    except ImportRefused as refused:
+        BackgroundJob.objects.filter(pk=job.pk).update(problems=refused.problems)
+        _finish(job, JobStatus.FAILED, refused.message)
+        return refused.message
     except ServiceError as error:
         _finish(job, JobStatus.FAILED, error.message)
         return error.message
@@ -127,3 +190,95 @@ def _evidence_zip(job: BackgroundJob) -> str:
     BackgroundJob.objects.filter(pk=job.pk).update(file=job.file.name)
     audit_export(by=job.requested_by, filename=filename, period=job.period, detail=f"{len(files)} tệp")
     return f"Đã nén {len(files)} tệp tài liệu kiểm chứng."
+
+
+def _export(job: BackgroundJob) -> str:
+    """The period's annex or decision (or its PDF copy), from the run the documents come from: the official
+    one once finalised, else the last provisional one (as the download links)."""
+    from .services import run_for_documents
+
+    document, fmt = job.params["document"], job.params.get("fmt", "")
+    _progress(job, 0, 1)
+    run = run_for_documents(job.period)
+    if run is None:
+        raise ServiceError(
+            "Chưa có lần tính nào của {p}: Tổ thư ký bấm «Tính tạm» rồi xuất lại.".format(p=job.period.name)
+        )
+    exported = DOCUMENTS[document](decision_data_from_run(run))
+    if fmt == "pdf":
+        try:
+            exported = to_pdf(exported)
+        except PdfUnavailable as exc:
+            raise ServiceError(str(exc)) from exc
+    job.file.save(exported.filename, ContentFile(exported.content), save=False)
+    BackgroundJob.objects.filter(pk=job.pk).update(file=job.file.name)
+    audit_export(by=job.requested_by, filename=exported.filename, period=job.period)
+    _progress(job, 1, 1)
+    return f"Đã tạo tệp «{exported.filename}»."
+
+
+class ImportRefused(ServiceError):
+    """A file refused whole: ``problems`` lists every refused row, kept on the job for its page."""
+
+    def __init__(self, message: str, problems: list[str]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+def _import(job: BackgroundJob) -> str:
+    """One import, all or nothing, through the same service as its page: on refusal the job fails with the
+    summary and keeps every refused row."""
+    what, params = job.params["what"], job.params
+    file_name = params["file_name"]
+    with job.source.open("rb") as stored:
+        content = stored.read()
+    _progress(job, 0, 1)
+    by = job.requested_by
+    report: Any
+    if what == "survey":
+        from appraisal.assessments.models import Layer
+        from appraisal.council.importing import scores_import
+
+        report = scores_import(
+            period=job.period, layer=Layer.SURVEY, file_name=file_name, content=content, by=by
+        )
+    elif what == "units":
+        from appraisal.registry.services import units_import
+
+        report = units_import(year=params["year"], file_name=file_name, content=content, by=by)
+    elif what == "index_set":
+        from appraisal.registry.services import index_set_import
+
+        scale = params.get("scale")
+        report = index_set_import(
+            year=params["year"],
+            group_code=params["group"],
+            group_name=params.get("group_name") or None,
+            file_name=file_name,
+            content=content,
+            scale=Decimal(scale) if scale else None,
+            by=by,
+        )
+    else:
+        from .published import published_results_import
+
+        report = published_results_import(year=params["year"], file_name=file_name, content=content, by=by)
+    if not report.ok:
+        raise ImportRefused(report.summary, [str(p) for p in report.problems])
+    _progress(job, 1, 1)
+    return str(report.summary)
+
+
+def import_start(
+    *, what: str, period: Period, by: Any, file_name: str, content: bytes, params: dict[str, Any]
+) -> str:
+    """The starter the import pages of lower apps reach through :mod:`appraisal.core.jobs`: records the
+    import job and returns its progress page."""
+    job = job_start(
+        kind=JobKind.IMPORT,
+        period=period,
+        by=by,
+        params={**params, "what": what},
+        source=(file_name, content),
+    )
+    return reverse("scoring:job", args=[job.pk])

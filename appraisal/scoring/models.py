@@ -171,6 +171,8 @@ class PublishedResult(models.Model):
 class JobKind(models.TextChoices):
     FINALISE = "finalise", "Chốt kết quả kỳ đánh giá"
     EVIDENCE_ZIP = "evidence_zip", "Nén tài liệu kiểm chứng"
+    EXPORT = "export", "Xuất tệp kết quả"
+    IMPORT = "import", "Nhập tệp"
 
 
 class JobStatus(models.TextChoices):
@@ -200,6 +202,11 @@ class BackgroundJob(models.Model):
     message = models.TextField("kết quả", blank=True)
     file = models.FileField("tệp kết quả", upload_to="jobs/%Y/%m/", blank=True)
     task_id = models.CharField("mã việc trong hàng đợi", max_length=64, blank=True)
+    # What an export or import works on ({"document": "annex", "fmt": "pdf"}, {"what": "survey"}), the
+    # uploaded file an import reads (kept, as the import's record), and every refused row of a failed import.
+    params = models.JSONField("tham số", default=dict, blank=True)
+    source = models.FileField("tệp được nhập", upload_to="jobs/nguon/%Y/%m/", blank=True)
+    problems = models.JSONField("các dòng bị từ chối", default=list, blank=True)
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     finished_at = models.DateTimeField("xong lúc", null=True, blank=True)
 

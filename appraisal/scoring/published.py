@@ -199,7 +199,7 @@ def published_template_file() -> Any:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from .documents.data import XLSX_CONTENT_TYPE, ExportFile
+    from appraisal.documents.data import XLSX_CONTENT_TYPE, ExportFile
 
     wb = Workbook()
     ws = wb.active

@@ -4,8 +4,7 @@ Both come out in one shape so the pages do not care where the numbers came from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.http import Http404
@@ -13,64 +12,42 @@ from django.http import Http404
 from appraisal import engine
 from appraisal.registry.models import Period
 
-from .adapters import PreviousResult, _item_json, previous_results, result_numbers
+from .adapters import PreviousResult, _item_json, previous_results, unit_result_of_row
 from .models import ScoreRun
 from .services import final_run, results_compute
 
 
 @dataclass
-class FieldView:
-    code: str
-    title: str
-    points: Decimal
-    max_points: Decimal
-    index: Decimal | None
+class UnitView:
+    """The engine's result of one unit (:class:`engine.UnitResult`, every number and rounded figure), wrapped
+    with what a page shows beside it: the head, the labels, last year's result and the items with their titles
+    and the council's reasons."""
 
-
-@dataclass
-class RowView:
-    unit_code: str
-    unit_name: str
+    result: engine.UnitResult
     head_name: str
     head_title: str
-    max_points: Decimal
-    self_points: Decimal
-    appraisal_points: Decimal
-    survey_points: Decimal
-    bonus_points: Decimal
-    penalty_points: Decimal
-    total_points: Decimal
-    index: Decimal
-    index_display: Decimal
-    rank: int
-    rank_change: int | None
-    band: str
-    head_rating: str
-    head_rating_reason: str
-    fields: list[FieldView]
-    trace: list[str] = field(default_factory=list)
     items: list[dict[str, Any]] = field(default_factory=list)
     # Last year's index and rank: its final run, else its published table (import_results).
     previous: PreviousResult | None = None
 
     @property
     def band_label(self) -> str:
-        return engine.BAND_LABELS.get(self.band, self.band)
+        return engine.BAND_LABELS.get(self.result.band, self.result.band)
 
     @property
     def head_rating_label(self) -> str:
-        return engine.HEAD_RATING_LABELS.get(self.head_rating, self.head_rating)
+        return engine.HEAD_RATING_LABELS.get(self.result.head_rating, self.result.head_rating)
 
 
 @dataclass
 class GroupView:
     code: str
     name: str
-    rows: list[RowView]
+    rows: list[UnitView]
 
     @property
     def field_codes(self) -> list[str]:
-        return [f.code for f in self.rows[0].fields] if self.rows else []
+        return [f.code for f in self.rows[0].result.fields] if self.rows else []
 
 
 @dataclass
@@ -88,24 +65,18 @@ def results_view(*, period: Period, with_details: bool = False, unit_code: str |
     run = final_run(period)
     if run is not None:
         rows = run.unit_rows.prefetch_related("field_rows").order_by("group_order", "position")
+        if not with_details:
+            rows = rows.defer("items", "trace")  # the table reads neither
         if unit_code is not None:
             rows = rows.filter(unit_code=unit_code)
         groups: dict[str, GroupView] = {}
         for r in rows:
             g = groups.setdefault(r.group_code, GroupView(r.group_code, r.group_name, []))
             g.rows.append(
-                RowView(
-                    unit_code=r.unit_code,
-                    unit_name=r.unit_name,
+                UnitView(
+                    result=unit_result_of_row(r, period.decimals, with_trace=with_details),
                     head_name=r.head_name,
                     head_title=r.head_title,
-                    **result_numbers(r),
-                    head_rating_reason=r.head_rating_reason,
-                    fields=[
-                        FieldView(f.code, f.title, f.points, f.max_points, f.index)
-                        for f in r.field_rows.all()
-                    ],
-                    trace=list(r.trace) if with_details else [],
                     items=list(r.items) if with_details else [],
                 )
             )
@@ -119,15 +90,10 @@ def results_view(*, period: Period, with_details: bool = False, unit_code: str |
                 continue
             unit = data.units[u.code]
             view.rows.append(
-                RowView(
-                    unit_code=u.code,
-                    unit_name=u.name,
+                UnitView(
+                    result=u,
                     head_name=unit.head_name,
                     head_title=unit.head_title,
-                    **{**result_numbers(u), "rank": u.rank or 0},
-                    head_rating_reason=u.head_rating_reason or "",
-                    fields=[FieldView(f.code, f.title, f.points, f.max_points, f.index) for f in u.fields],
-                    trace=list(u.trace) if with_details else [],
                     items=[
                         _item_json(
                             it,
@@ -150,11 +116,11 @@ def _with_previous(view: ResultsView) -> ResultsView:
     previous = previous_results(view.period)
     for group in view.groups:
         for row in group.rows:
-            row.previous = previous.get((group.code, row.unit_code))
+            row.previous = previous.get((group.code, row.result.code))
     return view
 
 
-def unit_result_rows(*, period: Period, code: str) -> tuple[RowView, ResultsView]:
+def unit_result_rows(*, period: Period, code: str) -> tuple[UnitView, ResultsView]:
     """A unit's detailed result (official, else live); 404 when the unit has none in the period. Who may see
     which part is decided by the access policy (``appraisal.council.access``) before and after this."""
     view = results_view(period=period, with_details=True, unit_code=code)
@@ -176,14 +142,20 @@ _ITEM_LAYERS = {
 }
 
 
-def redact_row(row: RowView, seen: frozenset[str]) -> RowView:
+def redact_row(row: UnitView, seen: frozenset[str]) -> UnitView:
     """Remove from ``row`` every number and text the person may not see now (SPEC §6a), so that the page (and
     anything built from the row) cannot show it. Totals, index, rank, band, head rating, fields and the
     derivation need ``total``; each item's layer its own row of the table; the council's reason needs the
     layer it was given in."""
     if "total" not in seen:
-        row.trace, row.fields = [], []
-        row.rank, row.rank_change = 0, None
+        # The engine's result without its rank, field breakdown and derivation (the numbers the page keeps
+        # are only shown with ``total``).
+        row.result = replace(
+            row.result,
+            rank=None,
+            rank_change=None,
+            details=engine.StoredDetails(adjustment_results=row.result.adjustments),
+        )
     for item in row.items:
         reason_layer = "round2" if item.get("round2_points") is not None else "round1"
         for key, what in _ITEM_LAYERS.items():

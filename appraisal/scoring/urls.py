@@ -9,6 +9,7 @@ urlpatterns = [
     path("viec/<int:pk>/", job_views.job_detail, name="job"),
     path("viec/<int:pk>/tai-ve/", job_views.job_download, name="job_download"),
     path("<int:year>/nen-tai-lieu/", job_views.evidence_zip_start, name="evidence_zip"),
+    path("<int:year>/xuat/<slug:document>/", job_views.export_start, name="export"),
     path("nhat-ky/nhat-ky.csv", audit_views.audit_csv, name="audit_csv"),
     path("<int:year>/", views.period_results, name="period"),
     path("<int:year>/don-vi/<slug:code>/", views.unit_detail, name="unit_detail"),

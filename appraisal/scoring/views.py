@@ -15,21 +15,22 @@ from appraisal.core import roles
 from appraisal.core.access import Persona
 from appraisal.core.dates import fmt_local
 from appraisal.core.exceptions import ServiceError
+from appraisal.core.jobs import import_in_background
 from appraisal.council import access
 from appraisal.council.access import Subject
 from appraisal.council.selectors import council_access
+from appraisal.documents.annex import build_annex
+from appraisal.documents.csvexport import PLAIN, build_results_csv
+from appraisal.documents.data import ExportFile, notice_org
+from appraisal.documents.decision import build_decision
+from appraisal.documents.pdf import PdfUnavailable, to_pdf
+from appraisal.documents.unit_docs import build_unit_notice, final_sentence
 from appraisal.registry.audit import audit_export
 from appraisal.registry.models import Organisation, Period, Phase, Unit
 from appraisal.registry.selectors import period_default_for_user, period_list_for_user
 
 from . import services
 from .adapters import decision_data_from_run, unit_doc_data
-from .documents.annex import build_annex
-from .documents.csvexport import PLAIN, build_results_csv
-from .documents.data import ExportFile, notice_org
-from .documents.decision import build_decision
-from .documents.pdf import PdfUnavailable, to_pdf
-from .documents.unit_docs import build_unit_notice, final_sentence
 from .forms import ApproveForm, PublishedResultsForm, ReopenForm
 from .job_views import finalise_in_background
 from .published import PUBLISHED_COLUMNS, published_results_import, published_rows, published_template_file
@@ -312,9 +313,19 @@ def published_results(request: HttpRequest, year: int) -> HttpResponse:
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        report = published_results_import(
-            year=year, file_name=upload.name, content=upload.read(), by=request.user
+        content = upload.read()
+        # The job is filed under that year's period, else the latest one (published years may predate ParIndex).
+        job_url = import_in_background(
+            what="results",
+            period=Period.objects.filter(year=year).first() or Period.objects.order_by("-year").first(),
+            by=request.user,
+            file_name=upload.name,
+            content=content,
+            params={"year": year},
         )
+        if job_url is not None:
+            return redirect(job_url)
+        report = published_results_import(year=year, file_name=upload.name, content=content, by=request.user)
         if report.ok:
             messages.success(request, report.summary)
             return redirect("scoring:published", year=year)

@@ -98,7 +98,9 @@ def test_form_is_read_only_for_observer_and_secretariat(client_for, persona, req
         by=editor,
     )
     user = request.getfixturevalue(persona)
-    type(assessment).objects.filter(pk=assessment.pk).update(state="submitted")  # the observer: once submitted
+    type(assessment).objects.filter(pk=assessment.pk).update(
+        state="submitted"
+    )  # the observer: once submitted
     body = client_for(user).get(form_url(assessment)).content.decode()
     assert "<strong>Chỉ xem:</strong>" in body
     assert 'class="entry-form"' not in body
@@ -214,3 +216,37 @@ def test_period_without_window_has_no_countdown(client_for, editor, period, unit
     body = client_for(editor).get(reverse("assessments:detail", args=[assessment.pk])).content.decode()
     assert "Chưa đặt hạn chót." in body
     assert IndexSet.objects.count() == 1
+
+
+def test_form_and_entries_leave_out_every_leaf_of_an_excluded_field_like_the_engine(
+    client_for, period, unit, index_set, editor, secretariat, window
+):
+    """What happens today: the secretariat's exclusion of a field (node «2») excluded its leaves in the engine
+    only; the form and the assessment's entries (so the imports and the council) kept 2.1 and 2.2."""
+    from appraisal.scoring.services import results_compute
+
+    field = index_set.nodes.get(code="2")
+    UnitExclusion.objects.create(
+        period=period,
+        unit=unit,
+        node=field,
+        reason="Đơn vị không giải quyết thủ tục hành chính.",
+        by=secretariat,
+    )
+    assessment = assessment_get_or_create(period=period, unit=unit)
+    assert sorted(assessment.entries.values_list("node__code", flat=True)) == [
+        "1.1",
+        "1.2",
+        "1.3",
+        "1.4",
+        "3.1",
+        "P1",
+        "T1",
+    ]
+    body = client_for(editor).get(form_url(assessment)).content.decode()
+    assert body.count("<em>Không áp dụng</em>: Đơn vị không giải quyết thủ tục hành chính.") == 2
+    assert "Đã nhập <strong>0/4</strong> mục bắt buộc" in body  # 1.1–1.4
+    _, result = results_compute(period=period)
+    items = {i.code: i for i in next(u for g in result.groups for u in g.units if u.code == unit.code).items}
+    assert [c for c, i in items.items() if not i.applicable] == ["2.1", "2.2"]
+    assert items["2.1"].excluded_reason == "Đơn vị không giải quyết thủ tục hành chính."

@@ -42,6 +42,9 @@ ROUTES: dict[str, tuple[str, dict] | None] = {
     "job": None,
     "job_download": None,
     "evidence_zip": None,
+    # The period's documents built as a background job (POST; the same policy check as annex/decision, over
+    # every persona and moment in tests/council/test_export_access.py).
+    "export": None,
     # PDF copies: the same views as annex, decision and unit_doc with fmt="pdf" (the same policy check);
     # LibreOffice makes them slow, so their own tests are in tests/scoring/test_views.py.
     "annex_pdf": None,

@@ -20,6 +20,7 @@ from appraisal.council.services import (
     council_role_grant,
     council_role_revoke,
 )
+from appraisal.documents.auditcsv import AUDIT_CSV_COLUMNS
 from appraisal.registry.audit import audit_record
 from appraisal.registry.models import AuditAction, AuditEntry, IndexNode, PeriodEventKind, Phase, Role
 from appraisal.registry.phases import period_move
@@ -31,7 +32,6 @@ from appraisal.registry.services import (
     unit_update,
     units_import,
 )
-from appraisal.scoring.documents.auditcsv import AUDIT_CSV_COLUMNS
 from tests.factories import UserFactory
 from tests.registry.helpers import xlsx_bytes
 

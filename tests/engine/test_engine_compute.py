@@ -76,7 +76,7 @@ def test_excluded_items_leave_points_and_max_and_say_why(make):
     assert result.appraisal_points == D(30)
     assert items["3.1"].applicable is False
     assert items["3.1"].points == 0
-    assert items["3.1"].excluded_reason == "Không áp dụng cho đơn vị có nhãn no_tthc"
+    assert items["3.1"].excluded_reason == "Không áp dụng cho đơn vị có nhãn «no_tthc»."
     assert items["4.1"].excluded_reason == "Không có nhiệm vụ này"
     assert items["1.1"].applicable is True
     fields = {f.code: f for f in result.fields}

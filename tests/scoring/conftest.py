@@ -74,3 +74,9 @@ def complete_decision(period):
     )
     period.proposal_number, period.proposal_date = "45/TTr-SNV", dt.date(2024, 1, 25)
     period.save(update_fields=["legal_bases", "proposal_number", "proposal_date"])
+
+
+@pytest.fixture
+def queued_tasks(settings):
+    """The production shape: tasks are stored, not run, until a worker takes them (here: the test)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}

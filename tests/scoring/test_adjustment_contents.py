@@ -18,11 +18,11 @@ from appraisal.assessments.models import Assessment, AssessmentState
 from appraisal.assessments.selectors import assessment_form
 from appraisal.council.adjustments import group_inputs
 from appraisal.council.sheet import SheetField, SheetRow, appraisal_sheet
+from appraisal.documents.annex import build_annex
+from appraisal.documents.decision import build_decision
 from appraisal.registry.models import IndexNode, Period, Phase
 from appraisal.registry.services import index_set_import
 from appraisal.scoring.adapters import decision_data_from_run
-from appraisal.scoring.documents.annex import build_annex
-from appraisal.scoring.documents.decision import build_decision
 from appraisal.scoring.services import period_finalise, results_compute
 from tests.registry.helpers import SET_HEADER_VI, xlsx_bytes
 from tests.scoring.conftest import fill, finalise_all
@@ -330,3 +330,28 @@ def test_one_page_appraisal_counts_the_bonus_group_at_its_cap(period, group, uni
     assert [r.node.code for r in nine.rows] == [f"9.1.{i}" for i in range(1, 5)] + [f"9.2.{i}" for i in range(1, 6)]
     assert (nine.self_points, nine.round1_points) == (Decimal("3"), Decimal("3"))
     assert (sheet.self_points, sheet.round1_points) == (Decimal("83.0000"), Decimal("83.0000"))
+
+
+def test_unit_doc_notice_counts_grouped_bonus_after_the_cap_like_the_council_notice(
+    period, group, unit, other_unit, secretariat
+):
+    """What happens today: scoring's unit notice summed the items' losses (11) without the group caps, and the
+    council's notice and scoring's were two builders with two rules for penalties."""
+    from appraisal.council.notice import notice_data
+    from appraisal.scoring.adapters import unit_doc_data
+    from appraisal.scoring.services import score_run_create
+
+    a = _lowered_in_round1(period, unit, other_unit, secretariat)
+    run = score_run_create(period=period, by=secretariat)
+    from_snapshot = unit_doc_data(run, unit.code, "notice")
+    live = notice_data(assessment=a)
+    for data in (from_snapshot, live):
+        assert [(s.item_code, s.self_points, s.final_points, s.lost) for s in data.items] == [
+            ("1.1", Decimal("80"), Decimal("70"), Decimal("10")),
+            ("9.1.4", Decimal("1"), Decimal("0"), Decimal("1")),
+        ]
+        assert data.total_lost == Decimal("10")
+        assert [(s.item_title, s.field_title, s.reason) for s in data.items] == [
+            ("Kết quả thực hiện kế hoạch CCHC", "Công tác chỉ đạo, điều hành CCHC", "Thiếu tài liệu kiểm chứng"),
+            ("Được Trung ương biểu dương", "Điểm thưởng, điểm trừ", "Thiếu tài liệu kiểm chứng"),
+        ]

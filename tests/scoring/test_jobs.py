@@ -23,12 +23,6 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def queued_tasks(settings):
-    """The production shape: tasks are stored, not run, until a worker takes them (here: the test)."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-
-
 def _attach(entry: ItemEntry, name: str, by) -> None:
     evidence = evidence_store_upload(unit=entry.assessment.unit, uploaded=pdf_file(name), by=by)
     EvidenceLink.objects.create(entry=entry, evidence=evidence, by=by)

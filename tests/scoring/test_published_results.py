@@ -13,9 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from appraisal.documents.annex import build_annex
 from appraisal.registry.models import Period, Phase
 from appraisal.scoring.adapters import decision_data_from_run
-from appraisal.scoring.documents.annex import build_annex
 from appraisal.scoring.models import PublishedResult, PublishedYear, ScoreRun
 from appraisal.scoring.published import published_results_import
 from tests.registry.helpers import xlsx_bytes

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from appraisal.council.importing import LAYERS, scores_import
+from appraisal.council.importing import LAYERS, NATIONAL_LIMITS, scores_import
 from appraisal.registry.models import Period
 
 
@@ -38,7 +38,12 @@ class Command(BaseCommand):
             if by is None:
                 raise CommandError("Chưa có tài khoản quản trị nào: hãy chỉ rõ --user USERNAME.")
         report = scores_import(
-            period=period, layer=options["layer"], file_name=path.name, content=path.read_bytes(), by=by
+            period=period,
+            layer=options["layer"],
+            file_name=path.name,
+            content=path.read_bytes(),
+            by=by,
+            limits=NATIONAL_LIMITS,
         )
         if not report.ok:
             raise CommandError("\n".join([report.summary, *(str(p) for p in report.problems)]))

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from appraisal.scoring.documents.annex import build_annex
+from appraisal.documents.annex import build_annex
 
 from ._export import export
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from appraisal.scoring.documents.decision import build_decision
+from appraisal.documents.decision import build_decision
 
 from ._export import export
 

@@ -1,0 +1,185 @@
+"""Charts drawn on the server as SVG by pygal, shown as ``<img src="data:image/svg+xml;base64,…">``.
+
+Why an image: pygal writes its colours and fonts into a ``<style>`` element of the SVG; inlined in the page the
+strict Content-Security-Policy (no inline style) would drop it, while an SVG image is a document of its own
+that the page's policy allows (``img-src 'self' data:``) and that runs no script. Every chart therefore also
+carries its title, a text alternative, a table of the same numbers and a CSV of that table: the numbers are
+formatted once here (decimal comma) and the bars, the table and the CSV print the same strings.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pygal
+from pygal.style import Style
+
+from appraisal.documents.data import CSV_CONTENT_TYPE, ExportFile
+from appraisal.documents.safe import csv_text
+
+# Band and rating colours (colour is never alone: every bar also prints its value and band in text).
+BAND_COLOURS = {
+    "xuat_sac": "#1b7f3b",
+    "tot": "#2f6fb5",
+    "kha": "#c98a00",
+    "trung_binh": "#d2691e",
+    "yeu": "#b02a37",
+}
+RATING_COLOURS = {"htxs": "#1b7f3b", "htt": "#2f6fb5", "ht": "#c98a00", "kht": "#b02a37"}
+SERIES_COLOURS = ("#2f6fb5", "#c98a00", "#1b7f3b", "#b02a37", "#6f42c1", "#20c997", "#d2691e", "#6c757d")
+
+_STYLE_OPTIONS: dict[str, Any] = {
+    "background": "white",
+    "plot_background": "white",
+    "foreground": "#212529",
+    "foreground_strong": "#212529",
+    "foreground_subtle": "#6c757d",
+    "font_family": '"Times New Roman", "DejaVu Serif", serif',
+    "label_font_size": 12,
+    "major_label_font_size": 12,
+    "value_font_size": 11,
+    "legend_font_size": 12,
+    "title_font_size": 15,
+}
+
+
+def _style(colours: Sequence[str] | None) -> Style:
+    return Style(**_STYLE_OPTIONS, colors=tuple(colours or SERIES_COLOURS))
+
+
+Cell = Any  # str, int or Decimal: what the table shows and the CSV writes
+# A signed number ('+8,07', '-2') is written as it is: Excel reads it as a number, not as a formula.
+_NUMBER = re.compile(r"[+-]?\d+(,\d+)?")
+
+
+@dataclass
+class Chart:
+    """One chart: its picture (``svg``: None when there is nothing to draw), its title and text alternative,
+    and the table of the same numbers (``columns`` × ``rows``, cells already formatted for people)."""
+
+    slug: str
+    title: str
+    alt: str
+    columns: list[str]
+    rows: list[list[Cell]]
+    svg: bytes | None = None
+    links: list[str | None] = field(default_factory=list)  # per row: the page behind it
+    note: str = ""
+    heat: list[list[str]] = field(default_factory=list)  # heat map: a CSS class per number cell
+
+    @property
+    def table(self) -> list[tuple[Cell, str | None, list[tuple[Cell, str]]]]:
+        """Rows for the template: (first cell, its link, [(cell, css class)…])."""
+        out = []
+        for i, row in enumerate(self.rows):
+            link = self.links[i] if i < len(self.links) else None
+            classes = self.heat[i] if i < len(self.heat) else [""] * (len(row) - 1)
+            out.append((row[0], link, list(zip(row[1:], classes, strict=False))))
+        return out
+
+    @property
+    def data_uri(self) -> str:
+        if self.svg is None:
+            return ""
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg).decode("ascii")
+
+    def csv(self, *, year: int) -> ExportFile:
+        """The table in the Vietnamese-Excel dialect of the results CSV (``;``, decimal comma, CRLF, UTF-8 with
+        a byte-order mark, formula-like text neutralised)."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+        writer.writerow([csv_text(c) for c in self.columns])
+        for row in self.rows:
+            writer.writerow(
+                [c if isinstance(c, int) or _NUMBER.fullmatch(str(c)) else csv_text(c) for c in row]
+            )
+        return ExportFile(
+            filename=f"{self.slug}-{year}.csv",
+            content_type=CSV_CONTENT_TYPE,
+            content=buffer.getvalue().encode("utf-8-sig"),
+        )
+
+
+def _render(chart: Any) -> bytes:
+    chart.js = []  # no script: the picture is an image
+    chart.disable_xml_declaration = False
+    out = chart.render()
+    return out if isinstance(out, bytes) else out.encode("utf-8")
+
+
+def _config(
+    title: str, *, n: int, horizontal: bool = True, legend: int = 0, colours: Sequence[str] | None = None
+) -> dict[str, Any]:
+    # room for each bar, the title, the axis and the legend (two entries a row)
+    height = (90 + 26 * n if horizontal else 360) + 22 * ((legend + 1) // 2)
+    return {
+        "title": title,
+        "style": _style(colours),
+        "width": 900,
+        "height": height,
+        "show_legend": legend > 0,
+        "legend_at_bottom": True,
+        "print_values": True,
+        "print_zeroes": False,
+        "truncate_label": 60,
+        "margin": 8,
+        "legend_at_bottom_columns": 2,
+    }
+
+
+def _text(formatter_text: str) -> Callable[[Any], str]:
+    return lambda _value: formatter_text
+
+
+def value(number: Decimal, text: str, colour: str | None = None) -> dict[str, Any]:
+    """One bar: drawn at ``number``, labelled with exactly ``text`` (the table's string)."""
+    out: dict[str, Any] = {"value": float(number), "formatter": _text(text)}
+    if colour:
+        out["color"] = colour
+    return out
+
+
+def bar_svg(
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[dict[str, Any] | None]]],
+    *,
+    horizontal: bool = True,
+    stacked: bool = False,
+    range_: tuple[float, float] | None = None,
+    colours: Sequence[str] | None = None,
+) -> bytes | None:
+    """A bar chart of one or more series over ``labels`` (``colours``: one per series, so that the legend
+    matches the bars); None when there is no bar to draw."""
+    if not labels or not any(v is not None for _, values in series for v in values):
+        return None
+    kind = {
+        (True, False): pygal.HorizontalBar,
+        (True, True): pygal.HorizontalStackedBar,
+        (False, False): pygal.Bar,
+        (False, True): pygal.StackedBar,
+    }[(horizontal, stacked)]
+    per_label = 1 if stacked else max(1, len(series))
+    config = _config(
+        title,
+        n=len(labels) * per_label + (len(labels) if stacked else 0),
+        horizontal=horizontal,
+        legend=len(series) if len(series) > 1 else 0,
+        colours=colours,
+    )
+    if range_ is not None:
+        config["range"] = range_
+    chart = kind(**config)
+    # pygal stacks horizontal bars from the bottom up: reversed, the first row of the table is the top bar
+    order = slice(None, None, -1) if horizontal else slice(None)
+    chart.x_labels = list(labels)[order]
+    for name, values in series:
+        chart.add(name, list(values)[order])
+    return _render(chart)

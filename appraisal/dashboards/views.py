@@ -1,0 +1,260 @@
+"""Dashboards and charts (issue 12). Each view asks the access policy (SPEC §6a) first, then reads once and
+renders; the CSV of a chart is the table of the same chart, built by the same code."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+
+from appraisal.core import roles
+from appraisal.core.access import Persona
+from appraisal.council import access
+from appraisal.council.access import Subject
+from appraisal.registry.models import Period, Unit
+from appraisal.registry.selectors import period_default_for_user, period_list_for_user
+from appraisal.scoring.selectors import redact_row
+
+from .analytics import group_leaders, headline, weakest_criteria
+from .cache import analytics_cached
+from .charts import Chart
+from .progress import STATE_LABELS, STATES, list_url, progress_build, units_filtered
+from .unit import fields_chart, lost_chart, shortfalls, trend_chart, unit_trend
+
+LEADER_ONLY = "Chỉ Tổ thư ký và Chủ tịch Hội đồng xem được bảng theo dõi tiến độ của kỳ đánh giá."
+
+
+def _period(year: int) -> Period:
+    return get_object_or_404(Period, year=year)
+
+
+def _csv(chart: Chart | None, year: int) -> HttpResponse:
+    if chart is None:
+        raise Http404("Không có biểu đồ này.")
+    exported = chart.csv(year=year)
+    response = HttpResponse(exported.content, content_type=exported.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, exported.filename)
+    return response
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """The person's dashboard in their default period: progress for the secretariat and the chair, the
+    Chairman's summary for an observer, the unit's page for its people, the results charts otherwise
+    (``?ky=YEAR``: that period, when the person has something in it)."""
+    periods = period_list_for_user(request.user)
+    year = request.GET.get("ky", "")
+    period = next((p for p in periods if year.isdigit() and p.year == int(year)), None)
+    period = period or period_default_for_user(request.user, periods)
+    if period is None:
+        raise Http404("Chưa có kỳ đánh giá.")
+    subject = Subject(period)
+    persona = access.persona_of(request.user, subject)
+    if persona == Persona.LEADER:
+        return redirect("dashboards:progress", year=period.year)
+    if persona == Persona.OBSERVER:
+        for p in [period, *periods]:
+            if access.can_see(request.user, "ranks", Subject(p)):
+                return redirect("dashboards:summary", year=p.year)
+        raise PermissionDenied(access.REFUSALS["ranks"])
+    units = roles.roles_of(request.user).editor_units
+    if units:
+        unit = Unit.objects.filter(pk__in=units).order_by("name").first()
+        assert unit is not None
+        return redirect("dashboards:unit", year=period.year, code=unit.code)
+    if access.can_see(request.user, "ranks", subject):
+        return redirect("dashboards:results", year=period.year)
+    # A council member before finalisation: their work is on the council's pages.
+    messages.info(
+        request, "Biểu đồ kết quả được mở khi Hội đồng chốt kết quả; đây là các việc thẩm định của bạn."
+    )
+    return redirect("council:dashboard", year=period.year)
+
+
+# -- progress (secretariat, chair) ---------------------------------------------------------------------------
+
+
+def _require_leader(request: HttpRequest, period: Period) -> None:
+    if access.persona_of(request.user, Subject(period)) != Persona.LEADER:
+        raise PermissionDenied(LEADER_ONLY)
+
+
+def _progress_context(period: Period) -> dict[str, Any]:
+    p = progress_build(period=period)
+    links = {(g, code): list_url(period, state=code, group=g) for g, _ in p.groups for code, _, _ in STATES}
+    table = []
+    for g, name in p.groups:
+        table.append(
+            {
+                "name": name,
+                "url": list_url(period, group=g),
+                "cells": [(p.counts[g][code], links[(g, code)]) for code, _, _ in STATES],
+                "total": sum(p.counts[g].values()),
+            }
+        )
+    return {
+        "period": period,
+        "p": p,
+        "states": STATES,
+        "table": table,
+        "overdue_url": list_url(period, overdue=True),
+        "round2_url": list_url(period, state="explained"),
+    }
+
+
+def progress(request: HttpRequest, year: int) -> HttpResponse:
+    period = _period(year)
+    _require_leader(request, period)
+    return render(request, "dashboards/progress.html", _progress_context(period))
+
+
+def progress_body(request: HttpRequest, year: int) -> HttpResponse:
+    """The dashboard's content alone: htmx replaces it every minute."""
+    period = _period(year)
+    _require_leader(request, period)
+    return render(request, "dashboards/includes/progress_body.html", _progress_context(period))
+
+
+def progress_units(request: HttpRequest, year: int) -> HttpResponse:
+    """The list behind a figure of the dashboard: units of a state, a group, or overdue."""
+    period = _period(year)
+    _require_leader(request, period)
+    state = request.GET.get("trang-thai", "")
+    group = request.GET.get("khoi", "")
+    overdue = request.GET.get("qua-han") == "1"
+    if state and state not in STATE_LABELS:
+        raise Http404("Không có trạng thái này.")
+    p = progress_build(period=period)
+    units = units_filtered(p, state=state, group=group, overdue=overdue)
+    names = dict(p.groups)
+    parts = [STATE_LABELS[state]] if state else []
+    if group:
+        parts.append(names.get(group, group))
+    if overdue:
+        parts.append("quá hạn")
+    return render(
+        request,
+        "dashboards/progress_units.html",
+        {
+            "period": period,
+            "units": units,
+            "heading": ", ".join(parts) or "Tất cả đơn vị",
+            "labels": STATE_LABELS,
+        },
+    )
+
+
+def progress_csv(request: HttpRequest, year: int, chart: str) -> HttpResponse:
+    period = _period(year)
+    _require_leader(request, period)
+    built = progress_build(period=period).chart
+    return _csv(built if built.slug == chart else None, year)
+
+
+# -- results analytics ---------------------------------------------------------------------------------------
+
+
+def _detail(request: HttpRequest, period: Period) -> bool:
+    """Claims, lost points and the council's reasons: for those who see every unit's layers now (SPEC §6a: the
+    chair and the secretariat always, the observer from F); the published table carries none of them."""
+    subject = Subject(period)
+    return access.persona_of(request.user, subject) in (Persona.LEADER, Persona.OBSERVER) and access.can_see(
+        request.user, "round2", subject
+    )
+
+
+def _analytics(request: HttpRequest, year: int) -> tuple[Period, Any]:
+    period = _period(year)
+    access.require(request.user, "ranks", Subject(period))  # SPEC §6a: ranks and other units' results
+    return period, analytics_cached(period=period, detail=_detail(request, period))
+
+
+def results(request: HttpRequest, year: int) -> HttpResponse:
+    period, data = _analytics(request, year)
+    return render(request, "dashboards/results.html", {"period": period, "a": data})
+
+
+def results_csv(request: HttpRequest, year: int, chart: str) -> HttpResponse:
+    period, data = _analytics(request, year)
+    return _csv(data.chart(chart), year)
+
+
+def summary(request: HttpRequest, year: int) -> HttpResponse:
+    """The Chairman's page: one A4 page of the figures the province publishes."""
+    period = _period(year)
+    access.require(request.user, "ranks", Subject(period))
+    detail = _detail(request, period)
+    data = analytics_cached(period=period, detail=detail)
+    view = data.view
+    return render(
+        request,
+        "dashboards/summary.html",
+        {
+            "period": period,
+            "view": view,
+            "a": data,
+            "leaders": group_leaders(view),
+            "headline": headline(view),
+            "weakest": weakest_criteria(view, limit=5) if detail else [],
+            "ratings_chart": data.chart("xep-loai-nguoi-dung-dau"),
+        },
+    )
+
+
+# -- a unit's page -------------------------------------------------------------------------------------------
+
+
+def _unit(request: HttpRequest, year: int, code: str) -> dict[str, Any]:
+    period = _period(year)
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        raise Http404("Không tìm thấy đơn vị.")
+    subject = access.subject_for(period, unit)
+    access.require(request.user, "total", subject)  # SPEC §6a: the unit's total, index, band, head rating
+    seen = access.visibility(request.user, subject)
+    show_rank = access.can_see(request.user, "ranks", Subject(period))
+    view = analytics_cached(period=period, detail=True).view
+    row = group = None
+    for g in view.groups:
+        for r in g.rows:
+            if r.result.code == code:
+                row, group = r, g
+    if row is None or group is None:
+        raise Http404("Đơn vị chưa có kết quả trong kỳ này.")
+    redact_row(row, seen)
+    if not show_rank:
+        row.result = replace(row.result, rank=0, rank_change=None)
+    trend = unit_trend(user=request.user, unit=unit, period=period, row=row, show_rank=show_rank)
+    charts = [
+        fields_chart(period, row, group if show_rank else None),
+        lost_chart(period, row),
+        trend_chart(period, unit, trend),
+    ]
+    reasons_seen = "round1" in seen
+    return {
+        "period": period,
+        "unit": unit,
+        "row": row,
+        "group": group,
+        "show_rank": show_rank,
+        "charts": charts,
+        # Criterion by criterion is the unit's own detail: never in the published table other units read.
+        "shortfalls": shortfalls(row) if "inputs" in seen else None,
+        "reasons_seen": reasons_seen,
+        "can_report": "total" in seen,
+        "trend": trend,
+    }
+
+
+def unit(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    return render(request, "dashboards/unit.html", _unit(request, year, code))
+
+
+def unit_csv(request: HttpRequest, year: int, code: str, chart: str) -> HttpResponse:
+    context = _unit(request, year, code)
+    found = next((c for c in context["charts"] if c.slug == chart), None)
+    return _csv(found, year)
