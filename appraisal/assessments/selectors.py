@@ -88,13 +88,9 @@ def assessment_get_for_user(user: Any, pk: int, *, write: bool = False, action: 
 def _assessment_allowed(
     user: Any, assessment: Assessment | None, *, write: bool, action: str = "view"
 ) -> Assessment:
-    if assessment is None or not roles.can_view_unit(user, assessment.unit_id):
+    if assessment is None:
         raise Http404("Không tìm thấy bản tự đánh giá.")
-    if _observer_only(user, assessment.unit_id) and assessment.state in EDITABLE_BY_UNIT:
-        # SPEC §6a: an observer sees a unit's inputs once it submitted.
-        raise PermissionDenied(
-            "Bản tự đánh giá của đơn vị chưa được chốt: lãnh đạo UBND tỉnh xem sau khi chốt."
-        )
+    assessment_require_view(user, assessment)
     if write and not roles.can_edit_unit(user, assessment.unit_id):
         raise PermissionDenied("Bạn chỉ có quyền xem bản tự đánh giá này.")
     if action in SECRETARIAT_ACTIONS and not roles.holds_in_period(
@@ -104,10 +100,20 @@ def _assessment_allowed(
     return assessment
 
 
-def _observer_only(user: Any, unit_id: int) -> bool:
-    return (
-        roles.is_observer(user) and not roles.is_secretariat(user) and not roles.can_edit_unit(user, unit_id)
-    )
+# Who may see a unit's self-assessment: SPEC §6a, row "inputs", decided by the access policy
+# (``appraisal.council.access``), which needs the council's assignments. Imports flow one way, so the council
+# registers its check here at start-up (``CouncilConfig.ready``); every self-assessment page asks the single
+# function below. A check returns, or raises Http404 (the person may not know it exists) or PermissionDenied.
+ASSESSMENT_VIEW_RULES: list[Callable[[Any, Assessment], None]] = []
+
+
+def assessment_require_view(user: Any, assessment: Assessment) -> None:
+    """The one view check of the self-assessment pages (form, detail, print, Excel, library, items): the
+    registered policy decides; with none registered nobody sees anything."""
+    if not ASSESSMENT_VIEW_RULES:
+        raise Http404("Không tìm thấy bản tự đánh giá.")
+    for rule in ASSESSMENT_VIEW_RULES:
+        rule(user, assessment)
 
 
 def entry_get_for_user(user: Any, assessment: Assessment, pk: int, *, write: bool = False) -> ItemEntry:

@@ -535,6 +535,23 @@ def entry_get_for_user(user: Any, pk: int, action: str) -> ItemEntry:
     return entry
 
 
+NOT_YOURS = "Bản tự đánh giá chỉ dành cho đơn vị, Hội đồng thẩm định và Tổ thư ký của kỳ đánh giá này."
+
+
+def assessment_view_check(user: Any, assessment: Assessment) -> None:
+    """Whether ``user`` may see the unit's self-assessment pages (SPEC §6a, row "inputs"): its people always,
+    the chair and the secretariat of its period always, an assigned council member and an observer once it was
+    submitted; a chair of another year only, other units' people and a member of the unit who holds no role in
+    it get 404 (SPEC §6: a council member never sees their own unit's items), the rest 403 with the reason.
+    Registered as the assessments app's view check (``CouncilConfig.ready``)."""
+    subject = Subject.of(assessment)
+    persona = persona_of(user, subject)
+    if persona == Persona.CONFLICTED:
+        raise Http404("Không tìm thấy bản tự đánh giá.")
+    if not can_see(user, "inputs", subject):
+        refuse(user, subject, NOT_YOURS if persona == Persona.OTHER else REFUSALS["inputs"])
+
+
 def _entry_or_404(pk: int) -> ItemEntry:
     entry = (
         ItemEntry.objects.select_related(

@@ -8,12 +8,15 @@ class CouncilConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers SPEC §6a as django-rules permissions (parindex.view_<what>).
-        from appraisal.assessments.selectors import EVIDENCE_DOWNLOAD_RULES
+        from appraisal.assessments.selectors import ASSESSMENT_VIEW_RULES, EVIDENCE_DOWNLOAD_RULES
 
         from . import access  # noqa: F401
-        from .access import council_can_download_evidence
+        from .access import assessment_view_check, council_can_download_evidence
 
         # Assigned council members download the evidence of the items they appraise (assessments cannot import
         # the council: the rule is handed down here).
         if council_can_download_evidence not in EVIDENCE_DOWNLOAD_RULES:
             EVIDENCE_DOWNLOAD_RULES.append(council_can_download_evidence)
+        # Who sees a unit's self-assessment is SPEC §6a's row "inputs", decided by the council's policy.
+        if assessment_view_check not in ASSESSMENT_VIEW_RULES:
+            ASSESSMENT_VIEW_RULES.append(assessment_view_check)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from appraisal.core.access import TABLE, Moment, Persona, visible
 from appraisal.council import services
-from appraisal.council.access import Subject, moment_of, persona_of
+from appraisal.council.access import REFUSALS, Subject, moment_of, persona_of
 from appraisal.registry.models import Phase
 from appraisal.scoring.models import ScoreRun
 from tests.council.conftest import appraise_all, entry_of, set_phase
@@ -200,4 +200,4 @@ def test_observer_sees_a_units_inputs_only_once_submitted(world, observer, clien
     Assessment.objects.filter(pk=world["skhcn"].pk).update(state=AssessmentState.DRAFT)
     response = client_for(observer).get(url)
     assert response.status_code == 403
-    assert "lãnh đạo UBND tỉnh xem sau khi chốt" in response.content.decode()
+    assert REFUSALS["inputs"] in response.content.decode()
