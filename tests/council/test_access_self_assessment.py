@@ -47,7 +47,9 @@ def test_the_council_policy_is_the_self_assessment_view_check():
     assert [assessment_view_check] == ASSESSMENT_VIEW_RULES
 
 
-def test_chair_of_2023_sees_skhcns_submitted_self_assessment_and_its_print_view(world, chair_2023, client_for):
+def test_chair_of_2023_sees_skhcns_submitted_self_assessment_and_its_print_view(
+    world, chair_2023, client_for
+):
     pk = world["skhcn"].pk
     assert answers(client_for, chair_2023, pk) == all_(200)
     page = client_for(chair_2023).get(reverse("assessments:print", args=[pk])).content.decode()
@@ -61,7 +63,9 @@ def test_assigned_member_sees_skhcns_submitted_self_assessment_and_its_print_vie
     assert "Sở Khoa học và Công nghệ" in page
 
 
-def test_assigned_member_and_chair_may_not_edit_the_units_self_assessment(world, member, chair_2023, client_for):
+def test_assigned_member_and_chair_may_not_edit_the_units_self_assessment(
+    world, member, chair_2023, client_for
+):
     pk = world["skhcn"].pk
     Assessment.objects.filter(pk=pk).update(state=AssessmentState.DRAFT)
     for user in (member, chair_2023):
