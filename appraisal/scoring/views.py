@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
@@ -27,7 +27,11 @@ from appraisal.documents.pdf import PdfUnavailable, to_pdf
 from appraisal.documents.unit_docs import build_unit_notice, final_sentence
 from appraisal.registry.audit import audit_export
 from appraisal.registry.models import Organisation, Period, Phase, Unit
-from appraisal.registry.selectors import period_default_for_user, period_list_for_user
+from appraisal.registry.selectors import (
+    period_default_for_user,
+    period_for_request,
+    period_list_for_request,
+)
 
 from . import services
 from .adapters import decision_data_from_run, unit_doc_data
@@ -56,8 +60,8 @@ def _file_response(
     return response
 
 
-def _period(year: int) -> Period:
-    return get_object_or_404(Period, year=year)
+def _period(request: HttpRequest, year: int) -> Period:
+    return period_for_request(request, year)
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -66,7 +70,7 @@ def index(request: HttpRequest) -> HttpResponse:
     year = request.GET.get("ky", "")
     period = None
     if year.isdigit():
-        period = next((p for p in period_list_for_user(request.user) if p.year == int(year)), None)
+        period = next((p for p in period_list_for_request(request) if p.year == int(year)), None)
     period = period or period_default_for_user(request.user)
     if period is None:
         raise Http404("Chưa có kỳ đánh giá.")
@@ -80,7 +84,7 @@ def index(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Bảng kết quả được công bố khi Hội đồng chốt kết quả.")
         return redirect("council:dashboard", year=period.year)
     # An observer before finalisation: the latest period whose results are already out.
-    for other in period_list_for_user(request.user):
+    for other in period_list_for_request(request):
         if request.user.has_perm("parindex.view_ranks", Subject(other)):
             messages.info(request, f"Kết quả {period.name} chưa được chốt; đây là kết quả {other.name}.")
             return redirect("scoring:period", year=other.year)
@@ -88,7 +92,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def period_results(request: HttpRequest, year: int) -> HttpResponse:
-    period = _period(year)
+    period = _period(request, year)
     subject = Subject(period)
     access.require(request.user, "ranks", subject)  # SPEC §6a: ranks and other units' results
     view = results_view(period=period)
@@ -120,7 +124,7 @@ def period_results(request: HttpRequest, year: int) -> HttpResponse:
 def _unit_subject(request: HttpRequest, year: int, code: str) -> tuple[Period, Unit, Subject]:
     """The unit of a results URL and what the person may see of it; 404 when they may see nothing (SPEC §6a:
     inputs, or the published result)."""
-    period = _period(year)
+    period = _period(request, year)
     unit = Unit.objects.filter(code=code).first()
     if unit is None:
         raise Http404
@@ -158,7 +162,7 @@ def _do(request: HttpRequest, action, success: str, year: int) -> HttpResponse:
 def period_snapshot(request: HttpRequest, year: int) -> HttpResponse:
     if not roles.is_secretariat(request.user):
         raise PermissionDenied
-    period = _period(year)
+    period = _period(request, year)
     run = services.snapshot_for_documents(period=period, by=request.user)
     messages.success(
         request,
@@ -171,7 +175,7 @@ def period_snapshot(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_POST
 def period_finalise(request: HttpRequest, year: int) -> HttpResponse:
-    period = _period(year)
+    period = _period(request, year)
     if not council_access(request.user, period).chair:
         raise PermissionDenied(f"Chỉ Chủ tịch Hội đồng kỳ {period.year} được phê duyệt chốt kết quả.")
     # Off the request (issue 13 item 7): a national-scale period takes many seconds to finalise.
@@ -180,7 +184,7 @@ def period_finalise(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_POST
 def period_reopen(request: HttpRequest, year: int) -> HttpResponse:
-    period = _period(year)
+    period = _period(request, year)
     if not council_access(request.user, period).chair:
         raise PermissionDenied(f"Chỉ Chủ tịch Hội đồng kỳ {period.year} được mở lại kỳ đánh giá.")
     form = ReopenForm(request.POST)
@@ -199,7 +203,7 @@ def period_reopen(request: HttpRequest, year: int) -> HttpResponse:
 def period_approve(request: HttpRequest, year: int) -> HttpResponse:
     if not roles.is_secretariat(request.user):
         raise PermissionDenied
-    period = _period(year)
+    period = _period(request, year)
     form = ApproveForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -220,7 +224,7 @@ def _documents_run(request: HttpRequest, year: int) -> Any:
     """The run the period's documents come from, for a person allowed the decision (SPEC §6a), or the response
     that says there is none yet. A GET writes nothing: before finalisation the last provisional run («Tính tạm»)
     is used."""
-    period = _period(year)
+    period = _period(request, year)
     access.require(request.user, "decision", Subject(period))
     return services.run_for_documents(period) or _draft_missing(request, period)
 
@@ -271,7 +275,10 @@ def download_unit_doc(request: HttpRequest, year: int, code: str, kind: str, fmt
         return _draft_missing(request, period)
     data = unit_doc_data(run, code, kind)
     return _file_response(
-        build_unit_notice(data, notice_org(Organisation.current()), kind=kind), fmt, by=request.user, period=period
+        build_unit_notice(data, notice_org(Organisation.current()), kind=kind),
+        fmt,
+        by=request.user,
+        period=period,
     )
 
 
