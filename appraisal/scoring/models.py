@@ -18,6 +18,9 @@ class ScoreRun(models.Model):
     engine_version = models.CharField(max_length=20)
     index_set_versions = models.JSONField(default=dict)
     result_json = models.JSONField("kết quả (định dạng compute_results --json)")
+    # Group code → its leaves (code, title, field, method, max, rule), stored once for every unit's items
+    # (``UnitResultRow.items`` format 2, see scoring/adapters.item_dicts); empty for runs stored before it.
+    item_catalog = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -70,6 +73,8 @@ class UnitResultRow(models.Model):
     head_rating = models.CharField(max_length=10)
     head_rating_reason = models.TextField(blank=True)
     trace = models.JSONField(default=list)
+    # Format 2: {"format": 2, "items": [values per leaf of the run's item_catalog], "reasons": {code: text}};
+    # format 1 (before issue 14): a list of dicts. Read through scoring/adapters.item_dicts.
     items = models.JSONField(default=list)
     # The adjustment groups ('9.1' Điểm thưởng, '9.2' Điểm trừ): code, title, method, max, claimed, points.
     adjustments = models.JSONField(default=list)

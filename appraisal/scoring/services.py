@@ -19,7 +19,7 @@ from appraisal.council.selectors import council_access
 from appraisal.registry.models import Organisation, Period, Phase, UnitMembership
 from appraisal.registry.phases import period_move, period_require_open
 
-from .adapters import PeriodData, period_input, result_rows_write
+from .adapters import PeriodData, item_catalog, period_input, result_rows_write
 from .models import ScoreRun
 
 
@@ -33,6 +33,7 @@ def score_run_create(*, period: Period, by: Any, final: bool = False) -> ScoreRu
     """Compute and store an immutable snapshot: inputs hash, engine and index-set versions, who, when, and a
     row per unit and field. The same inputs give the same rows and the same JSON."""
     data, result = results_compute(period=period)
+    catalog = item_catalog(data, result)
     with transaction.atomic():
         run = ScoreRun.objects.create(
             period=period,
@@ -41,9 +42,10 @@ def score_run_create(*, period: Period, by: Any, final: bool = False) -> ScoreRu
             engine_version=engine.ENGINE_VERSION,
             index_set_versions=data.index_set_versions,
             result_json=engine.result_to_json(result),
+            item_catalog=catalog,
             created_by=by,
         )
-        result_rows_write(run=run, data=data, result=result)
+        result_rows_write(run=run, data=data, result=result, catalog=catalog)
     return run
 
 
