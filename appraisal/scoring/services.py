@@ -83,7 +83,10 @@ def run_for_documents(period: Period) -> ScoreRun | None:
     """Read-only: the official run, else the last provisional run («Tính tạm»), else None. Pages use this so a
     GET never writes (SPEC §6a); commands and the «Tính tạm» POST use :func:`snapshot_for_documents`."""
     run = final_run(period) or (
-        ScoreRun.objects.filter(period=period, is_final=False).order_by("-created_at", "-pk").first()
+        ScoreRun.objects.filter(period=period, is_final=False)
+        .defer("result_json")
+        .order_by("-created_at", "-pk")
+        .first()
     )
     if run is not None:
         run.period = period  # the period is read once per request
@@ -91,7 +94,13 @@ def run_for_documents(period: Period) -> ScoreRun | None:
 
 
 def final_run(period: Period) -> ScoreRun | None:
-    return ScoreRun.objects.filter(period=period, is_final=True).order_by("-created_at", "-pk").first()
+    # The whole result as JSON (megabytes at national scale) is for ``compute_results``: pages read the rows.
+    return (
+        ScoreRun.objects.filter(period=period, is_final=True)
+        .defer("result_json")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 def unfinalised_units(period: Period) -> list[str]:
