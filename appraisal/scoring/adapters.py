@@ -399,28 +399,28 @@ def item_catalog(data: PeriodData, result: engine.PeriodResult) -> dict[str, lis
 
 
 def _items_stored(
-    u: engine.UnitResult,
-    leaves: list[list[Any]],
-    reasons: dict[tuple[str, str], str],
-    memo: dict[int, Any],
+    u: engine.UnitResult, leaves: list[list[Any]], reasons: dict[str, str], memo: dict[int, list[Any]]
 ) -> dict[str, Any]:
     """A unit's items in format 2. Units share their item results (the engine gives one object per distinct
-    leaf and inputs), so each distinct result is turned into its list once (``memo``, by identity)."""
+    leaf and inputs), so each distinct result is turned into its list once (``memo``, by identity: the
+    result being written keeps every item alive)."""
     items = u.items
-    if len(items) != len(leaves) or any(i.code != leaf[0] for i, leaf in zip(items, leaves, strict=True)):
-        raise ValueError(
-            f"Các tiêu chí của {u.code} không theo thứ tự của bộ chỉ số."
-        )  # the engine's contract
+    # The engine gives every unit its items in its index set's leaf order (the catalog's): checked at the ends.
+    if len(items) != len(leaves) or (
+        items and (items[0].code, items[-1].code) != (leaves[0][0], leaves[-1][0])
+    ):
+        raise ValueError(f"Các tiêu chí của {u.code} không theo thứ tự của bộ chỉ số.")
+    get = memo.get
     rows = []
+    append = rows.append
     for item in items:
-        found = memo.get(id(item))
+        found = get(id(item))
         if found is None:
-            found = memo[id(item)] = (item, _item_values(item))
-        rows.append(found[1])
+            found = memo[id(item)] = _item_values(item)
+        append(found)
     stored: dict[str, Any] = {"format": ITEMS_FORMAT, "items": rows}
-    own = {item.code: reasons[(u.code, item.code)] for item in items if (u.code, item.code) in reasons}
-    if own:
-        stored["reasons"] = own
+    if reasons:
+        stored["reasons"] = reasons
     return stored
 
 
@@ -436,7 +436,10 @@ def result_rows_write(
         "band", "head_rating", "head_rating_reason", "trace", "items", "adjustments",
     )  # fmt: skip
     unit_rows = []
-    memo: dict[int, Any] = {}
+    memo: dict[int, list[Any]] = {}
+    reasons: dict[str, dict[str, str]] = defaultdict(dict)  # unit code → item code → the council's reason
+    for (unit_code, item_code), text in data.reasons.items():
+        reasons[unit_code][item_code] = text
     twelve = Decimal("1e-12")
     for g_pos, group in enumerate(result.groups):
         group_obj = data.groups[group.code]
@@ -450,7 +453,7 @@ def result_rows_write(
                     u.appraisal_points, u.survey_points, u.bonus_points, u.penalty_points, u.total_points,
                     u.index.quantize(twelve), u.index_display, u.rank or 0, u.rank_change, u.band,
                     u.head_rating, u.head_rating_reason or "", list(u.trace),
-                    _items_stored(u, leaves, data.reasons, memo),
+                    _items_stored(u, leaves, reasons.get(u.code, {}), memo),
                     [
                         {
                             "code": a.code,
