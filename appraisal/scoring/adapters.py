@@ -241,23 +241,33 @@ def period_input(period: Period) -> PeriodData:
     )
 
 
-def unit_result_of_row(row: UnitResultRow, decimals: int, *, with_trace: bool = True) -> engine.UnitResult:
+def unit_result_of_row(
+    row: UnitResultRow,
+    decimals: int,
+    *,
+    with_trace: bool = True,
+    field_values: Sequence[tuple[str, str, Decimal, Decimal, Decimal | None]] | None = None,
+) -> engine.UnitResult:
     """A stored snapshot row read back as the engine's own result (the one result shape every page and file
     reads). Its figures are the engine's as stored: ``index_display`` was rounded by the engine when the run
     was written (the column keeps 4 places, so it is given back its ``decimals``, an exact step); a field's
     published index is the engine's :func:`engine.index_display` of the stored index. ``field_rows`` should be
-    prefetched; without ``with_trace`` the row's trace may be deferred (tables and files do not read it)."""
+    prefetched, or given as ``field_values`` (code, title, points, max, index; a whole period's tables read
+    them as plain values); without ``with_trace`` the row's trace may be deferred (tables and files do not
+    read it)."""
     places = Decimal(1).scaleb(-decimals)
+    if field_values is None:
+        field_values = [(f.code, f.title, f.points, f.max_points, f.index) for f in row.field_rows.all()]
     fields = tuple(
         engine.FieldResult(
-            code=f.code,
-            title=f.title,
-            points=f.points,
-            max_points=f.max_points,
-            index=f.index,
-            index_display=None if f.index is None else engine.index_display(f.index, decimals),
+            code=code,
+            title=title,
+            points=points,
+            max_points=max_points,
+            index=index,
+            index_display=None if index is None else engine.index_display(index, decimals),
         )
-        for f in row.field_rows.all()
+        for code, title, points, max_points, index in field_values
     )
     adjustments = tuple(
         engine.AdjustmentResult(
@@ -534,12 +544,19 @@ def decision_data_from_run(run: ScoreRun) -> Any:
 
     period = run.period
     # The items and the derivation (most of a row's bytes) are not in the tables: left in the database.
-    rows = list(
-        run.unit_rows.defer("items", "trace")
-        .prefetch_related("field_rows")
-        .order_by("group_order", "position")
-    )
-    results = {r.pk: unit_result_of_row(r, period.decimals, with_trace=False) for r in rows}
+    rows = list(run.unit_rows.defer("items", "trace").order_by("group_order", "position"))
+    # The fields as plain values, not 26,400 model instances (issue 14: the annex in seconds).
+    field_values: dict[int, list[Any]] = defaultdict(list)
+    for row_id, *values in (
+        FieldResultRow.objects.filter(unit_row__run=run)
+        .order_by("unit_row_id", "position")
+        .values_list("unit_row_id", "code", "title", "points", "max_points", "index")
+    ):
+        field_values[row_id].append(values)
+    results = {
+        r.pk: unit_result_of_row(r, period.decimals, with_trace=False, field_values=field_values[r.pk])
+        for r in rows
+    }
     groups_meta = {g.code: g for g in Group.objects.filter(code__in={r.group_code for r in rows})}
     tables = []
     heads = []
@@ -548,7 +565,7 @@ def decision_data_from_run(run: ScoreRun) -> Any:
         by_group[r.group_code].append(r)
     for code, group_rows in by_group.items():
         meta = groups_meta.get(code)
-        first_fields = list(group_rows[0].field_rows.all())
+        first_fields = results[group_rows[0].pk].fields
         # The adjustment groups the decision lists with their numbers ('9.1. Điểm thưởng', '9.2. Điểm trừ').
         adjustment_cols = tuple(
             AdjustmentCol(
