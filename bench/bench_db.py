@@ -5,8 +5,11 @@ bench/synthetic.py as ordinary rows (index nodes, units, memberships, assessment
 layer), then measures:
 - ``compute_seconds`` / ``compute_queries``: ``compute_results --year Y --json`` end to end (read the period,
   run the engine, render the JSON);
-- ``snapshot_seconds``: storing the snapshot rows (``score_run_create``);
-- ``annex_seconds``: building the annex workbook from that snapshot;
+- ``snapshot_seconds`` / ``snapshot_cpu_seconds``: storing the snapshot rows (``score_run_create``), wall and
+  CPU time (``time.process_time``: on a shared, loaded machine the wall time mostly measures the wait for a CPU);
+  ``snapshot_items_trace_bytes``: what its rows' items and derivations take in the database;
+- ``annex_seconds`` / ``annex_cpu_seconds``: building the annex workbook from that snapshot, read back as a
+  page or a job reads it; ``load_average``: the 1-minute load average around these two;
 - ``import_seconds`` / ``import_rows`` / ``import_queries_per_row``: ``scores_import`` of a round-1 scores file
   for every unit and every item but the survey ones (3,300 × 92 rows for 3,300 × 100), with new values on
   most rows; queries counted by an execution wrapper (a batched ``executemany`` counts once).
@@ -142,7 +145,12 @@ def _import(units: int, items: int) -> dict[str, float | int]:
     with connection.execute_wrapper(counter):
         t = time.perf_counter()
         report = scores_import(
-            period=period, layer="round1", file_name="r1.csv", content=content, by=None, limits=NATIONAL_LIMITS
+            period=period,
+            layer="round1",
+            file_name="r1.csv",
+            content=content,
+            by=None,
+            limits=NATIONAL_LIMITS,
         )
         seconds = time.perf_counter() - t
     assert report.ok, report.problems[:5]
@@ -182,12 +190,20 @@ def run(units: int = 3300, items: int = 100) -> dict[str, float | int]:
     assert sum(len(g["units"]) for g in payload["groups"]) == units
 
     period = Period.objects.get(year=year)
-    t = time.perf_counter()
+    load_before = os.getloadavg()[0]
+    t, cpu = time.perf_counter(), time.process_time()
     snapshot = score_run_create(period=period, by=None)
-    snapshot_seconds = time.perf_counter() - t
-    t = time.perf_counter()
+    snapshot_seconds, snapshot_cpu = time.perf_counter() - t, time.process_time() - cpu
+    snapshot = type(snapshot).objects.get(pk=snapshot.pk)  # as a page or a job reads it
+    t, cpu = time.perf_counter(), time.process_time()
     annex = build_annex(decision_data_from_run(snapshot))
-    annex_seconds = time.perf_counter() - t
+    annex_seconds, annex_cpu = time.perf_counter() - t, time.process_time() - cpu
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT SUM(LENGTH(items) + LENGTH(trace)) FROM scoring_unitresultrow WHERE run_id = %s",
+            [snapshot.pk],
+        )
+        items_bytes = cursor.fetchone()[0]
     return {
         "db_units": units,
         "db_items": items,
@@ -195,7 +211,11 @@ def run(units: int = 3300, items: int = 100) -> dict[str, float | int]:
         "compute_seconds": round(best, 3),
         "compute_queries": queries,
         "snapshot_seconds": round(snapshot_seconds, 3),
+        "snapshot_cpu_seconds": round(snapshot_cpu, 3),
+        "snapshot_items_trace_bytes": items_bytes,
         "annex_seconds": round(annex_seconds, 3),
+        "annex_cpu_seconds": round(annex_cpu, 3),
+        "load_average": round(max(load_before, os.getloadavg()[0]), 1),
         "annex_bytes": len(annex.content),
         **_import(units, items),
     }

@@ -5,7 +5,7 @@ from django.urls import NoReverseMatch, reverse
 
 from appraisal.core import roles
 
-from .selectors import period_default_for_user, period_list_for_user
+from .selectors import period_default_for_user, period_list_for_request
 
 
 def _switch_url(request: HttpRequest, year: int) -> str:
@@ -40,7 +40,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     def periods() -> list[dict[str, Any]]:
         cached = getattr(request, "_parindex_nav_periods", None)
         if cached is None:
-            listed = period_list_for_user(user)
+            listed = period_list_for_request(request)
             match = getattr(request, "resolver_match", None)
             year = (match.kwargs.get("year") if match is not None else None) or getattr(
                 request, "parindex_year", None

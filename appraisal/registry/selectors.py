@@ -69,6 +69,24 @@ def period_list_for_user(user: Any, *, include_archived: bool = False) -> list[P
     return list(qs.order_by("-year"))
 
 
+def period_list_for_request(request: Any) -> list[Period]:
+    """:func:`period_list_for_user` of the request's user, read once per request: the page's own period and
+    the period switcher both take it from here (issue 14: a page reads the period at most once)."""
+    cached = getattr(request, "_parindex_periods", None)
+    if cached is None:
+        cached = request._parindex_periods = period_list_for_user(request.user)
+    return cached
+
+
+def period_for_request(request: Any, year: int) -> Period:
+    """The period of a URL's year: from the request's period list when the person has it there (no query of
+    its own), else read by its year; 404 when there is no such period."""
+    for period in period_list_for_request(request):
+        if period.year == year:
+            return period
+    return get_object_or_404(Period, year=year)
+
+
 def period_default_for_user(user: Any, periods: list[Period] | None = None) -> Period | None:
     """The period a person lands on: the province's current period when they have something in it, else the
     latest of their own periods past preparation, else their latest (one query after ``periods``)."""

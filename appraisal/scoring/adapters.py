@@ -7,6 +7,7 @@ items (asserted in tests/scoring/test_adapters.py).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from appraisal import engine
 from appraisal.assessments.models import Assessment, ItemEntry
-from appraisal.core.bulk import rows_insert
+from appraisal.core.bulk import values_insert
 from appraisal.registry.models import (
     IndexNode,
     IndexSet,
@@ -240,23 +241,33 @@ def period_input(period: Period) -> PeriodData:
     )
 
 
-def unit_result_of_row(row: UnitResultRow, decimals: int, *, with_trace: bool = True) -> engine.UnitResult:
+def unit_result_of_row(
+    row: UnitResultRow,
+    decimals: int,
+    *,
+    with_trace: bool = True,
+    field_values: Sequence[tuple[str, str, Decimal, Decimal, Decimal | None]] | None = None,
+) -> engine.UnitResult:
     """A stored snapshot row read back as the engine's own result (the one result shape every page and file
     reads). Its figures are the engine's as stored: ``index_display`` was rounded by the engine when the run
     was written (the column keeps 4 places, so it is given back its ``decimals``, an exact step); a field's
     published index is the engine's :func:`engine.index_display` of the stored index. ``field_rows`` should be
-    prefetched; without ``with_trace`` the row's trace may be deferred (tables and files do not read it)."""
+    prefetched, or given as ``field_values`` (code, title, points, max, index; a whole period's tables read
+    them as plain values); without ``with_trace`` the row's trace may be deferred (tables and files do not
+    read it)."""
     places = Decimal(1).scaleb(-decimals)
+    if field_values is None:
+        field_values = [(f.code, f.title, f.points, f.max_points, f.index) for f in row.field_rows.all()]
     fields = tuple(
         engine.FieldResult(
-            code=f.code,
-            title=f.title,
-            points=f.points,
-            max_points=f.max_points,
-            index=f.index,
-            index_display=None if f.index is None else engine.index_display(f.index, decimals),
+            code=code,
+            title=title,
+            points=points,
+            max_points=max_points,
+            index=index,
+            index_display=None if index is None else engine.index_display(index, decimals),
         )
-        for f in row.field_rows.all()
+        for code, title, points, max_points, index in field_values
     )
     adjustments = tuple(
         engine.AdjustmentResult(
@@ -294,107 +305,200 @@ def unit_result_of_row(row: UnitResultRow, decimals: int, *, with_trace: bool = 
     )
 
 
-def _item_json(item: engine.ItemResult, title: str, reason: str) -> dict[str, Any]:
-    def s(x: Decimal | None) -> str | None:
-        return None if x is None else format(x, "f")
+# --- A snapshot's items (issue 14) --------------------------------------------------------------------------
+#
+# A national snapshot holds 330,000 item results. Written as one dict per item (format 1, before issue 14) they
+# repeated each item's title and rule for every unit: ~120 MB of JSON to build, encode and store. Now what is
+# the same for every unit of a group (code, title, field, method, maximum, rule) is stored once per run in
+# ``ScoreRun.item_catalog``, in the index set's order, and a unit's row keeps only its own values, one short
+# list per leaf aligned with that catalog, plus the council's reasons where there are any (format 2). Readers
+# get the same dicts as before from :func:`item_dicts` (pages and dashboards read ``UnitView.items``), whichever
+# format the row was written in, so snapshots stored before the change read as they did.
 
+ITEMS_FORMAT = 2
+_LEAF_KEYS = ("code", "title", "field_code", "method", "max_points", "rule")
+_VALUE_KEYS = (
+    "applicable",
+    "excluded_reason",
+    "layer",
+    "value",
+    "points",
+    "self_value",
+    "self_points",
+    "round1_points",
+    "round2_points",
+)
+
+
+def _text(x: Decimal | None) -> str | None:
+    return None if x is None else format(x, "f")
+
+
+def _item_values(item: engine.ItemResult) -> list[Any]:
+    """What a unit's item result holds beyond its leaf, in the order of ``_VALUE_KEYS``."""
+    return [
+        item.applicable,
+        item.excluded_reason,
+        item.layer,
+        item.value,
+        _text(item.points),
+        item.self_value,
+        _text(item.self_points),
+        _text(item.round1_points),
+        _text(item.round2_points),
+    ]
+
+
+def _item_dict(leaf: Sequence[Any], values: Sequence[Any], reason: str) -> dict[str, Any]:
+    """The item dict pages read (the shape of format 1): the catalog's leaf, the unit's values, the reason."""
+    code, title, field_code, method, max_points, rule = leaf
+    applicable, excluded_reason, layer, value, points, self_value, self_points, round1, round2 = values
     return {
-        "code": item.code,
+        "code": code,
         "title": title,
-        "field_code": item.field_code,
-        "method": item.method,
-        "max_points": s(item.max_points),
-        "applicable": item.applicable,
-        "excluded_reason": item.excluded_reason,
-        "layer": item.layer,
-        "value": item.value,
-        "points": s(item.points),
-        "self_value": item.self_value,
-        "self_points": s(item.self_points),
-        "round1_points": s(item.round1_points),
-        "round2_points": s(item.round2_points),
-        "rule": item.rule_text,
+        "field_code": field_code,
+        "method": method,
+        "max_points": max_points,
+        "applicable": applicable,
+        "excluded_reason": excluded_reason,
+        "layer": layer,
+        "value": value,
+        "points": points,
+        "self_value": self_value,
+        "self_points": self_points,
+        "round1_points": round1,
+        "round2_points": round2,
+        "rule": rule,
         "reason": reason,
     }
 
 
-def result_rows_write(*, run: ScoreRun, data: PeriodData, result: engine.PeriodResult) -> None:
-    """Persist one row per unit and per field of the engine's result (bulk, constant queries)."""
+def _leaf_of(item: engine.ItemResult, title: str) -> list[Any]:
+    return [item.code, title, item.field_code, item.method, _text(item.max_points), item.rule_text]
+
+
+def _item_json(item: engine.ItemResult, title: str, reason: str) -> dict[str, Any]:
+    """One item of a live (not stored) result in the dict shape pages read."""
+    return _item_dict(_leaf_of(item, title), _item_values(item), reason)
+
+
+def item_dicts(row: UnitResultRow, catalog: dict[str, Any]) -> list[dict[str, Any]]:
+    """A stored row's items as the dicts pages read, fresh (a page may redact them): format 2 from the run's
+    ``item_catalog``, format 1 (a dict per item, snapshots stored before issue 14) as stored."""
+    stored = row.items
+    if isinstance(stored, list):
+        return [dict(item) for item in stored]
+    reasons = stored.get("reasons", {})
+    return [
+        _item_dict(leaf, values, reasons.get(leaf[0], ""))
+        for leaf, values in zip(catalog[row.group_code], stored["items"], strict=True)
+    ]
+
+
+def item_catalog(data: PeriodData, result: engine.PeriodResult) -> dict[str, list[list[Any]]]:
+    """Group code → its leaves as a snapshot stores them once (code, title, field, method, maximum, rule), in the
+    order every unit's items come in (the index set's)."""
+    catalog: dict[str, list[list[Any]]] = {}
+    for group in result.groups:
+        if group.units:
+            catalog[group.code] = [
+                _leaf_of(item, data.node_titles.get((group.code, item.code), ""))
+                for item in group.units[0].items
+            ]
+    return catalog
+
+
+def _items_stored(
+    u: engine.UnitResult, leaves: list[list[Any]], reasons: dict[str, str], memo: dict[int, list[Any]]
+) -> dict[str, Any]:
+    """A unit's items in format 2. Units share their item results (the engine gives one object per distinct
+    leaf and inputs), so each distinct result is turned into its list once (``memo``, by identity: the
+    result being written keeps every item alive)."""
+    items = u.items
+    # The engine gives every unit its items in its index set's leaf order (the catalog's): checked at the ends.
+    if len(items) != len(leaves) or (
+        items and (items[0].code, items[-1].code) != (leaves[0][0], leaves[-1][0])
+    ):
+        raise ValueError(f"Các tiêu chí của {u.code} không theo thứ tự của bộ chỉ số.")
+    get = memo.get
+    rows = []
+    append = rows.append
+    for item in items:
+        found = get(id(item))
+        if found is None:
+            found = memo[id(item)] = _item_values(item)
+        append(found)
+    stored: dict[str, Any] = {"format": ITEMS_FORMAT, "items": rows}
+    if reasons:
+        stored["reasons"] = reasons
+    return stored
+
+
+def result_rows_write(
+    *, run: ScoreRun, data: PeriodData, result: engine.PeriodResult, catalog: dict[str, list[list[Any]]]
+) -> None:
+    """Persist one row per unit and per field of the engine's result (bulk, constant queries); the items in
+    format 2 against ``catalog`` (the run's ``item_catalog``, see :func:`item_dicts`)."""
+    unit_names = (
+        "run_id", "unit_id", "group_code", "group_name", "group_order", "position", "unit_code", "unit_name",
+        "head_name", "head_title", "max_points", "self_points", "appraisal_points", "survey_points",
+        "bonus_points", "penalty_points", "total_points", "index", "index_display", "rank", "rank_change",
+        "band", "head_rating", "head_rating_reason", "trace", "items", "adjustments",
+    )  # fmt: skip
     unit_rows = []
+    memo: dict[int, list[Any]] = {}
+    reasons: dict[str, dict[str, str]] = defaultdict(dict)  # unit code → item code → the council's reason
+    for (unit_code, item_code), text in data.reasons.items():
+        reasons[unit_code][item_code] = text
+    twelve = Decimal("1e-12")
     for g_pos, group in enumerate(result.groups):
         group_obj = data.groups[group.code]
+        leaves = catalog.get(group.code, [])
         for position, u in enumerate(group.units):
             unit = data.units[u.code]
-            items = [
-                _item_json(
-                    item,
-                    data.node_titles.get((group.code, item.code), ""),
-                    data.reasons.get((u.code, item.code), ""),
-                )
-                for item in u.items
-            ]
             unit_rows.append(
-                UnitResultRow(
-                    run=run,
-                    unit=unit,
-                    group_code=group.code,
-                    group_name=group.name,
-                    group_order=group_obj.order * 1000 + g_pos,
-                    position=position,
-                    unit_code=u.code,
-                    unit_name=u.name,
-                    head_name=unit.head_name,
-                    head_title=unit.head_title,
-                    max_points=u.max_points,
-                    self_points=u.self_points,
-                    appraisal_points=u.appraisal_points,
-                    survey_points=u.survey_points,
-                    bonus_points=u.bonus_points,
-                    penalty_points=u.penalty_points,
-                    total_points=u.total_points,
-                    index=u.index.quantize(Decimal("1e-12")),
-                    index_display=u.index_display,
-                    rank=u.rank or 0,
-                    rank_change=u.rank_change,
-                    band=u.band,
-                    head_rating=u.head_rating,
-                    head_rating_reason=u.head_rating_reason or "",
-                    trace=list(u.trace),
-                    items=items,
-                    adjustments=[
+                (
+                    run.pk, unit.pk, group.code, group.name, group_obj.order * 1000 + g_pos, position,
+                    u.code, u.name, unit.head_name, unit.head_title, u.max_points, u.self_points,
+                    u.appraisal_points, u.survey_points, u.bonus_points, u.penalty_points, u.total_points,
+                    u.index.quantize(twelve), u.index_display, u.rank or 0, u.rank_change, u.band,
+                    u.head_rating, u.head_rating_reason or "", list(u.trace),
+                    _items_stored(u, leaves, reasons.get(u.code, {}), memo),
+                    [
                         {
                             "code": a.code,
                             "title": a.title,
                             "method": a.method,
-                            "max_points": None if a.max_points is None else format(a.max_points, "f"),
+                            "max_points": _text(a.max_points),
                             "claimed": format(a.claimed, "f"),
                             "points": format(a.points, "f"),
                         }
                         for a in u.adjustments
                     ],
                 )
-            )
-    rows_insert(unit_rows)  # one executemany (issue 14: a snapshot's rows in seconds)
-    field_rows = []
+            )  # fmt: skip
+    # One executemany each, plain values, no model instances (issue 14: a snapshot's rows in seconds).
+    values_insert(UnitResultRow, unit_names, unit_rows)
     by_code = {
-        (g, u): pk for pk, g, u in UnitResultRow.objects.filter(run=run).values_list("pk", "group_code", "unit_code")
+        (g, u): pk
+        for pk, g, u in UnitResultRow.objects.filter(run=run).values_list("pk", "group_code", "unit_code")
     }
+    field_rows = []
     for group in result.groups:
         for u in group.units:
             row_id = by_code[(group.code, u.code)]
             for position, f in enumerate(u.fields):
                 field_rows.append(
-                    FieldResultRow(
-                        unit_row_id=row_id,
-                        code=f.code,
-                        title=f.title,
-                        points=f.points,
-                        max_points=f.max_points,
-                        index=None if f.index is None else f.index.quantize(Decimal("1e-12")),
-                        position=position,
+                    (
+                        row_id, f.code, f.title, f.points, f.max_points,
+                        None if f.index is None else f.index.quantize(twelve), position,
                     )
-                )
-    rows_insert(field_rows)
+                )  # fmt: skip
+    values_insert(
+        FieldResultRow,
+        ("unit_row_id", "code", "title", "points", "max_points", "index", "position"),
+        field_rows,
+    )
 
 
 # --- Snapshot → document inputs -------------------------------------------------------------------------
@@ -440,12 +544,19 @@ def decision_data_from_run(run: ScoreRun) -> Any:
 
     period = run.period
     # The items and the derivation (most of a row's bytes) are not in the tables: left in the database.
-    rows = list(
-        run.unit_rows.defer("items", "trace")
-        .prefetch_related("field_rows")
-        .order_by("group_order", "position")
-    )
-    results = {r.pk: unit_result_of_row(r, period.decimals, with_trace=False) for r in rows}
+    rows = list(run.unit_rows.defer("items", "trace").order_by("group_order", "position"))
+    # The fields as plain values, not 26,400 model instances (issue 14: the annex in seconds).
+    field_values: dict[int, list[Any]] = defaultdict(list)
+    for row_id, *values in (
+        FieldResultRow.objects.filter(unit_row__run=run)
+        .order_by("unit_row_id", "position")
+        .values_list("unit_row_id", "code", "title", "points", "max_points", "index")
+    ):
+        field_values[row_id].append(values)
+    results = {
+        r.pk: unit_result_of_row(r, period.decimals, with_trace=False, field_values=field_values[r.pk])
+        for r in rows
+    }
     groups_meta = {g.code: g for g in Group.objects.filter(code__in={r.group_code for r in rows})}
     tables = []
     heads = []
@@ -454,7 +565,7 @@ def decision_data_from_run(run: ScoreRun) -> Any:
         by_group[r.group_code].append(r)
     for code, group_rows in by_group.items():
         meta = groups_meta.get(code)
-        first_fields = list(group_rows[0].field_rows.all())
+        first_fields = results[group_rows[0].pk].fields
         # The adjustment groups the decision lists with their numbers ('9.1. Điểm thưởng', '9.2. Điểm trừ').
         adjustment_cols = tuple(
             AdjustmentCol(
@@ -524,6 +635,7 @@ def unit_doc_data(run: ScoreRun, unit_code: str, kind: str) -> Any:
     from appraisal.documents.notice_data import unit_doc_data_build
 
     row = run.unit_rows.get(unit_code=unit_code)
+    stored_items = item_dicts(row, run.item_catalog)
     nodes = list(
         IndexNode.objects.filter(
             index_set__period_id=run.period_id, index_set__group__code=row.group_code
@@ -548,12 +660,12 @@ def unit_doc_data(run: ScoreRun, unit_code: str, kind: str) -> Any:
             final_points=Decimal(it["points"]),
             group=group_of.get(it["code"]),
         )
-        for it in row.items
+        for it in stored_items
         if it["applicable"]
     ]
     titles = {f.code: f.title for f in row.field_rows.all()}
     titles.update({a["code"]: a["title"] for a in row.adjustments})
-    titles.update({it["code"]: it["title"] for it in row.items})
+    titles.update({it["code"]: it["title"] for it in stored_items})
     totals: dict[str, Any] = {}
     if kind == "result":
         result = unit_result_of_row(row, run.period.decimals)
@@ -571,7 +683,7 @@ def unit_doc_data(run: ScoreRun, unit_code: str, kind: str) -> Any:
         items=items,
         groups=groups,
         titles=titles,
-        reasons={it["code"]: it.get("reason", "") for it in row.items},
+        reasons={it["code"]: it.get("reason", "") for it in stored_items},
         unit_name=row.unit_name,
         unit_head_name=row.head_name,
         year=run.period.year,

@@ -28,6 +28,9 @@ class ScoreRun(models.Model):
     engine_version = models.CharField("phiên bản bộ máy tính điểm", max_length=20)
     index_set_versions = models.JSONField("phiên bản các bộ chỉ số", default=dict)
     result_json = models.JSONField("kết quả (định dạng compute_results --json)")
+    # Group code → its leaves (code, title, field, method, max, rule), stored once for every unit's items
+    # (``UnitResultRow.items`` format 2, see scoring/adapters.item_dicts); empty for runs stored before it.
+    item_catalog = models.JSONField("danh mục tiêu chí của lần tính", default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -86,6 +89,8 @@ class UnitResultRow(models.Model):
     head_rating = models.CharField("mức độ hoàn thành nhiệm vụ của người đứng đầu", max_length=10)
     head_rating_reason = models.TextField("lý do đánh giá người đứng đầu", blank=True)
     trace = models.JSONField("diễn giải cách tính", default=list)
+    # Format 2: {"format": 2, "items": [values per leaf of the run's item_catalog], "reasons": {code: text}};
+    # format 1 (before issue 14): a list of dicts. Read through scoring/adapters.item_dicts.
     items = models.JSONField("điểm từng tiêu chí", default=list)
     # The adjustment groups ('9.1' Điểm thưởng, '9.2' Điểm trừ): code, title, method, max, claimed, points.
     adjustments = models.JSONField("điểm thưởng, điểm trừ", default=list)

@@ -14,7 +14,7 @@ from appraisal.council import access
 from appraisal.council.access import Subject
 from appraisal.registry.models import Period, Unit
 
-from .adapters import PreviousResult, _item_json, previous_results, unit_result_of_row
+from .adapters import PreviousResult, _item_json, item_dicts, previous_results, unit_result_of_row
 from .models import ScoreRun
 from .services import final_run, results_compute
 
@@ -79,7 +79,7 @@ def results_view(*, period: Period, with_details: bool = False, unit_code: str |
                     result=unit_result_of_row(r, period.decimals, with_trace=with_details),
                     head_name=r.head_name,
                     head_title=r.head_title,
-                    items=list(r.items) if with_details else [],
+                    items=item_dicts(r, run.item_catalog) if with_details else [],
                 )
             )
         return _with_previous(ResultsView(period, run, list(groups.values())))

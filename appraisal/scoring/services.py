@@ -19,7 +19,7 @@ from appraisal.council.notify import period_event_notify
 from appraisal.registry.models import Organisation, Period, Phase, UnitMembership
 from appraisal.registry.phases import period_move, period_require_open
 
-from .adapters import PeriodData, period_input, result_rows_write
+from .adapters import PeriodData, item_catalog, period_input, result_rows_write
 from .models import ScoreRun
 
 
@@ -33,6 +33,7 @@ def score_run_create(*, period: Period, by: Any, final: bool = False) -> ScoreRu
     """Compute and store an immutable snapshot: inputs hash, engine and index-set versions, who, when, and a
     row per unit and field. The same inputs give the same rows and the same JSON."""
     data, result = results_compute(period=period)
+    catalog = item_catalog(data, result)
     with transaction.atomic():
         run = ScoreRun.objects.create(
             period=period,
@@ -41,9 +42,10 @@ def score_run_create(*, period: Period, by: Any, final: bool = False) -> ScoreRu
             engine_version=engine.ENGINE_VERSION,
             index_set_versions=data.index_set_versions,
             result_json=engine.result_to_json(result),
+            item_catalog=catalog,
             created_by=by,
         )
-        result_rows_write(run=run, data=data, result=result)
+        result_rows_write(run=run, data=data, result=result, catalog=catalog)
     return run
 
 
@@ -81,7 +83,10 @@ def run_for_documents(period: Period) -> ScoreRun | None:
     """Read-only: the official run, else the last provisional run («Tính tạm»), else None. Pages use this so a
     GET never writes (SPEC §6a); commands and the «Tính tạm» POST use :func:`snapshot_for_documents`."""
     run = final_run(period) or (
-        ScoreRun.objects.filter(period=period, is_final=False).order_by("-created_at", "-pk").first()
+        ScoreRun.objects.filter(period=period, is_final=False)
+        .defer("result_json")
+        .order_by("-created_at", "-pk")
+        .first()
     )
     if run is not None:
         run.period = period  # the period is read once per request
@@ -89,7 +94,13 @@ def run_for_documents(period: Period) -> ScoreRun | None:
 
 
 def final_run(period: Period) -> ScoreRun | None:
-    return ScoreRun.objects.filter(period=period, is_final=True).order_by("-created_at", "-pk").first()
+    # The whole result as JSON (megabytes at national scale) is for ``compute_results``: pages read the rows.
+    return (
+        ScoreRun.objects.filter(period=period, is_final=True)
+        .defer("result_json")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 def unfinalised_units(period: Period) -> list[str]:

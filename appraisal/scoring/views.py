@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
@@ -26,7 +26,11 @@ from appraisal.documents.pdf import PdfUnavailable, to_pdf
 from appraisal.documents.unit_docs import build_unit_notice, final_sentence
 from appraisal.registry.audit import audit_export
 from appraisal.registry.models import Organisation, Period, Phase, Unit
-from appraisal.registry.selectors import period_default_for_user, period_list_for_user
+from appraisal.registry.selectors import (
+    period_default_for_user,
+    period_for_request,
+    period_list_for_request,
+)
 
 from . import services
 from .adapters import decision_data_from_run, unit_doc_data
@@ -55,8 +59,8 @@ def _file_response(
     return response
 
 
-def _period(year: int) -> Period:
-    return get_object_or_404(Period, year=year)
+def _period(request: HttpRequest, year: int) -> Period:
+    return period_for_request(request, year)
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -65,7 +69,7 @@ def index(request: HttpRequest) -> HttpResponse:
     year = request.GET.get("ky", "")
     period = None
     if year.isdigit():
-        period = next((p for p in period_list_for_user(request.user) if p.year == int(year)), None)
+        period = next((p for p in period_list_for_request(request) if p.year == int(year)), None)
     period = period or period_default_for_user(request.user)
     if period is None:
         raise Http404("Chưa có kỳ đánh giá.")
@@ -79,7 +83,7 @@ def index(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Bảng kết quả được công bố khi Hội đồng chốt kết quả.")
         return redirect("council:dashboard", year=period.year)
     # An observer before finalisation: the latest period whose results are already out.
-    for other in period_list_for_user(request.user):
+    for other in period_list_for_request(request):
         if request.user.has_perm("parindex.view_ranks", Subject(other)):
             messages.info(request, f"Kết quả {period.name} chưa được chốt; đây là kết quả {other.name}.")
             return redirect("scoring:period", year=other.year)
@@ -87,7 +91,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def period_results(request: HttpRequest, year: int) -> HttpResponse:
-    period = _period(year)
+    period = _period(request, year)
     subject = Subject(period)
     access.require(request.user, "ranks", subject)  # SPEC §6a: ranks and other units' results
     view = results_view(period=period)
@@ -119,7 +123,7 @@ def period_results(request: HttpRequest, year: int) -> HttpResponse:
 def unit_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
     """A unit's result, showing exactly the layers SPEC §6a allows the person now: what is hidden is not in
     the page at all."""
-    period = _period(year)
+    period = _period(request, year)
     result = unit_result_get_for_user(request.user, period=period, code=code)
     return render(
         request,
@@ -140,7 +144,7 @@ def _do(request: HttpRequest, action, success: str, year: int) -> HttpResponse:
 
 @require_POST
 def period_snapshot(request: HttpRequest, year: int) -> HttpResponse:
-    period = _period(year)
+    period = _period(request, year)
     if not council_access(request.user, period).secretariat:
         raise PermissionDenied(f"Chỉ Tổ thư ký kỳ {period.year} được làm việc này.")
     run = services.snapshot_for_documents(period=period, by=request.user)
@@ -155,7 +159,7 @@ def period_snapshot(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_POST
 def period_finalise(request: HttpRequest, year: int) -> HttpResponse:
-    period = _period(year)
+    period = _period(request, year)
     if not council_access(request.user, period).chair:
         raise PermissionDenied(f"Chỉ Chủ tịch Hội đồng kỳ {period.year} được phê duyệt chốt kết quả.")
     # Off the request (issue 13 item 7): a national-scale period takes many seconds to finalise.
@@ -164,7 +168,7 @@ def period_finalise(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_POST
 def period_reopen(request: HttpRequest, year: int) -> HttpResponse:
-    period = _period(year)
+    period = _period(request, year)
     if not council_access(request.user, period).chair:
         raise PermissionDenied(f"Chỉ Chủ tịch Hội đồng kỳ {period.year} được mở lại kỳ đánh giá.")
     form = ReopenForm(request.POST)
@@ -181,7 +185,7 @@ def period_reopen(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_POST
 def period_approve(request: HttpRequest, year: int) -> HttpResponse:
-    period = _period(year)
+    period = _period(request, year)
     if not council_access(request.user, period).secretariat:
         raise PermissionDenied(f"Chỉ Tổ thư ký kỳ {period.year} được làm việc này.")
     form = ApproveForm(request.POST)
@@ -204,7 +208,7 @@ def _documents_run(request: HttpRequest, year: int) -> Any:
     """The run the period's documents come from, for a person allowed the decision (SPEC §6a), or the response
     that says there is none yet. A GET writes nothing: before finalisation the last provisional run («Tính tạm»)
     is used."""
-    period = _period(year)
+    period = _period(request, year)
     access.require(request.user, "decision", Subject(period))
     return services.run_for_documents(period) or _draft_missing(request, period)
 
@@ -248,7 +252,7 @@ def download_unit_doc(request: HttpRequest, year: int, code: str, kind: str, fmt
     notice signer of the organisation settings (not the province's decision signer)."""
     if kind not in UNIT_DOC_NEEDS:
         raise Http404
-    period = _period(year)
+    period = _period(request, year)
     unit, subject = unit_subject_get_for_user(request.user, period=period, code=code)
     access.require(request.user, UNIT_DOC_NEEDS[kind], subject)
     run = services.run_for_documents(period)
@@ -268,7 +272,7 @@ def unit_report(request: HttpRequest, year: int, code: str, kind: str) -> HttpRe
     as the .docx)."""
     if kind not in UNIT_DOC_NEEDS:
         raise Http404
-    period = _period(year)
+    period = _period(request, year)
     unit, subject = unit_subject_get_for_user(request.user, period=period, code=code)
     access.require(request.user, UNIT_DOC_NEEDS[kind], subject)
     run = services.run_for_documents(period)
