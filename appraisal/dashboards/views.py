@@ -20,8 +20,7 @@ from appraisal.registry.models import Period, Unit
 from appraisal.registry.selectors import period_default_for_user, period_list_for_user
 from appraisal.scoring.selectors import redact_row
 
-from .analytics import group_leaders, headline, weakest_criteria
-from .cache import analytics_cached
+from .cache import analytics_cached, summary_cached, unit_page_cached
 from .charts import Chart
 from .progress import STATE_LABELS, STATES, list_url, progress_build, units_filtered
 from .unit import fields_chart, lost_chart, shortfalls, trend_chart, unit_trend
@@ -167,19 +166,19 @@ def _detail(request: HttpRequest, period: Period) -> bool:
     )
 
 
-def _analytics(request: HttpRequest, year: int) -> tuple[Period, Any]:
+def _analytics(request: HttpRequest, year: int, *, draw: bool) -> tuple[Period, Any]:
     period = _period(year)
     access.require(request.user, "ranks", Subject(period))  # SPEC §6a: ranks and other units' results
-    return period, analytics_cached(period=period, detail=_detail(request, period))
+    return period, analytics_cached(period=period, detail=_detail(request, period), draw=draw)
 
 
 def results(request: HttpRequest, year: int) -> HttpResponse:
-    period, data = _analytics(request, year)
+    period, data = _analytics(request, year, draw=True)
     return render(request, "dashboards/results.html", {"period": period, "a": data})
 
 
 def results_csv(request: HttpRequest, year: int, chart: str) -> HttpResponse:
-    period, data = _analytics(request, year)
+    period, data = _analytics(request, year, draw=False)  # a table: nothing to draw
     return _csv(data.chart(chart), year)
 
 
@@ -187,20 +186,17 @@ def summary(request: HttpRequest, year: int) -> HttpResponse:
     """The Chairman's page: one A4 page of the figures the province publishes."""
     period = _period(year)
     access.require(request.user, "ranks", Subject(period))
-    detail = _detail(request, period)
-    data = analytics_cached(period=period, detail=detail)
-    view = data.view
+    data = summary_cached(period=period, detail=_detail(request, period))
     return render(
         request,
         "dashboards/summary.html",
         {
             "period": period,
-            "view": view,
             "a": data,
-            "leaders": group_leaders(view),
-            "headline": headline(view),
-            "weakest": weakest_criteria(view, limit=5) if detail else [],
-            "ratings_chart": data.chart("xep-loai-nguoi-dung-dau"),
+            "leaders": data.leaders,
+            "headline": data.headline,
+            "weakest": data.weakest,
+            "ratings_chart": data.ratings_chart,
         },
     )
 
@@ -217,20 +213,15 @@ def _unit(request: HttpRequest, year: int, code: str) -> dict[str, Any]:
     access.require(request.user, "total", subject)  # SPEC §6a: the unit's total, index, band, head rating
     seen = access.visibility(request.user, subject)
     show_rank = access.can_see(request.user, "ranks", Subject(period))
-    view = analytics_cached(period=period, detail=True).view
-    row = group = None
-    for g in view.groups:
-        for r in g.rows:
-            if r.result.code == code:
-                row, group = r, g
-    if row is None or group is None:
+    page = unit_page_cached(period=period, code=unit.code)
+    if page is None:
         raise Http404("Đơn vị chưa có kết quả trong kỳ này.")
-    redact_row(row, seen)
+    row = redact_row(page.row, seen)
     if not show_rank:
         row.result = replace(row.result, rank=0, rank_change=None)
     trend = unit_trend(user=request.user, unit=unit, period=period, row=row, show_rank=show_rank)
     charts = [
-        fields_chart(period, row, group if show_rank else None),
+        fields_chart(period, row, page.averages if show_rank else {}),
         lost_chart(period, row),
         trend_chart(period, unit, trend),
     ]
@@ -239,7 +230,7 @@ def _unit(request: HttpRequest, year: int, code: str) -> dict[str, Any]:
         "period": period,
         "unit": unit,
         "row": row,
-        "group": group,
+        "group": page,
         "show_rank": show_rank,
         "charts": charts,
         # Criterion by criterion is the unit's own detail: never in the published table other units read.
