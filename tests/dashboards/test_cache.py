@@ -32,7 +32,9 @@ def _secretary():
 
 def test_a_title_fix_of_a_field_shows_on_the_cached_heat_map(demo, as_user):
     client = as_user("secretariat")
-    membership = UnitMembership.objects.filter(period=demo[2023], tracked=True).select_related("group").first()
+    membership = (
+        UnitMembership.objects.filter(period=demo[2023], tracked=True).select_related("group").first()
+    )
     assert membership is not None
     group = membership.group
     field = IndexNode.objects.filter(index_set__period=demo[2023], index_set__group=group, depth=0).order_by(
