@@ -16,7 +16,7 @@ from appraisal.core import roles
 from appraisal.core.access import Persona
 from appraisal.council import access
 from appraisal.council.access import Subject
-from appraisal.registry.models import Period, Unit
+from appraisal.registry.models import Period, Phase, Unit
 from appraisal.registry.selectors import period_default_for_user, period_list_for_user
 from appraisal.scoring.selectors import redact_row
 
@@ -26,6 +26,32 @@ from .progress import STATE_LABELS, STATES, list_url, progress_build, units_filt
 from .unit import fields_chart, lost_chart, shortfalls, trend_chart, unit_trend
 
 LEADER_ONLY = "Chỉ Tổ thư ký và Chủ tịch Hội đồng xem được bảng theo dõi tiến độ của kỳ đánh giá."
+
+
+def no_results_message(period: Period) -> str:
+    return (
+        f"Kỳ đánh giá năm {period.year} đang ở giai đoạn Chuẩn bị: các đơn vị chưa tự đánh giá nên chưa có kết "
+        "quả để vẽ biểu đồ. Biểu đồ có khi kỳ chuyển sang giai đoạn Tự đánh giá."
+    )
+
+
+def _has_results(period: Period) -> bool:
+    """While a period is being prepared nobody has entered anything: its «results» would be every unit at 0%,
+    every head «không hoàn thành nhiệm vụ» and every point lost; the dashboards say so instead of drawing them."""
+    return period.phase != Phase.PREPARING
+
+
+def _no_results(request: HttpRequest, period: Period, *, heading: str, active: str) -> HttpResponse:
+    leader = _leader(request, period)
+    context = {
+        "period": period,
+        "heading": heading,
+        "active": active,
+        "leader": leader,
+        "show_nav": access.can_see(request.user, "ranks", Subject(period)),
+        "message": no_results_message(period),
+    }
+    return render(request, "dashboards/no_results.html", context)
 
 
 def _period(year: int) -> Period:
@@ -77,8 +103,13 @@ def index(request: HttpRequest) -> HttpResponse:
 # -- progress (secretariat, chair) ---------------------------------------------------------------------------
 
 
+def _leader(request: HttpRequest, period: Period) -> bool:
+    """The secretariat and the chair: the progress dashboard is theirs (its tab is shown to them only)."""
+    return access.persona_of(request.user, Subject(period)) == Persona.LEADER
+
+
 def _require_leader(request: HttpRequest, period: Period) -> None:
-    if access.persona_of(request.user, Subject(period)) != Persona.LEADER:
+    if not _leader(request, period):
         raise PermissionDenied(LEADER_ONLY)
 
 
@@ -112,9 +143,12 @@ def progress(request: HttpRequest, year: int) -> HttpResponse:
 
 
 def progress_body(request: HttpRequest, year: int) -> HttpResponse:
-    """The dashboard's content alone: htmx replaces it every minute."""
+    """The dashboard's content alone: htmx replaces it every minute. Opened directly (a bookmark, a link
+    copied from the browser's tools) it is the whole page instead of a bare fragment."""
     period = _period(year)
     _require_leader(request, period)
+    if not getattr(request, "htmx", False):
+        return redirect("dashboards:progress", year=period.year)
     return render(request, "dashboards/includes/progress_body.html", _progress_context(period))
 
 
@@ -128,8 +162,10 @@ def progress_units(request: HttpRequest, year: int) -> HttpResponse:
     if state and state not in STATE_LABELS:
         raise Http404("Không có trạng thái này.")
     p = progress_build(period=period)
-    units = units_filtered(p, state=state, group=group, overdue=overdue)
     names = dict(p.groups)
+    if group and group not in names:
+        raise Http404(f"Kỳ đánh giá năm {period.year} không có khối «{group}».")
+    units = units_filtered(p, state=state, group=group, overdue=overdue)
     parts = [STATE_LABELS[state]] if state else []
     if group:
         parts.append(names.get(group, group))
@@ -166,26 +202,39 @@ def _detail(request: HttpRequest, period: Period) -> bool:
     )
 
 
-def _analytics(request: HttpRequest, year: int, *, draw: bool) -> tuple[Period, Any]:
+def _analytics(request: HttpRequest, period: Period, *, draw: bool) -> Any:
+    return analytics_cached(period=period, detail=_detail(request, period), draw=draw)
+
+
+def _results_period(request: HttpRequest, year: int) -> Period:
     period = _period(year)
     access.require(request.user, "ranks", Subject(period))  # SPEC §6a: ranks and other units' results
-    return period, analytics_cached(period=period, detail=_detail(request, period), draw=draw)
+    return period
 
 
 def results(request: HttpRequest, year: int) -> HttpResponse:
-    period, data = _analytics(request, year, draw=True)
-    return render(request, "dashboards/results.html", {"period": period, "a": data})
+    period = _results_period(request, year)
+    if not _has_results(period):
+        return _no_results(request, period, heading="Phân tích kết quả", active="results")
+    data = _analytics(request, period, draw=True)
+    return render(
+        request, "dashboards/results.html", {"period": period, "a": data, "leader": _leader(request, period)}
+    )
 
 
 def results_csv(request: HttpRequest, year: int, chart: str) -> HttpResponse:
-    period, data = _analytics(request, year, draw=False)  # a table: nothing to draw
+    period = _results_period(request, year)
+    if not _has_results(period):
+        raise Http404(no_results_message(period))
+    data = _analytics(request, period, draw=False)  # a table: nothing to draw
     return _csv(data.chart(chart), year)
 
 
 def summary(request: HttpRequest, year: int) -> HttpResponse:
     """The Chairman's page: one A4 page of the figures the province publishes."""
-    period = _period(year)
-    access.require(request.user, "ranks", Subject(period))
+    period = _results_period(request, year)
+    if not _has_results(period):
+        return _no_results(request, period, heading="Tổng quan", active="summary")
     data = summary_cached(period=period, detail=_detail(request, period))
     return render(
         request,
@@ -197,6 +246,7 @@ def summary(request: HttpRequest, year: int) -> HttpResponse:
             "headline": data.headline,
             "weakest": data.weakest,
             "ratings_chart": data.ratings_chart,
+            "leader": _leader(request, period),
         },
     )
 
@@ -212,6 +262,8 @@ def _unit(request: HttpRequest, year: int, code: str) -> dict[str, Any]:
     subject = access.subject_for(period, unit)
     access.require(request.user, "total", subject)  # SPEC §6a: the unit's total, index, band, head rating
     seen = access.visibility(request.user, subject)
+    if not _has_results(period):
+        return {"period": period, "unit": unit, "no_results": True}
     show_rank = access.can_see(request.user, "ranks", Subject(period))
     page = unit_page_cached(period=period, code=unit.code)
     if page is None:
@@ -242,10 +294,15 @@ def _unit(request: HttpRequest, year: int, code: str) -> dict[str, Any]:
 
 
 def unit(request: HttpRequest, year: int, code: str) -> HttpResponse:
-    return render(request, "dashboards/unit.html", _unit(request, year, code))
+    context = _unit(request, year, code)
+    if context.get("no_results"):
+        return _no_results(request, context["period"], heading=context["unit"].name, active="unit")
+    return render(request, "dashboards/unit.html", context)
 
 
 def unit_csv(request: HttpRequest, year: int, code: str, chart: str) -> HttpResponse:
     context = _unit(request, year, code)
+    if context.get("no_results"):
+        raise Http404(no_results_message(context["period"]))
     found = next((c for c in context["charts"] if c.slug == chart), None)
     return _csv(found, year)
