@@ -17,6 +17,7 @@ install: $(VENV)/.installed messages
 
 messages: $(VENV)/.installed
 	$(VENV)/bin/pybabel compile --use-fuzzy -d locale -D django --statistics
+	$(VENV)/bin/pybabel compile --use-fuzzy -d locale -D djangojs --statistics
 
 run: install
 	$(PY) manage.py migrate --noinput

@@ -69,13 +69,25 @@ def evidence_can_download(user: Any, evidence: Evidence) -> bool:
     return any(rule(user, evidence) for rule in EVIDENCE_DOWNLOAD_RULES)
 
 
-def assessment_get_for_user(user: Any, pk: int, *, write: bool = False) -> Assessment:
-    """The assessment, if ``user`` may see it (404 otherwise); with ``write``, may also edit it (403)."""
+# The secretariat's actions on a unit's self-assessment, with the refusal for anyone else (roles read in the
+# assessment's period: a secretariat of another year only is refused).
+SECRETARIAT_ACTIONS = {
+    "return": "Chỉ Tổ thư ký mới được trả lại bản tự đánh giá.",
+    "extend": "Chỉ Tổ thư ký mới được gia hạn cho đơn vị.",
+    "close_not_submitted": "Chỉ Tổ thư ký mới được đóng bản tự đánh giá «không nộp».",
+}
+
+
+def assessment_get_for_user(user: Any, pk: int, *, write: bool = False, action: str = "view") -> Assessment:
+    """The assessment, if ``user`` may see it (404 otherwise); with ``write``, may also edit it (403); with a
+    secretariat ``action`` (:data:`SECRETARIAT_ACTIONS`), holds the secretariat's role in its period (403)."""
     assessment = Assessment.objects.select_related("period", "unit").filter(pk=pk).first()
-    return _assessment_allowed(user, assessment, write=write)
+    return _assessment_allowed(user, assessment, write=write, action=action)
 
 
-def _assessment_allowed(user: Any, assessment: Assessment | None, *, write: bool) -> Assessment:
+def _assessment_allowed(
+    user: Any, assessment: Assessment | None, *, write: bool, action: str = "view"
+) -> Assessment:
     if assessment is None or not roles.can_view_unit(user, assessment.unit_id):
         raise Http404("Không tìm thấy bản tự đánh giá.")
     if _observer_only(user, assessment.unit_id) and assessment.state in EDITABLE_BY_UNIT:
@@ -85,6 +97,10 @@ def _assessment_allowed(user: Any, assessment: Assessment | None, *, write: bool
         )
     if write and not roles.can_edit_unit(user, assessment.unit_id):
         raise PermissionDenied("Bạn chỉ có quyền xem bản tự đánh giá này.")
+    if action in SECRETARIAT_ACTIONS and not roles.holds_in_period(
+        user, roles.SECRETARIAT, assessment.period_id
+    ):
+        raise PermissionDenied(SECRETARIAT_ACTIONS[action])
     return assessment
 
 

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -124,7 +123,8 @@ def _detail_context(request: HttpRequest, assessment: Assessment) -> dict[str, A
         and not assessment.period.is_closed
         and bool(selectors.self_phase_refusal(assessment)),
         "workbook_form": WorkbookForm(),
-        "S": AssessmentState,
+        # A display field, not a state to compare in the template: the secretariat's reason while returned.
+        "returned_reason": assessment.returned_reason if assessment.state == AssessmentState.RETURNED else "",
     }
 
 
@@ -510,7 +510,8 @@ def _detail_redirect(assessment: Assessment) -> HttpResponse:
 
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_get_for_user(request.user, pk)
+    # Only the unit's people may try (403 for the secretariat and observers); the head alone submits (422 says so).
+    assessment = selectors.assessment_get_for_user(request.user, pk, write=True)
     try:
         services.assessment_submit(assessment=assessment, by=request.user)
     except services.IncompleteError as error:
@@ -534,9 +535,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def return_view(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_get_for_user(request.user, pk)
-    if not roles.is_secretariat(request.user):
-        raise PermissionDenied("Chỉ Tổ thư ký mới được trả lại bản tự đánh giá.")
+    assessment = selectors.assessment_get_for_user(request.user, pk, action="return")
     form = ReturnForm(request.POST)
     if not form.is_valid():
         return _refused_on_detail(request, assessment, _form_errors(form), 422)
@@ -553,9 +552,7 @@ def return_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def extend(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_get_for_user(request.user, pk)
-    if not roles.is_secretariat(request.user):
-        raise PermissionDenied("Chỉ Tổ thư ký mới được gia hạn cho đơn vị.")
+    assessment = selectors.assessment_get_for_user(request.user, pk, action="extend")
     form = ExtensionForm(request.POST)
     if not form.is_valid():
         return _refused_on_detail(request, assessment, _form_errors(form), 422)
@@ -576,9 +573,7 @@ def extend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def close_not_submitted(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = selectors.assessment_get_for_user(request.user, pk)
-    if not roles.is_secretariat(request.user):
-        raise PermissionDenied("Chỉ Tổ thư ký mới được đóng bản tự đánh giá «không nộp».")
+    assessment = selectors.assessment_get_for_user(request.user, pk, action="close_not_submitted")
     try:
         services.assessment_close_not_submitted(
             assessment=assessment, reason=request.POST.get("reason", ""), by=request.user

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 # The fields an audit row's ``changes`` name, in the users' words (the stored keys stay field names).
 CHANGE_LABELS = {
     "phase": "giai đoạn",
@@ -26,3 +28,9 @@ CHANGE_LABELS = {
 
 def change_label(key: str) -> str:
     return CHANGE_LABELS.get(key, key)
+
+
+def person_label(user: Any) -> str:
+    """'Nguyễn Văn Khoa (chair)': the person's name, with the login name that tells accounts apart."""
+    name = user.get_full_name()
+    return f"{name} ({user.username})" if name else f"({user.username})"

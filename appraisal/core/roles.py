@@ -70,6 +70,15 @@ def is_secretariat(user: Any) -> bool:
     return r.superuser or SECRETARIAT in r.roles
 
 
+def holds_in_period(user: Any, role: str, period_id: int) -> bool:
+    """The person holds ``role`` in that period (a role without a period counts for every period; the
+    administrator holds the secretariat's). Period-scoped questions ask this, never :func:`is_secretariat`."""
+    r = roles_of(user)
+    if role == SECRETARIAT and r.superuser:
+        return True
+    return any(name == role and p in (None, period_id) for name, _unit, p in r.assignments)
+
+
 def is_chair(user: Any) -> bool:
     return CHAIR in roles_of(user).roles
 

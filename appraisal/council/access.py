@@ -7,29 +7,39 @@ asks through it.
 
 A ``Subject`` is one unit in one period (with its assessment when there is one), or a whole period (``unit``
 ``None``: ranks, the decision). Refusals: an object the person may not know exists answers 404 (other units'
-people, before publication); a known object with a forbidden action answers 403 with the reason.
+people, before publication); a known object with a forbidden action answers 403 with the reason
+(:func:`refuse`). Objects are fetched and authorised in one step (``*_get_for_user``).
+
+The council's side (SPEC §6, conflict of interest): a member never sees, scores, downloads evidence of or is
+notified about the items of a unit they belong to. Every council list, page, download and reminder reads items
+through :func:`entries_for_appraiser` (a queryset: the rule is in the SQL) or, for one item already in memory,
+:meth:`CouncilAccess.can_see`. Per period: the secretariat (and the administrator) sees and scores every item;
+the chair and vice-chair see every item (scoring only what they are assigned); a member sees and scores the
+items of the fields assigned to them; only submitted assessments reach the council.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from datetime import datetime
+from typing import Any, NoReturn
 
 import rules
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from appraisal.assessments.models import Assessment, AssessmentState
+from appraisal.assessments.models import Assessment, AssessmentState, Evidence, ItemEntry
 from appraisal.core import roles
 from appraisal.core.access import WHATS, Moment, Persona, visible
-from appraisal.registry.models import Period, Phase, Unit, UnitMembership
+from appraisal.registry.models import Period, Phase, RoleAssignment, Unit, UnitMembership
 
 from .models import Assignment
-from .selectors import council_access
+from .selectors import COUNCIL_ROLE_NAMES, COUNCIL_STATES, NOTICE_STATES, field_code_of, field_q
 
 S = AssessmentState
+NOT_FOUND = "Không tìm thấy."
 LEADER_ROLES = frozenset({roles.CHAIR, roles.SECRETARIAT})
 MEMBER_ROLES = frozenset({roles.MEMBER, roles.VICE_CHAIR})
 UNIT_ROLE_NAMES = frozenset({roles.UNIT_EDITOR, roles.UNIT_HEAD})
@@ -165,15 +175,26 @@ def visibility(user: Any, subject: Subject) -> frozenset[str]:
 def require(user: Any, what: str, subject: Subject) -> None:
     """Raise unless ``user`` may see ``what``: 404 for a person who may not know the unit's results exist,
     403 with the reason for anyone else."""
-    if can_see(user, what, subject):
-        return
+    if not can_see(user, what, subject):
+        refuse(user, subject, REFUSALS.get(what, "Bạn chưa được xem nội dung này ở giai đoạn hiện tại."))
+
+
+def refuse(user: Any, subject: Subject, reason: str) -> NoReturn:
+    """The one refusal: 404 when the person may not know the unit's results exist (SPEC §6a: nothing of it
+    visible to them — for a whole period, not its ranks), else 403 with ``reason``."""
     known = {"inputs", "total"} if subject.unit is not None else {"ranks"}
     if persona_of(user, subject) == Persona.OTHER and not (known & visibility(user, subject)):
-        raise Http404("Không tìm thấy.")
-    raise PermissionDenied(REFUSALS.get(what, "Bạn chưa được xem nội dung này ở giai đoạn hiện tại."))
+        raise Http404(NOT_FOUND)
+    raise PermissionDenied(reason)
 
 
-LAYER_ROWS = {"self": "inputs", "round1": "round1", "explanation": "explanation", "round2": "round2", "survey": "survey"}
+LAYER_ROWS = {
+    "self": "inputs",
+    "round1": "round1",
+    "explanation": "explanation",
+    "round2": "round2",
+    "survey": "survey",
+}
 COUNCIL_LAYERS = frozenset({"round1", "round2", "survey"})
 COUNCIL_STATES_REACHED = frozenset({S.APPRAISED.label, S.REAPPRAISED.label, S.FINALISED.label})
 COUNCIL_NAME = "Hội đồng thẩm định"
@@ -198,6 +219,8 @@ def timeline_for_viewer(user: Any, subject: Subject, rows: list[Any]) -> list[An
 
 
 REFUSALS = {
+    "inputs": "Bản tự đánh giá của đơn vị chỉ được xem sau khi đơn vị nộp.",
+    "explanation": "Giải trình của đơn vị chỉ được xem sau khi Hội đồng chốt kết quả.",
     "notice": "Thông báo kết quả thẩm định chưa được phát hành cho đơn vị.",
     "total": "Kết quả của đơn vị chỉ được xem sau khi Hội đồng chốt kết quả.",
     "ranks": "Bảng xếp hạng chỉ được công bố theo quy định (sau khi chốt kết quả hoặc khi quyết định được phê duyệt).",
@@ -216,3 +239,342 @@ def _perm(what: str) -> Any:
 
 for _what in WHATS:
     rules.add_perm(f"parindex.view_{_what}", _perm(_what))
+
+
+# -- council powers in a period, and the SQL filters every council list reads through --------------------------
+
+
+@dataclass
+class CouncilAccess:
+    """A person's council powers in one period (read once, cached on the user object)."""
+
+    period_id: int
+    roles: frozenset[str]
+    secretariat: bool
+    own_units: frozenset[int]
+    assignments: tuple[tuple[str, int | None], ...] = ()
+
+    @property
+    def chair(self) -> bool:
+        return roles.CHAIR in self.roles
+
+    @property
+    def leader(self) -> bool:
+        """Chair or vice-chair: sees every item of the period (except their own unit's)."""
+        return bool({roles.CHAIR, roles.VICE_CHAIR} & self.roles)
+
+    @property
+    def council(self) -> bool:
+        return bool(COUNCIL_ROLE_NAMES & self.roles)
+
+    @property
+    def any(self) -> bool:
+        return self.secretariat or self.leader or bool(self.assignments)
+
+    def covers(self, field_code: str, group_id: int | None) -> bool:
+        return any(fc == field_code and (g is None or g == group_id) for fc, g in self.assignments)
+
+    def can_see(self, *, unit_id: int, field_code: str, group_id: int | None, write: bool = False) -> bool:
+        """The same rule as :func:`entries_for_appraiser`, for one item already in memory."""
+        if unit_id in self.own_units:
+            return False
+        if self.secretariat:
+            return True
+        if self.leader and not write:
+            return True
+        return self.covers(field_code, group_id)
+
+    def entry_q(self, *, write: bool = False) -> Q | None:
+        """A filter on ItemEntry for the items this person may see (or score); None means nothing."""
+        if self.secretariat or (self.leader and not write):
+            return Q()
+        if not self.assignments:
+            return None
+        q = Q(pk__in=[])
+        for fc, group_id in self.assignments:
+            part = field_q(fc)
+            if group_id is not None:
+                part &= Q(node__index_set__group_id=group_id)
+            q |= part
+        return q
+
+
+def council_access(user: Any, period: Period) -> CouncilAccess:
+    """The person's roles valid in ``period`` (roles without a period count for every period)."""
+    cache: dict[int, CouncilAccess] | None = getattr(user, "_council_access", None)
+    if cache is None:
+        cache = {}
+        if getattr(user, "is_authenticated", False):
+            user._council_access = cache
+    found = cache.get(period.pk)
+    if found is not None:
+        return found
+    if not getattr(user, "is_authenticated", False):
+        return CouncilAccess(period.pk, frozenset(), False, frozenset())
+    names = frozenset(
+        RoleAssignment.objects.filter(user=user)
+        .filter(Q(period=period) | Q(period__isnull=True))
+        .values_list("role", flat=True)
+    )
+    secretariat = bool(user.is_superuser) or roles.SECRETARIAT in names
+    assignments: tuple[tuple[str, int | None], ...] = ()
+    if COUNCIL_ROLE_NAMES & names:
+        assignments = tuple(
+            Assignment.objects.filter(period=period, member=user).values_list("field_code", "group_id")
+        )
+    access = CouncilAccess(period.pk, names, secretariat, roles.own_unit_ids(user), assignments)
+    cache[period.pk] = access
+    return access
+
+
+def forget_council_access(user: Any) -> None:
+    if hasattr(user, "_council_access"):
+        del user._council_access
+
+
+def council_entries_base(period: Period) -> QuerySet[ItemEntry]:
+    return ItemEntry.objects.filter(assessment__period=period, assessment__state__in=COUNCIL_STATES)
+
+
+def entries_for_appraiser(user: Any, period: Period, *, write: bool = False) -> QuerySet[ItemEntry]:
+    """Every item the person may see (``write=False``) or score (``write=True``) in the period, never one of
+    their own unit's. The one gate of every council page, action, download and notification."""
+    access = council_access(user, period)
+    q = access.entry_q(write=write)
+    if q is None:
+        return ItemEntry.objects.none()
+    return (
+        council_entries_base(period)
+        .filter(q)
+        .exclude(assessment__unit_id__in=access.own_units)
+        .select_related("node", "node__index_set", "assessment", "assessment__unit", "assessment__period")
+    )
+
+
+def _council_entry(user: Any, pk: int, *, write: bool) -> ItemEntry:
+    """The entry if the person may see (or score) it, else Http404 — whether it exists or not."""
+    period = Period.objects.filter(entries_period_q(pk)).first()
+    if period is None:
+        raise Http404("Không tìm thấy mục.")
+    entry = entries_for_appraiser(user, period, write=write).filter(pk=pk).first()
+    if entry is None:
+        raise Http404("Không tìm thấy mục.")
+    return entry
+
+
+def entries_period_q(entry_pk: int) -> Q:
+    return Q(assessments__entries__pk=entry_pk)
+
+
+def can_write_entry(user: Any, entry: ItemEntry) -> bool:
+    access = council_access(user, entry.assessment.period)
+    return access.can_see(
+        unit_id=entry.assessment.unit_id,
+        field_code=field_code_of(entry.node.code),
+        group_id=entry.node.index_set.group_id,
+        write=True,
+    )
+
+
+def council_can_download_evidence(user: Any, evidence: Evidence) -> bool:
+    """Council access to an evidence file: the person may see at least one item the evidence is attached to
+    (never of their own unit). Called from the assessments app's download check."""
+    if evidence.unit_id in roles.own_unit_ids(user):
+        return False
+    periods = Period.objects.filter(assessments__entries__evidence_links__evidence=evidence).distinct()
+    for period in periods:
+        if (
+            entries_for_appraiser(user, period)
+            .filter(evidence_links__evidence=evidence, evidence_links__removed_at__isnull=True)
+            .exists()
+        ):
+            return True
+    return False
+
+
+def assessments_for_council(user: Any, period: Period) -> QuerySet[Assessment]:
+    """Assessments in which the person can see at least one item (never their own unit's)."""
+    access = council_access(user, period)
+    qs = Assessment.objects.filter(period=period, state__in=COUNCIL_STATES).exclude(
+        unit_id__in=access.own_units
+    )
+    if access.secretariat or access.leader:
+        return qs.select_related("unit")
+    q = access.entry_q()
+    if q is None:
+        return Assessment.objects.none()
+    visible = entries_for_appraiser(user, period).values("assessment_id")
+    return qs.filter(pk__in=visible).select_related("unit")
+
+
+def in_council(user: Any, assessment: Assessment) -> bool:
+    """The person sees at least one item of the assessment in the council (never their own unit's)."""
+    return assessments_for_council(user, assessment.period).filter(pk=assessment.pk).exists()
+
+
+def notice_is_open(assessment: Assessment, *, now: datetime | None = None) -> bool:
+    """The unit sees its preliminary notice once it was issued (SPEC §6a moment N): when the period entered the
+    explanation phase, or at once for a unit appraised later on its own clock."""
+    if assessment.state not in NOTICE_STATES or assessment.notice_issued_at is None:
+        return False
+    return assessment.notice_issued_at <= (now or timezone.now())
+
+
+# -- fetch and authorise in one step -------------------------------------------------------------------------
+#
+# Each ``*_get_for_user`` returns the object or raises; one refusal type (:func:`refuse`): 404 for an object the
+# person may not know exists, 403 with the reason in Vietnamese for a known object or a forbidden action.
+
+SECRETARIAT_ONLY = "Trang này dành cho Tổ thư ký."
+CHAIR_ONLY = "Chỉ Chủ tịch Hội đồng được mở lại kết quả đã chốt."
+
+
+def _assessment_or_404(pk: int) -> Assessment:
+    assessment = Assessment.objects.select_related("period", "unit").filter(pk=pk).first()
+    if assessment is None:
+        raise Http404("Không tìm thấy bản đánh giá.")
+    return assessment
+
+
+# What each council action on one unit's appraisal needs beyond seeing it in the council (None: nothing more).
+APPRAISAL_ACTIONS: dict[str, str | None] = {
+    "appraise": None,
+    "appraise_round2": None,
+    "accept_remaining": None,
+    "mark_appraised": None,
+    "finalise": None,
+    "reopen": "chair",
+    "audit": "secretariat",
+}
+
+
+def appraisal_get_for_user(user: Any, pk: int, action: str) -> Assessment:
+    """One unit's assessment in the council for ``action`` (:data:`APPRAISAL_ACTIONS`): 404 unless the person
+    sees any of its items there (conflicts of interest included), 403 when the action needs a role they lack."""
+    assessment = _assessment_or_404(pk)
+    if not in_council(user, assessment):
+        raise Http404("Không tìm thấy đơn vị.")
+    needs = APPRAISAL_ACTIONS[action]
+    council = council_access(user, assessment.period)
+    if needs == "chair" and not council.chair:
+        raise PermissionDenied(CHAIR_ONLY)
+    if needs == "secretariat" and not council.secretariat:
+        raise PermissionDenied(SECRETARIAT_ONLY)
+    return assessment
+
+
+def layers_get_for_user(user: Any, pk: int) -> tuple[Assessment, bool]:
+    """The side-by-side layers page: a council user who sees the assessment (their items only, for a member),
+    or anyone who may see round 1 of the unit now (SPEC §6a: its people from the notice, observers from
+    finalisation). Returns (assessment, council_side)."""
+    assessment = _assessment_or_404(pk)
+    if in_council(user, assessment):
+        return assessment, True
+    subject = Subject.of(assessment)
+    if can_see(user, "inputs", subject) and can_see(user, "round1", subject):
+        return assessment, False
+    _refuse_on_council_page(user, subject, REFUSALS["round1"])
+
+
+def _refuse_on_council_page(user: Any, subject: Subject, reason: str) -> NoReturn:
+    """On the council's pages a member of the unit is treated as a stranger (SPEC §6: their own unit's items
+    do not exist for them there): 404; the unit's people and the council get the reason (403)."""
+    if persona_of(user, subject) == Persona.CONFLICTED:
+        raise Http404(NOT_FOUND)
+    refuse(user, subject, reason)
+
+
+def notice_get_for_user(user: Any, pk: int) -> Assessment:
+    """The preliminary notice of one unit, once round 1 is closed, for whoever SPEC §6a lets see it now (the
+    council's leaders and assigned members from then on, the unit's people from its issue, observers from
+    finalisation)."""
+    assessment = _assessment_or_404(pk)
+    subject = Subject.of(assessment)
+    if assessment.state in NOTICE_STATES and can_see(user, "notice", subject):
+        return assessment
+    _refuse_on_council_page(user, subject, REFUSALS["notice"])
+
+
+def explanation_get_for_user(user: Any, pk: int, action: str = "read") -> Assessment:
+    """The unit's explanation page (``read``: its people, the secretariat and observers, once the notice is
+    issued) or sending it (``submit``: its editor or head)."""
+    assessment = _assessment_or_404(pk)
+    allowed = (
+        roles.can_edit_unit(user, assessment.unit_id)
+        if action == "submit"
+        else roles.can_view_unit(user, assessment.unit_id)
+    )
+    if not allowed:
+        raise Http404("Không tìm thấy bản đánh giá.")
+    if action == "read":
+        subject = Subject.of(assessment)
+        if not notice_is_open(assessment):
+            raise PermissionDenied(REFUSALS["notice"])
+        if not (can_see(user, "round1", subject) and can_see(user, "explanation", subject)):
+            raise PermissionDenied(REFUSALS["explanation"])
+    return assessment
+
+
+def entry_get_for_user(user: Any, pk: int, action: str) -> ItemEntry:
+    """One item for ``action``: ``view`` (the council's item page) and ``appraise`` (scoring it) through the
+    council's SQL filter; ``history`` for its unit's people too (the rows they see are filtered by
+    :func:`timeline_for_viewer`); ``explain`` for its unit's editor or head. 404 otherwise, existing or not."""
+    if action in ("view", "appraise"):
+        return _council_entry(user, pk, write=action == "appraise")
+    entry = _entry_or_404(pk)
+    unit_id = entry.assessment.unit_id
+    if action == "explain":
+        if not roles.can_edit_unit(user, unit_id):
+            raise Http404("Không tìm thấy mục.")
+        return entry
+    assert action == "history", action
+    if not roles.can_view_unit(user, unit_id):
+        return _council_entry(user, pk, write=False)
+    if not can_see(user, "inputs", Subject.of(entry.assessment)):
+        raise PermissionDenied(REFUSALS["inputs"])
+    return entry
+
+
+def _entry_or_404(pk: int) -> ItemEntry:
+    entry = (
+        ItemEntry.objects.select_related(
+            "node", "node__index_set", "assessment", "assessment__period", "assessment__unit"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if entry is None:
+        raise Http404("Không tìm thấy mục.")
+    return entry
+
+
+def council_role_get_for_user(user: Any, pk: int, *, period: Period) -> RoleAssignment:
+    """A council or secretariat role of ``period`` for the secretariat to change (403 for anyone else)."""
+    return _secretariat_object(
+        user, RoleAssignment.objects.select_related("user"), pk, period, "thành viên Hội đồng"
+    )
+
+
+def assignment_get_for_user(user: Any, pk: int, *, period: Period) -> Assignment:
+    """An assignment of ``period`` for the secretariat to change (403 for anyone else)."""
+    return _secretariat_object(user, Assignment.objects.all(), pk, period, "phân công")
+
+
+def _secretariat_object(user: Any, qs: QuerySet[Any], pk: int, period: Period, what: str) -> Any:
+    if not council_access(user, period).secretariat:
+        raise PermissionDenied(SECRETARIAT_ONLY)
+    row = qs.filter(pk=pk, period=period).first()
+    if row is None:
+        raise Http404(f"Không tìm thấy {what}.")
+    return row
+
+
+def unit_can_explain(user: Any, assessment: Assessment) -> bool:
+    """The unit's editor or head may write explanations now (window open, round 1 closed, not yet sent)."""
+    from .lifecycle import explanation_refusal  # the unit's own clock lives with the period's life
+
+    return roles.can_edit_unit(user, assessment.unit_id) and not explanation_refusal(assessment)
+
+
+def unit_can_submit_explanation(user: Any, assessment: Assessment) -> bool:
+    return unit_can_explain(user, assessment) and roles.is_unit_head(user, assessment.unit_id)

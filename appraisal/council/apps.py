@@ -11,7 +11,7 @@ class CouncilConfig(AppConfig):
         from appraisal.assessments.selectors import EVIDENCE_DOWNLOAD_RULES
 
         from . import access  # noqa: F401
-        from .selectors import council_can_download_evidence
+        from .access import council_can_download_evidence
 
         # Assigned council members download the evidence of the items they appraise (assessments cannot import
         # the council: the rule is handed down here).

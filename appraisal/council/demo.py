@@ -32,10 +32,12 @@ from appraisal.registry.models import Group, Method, Period, PhaseWindow, RoleAs
 from appraisal.registry.phases import WINDOW_PHASES, forget_windows
 
 from . import services
+from .access import CouncilAccess
 from .importing import scores_import
 from .lifecycle import period_advance
 from .models import Assignment, SurveyImport
-from .selectors import APPRAISED_METHODS, CouncilAccess, field_code_of, is_lowered, member_accesses
+from .queues import member_accesses
+from .selectors import APPRAISED_METHODS, field_code_of, is_lowered
 
 S = AssessmentState
 

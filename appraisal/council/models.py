@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from appraisal.core.labels import person_label
 from appraisal.registry.models import Group, Period, Unit
 
 
@@ -18,18 +19,27 @@ class Assignment(models.Model):
     """A council member appraises one field (top-level code) of the index sets of one group, or of every
     group when ``group`` is empty. Conflicts of interest are applied on top, in the selectors."""
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="council_assignments")
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="council_assignments", verbose_name="kỳ đánh giá"
+    )
     member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="council_assignments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="council_assignments",
+        verbose_name="thành viên Hội đồng",
     )
     field_code = models.CharField("lĩnh vực (mã)", max_length=40)
     group = models.ForeignKey(
         Group, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="khối"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name="người phân công",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("phân công lúc", auto_now_add=True)
 
     class Meta:
         constraints = [
@@ -51,18 +61,26 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         where = self.group.name if self.group_id else "mọi khối"
-        return f"{self.member} – lĩnh vực {self.field_code} – {where}"
+        return f"{person_label(self.member)} – lĩnh vực {self.field_code} – {where}"
 
 
 class SurveyImport(models.Model):
     """One import of survey (XHH) results: the file as uploaded and who imported it."""
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="survey_imports")
-    file = models.FileField(upload_to="survey/%Y/")
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="survey_imports", verbose_name="kỳ đánh giá"
+    )
+    file = models.FileField("tệp", upload_to="survey/%Y/")
     file_name = models.CharField("tên tệp", max_length=255)
     rows = models.PositiveIntegerField("số dòng")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name="người nhập",
+    )
+    at = models.DateTimeField("nhập lúc", auto_now_add=True)
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -91,17 +109,31 @@ class OutboxMessage(models.Model):
     """Every e-mail the system sends, kept for the secretariat. ``dedupe_key`` makes a repeat run a no-op."""
 
     kind = models.CharField("loại thư", max_length=30, choices=OutboxKind.choices)
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="outbox")
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="outbox", verbose_name="kỳ đánh giá"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="đơn vị"
+    )
     member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="thành viên Hội đồng",
     )
     to = models.TextField("gửi đến")  # addresses separated by ", "
     cc = models.TextField("đồng gửi", blank=True)
     subject = models.CharField("tiêu đề", max_length=255)
     body = models.TextField("nội dung")
-    dedupe_key = models.CharField(max_length=255, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    dedupe_key = models.CharField(
+        "khóa chống gửi trùng",
+        max_length=255,
+        unique=True,
+        help_text="Mỗi thư chỉ gửi một lần dù lệnh nhắc hạn chạy nhiều lần",
+    )
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     sent_at = models.DateTimeField("đã gửi lúc", null=True, blank=True)
     error = models.TextField("lỗi gửi", blank=True)
 

@@ -33,15 +33,10 @@ from appraisal.core import roles
 from appraisal.registry.models import Period, Phase, RoleAssignment, Unit, UnitMembership
 from appraisal.registry.phases import CLOSED_PHASES, phase_deadline
 
+from .access import council_entries_base
 from .models import OutboxKind, OutboxMessage
-from .selectors import (
-    APPRAISED_METHODS,
-    ROUND2_STATES,
-    council_entries_base,
-    field_code_of,
-    is_lowered,
-    member_accesses,
-)
+from .queues import member_accesses
+from .selectors import APPRAISED_METHODS, ROUND2_STATES, field_code_of, is_lowered
 
 S = AssessmentState
 DEFAULT_DAYS: tuple[int, ...] = (3, 1)

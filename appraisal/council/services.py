@@ -49,6 +49,7 @@ from appraisal.registry.models import (
 )
 from appraisal.registry.phases import period_require_open
 
+from .access import can_write_entry, council_access, forget_council_access
 from .lifecycle import (
     explanation_refusal,
     finalise_refusal,
@@ -58,16 +59,7 @@ from .lifecycle import (
 )
 from .models import Assignment
 from .notify import event_notify
-from .selectors import (
-    APPRAISED_METHODS,
-    COUNCIL_ROLE_NAMES,
-    can_write_entry,
-    council_access,
-    entry_is_lowered,
-    field_choices,
-    forget_council_access,
-    is_lowered,
-)
+from .selectors import APPRAISED_METHODS, COUNCIL_ROLE_NAMES, entry_is_lowered, field_choices, is_lowered
 
 S = AssessmentState
 

@@ -21,7 +21,9 @@ from appraisal.assessments.selectors import rule_for
 from appraisal.engine.rules import Rule
 from appraisal.registry.selectors import ADJUSTMENTS
 
+from . import access as policy
 from . import adjustments as adj
+from . import queues
 from . import selectors as sel
 
 S = AssessmentState
@@ -170,7 +172,7 @@ def sheet_entries(user: Any, assessment: Assessment, *, round_no: int) -> list[I
     """The unit's items the person scores: every appraised item of their fields (round 1), or the explained
     ones (round 2; any appraised item once the chair reopened the unit). Never their own unit's."""
     qs = (
-        sel.entries_for_appraiser(user, assessment.period, write=True)
+        policy.entries_for_appraiser(user, assessment.period, write=True)
         .filter(assessment=assessment, node__method__in=sel.APPRAISED_METHODS)
         .select_related("round1_by", "round2_by")
     )
@@ -201,7 +203,7 @@ def appraisal_sheet(user: Any, assessment: Assessment, *, round_no: int, totals_
     for e in entries:
         e.assessment = assessment
     titles = sel.field_titles(entries) if entries and not totals_only else {}
-    links = sel.evidence_links_of(entries) if not totals_only else {}
+    links = queues.evidence_links_of(entries) if not totals_only else {}
     groups = adj.group_inputs(entries)
     fields: dict[str, SheetField] = {}
     for e in entries:

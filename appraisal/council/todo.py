@@ -17,9 +17,10 @@ from appraisal.core.dates import fmt_local
 from appraisal.registry.models import Period, Phase, UnitMembership
 from appraisal.registry.phases import phase_deadline
 
+from .access import council_access
 from .lifecycle import assessment_lowered_count, explanation_due_shown, explanation_refusal
 from .models import OutboxMessage
-from .selectors import council_access, progress_for_council
+from .queues import progress_for_council
 
 S = AssessmentState
 

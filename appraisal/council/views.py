@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -27,11 +27,12 @@ from appraisal.core.exceptions import ConcurrencyError, ServiceError
 from appraisal.core.jobs import import_in_background
 from appraisal.documents.pdf import PdfUnavailable, to_pdf
 from appraisal.registry.audit import audit_export
-from appraisal.registry.models import Organisation, Period, Phase, RoleAssignment
+from appraisal.registry.models import Organisation, Period, Phase
 from appraisal.registry.phases import phase_deadline, phase_is_open
 from appraisal.registry.selectors import period_default_for_user
 
-from . import access, services
+from . import access as policy
+from . import exports, history, queues, services
 from . import selectors as sel
 from .adjustments import AdjustmentLayers, adjustment_entries, adjustment_layers
 from .forms import (
@@ -46,7 +47,7 @@ from .forms import (
 )
 from .importing import scores_import
 from .lifecycle import round1_refusal, round2_refusal
-from .models import Assignment, OutboxMessage, SurveyImport
+from .models import OutboxMessage, SurveyImport
 from .notice import notice_data
 from .sheet import Sheet, appraisal_sheet
 
@@ -57,15 +58,15 @@ def _period(year: int) -> Period:
     return sel.period_for_year(year)
 
 
-def _require_secretariat(request: HttpRequest, period: Period) -> sel.CouncilAccess:
-    access = sel.council_access(request.user, period)
+def _require_secretariat(request: HttpRequest, period: Period) -> policy.CouncilAccess:
+    access = policy.council_access(request.user, period)
     if not access.secretariat:
         raise PermissionDenied("Trang này dành cho Tổ thư ký.")
     return access
 
 
-def _require_council(request: HttpRequest, period: Period) -> sel.CouncilAccess:
-    access = sel.council_access(request.user, period)
+def _require_council(request: HttpRequest, period: Period) -> policy.CouncilAccess:
+    access = policy.council_access(request.user, period)
     if not access.any:
         raise PermissionDenied("Trang này dành cho Hội đồng thẩm định.")
     return access
@@ -79,7 +80,7 @@ def evidence_url(evidence_id: int) -> str:
 
 def _links_for(entries: list[ItemEntry]) -> dict[int, dict[str, list[dict[str, Any]]]]:
     out: dict[int, dict[str, list[dict[str, Any]]]] = {}
-    for entry_id, links in sel.evidence_links_of(entries).items():
+    for entry_id, links in queues.evidence_links_of(entries).items():
         by_layer: dict[str, list[dict[str, Any]]] = {Layer.SELF: [], Layer.EXPLANATION: []}
         for link in links:
             by_layer.setdefault(link.layer, []).append(
@@ -108,12 +109,12 @@ def dashboard(request: HttpRequest, year: int) -> HttpResponse:
     """Council side: the assessments the person works on with progress; unit side: the unit's notice and
     explanation."""
     period = _period(year)
-    access = sel.council_access(request.user, period)
-    own = sel.unit_assessments_for_user(request.user, period)
+    access = policy.council_access(request.user, period)
+    own = queues.unit_assessments_for_user(request.user, period)
     if not access.any and not own:
         raise PermissionDenied("Bạn không có việc nào trong thẩm định kỳ này.")
-    progress = sel.progress_for_council(request.user, period) if access.any else []
-    unit_rows = [{"assessment": a, "notice_open": sel.notice_is_open(a)} for a in own]
+    progress = queues.progress_for_council(request.user, period) if access.any else []
+    unit_rows = [{"assessment": a, "notice_open": policy.notice_is_open(a)} for a in own]
     return render(
         request,
         "council/period_dashboard.html",
@@ -157,7 +158,7 @@ QUEUE_ROUNDS = {
 def _queue(request: HttpRequest, year: int, round_no: int) -> HttpResponse:
     period = _period(year)
     _require_council(request, period)
-    entries = sel.queue_for_appraiser(request.user, period, round_no=round_no)
+    entries = queues.queue_for_appraiser(request.user, period, round_no=round_no)
     done_field, phase = QUEUE_ROUNDS[round_no]
     done = sum(1 for e in entries if getattr(e, done_field))
     return render(
@@ -188,7 +189,7 @@ def queue_round2(request: HttpRequest, year: int) -> HttpResponse:
 
 def _entry_context(request: HttpRequest, entry: ItemEntry, **extra: Any) -> dict[str, Any]:
     period = entry.assessment.period
-    can_write = sel.can_write_entry(request.user, entry)
+    can_write = policy.can_write_entry(request.user, entry)
     state = entry.assessment.state
     appraised_item = entry.node.method in sel.APPRAISED_METHODS
     round1_open = (
@@ -209,6 +210,8 @@ def _entry_context(request: HttpRequest, entry: ItemEntry, **extra: Any) -> dict
         "links": _links_for([entry]).get(entry.pk, {}),
         "can_write": can_write,
         "round1_open": round1_open,
+        # The person scores this item in round 1, but the round-1 window is closed now.
+        "round1_phase_closed": can_write and state == S.SUBMITTED and not round1_open,
         "round2_open": round2_open,
         "lowered": sel.entry_is_lowered(entry),
         "final": sel.final_points(entry),
@@ -234,7 +237,7 @@ def _entry_context(request: HttpRequest, entry: ItemEntry, **extra: Any) -> dict
 
 def entry_detail(request: HttpRequest, entry_pk: int) -> HttpResponse:
     """One item: the unit's input, points, note and evidence beside the council's rounds, with the forms."""
-    entry = sel.entry_get_for_appraiser(request.user, entry_pk, write=False)
+    entry = policy.entry_get_for_user(request.user, entry_pk, "view")
     return render(request, "council/entry_detail.html", _entry_context(request, entry))
 
 
@@ -280,7 +283,7 @@ def _sheet_saved(request: HttpRequest, entry: ItemEntry, *, round_no: int) -> Ht
 def entry_round1(request: HttpRequest, entry_pk: int) -> HttpResponse:
     """Save the round-1 input (htmx autosave from the item page or the one-page appraisal, or 'Lưu' / 'Lưu và
     tiếp' as a plain form)."""
-    entry = sel.entry_get_for_appraiser(request.user, entry_pk, write=True)
+    entry = policy.entry_get_for_user(request.user, entry_pk, "appraise")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = Round1Form(request.POST)
@@ -326,8 +329,8 @@ def entry_round1(request: HttpRequest, entry_pk: int) -> HttpResponse:
 
 def _redirect_next(request: HttpRequest, entry: ItemEntry, *, round_no: int) -> HttpResponse:
     period = entry.assessment.period
-    following = sel.queue_next(
-        sel.queue_for_appraiser(request.user, period, round_no=round_no), entry.pk, round_no=round_no
+    following = queues.queue_next(
+        queues.queue_for_appraiser(request.user, period, round_no=round_no), entry.pk, round_no=round_no
     )
     if following is None:
         messages.info(request, "Đã chấm xong mọi mục trong hàng đợi.")
@@ -344,7 +347,7 @@ def _redirect_next(request: HttpRequest, entry: ItemEntry, *, round_no: int) -> 
 
 def entry_round2(request: HttpRequest, entry_pk: int) -> HttpResponse:
     """Save the round-2 decision (accept / accept in part / keep) with its reason."""
-    entry = sel.entry_get_for_appraiser(request.user, entry_pk, write=True)
+    entry = policy.entry_get_for_user(request.user, entry_pk, "appraise")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = Round2Form(request.POST)
@@ -384,8 +387,10 @@ def entry_round2(request: HttpRequest, entry_pk: int) -> HttpResponse:
 
 def entry_history(request: HttpRequest, entry_pk: int) -> HttpResponse:
     """The item's timeline: self → round 1 → explanation → round 2, who, when, old → new, reason."""
-    entry = sel.entry_get_for_viewer(request.user, entry_pk)
-    rows = access.timeline_for_viewer(request.user, access.Subject.of(entry.assessment), sel.item_timeline(entry))
+    entry = policy.entry_get_for_user(request.user, entry_pk, "history")
+    rows = policy.timeline_for_viewer(
+        request.user, policy.Subject.of(entry.assessment), history.item_timeline(entry)
+    )
     return render(
         request,
         "council/entry_history.html",
@@ -397,7 +402,8 @@ def entry_history(request: HttpRequest, entry_pk: int) -> HttpResponse:
 
 
 def _sheet_page(request: HttpRequest, assessment_pk: int, round_no: int) -> HttpResponse:
-    assessment = sel.assessment_get_for_council(request.user, assessment_pk)
+    action = "appraise" if round_no == 1 else "appraise_round2"
+    assessment = policy.appraisal_get_for_user(request.user, assessment_pk, action)
     sheet = appraisal_sheet(request.user, assessment, round_no=round_no)
     if not sheet.rows:
         raise PermissionDenied(
@@ -434,7 +440,7 @@ def appraise_round2(request: HttpRequest, assessment_pk: int) -> HttpResponse:
 def appraise_accept_remaining(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     """«Chấp nhận các mục còn lại theo điểm tự chấm»: GET lists what would be recorded and asks to confirm;
     POST records it (one history row per item)."""
-    assessment = sel.assessment_get_for_council(request.user, assessment_pk)
+    assessment = policy.appraisal_get_for_user(request.user, assessment_pk, "accept_remaining")
     sheet: Sheet = appraisal_sheet(request.user, assessment, round_no=1)
     if not sheet.rows:
         raise PermissionDenied(
@@ -468,10 +474,10 @@ def appraise_accept_remaining(request: HttpRequest, assessment_pk: int) -> HttpR
 
 def assessment_layers(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     """Every layer side by side (self | round 1 | explanation | round 2 | final), with the unit's actions."""
-    assessment, council_side = sel.assessment_get_for_layers(request.user, assessment_pk)
+    assessment, council_side = policy.layers_get_for_user(request.user, assessment_pk)
     period = assessment.period
-    entries = sel.entries_of_assessment(assessment, user=request.user if council_side else None)
-    access = sel.council_access(request.user, period)
+    entries = queues.entries_of_assessment(assessment, user=request.user if council_side else None)
+    access = policy.council_access(request.user, period)
     links = _links_for(entries)
     rows = [
         {
@@ -504,7 +510,7 @@ def assessment_layers(request: HttpRequest, assessment_pk: int) -> HttpResponse:
             and not period.is_closed,
             "can_audit": access.secretariat,
             "notice_visible": assessment.state in sel.NOTICE_STATES
-            and (council_side or sel.notice_is_open(assessment)),
+            and (council_side or policy.notice_is_open(assessment)),
             "results_url": _results_url(period.year, assessment.unit.code),
         },
     )
@@ -517,9 +523,11 @@ def _results_url(year: int, code: str) -> str:
         return ""
 
 
-def _assessment_action(request: HttpRequest, assessment_pk: int, service: Any, success: str) -> HttpResponse:
+def _assessment_action(
+    request: HttpRequest, assessment_pk: int, action: str, service: Any, success: str
+) -> HttpResponse:
     """POST only: run one assessment service, report its refusal or ``success`` (formatted with the unit)."""
-    assessment = sel.assessment_get_for_council(request.user, assessment_pk)
+    assessment = policy.appraisal_get_for_user(request.user, assessment_pk, action)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
@@ -533,20 +541,22 @@ def _assessment_action(request: HttpRequest, assessment_pk: int, service: Any, s
 
 def assessment_mark_appraised(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     return _assessment_action(
-        request, assessment_pk, services.assessment_mark_appraised, "Đã chốt thẩm định vòng 1 của {unit}."
+        request,
+        assessment_pk,
+        "mark_appraised",
+        services.assessment_mark_appraised,
+        "Đã chốt thẩm định vòng 1 của {unit}.",
     )
 
 
 def assessment_finalise(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     return _assessment_action(
-        request, assessment_pk, services.assessment_finalise, "Đã chốt kết quả của {unit}."
+        request, assessment_pk, "finalise", services.assessment_finalise, "Đã chốt kết quả của {unit}."
     )
 
 
 def assessment_reopen(request: HttpRequest, assessment_pk: int) -> HttpResponse:
-    assessment = sel.assessment_get_for_council(request.user, assessment_pk)
-    if not sel.council_access(request.user, assessment.period).chair:
-        raise PermissionDenied("Chỉ Chủ tịch Hội đồng được mở lại kết quả đã chốt.")
+    assessment = policy.appraisal_get_for_user(request.user, assessment_pk, "reopen")
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -568,12 +578,11 @@ def assessment_reopen(request: HttpRequest, assessment_pk: int) -> HttpResponse:
 
 def assessment_audit(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     """Every score and state change of one unit (secretariat)."""
-    assessment = sel.assessment_get_for_council(request.user, assessment_pk)
-    _require_secretariat(request, assessment.period)
+    assessment = policy.appraisal_get_for_user(request.user, assessment_pk, "audit")
     return render(
         request,
         "council/assessment_audit.html",
-        {"assessment": assessment, "period": assessment.period, "rows": sel.assessment_audit(assessment)},
+        {"assessment": assessment, "period": assessment.period, "rows": history.assessment_audit(assessment)},
     )
 
 
@@ -605,22 +614,22 @@ def _notice_context(assessment: Assessment) -> dict[str, Any]:
 
 def notice(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     """The preliminary notice: items whose points the council lowered, with its reasons."""
-    assessment = sel.assessment_get_for_notice(request.user, assessment_pk)
+    assessment = policy.notice_get_for_user(request.user, assessment_pk)
     ctx = _notice_context(assessment)
-    ctx["can_explain"] = sel.unit_can_explain(request.user, assessment)
+    ctx["can_explain"] = policy.unit_can_explain(request.user, assessment)
     return render(request, "council/assessment_notice.html", ctx)
 
 
 def notice_print(request: HttpRequest, assessment_pk: int) -> HttpResponse:
-    assessment = sel.assessment_get_for_notice(request.user, assessment_pk)
+    assessment = policy.notice_get_for_user(request.user, assessment_pk)
     return render(request, "council/assessment_notice_print.html", _notice_context(assessment))
 
 
 def notice_download(request: HttpRequest, assessment_pk: int, fmt: str = "") -> HttpResponse:
     """The notice as a .docx (Decree 30 layout), built by the documents package from plain data, or its PDF
     copy for digital signing (503 with how to add LibreOffice where it is absent)."""
-    assessment = sel.assessment_get_for_notice(request.user, assessment_pk)
-    export = sel.notice_export(assessment)
+    assessment = policy.notice_get_for_user(request.user, assessment_pk)
+    export = exports.notice_export(assessment)
     if fmt == "pdf":
         try:
             export = to_pdf(export)
@@ -634,12 +643,10 @@ def notice_download(request: HttpRequest, assessment_pk: int, fmt: str = "") -> 
 
 def explanation(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     """The unit answers its lowered items (text and new evidence); the head sends the explanation."""
-    assessment = sel.assessment_get_for_unit(request.user, assessment_pk)
-    if not sel.notice_is_open(assessment):
-        raise Http404("Chưa có thông báo kết quả thẩm định.")
+    assessment = policy.explanation_get_for_user(request.user, assessment_pk, "read")
     items = sel.lowered_entries(assessment)
     links = _links_for(items)
-    can_edit = sel.unit_can_explain(request.user, assessment)
+    can_edit = policy.unit_can_explain(request.user, assessment)
     rows = [
         {
             "entry": e,
@@ -657,7 +664,7 @@ def explanation(request: HttpRequest, assessment_pk: int) -> HttpResponse:
             "period": assessment.period,
             "rows": rows,
             "can_edit": can_edit,
-            "can_submit": sel.unit_can_submit_explanation(request.user, assessment),
+            "can_submit": policy.unit_can_submit_explanation(request.user, assessment),
             "deadline": phase_deadline(period=assessment.period, phase=Phase.EXPLANATION),
             "phase_open": phase_is_open(period=assessment.period, phase=Phase.EXPLANATION),
         },
@@ -665,7 +672,7 @@ def explanation(request: HttpRequest, assessment_pk: int) -> HttpResponse:
 
 
 def explanation_save(request: HttpRequest, entry_pk: int) -> HttpResponse:
-    entry = sel.entry_get_for_unit(request.user, entry_pk, write=True)
+    entry = policy.entry_get_for_user(request.user, entry_pk, "explain")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = ExplanationForm(request.POST, prefix=f"e{entry.pk}")
@@ -694,7 +701,7 @@ def explanation_save(request: HttpRequest, entry_pk: int) -> HttpResponse:
 
 
 def explanation_upload(request: HttpRequest, entry_pk: int) -> HttpResponse:
-    entry = sel.entry_get_for_unit(request.user, entry_pk, write=True)
+    entry = policy.entry_get_for_user(request.user, entry_pk, "explain")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = ExplanationFileForm(request.POST, request.FILES, prefix=f"f{entry.pk}")
@@ -716,7 +723,7 @@ def explanation_upload(request: HttpRequest, entry_pk: int) -> HttpResponse:
 
 
 def explanation_submit(request: HttpRequest, assessment_pk: int) -> HttpResponse:
-    assessment = sel.assessment_get_for_unit(request.user, assessment_pk, write=True)
+    assessment = policy.explanation_get_for_user(request.user, assessment_pk, "submit")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
@@ -760,7 +767,7 @@ def council_role_remove(request: HttpRequest, year: int, role_pk: int) -> HttpRe
     _require_secretariat(request, period)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    row = get_object_or_404(RoleAssignment, pk=role_pk, period=period)
+    row = policy.council_role_get_for_user(request.user, role_pk, period=period)
     try:
         services.council_role_revoke(role_assignment=row, by=request.user)
     except ServiceError as exc:
@@ -802,7 +809,7 @@ def assignment_remove(request: HttpRequest, year: int, assignment_pk: int) -> Ht
     _require_secretariat(request, period)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    row = get_object_or_404(Assignment, pk=assignment_pk, period=period)
+    row = policy.assignment_get_for_user(request.user, assignment_pk, period=period)
     services.assignment_delete(assignment=row, by=request.user)
     messages.success(request, "Đã xóa phân công.")
     return redirect("council:assignments", year=year)
@@ -814,7 +821,7 @@ def workload(request: HttpRequest, year: int) -> HttpResponse:
     period = _period(year)
     access = _require_council(request, period)
     everyone = access.secretariat or access.leader
-    loads, fallback = sel.workload(period, only_user=None if everyone else request.user)
+    loads, fallback = queues.workload(period, only_user=None if everyone else request.user)
     return render(
         request,
         "council/assignment_workload.html",
@@ -846,7 +853,7 @@ def survey(request: HttpRequest, year: int) -> HttpResponse:
     return render(
         request,
         "council/surveyimport_list.html",
-        {"period": period, "form": form, "report": report, "imports": list(sel.survey_imports(period))},
+        {"period": period, "form": form, "report": report, "imports": list(history.survey_imports(period))},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -875,7 +882,9 @@ def outbox(request: HttpRequest, year: int) -> HttpResponse:
     period = _period(year)
     _require_secretariat(request, period)
     return render(
-        request, "council/outboxmessage_list.html", {"period": period, "rows": list(sel.outbox(period)[:500])}
+        request,
+        "council/outboxmessage_list.html",
+        {"period": period, "rows": list(history.outbox(period)[:500])},
     )
 
 
@@ -893,7 +902,9 @@ def period_audit(request: HttpRequest, year: int) -> HttpResponse:
     """The period's latest score and state changes across every unit (secretariat)."""
     period = _period(year)
     _require_secretariat(request, period)
-    return render(request, "council/period_audit.html", {"period": period, "rows": sel.period_audit(period)})
+    return render(
+        request, "council/period_audit.html", {"period": period, "rows": history.period_audit(period)}
+    )
 
 
 # -- the period's phase change (the secretariat), after seeing what is still running ---------------------------

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from appraisal.assessments.models import Assessment, AssessmentState, ItemEntry
-from appraisal.council.selectors import TimelineRow, period_audit, workload
+from appraisal.council.history import TimelineRow, period_audit
+from appraisal.council.queues import workload
 from appraisal.registry.models import Period, Phase, UnitMembership
 from appraisal.registry.phases import WINDOW_PHASES, Deadline, phase_deadline
 

@@ -1,9 +1,16 @@
+from collections.abc import Mapping
+
 from django.contrib import admin
+
+from appraisal.core.labels import change_label, person_label
+from appraisal.core.templatetags.parindex import rule_sentence
+from appraisal.engine import BAND_LABELS, HEAD_RATING_LABELS
 
 from . import models
 
-admin.site.site_header = "ParIndex – Quản trị hệ thống"
-admin.site.site_title = "ParIndex"
+
+def _thresholds(pairs: list[list[str]], labels: Mapping[str, str]) -> str:
+    return "; ".join(f"{labels.get(key, key)} từ {value.replace('.', ',')} %" for key, value in pairs)
 
 
 class PhaseWindowInline(admin.TabularInline):
@@ -29,16 +36,40 @@ class UnitAdmin(admin.ModelAdmin):
 
 @admin.register(models.Period)
 class PeriodAdmin(admin.ModelAdmin):
+    """Thresholds and weights are stored as code → number pairs: shown here in words, edited on the period's
+    settings page (which checks them)."""
+
     list_display = ["year", "name", "phase"]
     inlines = [PhaseWindowInline]
+    exclude = ["bands", "head_ratings", "survey_weights"]
+    readonly_fields = ["band_thresholds", "head_thresholds", "survey_answer_weights"]
+
+    @admin.display(description="ngưỡng xếp loại")
+    def band_thresholds(self, obj: models.Period) -> str:
+        return _thresholds(obj.bands, BAND_LABELS) + "; còn lại: Yếu"
+
+    @admin.display(description="ngưỡng đánh giá người đứng đầu")
+    def head_thresholds(self, obj: models.Period) -> str:
+        return _thresholds(obj.head_ratings, HEAD_RATING_LABELS) + "; còn lại: Không hoàn thành nhiệm vụ"
+
+    @admin.display(description="trọng số phương án điều tra XHH")
+    def survey_answer_weights(self, obj: models.Period) -> str:
+        return "; ".join(
+            f"phương án {key}: {value.replace('.', ',')} %" for key, value in obj.survey_weights.items()
+        )
 
 
 @admin.register(models.RoleAssignment)
 class RoleAssignmentAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "unit", "period"]
+    list_display = ["person", "role", "unit", "period"]
     list_filter = ["role"]
-    search_fields = ["user__username", "unit__name"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
     autocomplete_fields = ["unit"]
+    list_select_related = ["user", "unit", "period"]
+
+    @admin.display(description="người dùng", ordering="user__username")
+    def person(self, obj: models.RoleAssignment) -> str:
+        return person_label(obj.user)
 
 
 class UnitMembershipInline(admin.TabularInline):
@@ -55,10 +86,18 @@ class UnitMembershipAdmin(admin.ModelAdmin):
     list_select_related = ["unit", "group", "period"]
 
 
-class IndexNodeInline(admin.TabularInline):
+class RuleInWordsMixin:
+    """A rule's text is the import file's notation («tiers: >=100%=1; else=0»): shown as its sentence."""
+
+    @admin.display(description="cách chấm")
+    def rule_in_words(self, obj: models.IndexNode) -> str:
+        return rule_sentence(obj) or "–"
+
+
+class IndexNodeInline(RuleInWordsMixin, admin.TabularInline):
     model = models.IndexNode
     extra = 0
-    fields = ["position", "code", "title", "max_points", "method", "rule", "excluded_tags"]
+    fields = ["position", "code", "title", "max_points", "method", "rule_in_words", "excluded_tags"]
     readonly_fields = fields
     can_delete = False
     show_change_link = True
@@ -76,8 +115,9 @@ class IndexSetAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.IndexNode)
-class IndexNodeAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "max_points", "method", "rule", "index_set"]
+class IndexNodeAdmin(RuleInWordsMixin, admin.ModelAdmin):
+    list_display = ["code", "title", "max_points", "method", "rule_in_words", "index_set"]
+    exclude = ["rule"]
     list_filter = ["index_set__period", "index_set__group", "method"]
     search_fields = ["code", "title"]
     list_select_related = ["index_set__period", "index_set__group"]
@@ -87,7 +127,7 @@ class IndexNodeAdmin(admin.ModelAdmin):
         "code",
         "max_points",
         "method",
-        "rule",
+        "rule_in_words",
         "depth",
         "is_leaf",
         "position",
@@ -96,8 +136,12 @@ class IndexNodeAdmin(admin.ModelAdmin):
 
 @admin.register(models.PeriodEvent)
 class PeriodEventAdmin(admin.ModelAdmin):
-    list_display = ["period", "from_phase", "to_phase", "by", "at"]
-    list_filter = ["period"]
+    list_display = ["period", "kind", "unit", "from_phase", "to_phase", "by", "at"]
+    list_filter = ["period", "kind"]
+    list_select_related = ["period", "unit", "by"]
+
+    def has_add_permission(self, request):  # history is written by the services, never typed in
+        return False
 
     def has_change_permission(self, request, obj=None):  # append-only history
         return False
@@ -108,7 +152,14 @@ class PeriodEventAdmin(admin.ModelAdmin):
 
 @admin.register(models.TextFixLog)
 class TextFixLogAdmin(admin.ModelAdmin):
-    list_display = ["node", "field", "by", "at"]
+    list_display = ["node", "part", "by", "at"]
+
+    @admin.display(description="phần được sửa")
+    def part(self, obj: models.TextFixLog) -> str:
+        return change_label(obj.field)
+
+    def has_add_permission(self, request):  # a fix is logged by the fix itself
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False

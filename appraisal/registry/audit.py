@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from appraisal.core.labels import change_label
+from appraisal.core.labels import change_label, person_label
 
 from .models import AuditAction, AuditEntry, Period, PeriodEvent
 
@@ -46,12 +46,6 @@ def _shown(value: Any) -> Any:
     if isinstance(value, models.Model):
         return str(value)
     return str(value)
-
-
-def _person_name(user: Any) -> str:
-    """'Nguyễn Văn Khoa (chair)': the person's name, with the login name that tells accounts apart."""
-    name = user.get_full_name()
-    return f"{name} ({user.username})" if name else f"({user.username})"
 
 
 def audit_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, list[Any]]:
@@ -128,7 +122,7 @@ def audit_person(
         by=by,
         obj=person,
         object_type="Người dùng",
-        object_repr=_person_name(person),
+        object_repr=person_label(person),
         period=period,
         changes=changes,
     )
@@ -215,6 +209,6 @@ def audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
         by=user,
         obj=user,
         object_type="Người dùng",
-        object_repr=_person_name(user),
+        object_repr=person_label(user),
         detail=f"Địa chỉ {address}" if address else "",
     )

@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from appraisal.core.dates import fmt_local
+from appraisal.core.labels import change_label, person_label
 from appraisal.core.models import TimeStampedModel
 
 
@@ -166,12 +168,29 @@ class Period(TimeStampedModel):
     name = models.CharField("tên kỳ", max_length=200)
     phase = models.CharField("giai đoạn", max_length=20, choices=Phase.choices, default=Phase.PREPARING)
     decimals = models.PositiveSmallIntegerField("số chữ số thập phân của chỉ số", default=2)
-    bands = models.JSONField("ngưỡng xếp loại", default=default_bands)
-    head_ratings = models.JSONField("ngưỡng đánh giá người đứng đầu", default=default_head_ratings)
-    head_min_field_index = models.DecimalField(
-        "chỉ số thành phần tối thiểu (tùy chọn)", max_digits=6, decimal_places=2, null=True, blank=True
+    bands = models.JSONField(
+        "ngưỡng xếp loại",
+        default=default_bands,
+        help_text="Chỉ số công bố (%) từ mỗi ngưỡng trở lên: Xuất sắc, Tốt, Khá, Trung bình; dưới ngưỡng cuối: Yếu",
     )
-    survey_weights = models.JSONField("trọng số phương án XHH (%)", default=default_survey_weights)
+    head_ratings = models.JSONField(
+        "ngưỡng đánh giá người đứng đầu",
+        default=default_head_ratings,
+        help_text="Chỉ số (%) từ mỗi ngưỡng trở lên: hoàn thành xuất sắc, hoàn thành tốt, hoàn thành nhiệm vụ",
+    )
+    head_min_field_index = models.DecimalField(
+        "chỉ số thành phần tối thiểu (tùy chọn)",
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Người đứng đầu chỉ được xếp mức hoàn thành khi mọi chỉ số thành phần đạt từ mức này",
+    )
+    survey_weights = models.JSONField(
+        "trọng số phương án XHH (%)",
+        default=default_survey_weights,
+        help_text="Tỷ lệ điểm của mỗi phương án trả lời A, B, C, D của phiếu điều tra",
+    )
     explanation_days = models.PositiveSmallIntegerField("số ngày giải trình", default=5)
     # Decision (SPEC §9): edited by the secretariat.
     decision_number = models.CharField("số quyết định", max_length=50, blank=True)
@@ -185,7 +204,12 @@ class Period(TimeStampedModel):
     # Archived (SPEC §3a): read-only and hidden from the period switcher unless asked for; never deleted.
     archived_at = models.DateTimeField("lưu trữ lúc", null=True, blank=True)
     archived_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người lưu trữ",
     )
     recipients = models.TextField(
         "nơi nhận (mỗi dòng một nơi)",
@@ -231,11 +255,15 @@ class Period(TimeStampedModel):
 class PhaseWindow(models.Model):
     """Dated open/close time of a phase (Asia/Ho_Chi_Minh, to the minute) with an optional hidden grace."""
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="windows")
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="windows", verbose_name="kỳ đánh giá"
+    )
     phase = models.CharField("giai đoạn", max_length=20, choices=Phase.choices)
     opens_at = models.DateTimeField("mở lúc")
     due_at = models.DateTimeField("hạn chót")
-    grace_minutes = models.PositiveIntegerField("gia hạn ẩn (phút)", default=0)
+    grace_minutes = models.PositiveIntegerField(
+        "gia hạn ẩn (phút)", default=0, help_text="Thời gian còn nhận sau hạn chót, không hiển thị cho đơn vị"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["period", "phase"], name="uniq_window_per_phase")]
@@ -264,28 +292,62 @@ class PeriodEvent(models.Model):
     """Append-only history of a period: phase changes, windows, extensions, closures, settings (who, when, why).
     ``from_phase``/``to_phase`` are the period's phase before and after (equal for events that keep it)."""
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=20, choices=PeriodEventKind.choices, default=PeriodEventKind.PHASE)
-    unit = models.ForeignKey("Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    detail = models.TextField(blank=True)
-    from_phase = models.CharField(max_length=20, choices=Phase.choices)
-    to_phase = models.CharField(max_length=20, choices=Phase.choices)
-    reason = models.TextField(blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="events", verbose_name="kỳ đánh giá"
+    )
+    kind = models.CharField(
+        "loại sự kiện", max_length=20, choices=PeriodEventKind.choices, default=PeriodEventKind.PHASE
+    )
+    unit = models.ForeignKey(
+        "Unit",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="đơn vị",
+        help_text="Để trống khi sự kiện là của cả kỳ",
+    )
+    detail = models.TextField("chi tiết", blank=True)
+    from_phase = models.CharField("từ giai đoạn", max_length=20, choices=Phase.choices)
+    to_phase = models.CharField(
+        "sang giai đoạn",
+        max_length=20,
+        choices=Phase.choices,
+        help_text="Bằng giai đoạn trước đó với sự kiện không chuyển giai đoạn",
+    )
+    reason = models.TextField("lý do", blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name="người thực hiện",
+    )
+    at = models.DateTimeField("lúc", auto_now_add=True)
 
     class Meta:
         verbose_name = "sự kiện của kỳ"
         verbose_name_plural = "sự kiện của kỳ"
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.period} – {self.get_kind_display()}" + (
+            f" lúc {fmt_local(self.at)}" if self.at else ""
+        )
+
 
 class UnitMembership(models.Model):
     """Which group a unit belongs to in a period."""
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="memberships")
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="memberships")
-    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="memberships")
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="memberships", verbose_name="kỳ đánh giá"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="memberships", verbose_name="đơn vị"
+    )
+    group = models.ForeignKey(
+        Group, on_delete=models.PROTECT, related_name="memberships", verbose_name="khối"
+    )
     # Ngừng theo dõi (SPEC §3a): only for a unit that does not take part this year (dissolved, merged), with a
     # reason. A unit that simply never submits stays tracked and is closed as «không nộp».
     tracked = models.BooleanField("theo dõi trong kỳ", default=True)
@@ -319,13 +381,30 @@ class RoleAssignment(models.Model):
     (for conflicts of interest). ``period`` empty means every period."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+        verbose_name="tài khoản",
     )
     role = models.CharField("vai trò", max_length=20, choices=Role.choices)
     unit = models.ForeignKey(
-        Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="role_assignments"
+        Unit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name="đơn vị",
+        help_text="Với vai trò của đơn vị: đơn vị đó; với thành viên Hội đồng: đơn vị công tác (để tránh xung đột lợi ích)",
     )
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    period = models.ForeignKey(
+        Period,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="kỳ đánh giá",
+        help_text="Để trống: vai trò có hiệu lực ở mọi kỳ",
+    )
 
     class Meta:
         constraints = [
@@ -335,7 +414,7 @@ class RoleAssignment(models.Model):
         verbose_name_plural = "phân quyền"
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.get_role_display()}" + (f" – {self.unit}" if self.unit_id else "")
+        return f"{person_label(self.user)} – {self.get_role_display()}" + (f" – {self.unit}" if self.unit_id else "")
 
 
 class Method(models.TextChoices):
@@ -348,11 +427,19 @@ class Method(models.TextChoices):
 class IndexSet(TimeStampedModel):
     """A Bộ chỉ số for one group in one period."""
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="index_sets")
-    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="index_sets")
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="index_sets", verbose_name="kỳ đánh giá"
+    )
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="index_sets", verbose_name="khối")
     version = models.PositiveIntegerField("phiên bản", default=1)
     copied_from = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="sao chép từ",
+        help_text="Bộ chỉ số của năm trước được sao chép để lập bộ này",
     )
     source_name = models.CharField("tệp nguồn", max_length=255, blank=True)
 
@@ -369,9 +456,17 @@ class IndexSet(TimeStampedModel):
 class IndexNode(models.Model):
     """A field, criterion or sub-criterion. A leaf (no children) carries a method and a rule text."""
 
-    index_set = models.ForeignKey(IndexSet, on_delete=models.CASCADE, related_name="nodes")
+    index_set = models.ForeignKey(
+        IndexSet, on_delete=models.CASCADE, related_name="nodes", verbose_name="bộ chỉ số"
+    )
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="thuộc mục",
+        help_text="Lĩnh vực hoặc tiêu chí chứa mục này; để trống với lĩnh vực",
     )
     code = models.CharField("mã", max_length=40)
     title = models.TextField("nội dung")
@@ -380,10 +475,21 @@ class IndexNode(models.Model):
     rule = models.CharField("cách chấm", max_length=500, blank=True)
     guidance = models.TextField("hướng dẫn chấm", blank=True)
     evidence = models.TextField("tài liệu kiểm chứng", blank=True)
-    excluded_tags = models.CharField("không áp dụng cho (nhãn)", max_length=255, blank=True)
+    excluded_tags = models.CharField(
+        "không áp dụng cho (nhãn)",
+        max_length=255,
+        blank=True,
+        help_text="Nhãn đơn vị, cách nhau bởi dấu phẩy: tiêu chí không áp dụng cho đơn vị mang nhãn này",
+    )
     position = models.PositiveIntegerField("thứ tự", default=0)
-    depth = models.PositiveSmallIntegerField(default=0)
-    is_leaf = models.BooleanField(default=True)
+    depth = models.PositiveSmallIntegerField(
+        "cấp", default=0, help_text="0: lĩnh vực; 1: tiêu chí; 2: tiêu chí thành phần"
+    )
+    is_leaf = models.BooleanField(
+        "được chấm điểm trực tiếp",
+        default=True,
+        help_text="Mục không có mục con: được chấm theo phương pháp và cách chấm của nó",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["index_set", "code"], name="uniq_node_code")]
@@ -406,32 +512,48 @@ class IndexNode(models.Model):
 class UnitExclusion(models.Model):
     """The secretariat excludes one leaf for one unit, with a reason (SPEC §4 applicability)."""
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="exclusions")
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="exclusions")
-    node = models.ForeignKey(IndexNode, on_delete=models.CASCADE, related_name="exclusions")
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="exclusions", verbose_name="kỳ đánh giá"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="exclusions", verbose_name="đơn vị")
+    node = models.ForeignKey(
+        IndexNode, on_delete=models.CASCADE, related_name="exclusions", verbose_name="tiêu chí"
+    )
     reason = models.TextField("lý do")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="người thực hiện"
+    )
+    at = models.DateTimeField("lúc", auto_now_add=True)
 
     class Meta:
         verbose_name = "tiêu chí không áp dụng cho đơn vị"
         verbose_name_plural = "tiêu chí không áp dụng cho đơn vị"
         constraints = [models.UniqueConstraint(fields=["unit", "node"], name="uniq_exclusion")]
 
+    def __str__(self) -> str:
+        return f"{self.node.code} không áp dụng cho {self.unit}"
+
 
 class TextFixLog(models.Model):
     """Typo fixes to a locked index set's texts are allowed but logged."""
 
-    node = models.ForeignKey(IndexNode, on_delete=models.CASCADE, related_name="text_fixes")
-    field = models.CharField(max_length=40)
-    old = models.TextField()
-    new = models.TextField()
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    node = models.ForeignKey(
+        IndexNode, on_delete=models.CASCADE, related_name="text_fixes", verbose_name="tiêu chí"
+    )
+    field = models.CharField("phần được sửa", max_length=40)
+    old = models.TextField("nội dung cũ")
+    new = models.TextField("nội dung mới")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="người sửa"
+    )
+    at = models.DateTimeField("lúc", auto_now_add=True)
 
     class Meta:
         verbose_name = "lần sửa chữ trong bộ chỉ số"
         verbose_name_plural = "các lần sửa chữ trong bộ chỉ số"
+
+    def __str__(self) -> str:
+        return f"Sửa {change_label(self.field)} của tiêu chí {self.node.code}"
 
 
 class AuditAction(models.TextChoices):
@@ -475,13 +597,20 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField("lúc", auto_now_add=True, db_index=True)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="tài khoản thực hiện",
     )
     by_name = models.CharField("người thực hiện", max_length=200, blank=True)
     action = models.CharField("thao tác", max_length=30, choices=AUDIT_ACTION_CHOICES, db_index=True)
-    period = models.ForeignKey(Period, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    period = models.ForeignKey(
+        Period, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="kỳ đánh giá"
+    )
     object_type = models.CharField("loại đối tượng", max_length=60, blank=True, db_index=True)
-    object_id = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField("mã số đối tượng", max_length=60, blank=True)
     object_repr = models.CharField("đối tượng", max_length=300, blank=True)
     changes = models.JSONField("thay đổi", default=dict, blank=True)
     detail = models.TextField("chi tiết", blank=True)
@@ -494,6 +623,13 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-pk"]
         verbose_name = "nhật ký kiểm tra"
         verbose_name_plural = "nhật ký kiểm tra"
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_action_display()}: {self.object_repr}"
+            if self.object_repr
+            else self.get_action_display()
+        )
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:

@@ -27,8 +27,7 @@ from appraisal.assessments.models import EvidenceLink
 from appraisal.core import roles
 from appraisal.core.exceptions import ServiceError
 from appraisal.council import access
-from appraisal.council.access import Subject
-from appraisal.council.selectors import council_access
+from appraisal.council.access import Subject, council_access
 from appraisal.documents.annex import build_annex
 from appraisal.documents.decision import build_decision
 from appraisal.documents.pdf import PdfUnavailable, to_pdf

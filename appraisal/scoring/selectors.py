@@ -10,7 +10,9 @@ from typing import Any
 from django.http import Http404
 
 from appraisal import engine
-from appraisal.registry.models import Period
+from appraisal.council import access
+from appraisal.council.access import Subject
+from appraisal.registry.models import Period, Unit
 
 from .adapters import PreviousResult, _item_json, previous_results, unit_result_of_row
 from .models import ScoreRun
@@ -121,8 +123,8 @@ def _with_previous(view: ResultsView) -> ResultsView:
 
 
 def unit_result_rows(*, period: Period, code: str) -> tuple[UnitView, ResultsView]:
-    """A unit's detailed result (official, else live); 404 when the unit has none in the period. Who may see
-    which part is decided by the access policy (``appraisal.council.access``) before and after this."""
+    """A unit's detailed result (official, else live); 404 when the unit has none in the period. Unredacted:
+    pages read it through :func:`unit_result_get_for_user`."""
     view = results_view(period=period, with_details=True, unit_code=code)
     for g in view.groups:
         for row in g.rows:
@@ -164,3 +166,33 @@ def redact_row(row: UnitView, seen: frozenset[str]) -> UnitView:
         if reason_layer not in seen or "round1" not in seen:
             item["reason"] = ""
     return row
+
+
+def unit_subject_get_for_user(user: Any, *, period: Period, code: str) -> tuple[Unit, Subject]:
+    """The unit of a results URL, if the person may see anything of it now (SPEC §6a: its inputs, or its
+    result once published); 404 otherwise, whether the unit exists or not."""
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        raise Http404
+    subject = access.subject_for(period, unit)
+    if not ({"inputs", "total"} & access.visibility(user, subject)):
+        raise Http404
+    return unit, subject
+
+
+@dataclass
+class UnitResult:
+    unit: Unit
+    subject: Subject
+    seen: frozenset[str]  # the rows of SPEC §6a the person sees now
+    row: UnitView  # redacted to ``seen``: what is hidden is not in it
+    view: ResultsView
+
+
+def unit_result_get_for_user(user: Any, *, period: Period, code: str) -> UnitResult:
+    """A unit's result as the person may see it now: fetched and authorised together, every number and text of
+    a layer they may not see removed before it reaches a page or a file."""
+    unit, subject = unit_subject_get_for_user(user, period=period, code=code)
+    seen = access.visibility(user, subject)
+    row, view = unit_result_rows(period=period, code=code)
+    return UnitResult(unit, subject, seen, redact_row(row, seen), view)

@@ -14,8 +14,8 @@ from appraisal.assessments.models import Assessment, AssessmentState
 from appraisal.core import roles
 from appraisal.core.dates import fmt_local
 from appraisal.core.exceptions import ServiceError
+from appraisal.council.access import council_access
 from appraisal.council.notify import period_event_notify
-from appraisal.council.selectors import council_access
 from appraisal.registry.models import Organisation, Period, Phase, UnitMembership
 from appraisal.registry.phases import period_move, period_require_open
 

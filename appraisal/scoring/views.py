@@ -17,8 +17,7 @@ from appraisal.core.dates import fmt_local
 from appraisal.core.exceptions import ServiceError
 from appraisal.core.jobs import import_in_background
 from appraisal.council import access
-from appraisal.council.access import Subject
-from appraisal.council.selectors import council_access
+from appraisal.council.access import Subject, council_access
 from appraisal.documents.annex import build_annex
 from appraisal.documents.csvexport import PLAIN, build_results_csv
 from appraisal.documents.data import ExportFile, notice_org
@@ -34,7 +33,7 @@ from .adapters import decision_data_from_run, unit_doc_data
 from .forms import ApproveForm, PublishedResultsForm, ReopenForm
 from .job_views import finalise_in_background
 from .published import PUBLISHED_COLUMNS, published_results_import, published_rows, published_template_file
-from .selectors import redact_row, results_view, unit_result_rows
+from .selectors import results_view, unit_result_get_for_user, unit_subject_get_for_user
 
 
 def _file_response(
@@ -117,30 +116,15 @@ def period_results(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
-def _unit_subject(request: HttpRequest, year: int, code: str) -> tuple[Period, Unit, Subject]:
-    """The unit of a results URL and what the person may see of it; 404 when they may see nothing (SPEC §6a:
-    inputs, or the published result)."""
-    period = _period(year)
-    unit = Unit.objects.filter(code=code).first()
-    if unit is None:
-        raise Http404
-    subject = access.subject_for(period, unit)
-    if not ({"inputs", "total"} & access.visibility(request.user, subject)):
-        raise Http404
-    return period, unit, subject
-
-
 def unit_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
     """A unit's result, showing exactly the layers SPEC §6a allows the person now: what is hidden is not in
     the page at all."""
-    period, unit, subject = _unit_subject(request, year, code)
-    seen = access.visibility(request.user, subject)
-    row, view = unit_result_rows(period=period, code=code)
-    redact_row(row, seen)
+    period = _period(year)
+    result = unit_result_get_for_user(request.user, period=period, code=code)
     return render(
         request,
         "scoring/unit_detail.html",
-        {"period": period, "unit": unit, "row": row, "view": view, "seen": seen},
+        {"period": period, "unit": result.unit, "row": result.row, "view": result.view, "seen": result.seen},
     )
 
 
@@ -156,9 +140,9 @@ def _do(request: HttpRequest, action, success: str, year: int) -> HttpResponse:
 
 @require_POST
 def period_snapshot(request: HttpRequest, year: int) -> HttpResponse:
-    if not roles.is_secretariat(request.user):
-        raise PermissionDenied
     period = _period(year)
+    if not council_access(request.user, period).secretariat:
+        raise PermissionDenied(f"Chỉ Tổ thư ký kỳ {period.year} được làm việc này.")
     run = services.snapshot_for_documents(period=period, by=request.user)
     messages.success(
         request,
@@ -197,9 +181,9 @@ def period_reopen(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_POST
 def period_approve(request: HttpRequest, year: int) -> HttpResponse:
-    if not roles.is_secretariat(request.user):
-        raise PermissionDenied
     period = _period(year)
+    if not council_access(request.user, period).secretariat:
+        raise PermissionDenied(f"Chỉ Tổ thư ký kỳ {period.year} được làm việc này.")
     form = ApproveForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -264,14 +248,18 @@ def download_unit_doc(request: HttpRequest, year: int, code: str, kind: str, fmt
     notice signer of the organisation settings (not the province's decision signer)."""
     if kind not in UNIT_DOC_NEEDS:
         raise Http404
-    period, unit, subject = _unit_subject(request, year, code)
+    period = _period(year)
+    unit, subject = unit_subject_get_for_user(request.user, period=period, code=code)
     access.require(request.user, UNIT_DOC_NEEDS[kind], subject)
     run = services.run_for_documents(period)
     if run is None:
         return _draft_missing(request, period)
     data = unit_doc_data(run, code, kind)
     return _file_response(
-        build_unit_notice(data, notice_org(Organisation.current()), kind=kind), fmt, by=request.user, period=period
+        build_unit_notice(data, notice_org(Organisation.current()), kind=kind),
+        fmt,
+        by=request.user,
+        period=period,
     )
 
 
@@ -280,7 +268,8 @@ def unit_report(request: HttpRequest, year: int, code: str, kind: str) -> HttpRe
     as the .docx)."""
     if kind not in UNIT_DOC_NEEDS:
         raise Http404
-    period, unit, subject = _unit_subject(request, year, code)
+    period = _period(year)
+    unit, subject = unit_subject_get_for_user(request.user, period=period, code=code)
     access.require(request.user, UNIT_DOC_NEEDS[kind], subject)
     run = services.run_for_documents(period)
     if run is None:

@@ -10,8 +10,9 @@ from django.urls import get_resolver, reverse
 from appraisal.assessments.models import EvidenceLink
 from appraisal.assessments.selectors import evidence_can_download
 from appraisal.assessments.services import evidence_store_upload
+from appraisal.council.access import entries_for_appraiser, entry_get_for_user
 from appraisal.council.models import Assignment, OutboxMessage, SurveyImport
-from appraisal.council.selectors import entries_for_appraiser, entry_get_for_appraiser, workload
+from appraisal.council.queues import workload
 from appraisal.registry.models import RoleAssignment
 from tests.council.conftest import entry_of
 from tests.factories import GroupFactory
@@ -62,8 +63,8 @@ def test_entry_get_for_appraiser_raises_404_for_own_unassigned_and_missing(world
         (conflicted_member, entry_of(world["skhcn"], "1.1").pk),
     ]:
         with pytest.raises(Http404):
-            entry_get_for_appraiser(user, pk, write=False)
-    assert entry_get_for_appraiser(member, entry_of(world["skhcn"], "1.1").pk).node.code == "1.1"
+            entry_get_for_user(user, pk, "view")
+    assert entry_get_for_user(member, entry_of(world["skhcn"], "1.1").pk, "appraise").node.code == "1.1"
 
 
 def test_evidence_download_allowed_for_assigned_member_not_for_own_unit(

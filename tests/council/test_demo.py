@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from appraisal.assessments.models import Assessment, ItemEntry, ItemHistory
 from appraisal.assessments.selectors import assessment_edit_refusal
+from appraisal.council.access import entries_for_appraiser, notice_is_open
 from appraisal.council.lifecycle import assessment_lowered_count, explanation_refusal, round1_refusal
 from appraisal.council.models import Assignment, OutboxMessage, SurveyImport
-from appraisal.council.selectors import entries_for_appraiser, notice_is_open
 from appraisal.registry.models import IndexSet, Organisation, Period, PeriodEvent, UnitMembership
 from appraisal.registry.phases import window_status
 from appraisal.scoring.models import ScoreRun

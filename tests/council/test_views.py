@@ -208,7 +208,9 @@ def test_layers_page_for_member_shows_only_their_items(client_for, world, member
 
 
 def test_layers_page_hidden_from_unit_until_notice_opens(client_for, world, editor):
-    assert client_for(editor).get(reverse("council:layers", args=[world["skhcn"].pk])).status_code == 404
+    response = client_for(editor).get(reverse("council:layers", args=[world["skhcn"].pk]))
+    assert response.status_code == 403  # the unit knows its assessment: the reason, not «not found»
+    assert "chưa được thông báo cho đơn vị" in response.content.decode()
 
 
 @pytest.mark.parametrize("rows", [1, 9])
@@ -275,7 +277,7 @@ def _appraised(world, member, chair):
 def test_notice_visible_to_unit_only_when_explanation_opens(client_for, world, member, chair, editor):
     a = _appraised(world, member, chair)
     url = reverse("council:notice", args=[a.pk])
-    assert client_for(editor).get(url).status_code == 404
+    assert client_for(editor).get(url).status_code == 403
     set_phase(world["period"], Phase.EXPLANATION)
     body = client_for(editor).get(url).content.decode()
     assert "Kế hoạch ban hành sau hạn." in body and "Ban hành kế hoạch CCHC năm" in body
@@ -428,7 +430,7 @@ def test_outbox_page_lists_messages(client_for, world, secretariat):
 def test_round2_queue_lists_explained_items_not_every_item_of_a_reopened_unit(
     client_for, world, member, chair
 ):
-    from appraisal.council.selectors import queue_for_appraiser
+    from appraisal.council.queues import queue_for_appraiser
 
     a = world["skhcn"]
     appraise_all(a, member)
