@@ -144,12 +144,15 @@ def progress(request: HttpRequest, year: int) -> HttpResponse:
 
 def progress_body(request: HttpRequest, year: int) -> HttpResponse:
     """The dashboard's content alone: htmx replaces it every minute. Opened directly (a bookmark, a link
-    copied from the browser's tools) it is the whole page instead of a bare fragment."""
+    copied from the browser's tools) it is the whole page instead of a bare fragment without menu or styles."""
     period = _period(year)
     _require_leader(request, period)
-    if not getattr(request, "htmx", False):
-        return redirect("dashboards:progress", year=period.year)
-    return render(request, "dashboards/includes/progress_body.html", _progress_context(period))
+    template = (
+        "dashboards/includes/progress_body.html"
+        if getattr(request, "htmx", False)
+        else "dashboards/progress.html"
+    )
+    return render(request, template, _progress_context(period))
 
 
 def progress_units(request: HttpRequest, year: int) -> HttpResponse:

@@ -1,7 +1,7 @@
 """What a new user met trying to break the dashboards (issue 12, second pass). What happened before: a period
 still being prepared (2024 in the demo) drew every unit at 0%, all 38 heads «không hoàn thành nhiệm vụ» and
 «weakest criteria» that nobody had scored yet; the progress fragment htmx refreshes, opened directly, was a
-bare piece of page without menu or styles; an unknown group in the list behind a figure gave an empty list
+bare piece of page without menu or styles (now: the whole page); an unknown group in the list behind a figure gave an empty list
 titled with whatever the address said; the observer's results page showed a «Tiến độ» tab that only answers
 403, while the secretariat's and the chair's one-page summary had none."""
 
@@ -40,11 +40,12 @@ def test_a_preparing_period_has_no_chart_csv(demo, as_user, url):
     assert as_user("secretariat").get(url).status_code == 404
 
 
-def test_the_progress_fragment_opened_directly_redirects_to_the_dashboard(demo, as_user):
+def test_the_progress_fragment_opened_directly_is_the_whole_page(demo, as_user):
     client = as_user("secretariat")
     response = client.get("/bang-dieu-khien/2023/tien-do/noi-dung/")
-    assert response.status_code == 302
-    assert response["Location"] == "/bang-dieu-khien/2023/tien-do/"
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<html" in page and "<title>Tiến độ 2023" in page
     fragment = client.get("/bang-dieu-khien/2023/tien-do/noi-dung/", headers={"HX-Request": "true"})
     assert fragment.status_code == 200
     assert "<html" not in fragment.content.decode()

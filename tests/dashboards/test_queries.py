@@ -45,7 +45,7 @@ def _counts(units: int, *, final: bool) -> dict[str, tuple[int, int]]:
     for name, url in PAGES.items():
         url = url.format(year=year, code=code)
         cache.clear()
-        headers = {"HX-Request": "true"} if name == "progress_body" else {}
+        headers = {"HX-Request": "true"} if name == "progress_body" else {}  # the fragment, as htmx asks it
         with CaptureQueriesContext(connection) as cold:
             assert client.get(url, headers=headers).status_code == 200
         with CaptureQueriesContext(connection) as warm:
