@@ -5,7 +5,8 @@ Loads the synthetic period of bench/synthetic.py into a throwaway database (benc
 each dashboard through Django's test client as the secretariat, twice: while the period is running (results
 computed live) and after the official snapshot is stored. ``dash_<page>_<live|final>_cold_ms``: the first
 request with an empty cache (the results computed and the charts drawn); ``dash_<page>_<live|final>_ms``: best
-of 3 after it (the built charts come from the cache, keyed by the results' fingerprint).
+of 3 after it (the built charts come from the cache, keyed by the results' fingerprint); ``…_cpu_ms``: the same
+in this process's CPU time, which a busy shared machine does not inflate.
 """
 
 from __future__ import annotations
@@ -17,22 +18,29 @@ import tempfile
 import time
 
 
-def _time(client, url: str) -> tuple[float, float]:
-    """(first request with an empty cache, best of 3 after it) in ms."""
+def _time(client, url: str) -> tuple[float, float, float, float]:
+    """(first request with an empty cache, best of 3 after it) in ms of wall-clock time, then the same in ms of
+    this process's CPU time (``time.process_time``: what the request costs when the shared machine is busy)."""
     from django.core.cache import cache
 
     cache.clear()
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     response = client.get(url)
-    cold = time.perf_counter() - t
+    cold, cold_cpu = time.perf_counter() - t, time.process_time() - c
     assert response.status_code == 200, (url, response.status_code)
-    best = float("inf")
+    best = best_cpu = float("inf")
     for _ in range(3):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         response = client.get(url)
-        best = min(best, time.perf_counter() - t)
+        best, best_cpu = min(best, time.perf_counter() - t), min(best_cpu, time.process_time() - c)
         assert response.status_code == 200
-    return round(cold * 1000, 1), round(best * 1000, 1)
+    return tuple(round(x * 1000, 1) for x in (cold, best, cold_cpu, best_cpu))  # type: ignore[return-value]
+
+
+def _record(out: dict[str, float | int], name: str, figures: tuple[float, float, float, float]) -> None:
+    cold, warm, cold_cpu, warm_cpu = figures
+    out[f"{name}_cold_ms"], out[f"{name}_ms"] = cold, warm
+    out[f"{name}_cold_cpu_ms"], out[f"{name}_cpu_ms"] = cold_cpu, warm_cpu
 
 
 def run(units: int = 150, items: int = 100) -> dict[str, float | int]:
@@ -56,11 +64,16 @@ def run(units: int = 150, items: int = 100) -> dict[str, float | int]:
         "unit": f"/bang-dieu-khien/{year}/don-vi/{code}/",
     }
     out: dict[str, float | int] = {"dash_units": units, "dash_items": items}
+    # A server process answers many requests: the first one ever pays for imports and compiling the templates,
+    # which is not what a dashboard costs. One untimed round first; every «cold» figure then starts from an
+    # empty cache.
+    for url in pages.values():
+        assert client.get(url).status_code == 200
     for name, url in pages.items():
-        out[f"dash_{name}_live_cold_ms"], out[f"dash_{name}_live_ms"] = _time(client, url)
+        _record(out, f"dash_{name}_live", _time(client, url))
     score_run_create(period=period, by=admin, final=True)
     for name, url in pages.items():
-        out[f"dash_{name}_final_cold_ms"], out[f"dash_{name}_final_ms"] = _time(client, url)
+        _record(out, f"dash_{name}_final", _time(client, url))
     return out
 
 

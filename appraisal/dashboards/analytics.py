@@ -44,8 +44,10 @@ class GroupCharts:
 
 @dataclass
 class Analytics:
+    """The results page: its charts (the numbers only; what the cache keeps, never the period's items)."""
+
     period: Period
-    view: ResultsView
+    is_official: bool
     detail: bool
     groups: list[GroupCharts]
     province: list[Chart]  # charts over every group
@@ -60,10 +62,23 @@ class Analytics:
                     return c
         return None
 
-    @property
-    def average(self) -> Decimal | None:
-        rows = [r for g in self.view.groups for r in g.rows]
-        return sum((r.result.index for r in rows), Decimal(0)) / len(rows) if rows else None
+    def draw(self) -> Analytics:
+        """Draw every chart now (before the page is kept in the cache, so that no later view draws again)."""
+        for c in self.province + [c for g in self.groups for c in g.charts]:
+            _ = c.svg
+        return self
+
+
+@dataclass
+class Summary:
+    """The Chairman's page: the few figures it prints, from one read of the results."""
+
+    period: Period
+    is_official: bool
+    leaders: list[tuple[str, list[tuple[str, Decimal]]]]  # group name → (unit name, index) of ranks 1–3
+    headline: dict[str, Any]
+    weakest: list[Weak]
+    ratings_chart: Chart
 
 
 def idx(period: Period, x: Decimal | None) -> str:
@@ -84,7 +99,7 @@ def signed_index(period: Period, x: Decimal) -> str:
 def analytics_build(*, period: Period, detail: bool, view: ResultsView | None = None) -> Analytics:
     """Every chart of the results page for ``period``; ``detail``: also self-claimed versus appraised and the
     weakest criteria with the council's reasons."""
-    view = view or results_view(period=period, with_details=detail)
+    view = view or results_view(period=period, with_details=detail)  # items only for the weakest criteria
     appraised = appraised_units(period) if detail and not view.is_official else None
     groups = []
     for g in view.groups:
@@ -98,8 +113,24 @@ def analytics_build(*, period: Period, detail: bool, view: ResultsView | None = 
         groups.append(gc)
     province = [ratings_chart(period, view)]
     if detail:
-        province.append(weakest_chart(period, view))
-    return Analytics(period, view, detail, groups, province)
+        province.append(weakest_chart(period, weakest_criteria(view)))
+    return Analytics(period, view.is_official, detail, groups, province)
+
+
+def summary_build(*, period: Period, detail: bool) -> Summary:
+    """The Chairman's page for ``period``: one read of the results (with the items only when the person sees
+    the weakest criteria), one chart drawn."""
+    view = results_view(period=period, with_details=detail)
+    chart = ratings_chart(period, view)
+    _ = chart.svg
+    return Summary(
+        period,
+        view.is_official,
+        [(g.name, [(r.result.name, r.result.index_display) for r in top]) for g, top in group_leaders(view)],
+        headline(view),
+        weakest_criteria(view, limit=5) if detail else [],
+        chart,
+    )
 
 
 def _unit_url(period: Period, code: str) -> str:
@@ -137,7 +168,7 @@ def index_chart(period: Period, g: GroupView) -> Chart:
         rows=[
             [r.result.rank, r.result.name, idx(period, r.result.index_display), r.band_label] for r in rows
         ],
-        svg=svg,
+        drawing=svg,
         links=[_unit_url(period, r.result.code) for r in rows],
     )
 
@@ -200,7 +231,7 @@ def distribution_chart(period: Period, g: GroupView) -> Chart:
         + ".",
         columns=["Khoảng chỉ số (%)", "Số đơn vị"],
         rows=[[lab, c] for lab, c in zip(labels, counts, strict=True)],
-        svg=svg,
+        drawing=svg,
     )
 
 
@@ -254,7 +285,7 @@ def claims_chart(period: Period, g: GroupView, appraised: set[str] | None = None
             ]
             for r in rows
         ],
-        svg=svg,
+        drawing=svg,
         links=[_unit_url(period, r.result.code) for r in rows],
         note=(
             f"Kết quả tạm tính: chỉ gồm {len(rows)}/{len(g.rows)} đơn vị đã được thẩm định xong vòng 1."
@@ -311,7 +342,7 @@ def change_chart(period: Period, g: GroupView) -> Chart:
             "Tăng/giảm bậc",
         ],
         rows=table,
-        svg=svg,
+        drawing=svg,
         links=[_unit_url(period, r.result.code) for r in rows],
         note=source,
     )
@@ -357,7 +388,7 @@ def ratings_chart(period: Period, view: ResultsView) -> Chart:
         + ".",
         columns=["Khối"] + [engine.HEAD_RATING_LABELS[c] for c in RATING_ORDER] + ["Tổng số"],
         rows=[[g.name] + [counts[g.code][c] for c in RATING_ORDER] + [len(g.rows)] for g in groups],
-        svg=svg,
+        drawing=svg,
     )
 
 
@@ -399,8 +430,7 @@ def weakest_criteria(view: ResultsView, *, limit: int = WEAKEST) -> list[Weak]:
     return sorted(found.values(), key=lambda w: (-w.lost, w.group, w.code))[:limit]
 
 
-def weakest_chart(period: Period, view: ResultsView, *, limit: int = WEAKEST) -> Chart:
-    weak = weakest_criteria(view, limit=limit)
+def weakest_chart(period: Period, weak: list[Weak]) -> Chart:
     labels = [f"{w.code} {w.title}" for w in weak]
     svg = bar_svg(
         f"Các tiêu chí bị mất nhiều điểm nhất năm {period.year}",
@@ -437,7 +467,7 @@ def weakest_chart(period: Period, view: ResultsView, *, limit: int = WEAKEST) ->
             ]
             for w in weak
         ],
-        svg=svg,
+        drawing=svg,
     )
 
 
@@ -445,10 +475,10 @@ def group_leaders(view: ResultsView, n: int = 3) -> list[tuple[GroupView, list[U
     return [(g, [r for r in g.rows if r.result.rank and r.result.rank <= n][:n]) for g in view.groups]
 
 
-def field_averages(g: GroupView) -> dict[str, Decimal]:
-    """Each field's average component index over the group's units where it applies."""
+def field_averages(rows: list[UnitView]) -> dict[str, Decimal]:
+    """Each field's average component index over a group's units where it applies."""
     sums: dict[str, list[Decimal]] = defaultdict(list)
-    for r in g.rows:
+    for r in rows:
         for f in r.result.fields:
             if f.index is not None:
                 sums[f.code].append(f.index)

@@ -69,10 +69,19 @@ class Chart:
     alt: str
     columns: list[str]
     rows: list[list[Cell]]
-    svg: bytes | None = None
+    drawing: BarSpec | None = (
+        None  # what to draw; drawn on first use of ``svg`` (a page draws only its charts)
+    )
     links: list[str | None] = field(default_factory=list)  # per row: the page behind it
     note: str = ""
     heat: list[list[str]] = field(default_factory=list)  # heat map: a CSS class per number cell
+    drawn: bytes | None = None
+
+    @property
+    def svg(self) -> bytes | None:
+        if self.drawn is None and self.drawing is not None:
+            self.drawn = self.drawing.render()
+        return self.drawn
 
     @property
     def table(self) -> list[tuple[Cell, str | None, list[tuple[Cell, str]]]]:
@@ -138,48 +147,83 @@ def _text(formatter_text: str) -> Callable[[Any], str]:
     return lambda _value: formatter_text
 
 
-def value(number: Decimal, text: str, colour: str | None = None) -> dict[str, Any]:
+Bar = tuple[float, str, str | None]  # drawn at the number, labelled with exactly the text, in the colour
+
+
+def value(number: Decimal, text: str, colour: str | None = None) -> Bar:
     """One bar: drawn at ``number``, labelled with exactly ``text`` (the table's string)."""
-    out: dict[str, Any] = {"value": float(number), "formatter": _text(text)}
+    return (float(number), text, colour)
+
+
+def _pygal_value(bar: Bar | None) -> dict[str, Any] | None:
+    if bar is None:
+        return None
+    number, text, colour = bar
+    out: dict[str, Any] = {"value": number, "formatter": _text(text)}
     if colour:
         out["color"] = colour
     return out
 
 
+@dataclass
+class BarSpec:
+    """A bar chart to draw (plain data, so that a chart kept in the cache can be drawn later, once)."""
+
+    title: str
+    labels: list[str]
+    series: list[tuple[str, list[Bar | None]]]
+    horizontal: bool = True
+    stacked: bool = False
+    range_: tuple[float, float] | None = None
+    colours: list[str] | None = None
+
+    def render(self) -> bytes:
+        kind = {
+            (True, False): pygal.HorizontalBar,
+            (True, True): pygal.HorizontalStackedBar,
+            (False, False): pygal.Bar,
+            (False, True): pygal.StackedBar,
+        }[(self.horizontal, self.stacked)]
+        series, labels = self.series, self.labels
+        per_label = 1 if self.stacked else max(1, len(series))
+        config = _config(
+            self.title,
+            n=len(labels) * per_label + (len(labels) if self.stacked else 0),
+            horizontal=self.horizontal,
+            legend=len(series) if len(series) > 1 else 0,
+            colours=self.colours,
+        )
+        if self.range_ is not None:
+            config["range"] = self.range_
+        chart = kind(**config)
+        # pygal stacks horizontal bars from the bottom up: reversed, the first row of the table is the top bar
+        order = slice(None, None, -1) if self.horizontal else slice(None)
+        chart.x_labels = labels[order]
+        for name, values in series:
+            chart.add(name, [_pygal_value(v) for v in values[order]])
+        return _render(chart)
+
+
 def bar_svg(
     title: str,
     labels: Sequence[str],
-    series: Sequence[tuple[str, Sequence[dict[str, Any] | None]]],
+    series: Sequence[tuple[str, Sequence[Bar | None]]],
     *,
     horizontal: bool = True,
     stacked: bool = False,
     range_: tuple[float, float] | None = None,
     colours: Sequence[str] | None = None,
-) -> bytes | None:
+) -> BarSpec | None:
     """A bar chart of one or more series over ``labels`` (``colours``: one per series, so that the legend
-    matches the bars); None when there is no bar to draw."""
+    matches the bars), drawn when first shown; None when there is no bar to draw."""
     if not labels or not any(v is not None for _, values in series for v in values):
         return None
-    kind = {
-        (True, False): pygal.HorizontalBar,
-        (True, True): pygal.HorizontalStackedBar,
-        (False, False): pygal.Bar,
-        (False, True): pygal.StackedBar,
-    }[(horizontal, stacked)]
-    per_label = 1 if stacked else max(1, len(series))
-    config = _config(
+    return BarSpec(
         title,
-        n=len(labels) * per_label + (len(labels) if stacked else 0),
+        list(labels),
+        [(name, list(values)) for name, values in series],
         horizontal=horizontal,
-        legend=len(series) if len(series) > 1 else 0,
-        colours=colours,
+        stacked=stacked,
+        range_=range_,
+        colours=list(colours) if colours else None,
     )
-    if range_ is not None:
-        config["range"] = range_
-    chart = kind(**config)
-    # pygal stacks horizontal bars from the bottom up: reversed, the first row of the table is the top bar
-    order = slice(None, None, -1) if horizontal else slice(None)
-    chart.x_labels = list(labels)[order]
-    for name, values in series:
-        chart.add(name, list(values)[order])
-    return _render(chart)

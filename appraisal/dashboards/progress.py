@@ -235,7 +235,7 @@ def states_chart(p: Progress) -> Chart:
         + ".",
         columns=["Khối"] + [label for _, label, _ in STATES] + ["Tổng số"],
         rows=rows,
-        svg=svg,
+        drawing=svg,
     )
 
 

@@ -12,10 +12,39 @@ from appraisal.core.numbers import format_total
 from appraisal.council import access
 from appraisal.registry.models import Period, Unit
 from appraisal.scoring.models import PublishedResult, UnitResultRow
-from appraisal.scoring.selectors import GroupView, UnitView
+from appraisal.scoring.selectors import UnitView, results_view
+from appraisal.scoring.services import final_run
 
 from .analytics import field_averages, idx
 from .charts import Chart, bar_svg, value
+
+
+@dataclass
+class UnitPage:
+    """What a unit's page reads of the period's results (what the cache keeps): the unit's row with its items,
+    its group's name and size and the group's average component index per field."""
+
+    row: UnitView
+    group_code: str
+    group_name: str
+    group_size: int
+    averages: dict[str, Decimal]
+
+
+def unit_page_build(*, period: Period, code: str) -> UnitPage | None:
+    """The unit's row and its group's averages; None when the unit has no result in the period. The official
+    snapshot: every row without items, and the unit's own with them; while the period runs: one computation."""
+    official = final_run(period) is not None
+    view = results_view(period=period, with_details=not official)
+    for g in view.groups:
+        for r in g.rows:
+            if r.result.code != code:
+                continue
+            if official:
+                detailed = results_view(period=period, with_details=True, unit_code=code)
+                r = detailed.groups[0].rows[0]
+            return UnitPage(r, g.code, g.name, len(g.rows), field_averages(g.rows))
+    return None
 
 
 @dataclass
@@ -51,9 +80,9 @@ def shortfalls(row: UnitView) -> list[Shortfall]:
     return out
 
 
-def fields_chart(period: Period, row: UnitView, group: GroupView | None) -> Chart:
-    """Component index of each field, beside the group's average when the person may see other units."""
-    averages = field_averages(group) if group is not None else {}
+def fields_chart(period: Period, row: UnitView, averages: dict[str, Decimal]) -> Chart:
+    """Component index of each field, beside the group's average (``averages``: empty when the person may not
+    see other units)."""
     fields = row.result.fields
     series = [
         (
@@ -93,7 +122,7 @@ def fields_chart(period: Period, row: UnitView, group: GroupView | None) -> Char
         + (", mỗi lĩnh vực kèm bình quân của khối." if averages else "."),
         columns=columns,
         rows=rows,
-        svg=svg,
+        drawing=svg,
     )
 
 
@@ -129,7 +158,7 @@ def lost_chart(period: Period, row: UnitView) -> Chart:
             ]
             for f in fields
         ],
-        svg=svg,
+        drawing=svg,
     )
 
 
@@ -194,5 +223,5 @@ def trend_chart(period: Period, unit: Unit, trend: list[TrendPoint]) -> Chart:
         + ".",
         columns=["Năm", "Chỉ số CCHC (%)", "Xếp hạng"],
         rows=[[str(t.year), idx(period, t.index_display), t.rank if t.rank else "–"] for t in trend],
-        svg=svg,
+        drawing=svg,
     )

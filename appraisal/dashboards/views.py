@@ -16,17 +16,42 @@ from appraisal.core import roles
 from appraisal.core.access import Persona
 from appraisal.council import access
 from appraisal.council.access import Subject
-from appraisal.registry.models import Period, Unit
+from appraisal.registry.models import Period, Phase, Unit
 from appraisal.registry.selectors import period_default_for_user, period_list_for_user
 from appraisal.scoring.selectors import redact_row
 
-from .analytics import group_leaders, headline, weakest_criteria
-from .cache import analytics_cached
+from .cache import analytics_cached, summary_cached, unit_page_cached
 from .charts import Chart
 from .progress import STATE_LABELS, STATES, list_url, progress_build, units_filtered
 from .unit import fields_chart, lost_chart, shortfalls, trend_chart, unit_trend
 
 LEADER_ONLY = "Chỉ Tổ thư ký và Chủ tịch Hội đồng xem được bảng theo dõi tiến độ của kỳ đánh giá."
+
+
+def no_results_message(period: Period) -> str:
+    return (
+        f"Kỳ đánh giá năm {period.year} đang ở giai đoạn Chuẩn bị: các đơn vị chưa tự đánh giá nên chưa có kết "
+        "quả để vẽ biểu đồ. Biểu đồ có khi kỳ chuyển sang giai đoạn Tự đánh giá."
+    )
+
+
+def _has_results(period: Period) -> bool:
+    """While a period is being prepared nobody has entered anything: its «results» would be every unit at 0%,
+    every head «không hoàn thành nhiệm vụ» and every point lost; the dashboards say so instead of drawing them."""
+    return period.phase != Phase.PREPARING
+
+
+def _no_results(request: HttpRequest, period: Period, *, heading: str, active: str) -> HttpResponse:
+    leader = _leader(request, period)
+    context = {
+        "period": period,
+        "heading": heading,
+        "active": active,
+        "leader": leader,
+        "show_nav": access.can_see(request.user, "ranks", Subject(period)),
+        "message": no_results_message(period),
+    }
+    return render(request, "dashboards/no_results.html", context)
 
 
 def _period(year: int) -> Period:
@@ -78,8 +103,13 @@ def index(request: HttpRequest) -> HttpResponse:
 # -- progress (secretariat, chair) ---------------------------------------------------------------------------
 
 
+def _leader(request: HttpRequest, period: Period) -> bool:
+    """The secretariat and the chair: the progress dashboard is theirs (its tab is shown to them only)."""
+    return access.persona_of(request.user, Subject(period)) == Persona.LEADER
+
+
 def _require_leader(request: HttpRequest, period: Period) -> None:
-    if access.persona_of(request.user, Subject(period)) != Persona.LEADER:
+    if not _leader(request, period):
         raise PermissionDenied(LEADER_ONLY)
 
 
@@ -113,10 +143,16 @@ def progress(request: HttpRequest, year: int) -> HttpResponse:
 
 
 def progress_body(request: HttpRequest, year: int) -> HttpResponse:
-    """The dashboard's content alone: htmx replaces it every minute."""
+    """The dashboard's content alone: htmx replaces it every minute. Opened directly (a bookmark, a link
+    copied from the browser's tools) it is the whole page instead of a bare fragment without menu or styles."""
     period = _period(year)
     _require_leader(request, period)
-    return render(request, "dashboards/includes/progress_body.html", _progress_context(period))
+    template = (
+        "dashboards/includes/progress_body.html"
+        if getattr(request, "htmx", False)
+        else "dashboards/progress.html"
+    )
+    return render(request, template, _progress_context(period))
 
 
 def progress_units(request: HttpRequest, year: int) -> HttpResponse:
@@ -129,8 +165,10 @@ def progress_units(request: HttpRequest, year: int) -> HttpResponse:
     if state and state not in STATE_LABELS:
         raise Http404("Không có trạng thái này.")
     p = progress_build(period=period)
-    units = units_filtered(p, state=state, group=group, overdue=overdue)
     names = dict(p.groups)
+    if group and group not in names:
+        raise Http404(f"Kỳ đánh giá năm {period.year} không có khối «{group}».")
+    units = units_filtered(p, state=state, group=group, overdue=overdue)
     parts = [STATE_LABELS[state]] if state else []
     if group:
         parts.append(names.get(group, group))
@@ -167,40 +205,51 @@ def _detail(request: HttpRequest, period: Period) -> bool:
     )
 
 
-def _analytics(request: HttpRequest, year: int) -> tuple[Period, Any]:
+def _analytics(request: HttpRequest, period: Period, *, draw: bool) -> Any:
+    return analytics_cached(period=period, detail=_detail(request, period), draw=draw)
+
+
+def _results_period(request: HttpRequest, year: int) -> Period:
     period = _period(year)
     access.require(request.user, "ranks", Subject(period))  # SPEC §6a: ranks and other units' results
-    return period, analytics_cached(period=period, detail=_detail(request, period))
+    return period
 
 
 def results(request: HttpRequest, year: int) -> HttpResponse:
-    period, data = _analytics(request, year)
-    return render(request, "dashboards/results.html", {"period": period, "a": data})
+    period = _results_period(request, year)
+    if not _has_results(period):
+        return _no_results(request, period, heading="Phân tích kết quả", active="results")
+    data = _analytics(request, period, draw=True)
+    return render(
+        request, "dashboards/results.html", {"period": period, "a": data, "leader": _leader(request, period)}
+    )
 
 
 def results_csv(request: HttpRequest, year: int, chart: str) -> HttpResponse:
-    period, data = _analytics(request, year)
+    period = _results_period(request, year)
+    if not _has_results(period):
+        raise Http404(no_results_message(period))
+    data = _analytics(request, period, draw=False)  # a table: nothing to draw
     return _csv(data.chart(chart), year)
 
 
 def summary(request: HttpRequest, year: int) -> HttpResponse:
     """The Chairman's page: one A4 page of the figures the province publishes."""
-    period = _period(year)
-    access.require(request.user, "ranks", Subject(period))
-    detail = _detail(request, period)
-    data = analytics_cached(period=period, detail=detail)
-    view = data.view
+    period = _results_period(request, year)
+    if not _has_results(period):
+        return _no_results(request, period, heading="Tổng quan", active="summary")
+    data = summary_cached(period=period, detail=_detail(request, period))
     return render(
         request,
         "dashboards/summary.html",
         {
             "period": period,
-            "view": view,
             "a": data,
-            "leaders": group_leaders(view),
-            "headline": headline(view),
-            "weakest": weakest_criteria(view, limit=5) if detail else [],
-            "ratings_chart": data.chart("xep-loai-nguoi-dung-dau"),
+            "leaders": data.leaders,
+            "headline": data.headline,
+            "weakest": data.weakest,
+            "ratings_chart": data.ratings_chart,
+            "leader": _leader(request, period),
         },
     )
 
@@ -216,21 +265,18 @@ def _unit(request: HttpRequest, year: int, code: str) -> dict[str, Any]:
     subject = access.subject_for(period, unit)
     access.require(request.user, "total", subject)  # SPEC §6a: the unit's total, index, band, head rating
     seen = access.visibility(request.user, subject)
+    if not _has_results(period):
+        return {"period": period, "unit": unit, "no_results": True}
     show_rank = access.can_see(request.user, "ranks", Subject(period))
-    view = analytics_cached(period=period, detail=True).view
-    row = group = None
-    for g in view.groups:
-        for r in g.rows:
-            if r.result.code == code:
-                row, group = r, g
-    if row is None or group is None:
+    page = unit_page_cached(period=period, code=unit.code)
+    if page is None:
         raise Http404("Đơn vị chưa có kết quả trong kỳ này.")
-    redact_row(row, seen)
+    row = redact_row(page.row, seen)
     if not show_rank:
         row.result = replace(row.result, rank=0, rank_change=None)
     trend = unit_trend(user=request.user, unit=unit, period=period, row=row, show_rank=show_rank)
     charts = [
-        fields_chart(period, row, group if show_rank else None),
+        fields_chart(period, row, page.averages if show_rank else {}),
         lost_chart(period, row),
         trend_chart(period, unit, trend),
     ]
@@ -239,7 +285,7 @@ def _unit(request: HttpRequest, year: int, code: str) -> dict[str, Any]:
         "period": period,
         "unit": unit,
         "row": row,
-        "group": group,
+        "group": page,
         "show_rank": show_rank,
         "charts": charts,
         # Criterion by criterion is the unit's own detail: never in the published table other units read.
@@ -251,10 +297,15 @@ def _unit(request: HttpRequest, year: int, code: str) -> dict[str, Any]:
 
 
 def unit(request: HttpRequest, year: int, code: str) -> HttpResponse:
-    return render(request, "dashboards/unit.html", _unit(request, year, code))
+    context = _unit(request, year, code)
+    if context.get("no_results"):
+        return _no_results(request, context["period"], heading=context["unit"].name, active="unit")
+    return render(request, "dashboards/unit.html", context)
 
 
 def unit_csv(request: HttpRequest, year: int, code: str, chart: str) -> HttpResponse:
     context = _unit(request, year, code)
+    if context.get("no_results"):
+        raise Http404(no_results_message(context["period"]))
     found = next((c for c in context["charts"] if c.slug == chart), None)
     return _csv(found, year)

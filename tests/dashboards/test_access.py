@@ -111,6 +111,8 @@ def test_dashboards_follow_the_visibility_table(demo, as_user, year):
                 continue
             got = client.get(_url(route, year)).status_code
             want = _period_expected(what, who, period_moment)
+            if want == 200 and route == "results_csv" and period.phase == "preparing":
+                want = 404  # nothing entered yet: no chart, no CSV (test_edges)
             if got != want:
                 failures.append((route, who, got, want))
     assert failures == []
