@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
 
 from appraisal.core import roles
 from appraisal.core.access import Persona
@@ -67,6 +68,7 @@ def _csv(chart: Chart | None, year: int) -> HttpResponse:
     return response
 
 
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """The person's dashboard in their default period: progress for the secretariat and the chair, the
     Chairman's summary for an observer, the unit's page for its people, the results charts otherwise
@@ -136,12 +138,14 @@ def _progress_context(period: Period) -> dict[str, Any]:
     }
 
 
+@require_safe
 def progress(request: HttpRequest, year: int) -> HttpResponse:
     period = _period(year)
     _require_leader(request, period)
     return render(request, "dashboards/progress.html", _progress_context(period))
 
 
+@require_safe
 def progress_body(request: HttpRequest, year: int) -> HttpResponse:
     """The dashboard's content alone: htmx replaces it every minute. Opened directly (a bookmark, a link
     copied from the browser's tools) it is the whole page instead of a bare fragment without menu or styles."""
@@ -155,6 +159,7 @@ def progress_body(request: HttpRequest, year: int) -> HttpResponse:
     return render(request, template, _progress_context(period))
 
 
+@require_safe
 def progress_units(request: HttpRequest, year: int) -> HttpResponse:
     """The list behind a figure of the dashboard: units of a state, a group, or overdue."""
     period = _period(year)
@@ -186,6 +191,7 @@ def progress_units(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
+@require_safe
 def progress_csv(request: HttpRequest, year: int, chart: str) -> HttpResponse:
     period = _period(year)
     _require_leader(request, period)
@@ -215,6 +221,7 @@ def _results_period(request: HttpRequest, year: int) -> Period:
     return period
 
 
+@require_safe
 def results(request: HttpRequest, year: int) -> HttpResponse:
     period = _results_period(request, year)
     if not _has_results(period):
@@ -225,6 +232,7 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
+@require_safe
 def results_csv(request: HttpRequest, year: int, chart: str) -> HttpResponse:
     period = _results_period(request, year)
     if not _has_results(period):
@@ -233,6 +241,7 @@ def results_csv(request: HttpRequest, year: int, chart: str) -> HttpResponse:
     return _csv(data.chart(chart), year)
 
 
+@require_safe
 def summary(request: HttpRequest, year: int) -> HttpResponse:
     """The Chairman's page: one A4 page of the figures the province publishes."""
     period = _results_period(request, year)
@@ -296,6 +305,7 @@ def _unit(request: HttpRequest, year: int, code: str) -> dict[str, Any]:
     }
 
 
+@require_safe
 def unit(request: HttpRequest, year: int, code: str) -> HttpResponse:
     context = _unit(request, year, code)
     if context.get("no_results"):
@@ -303,6 +313,7 @@ def unit(request: HttpRequest, year: int, code: str) -> HttpResponse:
     return render(request, "dashboards/unit.html", context)
 
 
+@require_safe
 def unit_csv(request: HttpRequest, year: int, code: str, chart: str) -> HttpResponse:
     context = _unit(request, year, code)
     if context.get("no_results"):

@@ -63,3 +63,14 @@ def test_the_progress_tab_is_shown_to_those_who_may_open_it(demo, as_user):
     for username in ("secretariat", "chair"):
         summary = as_user(username).get("/bang-dieu-khien/2022/tong-quan/").content.decode()
         assert 'href="/bang-dieu-khien/2022/tien-do/"' in summary
+
+
+def test_dashboards_answer_only_reads(client, django_user_model):
+    """A dashboard reads: a POST is refused with 405 before any access or computation (GET and HEAD only)."""
+    from django.test import Client
+
+    user = django_user_model.objects.create_user("post.probe", password="x")
+    c = Client(enforce_csrf_checks=False)
+    c.force_login(user)
+    for url in ("/bang-dieu-khien/", "/bang-dieu-khien/2023/tien-do/", "/bang-dieu-khien/2023/ket-qua/"):
+        assert c.post(url).status_code == 405
