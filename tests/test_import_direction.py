@@ -16,7 +16,9 @@ PURE = {"engine", "documents"}
 
 
 def _imports(path: Path, root: Path) -> list[tuple[int, str]]:
-    """(line, absolute module) of every import in the file, at any depth; relative ones resolved."""
+    """(line, absolute module) of every import in the file, at any depth; relative ones resolved. A model looked
+    up by name in the app registry (``apps.get_model("council", "Assignment")`` or ``"council.Assignment"``)
+    counts as an import of that app: it is the same dependency, only hidden from the import system."""
     package = ".".join(("appraisal", *path.relative_to(root).parts[:-1]))
     found: list[tuple[int, str]] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -29,6 +31,15 @@ def _imports(path: Path, root: Path) -> list[tuple[int, str]]:
                 base = base[: len(base) - node.level + 1]
                 module = ".".join([*base, module] if module else base)
             found.append((node.lineno, module))
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get_model"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            found.append((node.lineno, "appraisal." + node.args[0].value.split(".")[0]))
     return found
 
 
@@ -41,7 +52,13 @@ def import_violations(root: Path = ROOT) -> list[str]:
         for line, module in _imports(path, root):
             parts = module.split(".")
             where = f"{path.relative_to(root.parent)}:{line}"
-            if parts[0] == "appraisal" and len(parts) > 1 and RANK.get(parts[1], -1) > RANK[layer] or layer in PURE and parts[0] == "django":
+            if (
+                parts[0] == "appraisal"
+                and len(parts) > 1
+                and RANK.get(parts[1], -1) > RANK[layer]
+                or layer in PURE
+                and parts[0] == "django"
+            ):
                 out.append(f"{where} {layer} imports {module}")
     return out
 
@@ -60,4 +77,23 @@ def test_import_direction_check_catches_a_lazy_upward_import(tmp_path):
     (tmp_path / "council" / "y.py").write_text("from ..registry import x\n", encoding="utf-8")
     assert import_violations(tmp_path) == [
         f"{tmp_path.name}/registry/x.py:2 registry imports appraisal.council.selectors",
+    ]
+
+
+def test_import_direction_check_catches_a_model_looked_up_by_name(tmp_path):
+    """``apps.get_model`` with a higher app's label is an upward dependency too; a lower or equal one is not."""
+    (tmp_path / "registry").mkdir()
+    (tmp_path / "registry" / "x.py").write_text(
+        "from django.apps import apps\n\n"
+        "def f():\n"
+        "    return apps.get_model('council', 'Assignment')\n\n"
+        "def g():\n"
+        "    return apps.get_model('scoring.ScoreRun')\n\n"
+        "def h():\n"
+        "    return apps.get_model('core', 'Thing'), apps.get_model('registry', 'Period')\n",
+        encoding="utf-8",
+    )
+    assert import_violations(tmp_path) == [
+        f"{tmp_path.name}/registry/x.py:4 registry imports appraisal.council",
+        f"{tmp_path.name}/registry/x.py:7 registry imports appraisal.scoring",
     ]

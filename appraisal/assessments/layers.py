@@ -224,7 +224,9 @@ def leaf_scope(node: IndexNode) -> engine.LeafScope:
 def leaf_exclusions(*, unit: Unit, leaves: list[IndexNode], excluded: dict[str, str]) -> dict[int, str]:
     """Leaf id → why it does not apply to the unit, by the engine's one rule (:func:`engine.excluded_leaves`):
     ``excluded`` is node code → the secretariat's reason (a field or criterion excludes the leaves under it)."""
-    reasons = engine.excluded_leaves(leaves=[leaf_scope(n) for n in leaves], tags=unit.tag_set, excluded=excluded)
+    reasons = engine.excluded_leaves(
+        leaves=[leaf_scope(n) for n in leaves], tags=unit.tag_set, excluded=excluded
+    )
     return {n.pk: reasons[n.code] for n in leaves if n.code in reasons}
 
 
@@ -305,7 +307,9 @@ def entries_record_layer(
     if layer not in LAYER_FIELDS:
         raise ServiceError(f"Lớp điểm không hợp lệ: {layer}.")
     value_field, points_field, note_field = LAYER_FIELDS[layer]
-    columns = ["pk", "version", value_field, points_field, "round2_decision"] + ([note_field] if note_field else [])
+    columns = ["pk", "version", value_field, points_field, "round2_decision"] + (
+        [note_field] if note_field else []
+    )
     ids = list(assessment_ids) or [i.entry_id for i in inputs]
     lookup = "assessment_id__in" if assessment_ids else "pk__in"
     current = {}

@@ -558,7 +558,9 @@ def assessment_save_summary(assessment: Assessment, saved: ItemEntry) -> tuple[F
     is the one its save produced even if someone saved the same item a moment later."""
     period, unit = assessment.period, assessment.unit
     mine = FilteredRelation("entries", condition=Q(entries__assessment=assessment))
-    live = EvidenceLink.objects.filter(entry_id=OuterRef("mine__id"), removed_at__isnull=True, layer=Layer.SELF)
+    live = EvidenceLink.objects.filter(
+        entry_id=OuterRef("mine__id"), removed_at__isnull=True, layer=Layer.SELF
+    )
     nodes = list(
         IndexNode.objects.filter(
             index_set__period=period,

@@ -85,7 +85,9 @@ WHATS = tuple(TABLE)
 # What the unit's people see of a layer is what a conflicted member sees of it (AS_UNIT).
 
 
-def visible(what: str, persona: str, moment: Moment, *, submitted: bool = False, explained: bool = False) -> bool:
+def visible(
+    what: str, persona: str, moment: Moment, *, submitted: bool = False, explained: bool = False
+) -> bool:
     """Whether ``persona`` sees ``what`` of a unit at ``moment`` (SPEC §6a). ``submitted``/``explained``: the
     unit's self-assessment was submitted (or closed «không nộp») / its explanation sent."""
     rule = TABLE[what][persona]

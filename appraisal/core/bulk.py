@@ -68,9 +68,7 @@ def rows_insert(objs: Sequence[models.Model]) -> int:
     if not objs:
         return 0
     model = type(objs[0])
-    fields = [
-        f for f in model._meta.concrete_fields if not (f.primary_key and isinstance(f, AutoFieldMixin))
-    ]
+    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and isinstance(f, AutoFieldMixin))]
     return _insert(model, fields, ([f.pre_save(obj, True) for f in fields] for obj in objs))
 
 

@@ -33,7 +33,11 @@ class GroupInputs:
         return engine.adjustment_totals(
             self.groups,
             [
-                (e.node.method, code_of.get(e.node.parent_id) if e.node.parent_id else None, points(e) or ZERO)
+                (
+                    e.node.method,
+                    code_of.get(e.node.parent_id) if e.node.parent_id else None,
+                    points(e) or ZERO,
+                )
                 for e in entries
                 if e.node.method in ADJUSTMENTS
             ],
@@ -54,7 +58,9 @@ def group_inputs(entries: Iterable[ItemEntry]) -> GroupInputs:
 def adjustment_entries(assessment: Assessment) -> list[ItemEntry]:
     """The unit's bonus and penalty items, in tree order (one query)."""
     return list(
-        assessment.entries.select_related("node").filter(node__method__in=ADJUSTMENTS).order_by("node__position")
+        assessment.entries.select_related("node")
+        .filter(node__method__in=ADJUSTMENTS)
+        .order_by("node__position")
     )
 
 
@@ -97,7 +103,9 @@ class AdjustmentLayers:
 
     @property
     def groups(self) -> list[GroupLayers]:
-        return [GroupLayers(*r) for r in zip(self.own.groups, self.round1.groups, self.final.groups, strict=True)]
+        return [
+            GroupLayers(*r) for r in zip(self.own.groups, self.round1.groups, self.final.groups, strict=True)
+        ]
 
     @property
     def lost_in_round1(self) -> Decimal:

@@ -9,9 +9,11 @@ class CouncilConfig(AppConfig):
     def ready(self) -> None:
         # Registers SPEC §6a as django-rules permissions (parindex.view_<what>).
         from appraisal.assessments.selectors import ASSESSMENT_VIEW_RULES, EVIDENCE_DOWNLOAD_RULES
+        from appraisal.registry.lifecycle import ROLLOVER_COPIES
 
         from . import access  # noqa: F401
         from .access import assessment_view_check, council_can_download_evidence
+        from .services import assignments_rollover
 
         # Assigned council members download the evidence of the items they appraise (assessments cannot import
         # the council: the rule is handed down here).
@@ -20,3 +22,6 @@ class CouncilConfig(AppConfig):
         # Who sees a unit's self-assessment is SPEC §6a's row "inputs", decided by the council's policy.
         if assessment_view_check not in ASSESSMENT_VIEW_RULES:
             ASSESSMENT_VIEW_RULES.append(assessment_view_check)
+        # A roll-over with the council copies its assignments (the registry cannot import the council).
+        if assignments_rollover not in ROLLOVER_COPIES:
+            ROLLOVER_COPIES.append(assignments_rollover)

@@ -12,4 +12,6 @@ def notice_export(assessment: Assessment) -> ExportFile:
     """The preliminary notice as a .docx (Decree 30 layout), from the one notice builder."""
     from .notice import notice_data  # the builder reads the council's selectors
 
-    return build_unit_notice(notice_data(assessment=assessment), notice_org(Organisation.current()), kind="notice")
+    return build_unit_notice(
+        notice_data(assessment=assessment), notice_org(Organisation.current()), kind="notice"
+    )

@@ -345,7 +345,9 @@ def _entries_for(
         if unit_id in assessments and assessments[unit_id].state == AssessmentState.FINALISED:
             # finalised meanwhile
             raise _Abort(Problem(row.row, f"kết quả của đơn vị «{row.unit.code}» vừa được chốt."))
-    missing = [Assessment(period=period, unit=row.unit) for uid, row in first_row.items() if uid not in assessments]
+    missing = [
+        Assessment(period=period, unit=row.unit) for uid, row in first_row.items() if uid not in assessments
+    ]
     if missing:
         for created in Assessment.objects.bulk_create(missing, batch_size=1000):
             assessments[created.unit_id] = created

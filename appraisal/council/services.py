@@ -215,6 +215,19 @@ def assignments_create_bulk(
     return created
 
 
+def assignments_rollover(*, source: Period, target: Period, by: Any) -> int:
+    """Copy the council's assignments of ``source`` into ``target`` (a roll-over with the council, SPEC §3a):
+    the same member, field and group, created by ``by``. Registered in ``registry.lifecycle.ROLLOVER_COPIES``;
+    runs inside the roll-over's transaction. Returns how many were created."""
+    created = Assignment.objects.bulk_create(
+        Assignment(
+            period=target, member_id=a.member_id, field_code=a.field_code, group_id=a.group_id, created_by=by
+        )
+        for a in Assignment.objects.filter(period=source)
+    )
+    return len(created)
+
+
 def assignment_delete(*, assignment: Assignment, by: Any) -> None:
     if not roles.is_secretariat(by):
         raise PermissionDenied("Chỉ Tổ thư ký được phân công thẩm định.")

@@ -197,7 +197,9 @@ def change_text(changes: Mapping[str, Any]) -> str:
     parts = []
     for key, pair in changes.items():
         old, new = (list(pair) + [None, None])[:2]
-        parts.append(f"{change_label(key)}: {'–' if old in (None, '') else old} → {'–' if new in (None, '') else new}")
+        parts.append(
+            f"{change_label(key)}: {'–' if old in (None, '') else old} → {'–' if new in (None, '') else new}"
+        )
     return "; ".join(parts)
 
 

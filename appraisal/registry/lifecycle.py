@@ -7,17 +7,17 @@ history with it, an entry in the administration log (django.contrib.admin's LogE
 
 A period's data lives in apps that come after the registry (assessments, council, scoring), which the registry
 must not import. Those rows are reached through the reverse relations they declare on Period
-(``assessments``, ``council_assignments``, ``survey_imports``, ``score_runs``) and, where a model class is needed
-to create rows, looked up by name in the app registry.
+(``assessments``, ``council_assignments``, ``survey_imports``, ``score_runs``); rows those apps must create
+for a roll-over are created by the steps they hand down in :data:`ROLLOVER_COPIES`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -506,6 +506,12 @@ def rollover_preview(*, source: Period, year: int) -> RolloverPreview:
     return preview
 
 
+# Steps of a roll-over with the council (``include_council``) that belong to apps above the registry, each
+# called inside the roll-over's transaction as ``copy(source=…, target=…, by=…)`` and returning how many rows
+# it created: the council's assignments (``CouncilConfig.ready``).
+ROLLOVER_COPIES: list[Callable[..., int]] = []
+
+
 def period_rollover(*, source: Period, year: int, by: Any, include_council: bool, reason: str = "") -> Period:
     """Start ``year`` from ``source`` in one step (SPEC §3a, issue 9): exactly what :func:`rollover_preview`
     lists. Index sets are copied as version 1 (editable: the new period is in preparation), memberships only
@@ -548,26 +554,16 @@ def _rollover(*, source: Period, year: int, by: Any, include_council: bool, reas
     )
 
     roles: list[RoleAssignment] = []
-    assignments: list[Any] = []
+    assignments = 0
     if include_council:
         roles = RoleAssignment.objects.bulk_create(
             RoleAssignment(user_id=r.user_id, role=r.role, unit_id=r.unit_id, period=period)
             for r in RoleAssignment.objects.filter(period=source).exclude(role__in=UNIT_ROLES)
         )
-        assignment_model = apps.get_model("council", "Assignment")
-        assignments = assignment_model.objects.bulk_create(
-            assignment_model(
-                period=period,
-                member_id=a.member_id,
-                field_code=a.field_code,
-                group_id=a.group_id,
-                created_by=by,
-            )
-            for a in source.council_assignments.all()
-        )
+        assignments = sum(copy(source=source, target=period, by=by) for copy in ROLLOVER_COPIES)
 
     council = (
-        f"{len(roles)} vai trò gắn với kỳ (Hội đồng, Tổ thư ký…) và {len(assignments)} phân công thẩm định"
+        f"{len(roles)} vai trò gắn với kỳ (Hội đồng, Tổ thư ký…) và {assignments} phân công thẩm định"
         if include_council
         else "không sao chép Hội đồng"
     )

@@ -414,7 +414,9 @@ class RoleAssignment(models.Model):
         verbose_name_plural = "phân quyền"
 
     def __str__(self) -> str:
-        return f"{person_label(self.user)} – {self.get_role_display()}" + (f" – {self.unit}" if self.unit_id else "")
+        return f"{person_label(self.user)} – {self.get_role_display()}" + (
+            f" – {self.unit}" if self.unit_id else ""
+        )
 
 
 class Method(models.TextChoices):

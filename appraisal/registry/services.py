@@ -320,7 +320,9 @@ def unit_update(
     with transaction.atomic():
         old = _unit_values(unit)
         if period is not None and group is not None:
-            membership = UnitMembership.objects.filter(period=period, unit=unit).select_related("group").first()
+            membership = (
+                UnitMembership.objects.filter(period=period, unit=unit).select_related("group").first()
+            )
             old.update(_group_value(membership.group if membership else None))
         unit.name = name.strip()
         unit.short_name = short_name.strip()

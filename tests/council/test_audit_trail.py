@@ -119,7 +119,10 @@ def test_audit_council_roles_and_assignments(world, secretariat):
     person = UserFactory(username="member.new", first_name="Hà", last_name="Lê")
     grant_row = council_role_grant(period=period, user=person, role=Role.MEMBER, by=secretariat)
     granted = only(AuditAction.ROLE_GRANT)
-    assert (granted.object_repr, granted.changes["role"]) == ("Hà Lê (member.new)", [None, "Thành viên Hội đồng"])
+    assert (granted.object_repr, granted.changes["role"]) == (
+        "Hà Lê (member.new)",
+        [None, "Thành viên Hội đồng"],
+    )
     created = assignments_create_bulk(
         period=period, members=[person], field_codes=["1"], groups=[None], by=secretariat
     )

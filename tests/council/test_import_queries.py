@@ -24,7 +24,9 @@ ROWS = [
 
 
 def _import(world, secretariat, rows) -> tuple[int, object]:
-    content = ("\ufeffunit,item,value,note\n" + "".join(f"{u},{i},{v},Lý do {i}\n" for u, i, v in rows)).encode()
+    content = (
+        "\ufeffunit,item,value,note\n" + "".join(f"{u},{i},{v},Lý do {i}\n" for u, i, v in rows)
+    ).encode()
     with CaptureQueriesContext(connection) as ctx:
         report = scores_import(
             period=world["period"], layer="round1", file_name="r1.csv", content=content, by=secretariat

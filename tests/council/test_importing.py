@@ -215,7 +215,12 @@ def test_survey_page_offers_its_template_with_vietnamese_columns_and_examples(cl
         ["stp", "3.1", "88,5%", None],
     ]
     help_rows = [[c.value for c in row] for row in wb["Hướng dẫn"].iter_rows(min_row=2, max_row=5)]
-    assert [r[0] for r in help_rows] == ["Mã đơn vị (unit)", "Mã tiêu chí (item)", "Giá trị (value)", "Ghi chú (note)"]
+    assert [r[0] for r in help_rows] == [
+        "Mã đơn vị (unit)",
+        "Mã tiêu chí (item)",
+        "Giá trị (value)",
+        "Ghi chú (note)",
+    ]
 
 
 @pytest.mark.parametrize("who", ["member", "chair", "editor", "outsider"])

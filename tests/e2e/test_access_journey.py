@@ -28,7 +28,19 @@ from tests.factories import (
 )
 
 SECRET = "Biên bản kiểm tra cho thấy kế hoạch chưa đạt"  # the council's round-1 reason on Sở Tư pháp's 1.1
-SKIP = ("/dang-xuat", "/quan-tri", ".xlsx", ".docx", ".csv", ".pdf", "/tai-ve", "/excel/", "/mau/", "/static/", "/media/")
+SKIP = (
+    "/dang-xuat",
+    "/quan-tri",
+    ".xlsx",
+    ".docx",
+    ".csv",
+    ".pdf",
+    "/tai-ve",
+    "/excel/",
+    "/mau/",
+    "/static/",
+    "/media/",
+)
 
 
 @pytest.fixture

@@ -109,7 +109,9 @@ def test_an_invalid_round_one_under_a_valid_round_two_is_not_an_error():
 
 
 def test_an_invalid_input_still_names_the_unit_item_and_layer():
-    unit = _unit({"1.1": ItemValues(self_value="Có", round1="có lẽ"), "1.2": ItemValues(), "2.1": ItemValues()})
+    unit = _unit(
+        {"1.1": ItemValues(self_value="Có", round1="có lẽ"), "1.2": ItemValues(), "2.1": ItemValues()}
+    )
     with pytest.raises(InputError) as caught:
         C.compute_unit(INDEX_SET, unit, Settings())
     assert (caught.value.unit_code, caught.value.item_code, caught.value.layer) == ("DV1", "1.1", "round1")

@@ -280,7 +280,9 @@ def _lowered_in_round1(period, unit, other_unit, secretariat):
     _scored_2025(period, unit, other_unit, secretariat)
     a = assessment_get_or_create(period=period, unit=unit)
     fill(a, {"1.1": ("80", "70"), "9.1.4": ("Có", "Không")}, secretariat)
-    Assessment.objects.filter(pk=a.pk).update(state=AssessmentState.APPRAISED, notice_issued_at=timezone.now())
+    Assessment.objects.filter(pk=a.pk).update(
+        state=AssessmentState.APPRAISED, notice_issued_at=timezone.now()
+    )
     return a
 
 
@@ -295,7 +297,10 @@ def test_notice_counts_grouped_bonus_after_the_cap_and_shows_9_1_and_9_2(
         '<tr id="group-9.1"><td>9.1</td><td>Điểm thưởng</td><td class="num">3</td>'
         "<td>3 (khai 4, chỉ tính 3)</td><td>3</td>"
     ) in body
-    assert '<tr id="group-9.2"><td>9.2</td><td>Điểm trừ</td><td class="num">5</td><td>trừ 0</td><td>trừ 0</td>' in body
+    assert (
+        '<tr id="group-9.2"><td>9.2</td><td>Điểm trừ</td><td class="num">5</td><td>trừ 0</td><td>trừ 0</td>'
+        in body
+    )
     printed = client_for(secretariat).get(reverse("council:notice_print", args=[a.pk])).content.decode()
     assert "(giảm tổng cộng 10 điểm)" in printed
     assert '<tr id="group-9.1">' in printed
@@ -313,7 +318,9 @@ def test_layers_page_shows_each_adjustment_group_with_its_cap_in_every_layer(
     assert '<tr id="group-9"><td>9</td><td>Điểm thưởng, điểm trừ</td><td class="num">—</td><td>3</td>' in body
 
 
-def test_notice_docx_states_the_loss_after_the_group_caps(client_for, period, group, unit, other_unit, secretariat):
+def test_notice_docx_states_the_loss_after_the_group_caps(
+    client_for, period, group, unit, other_unit, secretariat
+):
     a = _lowered_in_round1(period, unit, other_unit, secretariat)
     response = client_for(secretariat).get(reverse("council:notice_download", args=[a.pk]))
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
@@ -327,7 +334,9 @@ def test_one_page_appraisal_counts_the_bonus_group_at_its_cap(period, group, uni
     a.refresh_from_db()
     sheet = appraisal_sheet(secretariat, a, round_no=1)
     nine = next(f for f in sheet.fields if f.code == "9")
-    assert [r.node.code for r in nine.rows] == [f"9.1.{i}" for i in range(1, 5)] + [f"9.2.{i}" for i in range(1, 6)]
+    assert [r.node.code for r in nine.rows] == [f"9.1.{i}" for i in range(1, 5)] + [
+        f"9.2.{i}" for i in range(1, 6)
+    ]
     assert (nine.self_points, nine.round1_points) == (Decimal("3"), Decimal("3"))
     assert (sheet.self_points, sheet.round1_points) == (Decimal("83.0000"), Decimal("83.0000"))
 
@@ -352,6 +361,10 @@ def test_unit_doc_notice_counts_grouped_bonus_after_the_cap_like_the_council_not
         ]
         assert data.total_lost == Decimal("10")
         assert [(s.item_title, s.field_title, s.reason) for s in data.items] == [
-            ("Kết quả thực hiện kế hoạch CCHC", "Công tác chỉ đạo, điều hành CCHC", "Thiếu tài liệu kiểm chứng"),
+            (
+                "Kết quả thực hiện kế hoạch CCHC",
+                "Công tác chỉ đạo, điều hành CCHC",
+                "Thiếu tài liệu kiểm chứng",
+            ),
             ("Được Trung ương biểu dương", "Điểm thưởng, điểm trừ", "Thiếu tài liệu kiểm chứng"),
         ]

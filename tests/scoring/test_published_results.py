@@ -128,7 +128,9 @@ def test_published_results_page_is_refused_to_others(scored, observer, editor, c
     assert PublishedYear.objects.count() == 0
 
 
-def test_results_page_shows_last_years_index_and_rank_from_the_published_table(scored, secretariat, client_for):
+def test_results_page_shows_last_years_index_and_rank_from_the_published_table(
+    scored, secretariat, client_for
+):
     published_results_import(year=2022, file_name="qd.xlsx", content=xlsx_bytes(TABLE_2022), by=secretariat)
     body = client_for(secretariat).get(reverse("scoring:period", args=[2023])).content.decode()
     assert '<th scope="col" class="num">Năm 2022: chỉ số (xếp hạng)</th>' in body
@@ -147,5 +149,7 @@ def test_unit_result_page_shows_last_years_published_index_and_rank(scored, secr
 def test_results_pages_show_no_previous_year_when_none_was_recorded(scored, secretariat, client_for):
     body = client_for(secretariat).get(reverse("scoring:period", args=[2023])).content.decode()
     assert '<td class="num" data-previous="skhcn">–</td>' in body
-    unit_page = client_for(secretariat).get(reverse("scoring:unit_detail", args=[2023, "skhcn"])).content.decode()
+    unit_page = (
+        client_for(secretariat).get(reverse("scoring:unit_detail", args=[2023, "skhcn"])).content.decode()
+    )
     assert 'id="unit-previous"' not in unit_page

@@ -13,6 +13,7 @@ from appraisal.engine.rules import Rule
 
 register = template.Library()
 
+
 @register.filter
 def vn(value: object, places: int = 2) -> str:
     """81.3333 → '81,33'; None/'' → '–'. Never float, never banker's rounding."""

@@ -13,7 +13,9 @@ def pdf_link(url: str, label: str) -> dict[str, object]:
 
 
 @register.inclusion_tag("includes/export_button.html", takes_context=True)
-def export_button(context: template.Context, year: int, document: str, fmt: str, label: str) -> dict[str, object]:
+def export_button(
+    context: template.Context, year: int, document: str, fmt: str, label: str
+) -> dict[str, object]:
     """A button that builds one of the period's documents as a background job (its progress page, then the
     file); a PDF button says how to add LibreOffice when it is missing."""
     return {
