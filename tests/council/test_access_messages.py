@@ -4,6 +4,7 @@ notice no message to the unit counts lowered items; the finalised announcement c
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from datetime import timedelta
@@ -14,7 +15,8 @@ from django.utils import timezone
 from appraisal.council import services as council_services
 from appraisal.council.lifecycle import period_advance
 from appraisal.council.models import OutboxKind, OutboxMessage
-from appraisal.registry.models import Phase
+from appraisal.registry import services as registry_services
+from appraisal.registry.models import Organisation, Phase
 from appraisal.scoring import services as scoring_services
 from tests.council.conftest import appraise_all, entry_of, set_phase
 from tests.council.test_period_lifecycle import _record_survey, _window
@@ -98,8 +100,36 @@ def test_unit_messages_and_files_carry_only_what_the_unit_may_see(
     finalised = OutboxMessage.objects.get(kind=OutboxKind.FINALISED, unit=skhcn.unit)
     assert "hạng" not in finalised.body.lower() and "điểm" not in finalised.body
 
+    # Approval: every unit is told the decision's number and date, to its own people, with no rank or points.
+    org = Organisation.current()
+    org.signer_name = "Nguyễn Hồng Lĩnh"
+    org.save()
+    period.refresh_from_db()
+    registry_services.period_update(
+        period=period,
+        by=secretariat,
+        proposal_number="45/TTr-SNV",
+        proposal_date=dt.date(2024, 1, 25),
+        legal_bases=period.legal_bases.replace("số …/QĐ-UBND ngày …", "số 12/2023/QĐ-UBND ngày 10/3/2023"),
+    )
+    scoring_services.period_approve(
+        period=period, number="519/QĐ-UBND", date=dt.date(2024, 2, 5), by=secretariat
+    )
+    approved = OutboxMessage.objects.get(kind=OutboxKind.APPROVED, unit=skhcn.unit)
+    assert approved.subject == "[Chỉ số CCHC 2023] Quyết định phê duyệt số 519/QĐ-UBND"
+    assert "tại Quyết định số 519/QĐ-UBND ngày 05/02/2024" in approved.body
+    assert approved.to_list == ["daumoi@skhcn.gov.vn", "giamdoc@skhcn.gov.vn"]
+    assert "hạng" not in approved.body.split("Đơn vị xem kết quả, xếp hạng")[0].lower()
+    assert "điểm" not in approved.body
+    assert OutboxMessage.objects.filter(kind=OutboxKind.APPROVED, unit=stp.unit).count() == 1
+
     kinds = set(OutboxMessage.objects.filter(unit=skhcn.unit).values_list("kind", flat=True))
-    assert kinds == {OutboxKind.NOTICE, OutboxKind.EXPLANATION_SUBMITTED, OutboxKind.FINALISED}
+    assert kinds == {
+        OutboxKind.NOTICE,
+        OutboxKind.EXPLANATION_SUBMITTED,
+        OutboxKind.FINALISED,
+        OutboxKind.APPROVED,
+    }
     for message in OutboxMessage.objects.filter(unit__isnull=False):
         seen = message.subject + message.body + message.to + message.cc
         assert MEMBER_NAME not in seen and "Phạm Văn Chủ" not in seen, message.kind
