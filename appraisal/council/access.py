@@ -377,10 +377,12 @@ def can_write_entry(user: Any, entry: ItemEntry) -> bool:
 
 
 def council_can_download_evidence(user: Any, evidence: Evidence) -> bool:
-    """Council access to an evidence file: the person may see at least one item the evidence is attached to
-    (never of their own unit). Called from the assessments app's download check."""
+    """Council access to an evidence file: the person may see at least one item the evidence is attached to.
+    A council member of the evidence's own unit downloads it as the unit's people do (SPEC §6a, column
+    "conflict", row "inputs, notes, evidence": as the unit's people see it). Called from the assessments app's
+    download check."""
     if evidence.unit_id in roles.own_unit_ids(user):
-        return False
+        return True
     periods = Period.objects.filter(assessments__entries__evidence_links__evidence=evidence).distinct()
     for period in periods:
         if (
@@ -496,13 +498,13 @@ def notice_get_for_user(user: Any, pk: int) -> Assessment:
 
 
 def explanation_get_for_user(user: Any, pk: int, action: str = "read") -> Assessment:
-    """The unit's explanation page (``read``: its people, the secretariat and observers, once the notice is
-    issued) or sending it (``submit``: its editor or head)."""
+    """The unit's explanation page (``read``: its people, a council member of the unit as they, the secretariat
+    and observers, once the notice is issued) or sending it (``submit``: its editor or head)."""
     assessment = _assessment_or_404(pk)
     allowed = (
         roles.can_edit_unit(user, assessment.unit_id)
         if action == "submit"
-        else roles.can_view_unit(user, assessment.unit_id)
+        else _reads_as_unit(user, assessment)
     )
     if not allowed:
         raise Http404("Không tìm thấy bản đánh giá.")
@@ -513,6 +515,15 @@ def explanation_get_for_user(user: Any, pk: int, action: str = "read") -> Assess
         if not (can_see(user, "round1", subject) and can_see(user, "explanation", subject)):
             raise PermissionDenied(REFUSALS["explanation"])
     return assessment
+
+
+def _reads_as_unit(user: Any, assessment: Assessment) -> bool:
+    """The unit's own pages (explanation, an item's history) open to its people, the secretariat and observers
+    (``roles.can_view_unit``) and to a council member of the unit, who sees them as the unit's people do (SPEC
+    §6a, column "conflict"); what each then sees is still filtered by the policy."""
+    return roles.can_view_unit(user, assessment.unit_id) or (
+        persona_of(user, Subject.of(assessment)) == Persona.CONFLICTED
+    )
 
 
 def entry_get_for_user(user: Any, pk: int, action: str) -> ItemEntry:
@@ -528,7 +539,7 @@ def entry_get_for_user(user: Any, pk: int, action: str) -> ItemEntry:
             raise Http404("Không tìm thấy mục.")
         return entry
     assert action == "history", action
-    if not roles.can_view_unit(user, unit_id):
+    if not _reads_as_unit(user, entry.assessment):
         return _council_entry(user, pk, write=False)
     if not can_see(user, "inputs", Subject.of(entry.assessment)):
         raise PermissionDenied(REFUSALS["inputs"])
@@ -541,13 +552,12 @@ NOT_YOURS = "Bản tự đánh giá chỉ dành cho đơn vị, Hội đồng th
 def assessment_view_check(user: Any, assessment: Assessment) -> None:
     """Whether ``user`` may see the unit's self-assessment pages (SPEC §6a, row "inputs"): its people always,
     the chair and the secretariat of its period always, an assigned council member and an observer once it was
-    submitted; a chair of another year only, other units' people and a member of the unit who holds no role in
-    it get 404 (SPEC §6: a council member never sees their own unit's items), the rest 403 with the reason.
-    Registered as the assessments app's view check (``CouncilConfig.ready``)."""
+    submitted; a council member who belongs to the unit sees it as the unit's people do, read-only (§6a's
+    "conflict" column: they never appraise it, SPEC §6, and the council's pages still do not show it to them);
+    a chair of another year only and other units' people get 404, the rest 403 with the reason. Registered as
+    the assessments app's view check (``CouncilConfig.ready``)."""
     subject = Subject.of(assessment)
     persona = persona_of(user, subject)
-    if persona == Persona.CONFLICTED:
-        raise Http404("Không tìm thấy bản tự đánh giá.")
     if not can_see(user, "inputs", subject):
         refuse(user, subject, NOT_YOURS if persona == Persona.OTHER else REFUSALS["inputs"])
 

@@ -74,19 +74,22 @@ def test_conflicted_member_reads_nothing_of_own_units_round1_on_results(world, s
 
 
 def test_item_history_hides_round1_before_notice_and_member_names_from_the_unit(
-    world, member, editor, secretariat, client_for
+    world, member, editor, conflicted_member, secretariat, client_for
 ):
+    """The unit's people and a council member of the unit (SPEC §6a: as the unit's people) read the same."""
     member.first_name = "Hoàng Minh Tuấn"
     member.save()
     entry = _round1(world, member, value="55%", code="1.2", reason="Chỉ đạt 55%.")
     url = reverse("council:entry_history", args=[entry.pk])
-    body = client_for(editor).get(url).content.decode()
-    assert "55%" not in body and "Chỉ đạt 55%." not in body and "Hoàng Minh Tuấn" not in body
+    for reader in (editor, conflicted_member):
+        body = client_for(reader).get(url).content.decode()
+        assert "55%" not in body and "Chỉ đạt 55%." not in body and "Hoàng Minh Tuấn" not in body
     _appraised(world, member, secretariat, code="1.2", value="55%", reason="Chỉ đạt 55%.")
     set_phase(world["period"], Phase.EXPLANATION)
-    body = client_for(editor).get(url).content.decode()
-    assert "55%" in body and "Chỉ đạt 55%." in body
-    assert "Hoàng Minh Tuấn" not in body and "Hội đồng thẩm định" in body
+    for reader in (editor, conflicted_member):
+        body = client_for(reader).get(url).content.decode()
+        assert "55%" in body and "Chỉ đạt 55%." in body
+        assert "Hoàng Minh Tuấn" not in body and "Hội đồng thẩm định" in body
     # Inside the council the appraiser is named.
     assert "Hoàng Minh Tuấn" in client_for(secretariat).get(url).content.decode()
 

@@ -1,7 +1,7 @@
 """Issue 10: the self-assessment pages ask SPEC §6a (row "inputs") through the council's policy, registered as
 the assessments app's one view check at start-up: the period's chair and an assigned council member see a unit's
-submitted self-assessment; a council member of the unit, a chair of another year only and other units' people do
-not; a draft stays with the unit's people, the chair and the secretariat (observers and assigned members wait for
+submitted self-assessment, a council member of the unit sees it as the unit's people do (read-only); a chair of
+another year only and other units' people do not; a draft stays with the unit's people, the chair and the secretariat (observers and assigned members wait for
 the submission). Editing stays with the unit's editors."""
 
 from __future__ import annotations
@@ -74,8 +74,21 @@ def test_assigned_member_and_chair_may_not_edit_the_units_self_assessment(
     assert Assessment.objects.get(pk=pk).state == AssessmentState.DRAFT
 
 
-def test_conflicted_member_gets_404_on_their_own_units_self_assessment(world, conflicted_member, client_for):
-    assert answers(client_for, conflicted_member, world["skhcn"].pk) == all_(404)
+def test_conflicted_member_sees_their_own_units_self_assessment_as_its_people_do(
+    world, conflicted_member, client_for
+):
+    """SPEC §6a, column "council member of that unit": the unit's inputs as the unit's people see them, so
+    also a draft; read-only (they hold no editor role), and the council's item pages still answer 404."""
+    pk = world["skhcn"].pk
+    assert answers(client_for, conflicted_member, pk) == all_(200)
+    Assessment.objects.filter(pk=pk).update(state=AssessmentState.DRAFT)
+    assert answers(client_for, conflicted_member, pk) == all_(200)
+    page = client_for(conflicted_member).get(reverse("assessments:detail", args=[pk])).content.decode()
+    assert "Sở Khoa học và Công nghệ" in page
+    assert client_for(conflicted_member).post(reverse("assessments:submit", args=[pk])).status_code == 403
+    assert Assessment.objects.get(pk=pk).state == AssessmentState.DRAFT
+    entry = world["skhcn"].entries.first()
+    assert client_for(conflicted_member).get(reverse("council:entry", args=[entry.pk])).status_code == 404
 
 
 def test_chair_of_2022_only_is_refused_the_2023_self_assessment(world, chair_2022_only, client_for):
