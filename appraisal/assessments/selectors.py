@@ -88,6 +88,15 @@ def evidence_download_check(user: Any, evidence: Evidence) -> None:
     raise Http404(EVIDENCE_NOT_FOUND)
 
 
+def evidence_can_download(user: Any, evidence: Evidence) -> bool:
+    """Whether :func:`evidence_download_check` lets ``user`` download ``evidence``."""
+    try:
+        evidence_download_check(user, evidence)
+    except (Http404, PermissionDenied):
+        return False
+    return True
+
+
 # The secretariat's actions on a unit's self-assessment, with the refusal for anyone else (roles read in the
 # assessment's period: a secretariat of another year only is refused).
 SECRETARIAT_ACTIONS = {
