@@ -136,7 +136,7 @@ def _progress_context(request: HttpRequest, period: Period) -> dict[str, Any]:
         "overdue_url": list_url(period, overdue=True),
         "round2_url": list_url(period, state="explained"),
         # The audit trail is the secretariat's: the chair reads the 20 latest changes without a link to it.
-        "can_audit": access.council_access(request.user, period).secretariat,
+        "can_audit": roles.holds_in_period(request.user, roles.SECRETARIAT, period.pk),
     }
 
 
