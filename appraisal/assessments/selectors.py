@@ -34,7 +34,7 @@ from appraisal.registry.models import (
     UnitMembership,
 )
 from appraisal.registry.phases import Deadline, phase_check, phase_deadline
-from appraisal.registry.selectors import adjustment_groups, adjustment_groups_input
+from appraisal.registry.selectors import adjustment_groups, adjustment_groups_input, period_current
 
 from .layers import leaf_exclusions
 from .models import (
@@ -55,18 +55,46 @@ SURVEY_TEXT = "Chấm qua điều tra xã hội học"
 # -- permissions ------------------------------------------------------------------------------------------
 
 
-# Who else may download a unit's evidence, added by the apps above this one at start-up (the council's assigned
-# members, never for their own unit: ``CouncilConfig.ready``). Imports flow one way, so assessments cannot ask
-# the council itself; every download view still asks the single function below.
-EVIDENCE_DOWNLOAD_RULES: list[Callable[[Any, Evidence], bool]] = []
+# Who else may download a unit's evidence, added by the apps above this one at start-up (SPEC §6a through the
+# council's policy, and the council's assigned members: ``CouncilConfig.ready``). Imports flow one way, so
+# assessments cannot ask the council itself; every download view still asks the single check below. A rule
+# answers True (the person may download it), a refusal reason (the person knows the unit's self-assessment but may
+# not see it now: 403) or a false value (nothing to say).
+EVIDENCE_DOWNLOAD_RULES: list[Callable[[Any, Evidence], bool | str | None]] = []
+EVIDENCE_NOT_FOUND = "Không tìm thấy tài liệu."
+
+
+def evidence_download_check(user: Any, evidence: Evidence) -> None:
+    """The one check of evidence downloads (a file and its old versions): the unit's people always (it is their
+    library, every period); a file linked to no item, the secretariat or the administrator of the current
+    period; otherwise the rules registered in ``EVIDENCE_DOWNLOAD_RULES``. Raises PermissionDenied with the
+    first refusal a rule gave, else Http404."""
+    if roles.can_edit_unit(user, evidence.unit_id):
+        return
+    if not evidence.links.filter(removed_at__isnull=True).exists():
+        current = period_current()
+        if current is not None and roles.holds_in_period(user, roles.SECRETARIAT, current.pk):
+            return
+        raise Http404(EVIDENCE_NOT_FOUND)
+    refusal = ""
+    for rule in EVIDENCE_DOWNLOAD_RULES:
+        answer = rule(user, evidence)
+        if answer is True:
+            return
+        if isinstance(answer, str) and not refusal:
+            refusal = answer
+    if refusal:
+        raise PermissionDenied(refusal)
+    raise Http404(EVIDENCE_NOT_FOUND)
 
 
 def evidence_can_download(user: Any, evidence: Evidence) -> bool:
-    """The one predicate for evidence downloads: the unit's people, the secretariat and observers, then each
-    rule registered in ``EVIDENCE_DOWNLOAD_RULES``."""
-    if roles.can_view_unit(user, evidence.unit_id):
-        return True
-    return any(rule(user, evidence) for rule in EVIDENCE_DOWNLOAD_RULES)
+    """Whether :func:`evidence_download_check` lets ``user`` download ``evidence``."""
+    try:
+        evidence_download_check(user, evidence)
+    except (Http404, PermissionDenied):
+        return False
+    return True
 
 
 # The secretariat's actions on a unit's self-assessment, with the refusal for anyone else (roles read in the
@@ -145,10 +173,12 @@ def entry_get_for_save(user: Any, *, assessment_pk: int, pk: int) -> ItemEntry:
 
 
 def evidence_get_for_user(user: Any, pk: int, *, write: bool = False) -> Evidence:
-    """Evidence the person may download (404 otherwise); with ``write``, one of the unit's editors (403)."""
+    """Evidence the person may download (:func:`evidence_download_check`: 404, or 403 with the reason); with
+    ``write``, one of the unit's editors (403)."""
     evidence = Evidence.objects.select_related("file", "unit").filter(pk=pk).first()
-    if evidence is None or not evidence_can_download(user, evidence):
-        raise Http404("Không tìm thấy tài liệu.")
+    if evidence is None:
+        raise Http404(EVIDENCE_NOT_FOUND)
+    evidence_download_check(user, evidence)
     if write and not roles.can_edit_unit(user, evidence.unit_id):
         raise PermissionDenied("Bạn chỉ có quyền xem tài liệu này.")
     return evidence

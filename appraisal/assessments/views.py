@@ -489,7 +489,7 @@ def _file_response(stored: Any, name: str) -> FileResponse:
 
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    """Every evidence download passes here: the permission is :func:`selectors.evidence_can_download`."""
+    """Every evidence download passes here: the permission is :func:`selectors.evidence_download_check`."""
     evidence = selectors.evidence_get_for_user(request.user, pk)
     return _file_response(evidence.file, evidence.original_name)
 

@@ -30,7 +30,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from appraisal.assessments.models import Assessment, AssessmentState, Evidence, ItemEntry
+from appraisal.assessments.models import Assessment, AssessmentState, Evidence, EvidenceLink, ItemEntry
 from appraisal.core import roles
 from appraisal.core.access import WHATS, Moment, Persona, visible
 from appraisal.registry.models import Period, Phase, RoleAssignment, Unit, UnitMembership
@@ -392,6 +392,32 @@ def council_can_download_evidence(user: Any, evidence: Evidence) -> bool:
         ):
             return True
     return False
+
+
+def evidence_download_by_policy(user: Any, evidence: Evidence) -> bool | str | None:
+    """SPEC §6a for one evidence file (row "the unit's inputs, notes, evidence"; a file given in an explanation:
+    row "explanation"), read for each assessment whose items link it (links not removed), roles read in that
+    assessment's period and moment: True when the person may see one of them now, else the refusal for a
+    person who knows the unit there (403), else None (404). Registered as an evidence download rule
+    (``CouncilConfig.ready``) beside :func:`council_can_download_evidence`."""
+    links = (
+        EvidenceLink.objects.filter(evidence=evidence, removed_at__isnull=True)
+        .values_list("entry__assessment_id", "layer")
+        .distinct()
+    )
+    rows: dict[int, set[str]] = {}
+    for assessment_id, layer in links:
+        rows.setdefault(assessment_id, set()).add(LAYER_ROWS.get(layer, "inputs"))
+    refusal = None
+    for assessment in Assessment.objects.select_related("period", "unit").filter(pk__in=rows).order_by("pk"):
+        subject = Subject.of(assessment)
+        # The fewest rows needed: a file given for the self-assessment needs only its inputs.
+        for what in sorted(rows[assessment.pk], key=lambda w: w != "inputs"):
+            if can_see(user, what, subject):
+                return True
+            if refusal is None and persona_of(user, subject) != Persona.OTHER:
+                refusal = REFUSALS.get(what, REFUSALS["inputs"])
+    return refusal
 
 
 def assessments_for_council(user: Any, period: Period) -> QuerySet[Assessment]:

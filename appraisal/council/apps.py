@@ -12,13 +12,15 @@ class CouncilConfig(AppConfig):
         from appraisal.registry.lifecycle import ROLLOVER_COPIES
 
         from . import access  # noqa: F401
-        from .access import assessment_view_check, council_can_download_evidence
+        from .access import assessment_view_check, council_can_download_evidence, evidence_download_by_policy
         from .services import assignments_rollover
 
-        # Assigned council members download the evidence of the items they appraise (assessments cannot import
-        # the council: the rule is handed down here).
-        if council_can_download_evidence not in EVIDENCE_DOWNLOAD_RULES:
-            EVIDENCE_DOWNLOAD_RULES.append(council_can_download_evidence)
+        # Who downloads a unit's evidence: SPEC §6a read in the period and moment of each assessment linking the
+        # file, and assigned council members for the items they appraise (assessments cannot import the
+        # council: the rules are handed down here).
+        for rule in (evidence_download_by_policy, council_can_download_evidence):
+            if rule not in EVIDENCE_DOWNLOAD_RULES:
+                EVIDENCE_DOWNLOAD_RULES.append(rule)
         # Who sees a unit's self-assessment is SPEC §6a's row "inputs", decided by the council's policy.
         if assessment_view_check not in ASSESSMENT_VIEW_RULES:
             ASSESSMENT_VIEW_RULES.append(assessment_view_check)

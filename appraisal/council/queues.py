@@ -15,7 +15,13 @@ from appraisal.assessments.models import ROUND1_STATES, Assessment, AssessmentSt
 from appraisal.core import roles
 from appraisal.registry.models import Period, RoleAssignment
 
-from .access import CouncilAccess, assessments_for_council, council_entries_base, entries_for_appraiser
+from .access import (
+    CouncilAccess,
+    assessments_for_council,
+    council_access,
+    council_entries_base,
+    entries_for_appraiser,
+)
 from .models import Assignment
 from .selectors import APPRAISED_METHODS, COUNCIL_ROLE_NAMES, ROUND2_STATES, field_code_of, is_lowered
 
@@ -187,6 +193,9 @@ class AssessmentProgress:
     lowered: int
     explained: int
     round2_done: int
+    # Of those, the items the person scores (a chair or vice-chair sees every item, scores only their fields).
+    scored: int = 0
+    scored_explained: int = 0
 
     @property
     def round1_left(self) -> int:
@@ -195,16 +204,20 @@ class AssessmentProgress:
     @property
     def actions(self) -> frozenset[str]:
         """What the dashboard offers on this unit: round 1 while it waits for it, else round 2 once
-        explained items arrived (templates ask this set, never the state)."""
+        explained items arrived, when the person scores any of those items (templates ask this set, never the
+        state)."""
         if self.assessment.state == S.SUBMITTED:
-            return frozenset({"appraise"})
-        return frozenset({"appraise_round2"}) if self.explained else frozenset()
+            return frozenset({"appraise"}) if self.scored else frozenset()
+        return frozenset({"appraise_round2"}) if self.scored_explained else frozenset()
 
 
 def progress_for_council(user: Any, period: Period) -> list[AssessmentProgress]:
     """The assessments a council user works on with their round-1/round-2 progress, counted over the items the
     person sees (two queries)."""
     visible = entries_for_appraiser(user, period).filter(node__method__in=APPRAISED_METHODS)
+    scores = council_access(user, period).entry_q(write=True)
+    if scores is None:
+        scores = Q(pk__in=[])
     counts = {
         row["assessment_id"]: row
         for row in visible.values("assessment_id").annotate(
@@ -212,6 +225,8 @@ def progress_for_council(user: Any, period: Period) -> list[AssessmentProgress]:
             r1=Count("pk", filter=~Q(round1_value="")),
             expl=Count("pk", filter=~Q(explanation="")),
             r2=Count("pk", filter=~Q(round2_value="")),
+            scored=Count("pk", filter=scores),
+            scored_expl=Count("pk", filter=scores & ~Q(explanation="")),
         )
     }
     lowered: dict[int, int] = defaultdict(int)
@@ -223,7 +238,11 @@ def progress_for_council(user: Any, period: Period) -> list[AssessmentProgress]:
     out = []
     for a in assessments_for_council(user, period).filter(pk__in=list(counts)).order_by("unit__name"):
         c = counts[a.pk]
-        out.append(AssessmentProgress(a, c["items"], c["r1"], lowered[a.pk], c["expl"], c["r2"]))
+        out.append(
+            AssessmentProgress(
+                a, c["items"], c["r1"], lowered[a.pk], c["expl"], c["r2"], c["scored"], c["scored_expl"]
+            )
+        )
     return out
 
 

@@ -73,7 +73,7 @@ def _require_council(request: HttpRequest, period: Period) -> policy.CouncilAcce
 
 
 def evidence_url(evidence_id: int) -> str:
-    """The assessments app's permission-checked download (it asks ``evidence_can_download``, which includes
+    """The assessments app's permission-checked download (it asks ``evidence_download_check``, which includes
     the council's own rule)."""
     return reverse("assessments:evidence_download", kwargs={"pk": evidence_id})
 

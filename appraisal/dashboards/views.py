@@ -115,7 +115,7 @@ def _require_leader(request: HttpRequest, period: Period) -> None:
         raise PermissionDenied(LEADER_ONLY)
 
 
-def _progress_context(period: Period) -> dict[str, Any]:
+def _progress_context(request: HttpRequest, period: Period) -> dict[str, Any]:
     p = progress_build(period=period)
     links = {(g, code): list_url(period, state=code, group=g) for g, _ in p.groups for code, _, _ in STATES}
     table = []
@@ -135,6 +135,8 @@ def _progress_context(period: Period) -> dict[str, Any]:
         "table": table,
         "overdue_url": list_url(period, overdue=True),
         "round2_url": list_url(period, state="explained"),
+        # The audit trail is the secretariat's: the chair reads the 20 latest changes without a link to it.
+        "can_audit": roles.holds_in_period(request.user, roles.SECRETARIAT, period.pk),
     }
 
 
@@ -142,7 +144,7 @@ def _progress_context(period: Period) -> dict[str, Any]:
 def progress(request: HttpRequest, year: int) -> HttpResponse:
     period = _period(year)
     _require_leader(request, period)
-    return render(request, "dashboards/progress.html", _progress_context(period))
+    return render(request, "dashboards/progress.html", _progress_context(request, period))
 
 
 @require_safe
@@ -156,7 +158,7 @@ def progress_body(request: HttpRequest, year: int) -> HttpResponse:
         if getattr(request, "htmx", False)
         else "dashboards/progress.html"
     )
-    return render(request, template, _progress_context(period))
+    return render(request, template, _progress_context(request, period))
 
 
 @require_safe

@@ -7,7 +7,7 @@ ranks, bands and head ratings; :func:`result_to_json` renders them for ``compute
 from .applicability import LeafScope, excluded_leaves, leaves_under
 from .compute import ENGINE_VERSION, AdjustmentTotals, adjustment_totals, compute_period, compute_unit
 from .errors import EngineError, InputError, RuleError
-from .explain import explain_item
+from .explain import RANK_LINE, explain_item
 from .fingerprint import canonical_inputs, inputs_hash
 from .jsonout import result_to_json
 from .labels import BAND_LABELS, HEAD_RATING_LABELS, LAYER_LABELS, METHOD_LABELS
@@ -36,6 +36,7 @@ from .rounding import format_vn, index_display, parse_decimal, q4, round_half_up
 from .rules import DEFAULT_SURVEY_WEIGHTS, KINDS, METHODS, Rule, Tier, parse_rule, validate_rule_text
 
 __all__ = [
+    "RANK_LINE",
     "AdjustmentGroup",
     "AdjustmentResult",
     "AdjustmentTotals",

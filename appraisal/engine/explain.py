@@ -13,7 +13,11 @@ if TYPE_CHECKING:
     from .model import Leaf, Settings, UnitInput
     from .results import ItemResult, UnitResult
 
-__all__ = ["explain_item", "long_number", "number", "unit_trace"]
+__all__ = ["RANK_LINE", "explain_item", "long_number", "number", "unit_trace"]
+
+# The start of the trace line that states the unit's rank (and last year's): callers that show the trace to
+# someone who may not see ranks yet leave the lines starting with it out.
+RANK_LINE = "Xếp hạng trong khối"
 
 _SIX_PLACES = Decimal("0.000001")
 
@@ -95,7 +99,7 @@ def unit_trace(
             f"({_threshold_text(result.head_rating, settings.head_ratings)})"
         )
     if result.rank is not None:
-        rank_line = f"Xếp hạng trong khối: {result.rank}"
+        rank_line = f"{RANK_LINE}: {result.rank}"
         if result.rank_change is not None and unit.previous_rank is not None:
             change = result.rank_change
             movement = (

@@ -10,8 +10,10 @@ from typing import Any
 from django.http import Http404
 
 from appraisal import engine
+from appraisal.core.access import Persona
 from appraisal.council import access
 from appraisal.council.access import Subject
+from appraisal.documents.data import UnitDocData
 from appraisal.registry.models import Period, Unit
 
 from .adapters import PreviousResult, _item_json, item_dicts, previous_results, unit_result_of_row
@@ -144,11 +146,39 @@ _ITEM_LAYERS = {
 }
 
 
+@dataclass(frozen=True)
+class _CutDerivation:
+    """The details of ``original`` (an engine result, built lazily as the engine does) with its derivation cut
+    to what the person may see: none at all (``with_trace`` False), or without the rank line."""
+
+    original: engine.UnitResult
+    with_trace: bool
+    with_rank: bool
+
+    def fields(self) -> tuple[engine.FieldResult, ...]:
+        return self.original.fields
+
+    def adjustments(self) -> tuple[engine.AdjustmentResult, ...]:
+        return self.original.adjustments
+
+    def items(self) -> tuple[engine.ItemResult, ...]:
+        return self.original.items
+
+    def trace(self, result: engine.UnitResult) -> tuple[str, ...]:
+        if not self.with_trace:
+            return ()
+        lines = self.original.trace
+        if self.with_rank:
+            return lines
+        return tuple(line for line in lines if not line.startswith(engine.RANK_LINE))
+
+
 def redact_row(row: UnitView, seen: frozenset[str]) -> UnitView:
     """Remove from ``row`` every number and text the person may not see now (SPEC §6a), so that the page (and
-    anything built from the row) cannot show it. Totals, index, rank, band, head rating, fields and the
-    derivation need ``total``; each item's layer its own row of the table; the council's reason needs the
-    layer it was given in."""
+    anything built from the row) cannot show it. Totals, index, band, head rating, fields and the derivation
+    need ``total``; the rank (and the derivation's rank line) ``ranks``; the items and the derivation, which is
+    read from the items and their layers, the unit's inputs (other units' people get the published table only);
+    each item's layer its own row of the table; the council's reason needs the layer it was given in."""
     if "total" not in seen:
         # The engine's result without its rank, field breakdown and derivation (the numbers the page keeps
         # are only shown with ``total``).
@@ -158,6 +188,16 @@ def redact_row(row: UnitView, seen: frozenset[str]) -> UnitView:
             rank_change=None,
             details=engine.StoredDetails(adjustment_results=row.result.adjustments),
         )
+    elif not {"ranks", "inputs"} <= seen:
+        ranked = "ranks" in seen
+        row.result = replace(
+            row.result,
+            rank=row.result.rank if ranked else None,
+            rank_change=row.result.rank_change if ranked else None,
+            details=_CutDerivation(row.result, with_trace="inputs" in seen, with_rank=ranked),
+        )
+    if "inputs" not in seen:
+        row.items = []
     for item in row.items:
         reason_layer = "round2" if item.get("round2_points") is not None else "round1"
         for key, what in _ITEM_LAYERS.items():
@@ -180,6 +220,51 @@ def unit_subject_get_for_user(user: Any, *, period: Period, code: str) -> tuple[
     return unit, subject
 
 
+# Which rows of SPEC §6a each of a unit's letters reveals, the one whose refusal reason is given first: the person
+# must see every one of them. The notice: round 1 as notified (self points, round-1 points, reasons). The
+# shortcomings report: the final points of each item that lost some and the council's conclusions (round 1 or
+# round 2). The final-result letter: the totals and every layer of each changed item with the conclusions.
+UNIT_DOC_NEEDS: dict[str, tuple[str, ...]] = {
+    "notice": ("notice",),
+    "shortcomings": ("total", "round1", "round2", "survey"),
+    "result": ("total", "inputs", "round1", "round2", "survey"),
+}
+OTHER_UNITS_LETTERS = (
+    "Báo cáo tồn tại, hạn chế và thông báo kết quả cuối cùng chỉ gửi đơn vị được đánh giá; "
+    "các đơn vị khác chỉ xem bảng kết quả đã công bố."
+)
+
+
+def unit_docs_seen(seen: frozenset[str]) -> frozenset[str]:
+    """The kinds of the unit's letters a person who sees ``seen`` may open (the page offers only these)."""
+    return frozenset(kind for kind, needs in UNIT_DOC_NEEDS.items() if set(needs) <= seen)
+
+
+def unit_doc_get_for_user(user: Any, *, period: Period, code: str, kind: str) -> tuple[Unit, frozenset[str]]:
+    """A unit's letter of ``kind`` (:data:`UNIT_DOC_NEEDS`), if the person sees every row of SPEC §6a it
+    reveals: the unit and what they see (the letter is redacted to it); 404 for an unknown kind or a unit they
+    may not know, else 403 with the reason of the first row missing (other units' people: the letters are the
+    unit's own)."""
+    if kind not in UNIT_DOC_NEEDS:
+        raise Http404
+    unit, subject = unit_subject_get_for_user(user, period=period, code=code)
+    seen = access.visibility(user, subject)
+    missing = [what for what in UNIT_DOC_NEEDS[kind] if what not in seen]
+    if missing:
+        if access.persona_of(user, subject) == Persona.OTHER:
+            access.refuse(user, subject, OTHER_UNITS_LETTERS)
+        access.require(user, missing[0], subject)
+    return unit, seen
+
+
+def redact_unit_doc(data: UnitDocData, seen: frozenset[str]) -> UnitDocData:
+    """A unit's letter as the person may read it: the final-result letter names the rank only to those who
+    see ranks (the unit's people from publication, SPEC §6a)."""
+    if "ranks" in seen:
+        return data
+    return replace(data, rank=None)
+
+
 @dataclass
 class UnitResult:
     unit: Unit
@@ -187,6 +272,7 @@ class UnitResult:
     seen: frozenset[str]  # the rows of SPEC §6a the person sees now
     row: UnitView  # redacted to ``seen``: what is hidden is not in it
     view: ResultsView
+    docs: frozenset[str] = frozenset()  # the unit's letters the person may open (UNIT_DOC_NEEDS)
 
 
 def unit_result_get_for_user(user: Any, *, period: Period, code: str) -> UnitResult:
@@ -195,4 +281,4 @@ def unit_result_get_for_user(user: Any, *, period: Period, code: str) -> UnitRes
     unit, subject = unit_subject_get_for_user(user, period=period, code=code)
     seen = access.visibility(user, subject)
     row, view = unit_result_rows(period=period, code=code)
-    return UnitResult(unit, subject, seen, redact_row(row, seen), view)
+    return UnitResult(unit, subject, seen, redact_row(row, seen), view, unit_docs_seen(seen))

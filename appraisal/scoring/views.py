@@ -37,7 +37,7 @@ from .adapters import decision_data_from_run, unit_doc_data
 from .forms import ApproveForm, PublishedResultsForm, ReopenForm
 from .job_views import finalise_in_background
 from .published import PUBLISHED_COLUMNS, published_results_import, published_rows, published_template_file
-from .selectors import results_view, unit_result_get_for_user, unit_subject_get_for_user
+from .selectors import redact_unit_doc, results_view, unit_doc_get_for_user, unit_result_get_for_user
 
 
 def _file_response(
@@ -128,7 +128,14 @@ def unit_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
     return render(
         request,
         "scoring/unit_detail.html",
-        {"period": period, "unit": result.unit, "row": result.row, "view": result.view, "seen": result.seen},
+        {
+            "period": period,
+            "unit": result.unit,
+            "row": result.row,
+            "view": result.view,
+            "seen": result.seen,
+            "docs": result.docs,
+        },
     )
 
 
@@ -243,22 +250,15 @@ def download_csv_plain(request: HttpRequest, year: int) -> HttpResponse:
     return _document(request, year, lambda data: build_results_csv(data, PLAIN))
 
 
-# The notice shows round 1 (from moment N for the unit); the shortcomings report the final result.
-UNIT_DOC_NEEDS = {"notice": "notice", "shortcomings": "total", "result": "total"}
-
-
 def download_unit_doc(request: HttpRequest, year: int, code: str, kind: str, fmt: str = "") -> HttpResponse:
     """A unit's notice, final-result notice or shortcomings report: the council's letters, signed with the
     notice signer of the organisation settings (not the province's decision signer)."""
-    if kind not in UNIT_DOC_NEEDS:
-        raise Http404
     period = _period(request, year)
-    unit, subject = unit_subject_get_for_user(request.user, period=period, code=code)
-    access.require(request.user, UNIT_DOC_NEEDS[kind], subject)
+    unit, seen = unit_doc_get_for_user(request.user, period=period, code=code, kind=kind)
     run = services.run_for_documents(period)
     if run is None:
         return _draft_missing(request, period)
-    data = unit_doc_data(run, code, kind)
+    data = redact_unit_doc(unit_doc_data(run, code, kind), seen)
     return _file_response(
         build_unit_notice(data, notice_org(Organisation.current()), kind=kind),
         fmt,
@@ -270,15 +270,12 @@ def download_unit_doc(request: HttpRequest, year: int, code: str, kind: str, fmt
 def unit_report(request: HttpRequest, year: int, code: str, kind: str) -> HttpResponse:
     """Print view of a unit's appraisal notice, final-result notice or shortcomings report (the same data
     as the .docx)."""
-    if kind not in UNIT_DOC_NEEDS:
-        raise Http404
     period = _period(request, year)
-    unit, subject = unit_subject_get_for_user(request.user, period=period, code=code)
-    access.require(request.user, UNIT_DOC_NEEDS[kind], subject)
+    unit, seen = unit_doc_get_for_user(request.user, period=period, code=code, kind=kind)
     run = services.run_for_documents(period)
     if run is None:
         return _draft_missing(request, period)
-    data = unit_doc_data(run, code, kind)
+    data = redact_unit_doc(unit_doc_data(run, code, kind), seen)
     fields: dict[str, list] = {}
     for item in data.items:
         fields.setdefault(f"{item.field_code}. {item.field_title}", []).append(item)

@@ -396,7 +396,9 @@ def test_download_sends_the_file_with_its_vietnamese_name(client_for, editor, as
 @pytest.mark.parametrize(
     ("persona", "status"),
     [
-        ("observer", 200),
+        # The self-assessment is still a draft: observers see a unit's evidence once submitted (SPEC §6a; QA
+        # item 3, it was 200); tests/council/test_evidence_download_access.py follows it through submission.
+        ("observer", 403),
         ("secretariat", 200),
         ("head", 200),
         ("other_editor", 404),

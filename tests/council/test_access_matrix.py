@@ -9,7 +9,7 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from appraisal.assessments.models import Assessment, AssessmentState
-from appraisal.core.access import Moment, Persona, visible
+from appraisal.core.access import WHATS, Moment, Persona, visible
 from appraisal.registry.models import Period, Phase
 from appraisal.scoring.services import score_run_create
 from tests.factories import PeriodFactory, UserFactory, grant
@@ -25,7 +25,9 @@ ROUTES: dict[str, tuple[str, dict] | None] = {
     "csv_plain": ("decision", {}),
     "unit_detail": ("unit", {"code": "skhcn"}),
     "unit_doc": ("notice", {"code": "skhcn", "kind": "notice"}),
-    "unit_report": ("total", {"code": "skhcn", "kind": "shortcomings"}),
+    # The shortcomings report shows each item's final points and the council's conclusions (QA item 1): every
+    # row it reveals is needed, so other units' people, who get the published table only, are refused it at P.
+    "unit_report": (("total", "round1", "round2", "survey"), {"code": "skhcn", "kind": "shortcomings"}),
     # Not read routes: the landing redirects, POST-only actions (tested allowed/denied in test_views and the
     # lifecycle tests), the secretariat's published-results import (registry-like page).
     "index": None,
@@ -105,12 +107,13 @@ def _expected(route: str, who: str, moment: Moment) -> int:
         ok = visible(what, persona, moment, submitted=submitted, explained=explained)
         return 200 if ok else (404 if persona == Persona.OTHER else 403)
     persona = PERSONAS[who]
-    sees = {w for w in ("inputs", "total", "notice") if visible(w, persona, moment, submitted=submitted)}
+    sees = {w for w in WHATS if visible(w, persona, moment, submitted=submitted, explained=explained)}
     if not ({"inputs", "total"} & sees):
         return 404
     if what == "unit":
         return 200
-    return 200 if what in sees else 403
+    needs = {what} if isinstance(what, str) else set(what)
+    return 200 if needs <= sees else 403
 
 
 @pytest.mark.parametrize("moment", list(Moment), ids=lambda m: m.name)

@@ -211,6 +211,22 @@ BY_MOMENT: dict[tuple[str, Moment], str] = {
     ("assessments:print", Moment.P): "200 200 403 200 200 200 403 200 200",
     ("assessments:excel", Moment.P): "200 200 403 200 200 200 403 200 200",
     ("scoring:unit_detail", Moment.P): "200 200 200 200 200 200 200 200 200",
+    # An evidence file linked to skhcn's item 1.1 (QA item 3): as the self-assessment it belongs to (SPEC §6a row
+    # "inputs, notes, evidence", read in its period and moment), except that it stays 404 to other units' people
+    # even after publication (the published table has no evidence) and that the chair of 2022 only gets 404.
+    # Before: 200 to the observer at S (a draft's files), 404 to the assigned member at S (now 403 with the
+    # reason, as the self-assessment's pages answer).
+    **{
+        ("assessments:evidence_download", moment): answers
+        for moment, answers in (
+            (Moment.S, "200 200 404 403 200 200 404 200 403"),
+            (Moment.A, "200 200 404 200 200 200 404 200 200"),
+            (Moment.N, "200 200 404 200 200 200 404 200 200"),
+            (Moment.R, "200 200 404 200 200 200 404 200 200"),
+            (Moment.F, "200 200 404 200 200 200 404 200 200"),
+            (Moment.P, "200 200 404 200 200 200 404 200 200"),
+        )
+    },
 }
 
 # The council's notice and layers pages: expected answers read from SPEC §6a (``from_table``).
