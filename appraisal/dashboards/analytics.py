@@ -18,7 +18,7 @@ from appraisal import engine
 from appraisal.assessments.models import Assessment, AssessmentState
 from appraisal.core.numbers import format_index, format_total
 from appraisal.registry.models import Period
-from appraisal.scoring.selectors import GroupView, ResultsView, UnitView, results_view
+from appraisal.scoring.selectors import GroupView, ResultsView, UnitView, points_lost, results_view
 
 from .charts import BAND_COLOURS, RATING_COLOURS, Chart, bar_svg, value
 
@@ -27,7 +27,6 @@ RATING_ORDER = ("htxs", "htt", "ht", "kht")
 # Distribution bins of the published index: [low, high) except the last, which holds 100.
 BINS = ((Decimal(0), Decimal(60)),) + tuple((Decimal(x), Decimal(x + 5)) for x in range(60, 100, 5))
 WEAKEST = 10
-LOSING_METHODS = ("appraisal", "survey")  # the criteria the council scores: where a unit loses points
 APPRAISED_STATES = (
     AssessmentState.APPRAISED,
     AssessmentState.EXPLAINED,
@@ -95,8 +94,7 @@ def signed_index(period: Period, x: Decimal) -> str:
 def analytics_build(*, period: Period, detail: bool, view: ResultsView | None = None) -> Analytics:
     """Every chart of the results page for ``period``; ``detail``: also self-claimed versus appraised and the
     weakest criteria with the council's reasons."""
-    # items only for the weakest criteria; live, the engine's (no dict per item)
-    view = view or results_view(period=period, with_details=detail, live_items=False)
+    view = view or results_view(period=period)  # the weakest criteria read the items' points (points_lost)
     appraised = appraised_units(period) if detail and not view.is_official else None
     groups = []
     for g in view.groups:
@@ -115,9 +113,9 @@ def analytics_build(*, period: Period, detail: bool, view: ResultsView | None = 
 
 
 def summary_build(*, period: Period, detail: bool) -> Summary:
-    """The Chairman's page for ``period``: one read of the results (with the items only when the person sees
-    the weakest criteria), one chart drawn."""
-    view = results_view(period=period, with_details=detail, live_items=False)
+    """The Chairman's page for ``period``: one read of the results (the items' points only when the person
+    sees the weakest criteria), one chart drawn."""
+    view = results_view(period=period)
     chart = ratings_chart(period, view)
     _ = chart.svg
     return Summary(
@@ -407,39 +405,17 @@ class Weak:
 
 def weakest_criteria(view: ResultsView, *, limit: int = WEAKEST) -> list[Weak]:
     """Points lost (max − final) on each criterion summed over the units, most first; with how many units
-    lost points on it and the council's reasons by frequency. A live view is read from the engine's items
-    (``results_view(live_items=False)``: no dict per item), the official one from its stored items."""
+    lost points on it and the council's reasons by frequency."""
+    names = {g.code: g.name for g in view.groups}
     found: dict[tuple[str, str], Weak] = {}
-
-    def lost_on(g: GroupView, code: str, title: str, max_points: Decimal, lost: Decimal, reason: str) -> None:
-        w = found.get((g.code, code))
+    for p in points_lost(view):
+        w = found.get((p.group_code, p.code))
         if w is None:
-            w = found[(g.code, code)] = Weak(g.name, code, title, max_points)
+            w = found[(p.group_code, p.code)] = Weak(names[p.group_code], p.code, p.title, p.max_points)
         w.units += 1
-        w.lost += lost
-        if reason:
-            w.reasons[reason.strip()] += 1
-
-    data = view.data
-    for g in view.groups:
-        for r in g.rows:
-            if data is not None and not r.items:
-                for item in r.result.items:
-                    if not item.applicable or item.method not in LOSING_METHODS:
-                        continue
-                    lost = item.max_points - item.points
-                    if lost > 0:
-                        title = data.node_titles.get((g.code, item.code), "")
-                        reason = data.reasons.get((r.result.code, item.code), "")
-                        lost_on(g, item.code, title, item.max_points, lost, reason)
-                continue
-            for it in r.items:
-                if not it["applicable"] or it["method"] not in LOSING_METHODS:
-                    continue
-                max_points = Decimal(it["max_points"])
-                lost = max_points - Decimal(it["points"])
-                if lost > 0:
-                    lost_on(g, it["code"], it["title"], max_points, lost, it.get("reason") or "")
+        w.lost += p.lost
+        if p.reason:
+            w.reasons[p.reason.strip()] += 1
     return sorted(found.values(), key=lambda w: (-w.lost, w.group, w.code))[:limit]
 
 

@@ -38,7 +38,7 @@ def unit_page_build(*, period: Period, code: str) -> UnitPage | None:
     the items of this unit only as dicts, and its row cut loose from the computation (its fields and
     adjustments given outright: what the cache keeps is this row, not the period's engine)."""
     official = final_run(period) is not None
-    view = results_view(period=period, with_details=not official, live_items=False)
+    view = results_view(period=period)
     for g in view.groups:
         for r in g.rows:
             if r.result.code != code:

@@ -66,12 +66,13 @@ EXPECTED: dict[str, dict[str, tuple[int, int]]] = {
         "summary": (25, 13),
         "unit": (30, 17),
     },
+    # official, with an empty cache: the rows without their items, then the items' points alone (points_lost)
     "official": {
         **PROGRESS,
-        "results": (13, 8),
-        "results_csv": (12, 7),
-        "results_svg": (12, 7),
-        "summary": (13, 8),
+        "results": (14, 8),
+        "results_csv": (13, 7),
+        "results_svg": (13, 7),
+        "summary": (14, 8),
         "unit": (23, 12),
     },
 }
