@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -35,6 +36,41 @@ def _time(client, url: str) -> tuple[float, float, float, float]:
         best, best_cpu = min(best, time.perf_counter() - t), min(best_cpu, time.process_time() - c)
         assert response.status_code == 200
     return tuple(round(x * 1000, 1) for x in (cold, best, cold_cpu, best_cpu))  # type: ignore[return-value]
+
+
+def _request(client, url: str) -> tuple[float, float]:
+    t, c = time.perf_counter(), time.process_time()
+    response = client.get(url)
+    wall, cpu = time.perf_counter() - t, time.process_time() - c
+    assert response.status_code == 200, (url, response.status_code)
+    return round(wall * 1000, 1), round(cpu * 1000, 1)
+
+
+def _pictures(client, out: dict[str, float | int], name: str, url: str) -> None:
+    """The results page links its charts' pictures (``results_svg``), which the browser then asks for: each
+    picture's first request right after the page (the page's tables kept: the picture drawn), the slowest
+    (``_svg_cold``) and their sum (``_svgs_cold``: what drawing the page's charts costs in all); the slowest
+    picture asked with an empty cache (``_svg_alone_cold``: the tables built for it first); a picture again
+    (``_svg_ms``, the slowest of them, from the cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    page = client.get(url).content.decode()
+    sources = re.findall(r'<img class="chart-img" src="([^"]+\.svg\?v=[^"]+)"', page)
+    assert sources, "no picture linked"
+    first = [_request(client, src) for src in sources]
+    again = [_request(client, src) for src in sources]
+    alone = []
+    for src in sources:
+        cache.clear()
+        alone.append(_request(client, src))
+    out[f"{name}_pictures"] = len(sources)
+    out[f"{name}_svg_cold_ms"], out[f"{name}_svg_cold_cpu_ms"] = (max(x[i] for x in first) for i in (0, 1))
+    out[f"{name}_svgs_cold_ms"] = round(sum(x[0] for x in first), 1)
+    out[f"{name}_svgs_cold_cpu_ms"] = round(sum(x[1] for x in first), 1)
+    out[f"{name}_svg_alone_cold_ms"] = max(x[0] for x in alone)
+    out[f"{name}_svg_alone_cold_cpu_ms"] = max(x[1] for x in alone)
+    out[f"{name}_svg_ms"], out[f"{name}_svg_cpu_ms"] = (max(x[i] for x in again) for i in (0, 1))
 
 
 def _record(out: dict[str, float | int], name: str, figures: tuple[float, float, float, float]) -> None:
@@ -71,9 +107,11 @@ def run(units: int = 150, items: int = 100) -> dict[str, float | int]:
         assert client.get(url).status_code == 200
     for name, url in pages.items():
         _record(out, f"dash_{name}_live", _time(client, url))
+    _pictures(client, out, "dash_results_live", pages["results"])
     score_run_create(period=period, by=admin, final=True)
     for name, url in pages.items():
         _record(out, f"dash_{name}_final", _time(client, url))
+    _pictures(client, out, "dash_results_final", pages["results"])
     return out
 
 
