@@ -6,7 +6,9 @@ each dashboard through Django's test client as the secretariat, twice: while the
 computed live) and after the official snapshot is stored. ``dash_<page>_<live|final>_cold_ms``: the first
 request with an empty cache (the results computed and the charts drawn); ``dash_<page>_<live|final>_ms``: best
 of 3 after it (the built charts come from the cache, keyed by the results' fingerprint); ``…_cpu_ms``: the same
-in this process's CPU time, which a busy shared machine does not inflate.
+in this process's CPU time, which a busy shared machine does not inflate. The results page links its charts'
+pictures instead of drawing them: each is a request of its own, timed too (``dash_results_<live|final>_svg…``,
+see ``_pictures``); the page's figure does not include drawing them.
 """
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""Charts drawn on the server as SVG by pygal, shown as ``<img src="data:image/svg+xml;base64,…">``.
+"""Charts drawn on the server as SVG by pygal, shown as an image: ``<img src="data:image/svg+xml;base64,…">`` in
+the page, or (the results page: 11 charts of up to 150 units) linked, each picture a request of its own
+(``views.results_svg``).
 
 Why an image: pygal writes its colours and fonts into a ``<style>`` element of the SVG; inlined in the page the
 strict Content-Security-Policy (no inline style) would drop it, while an SVG image is a document of its own
