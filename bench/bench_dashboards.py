@@ -28,7 +28,7 @@ def _time(client, url: str) -> tuple[float, float, float, float]:
     Each request starts after a full garbage collection: the test client keeps every response's template
     contexts (a results page's whole Analytics among them) in reference cycles, and collecting them fell on
     whichever later request the collector chose (a probe timed 210–250 ms of collection inside one cold request
-    in two of three), garbage a server's worker does not make. What a request allocates itself, and collects,
+    in 5 of 12), garbage a server's worker does not make. What a request allocates itself, and collects,
     is still counted."""
     from django.core.cache import cache
 
