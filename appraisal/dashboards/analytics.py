@@ -18,7 +18,7 @@ from appraisal import engine
 from appraisal.assessments.models import Assessment, AssessmentState
 from appraisal.core.numbers import format_index, format_total
 from appraisal.registry.models import Period
-from appraisal.scoring.selectors import GroupView, ResultsView, UnitView, results_view
+from appraisal.scoring.selectors import GroupView, ResultsView, UnitView, points_lost, results_view
 
 from .charts import BAND_COLOURS, RATING_COLOURS, Chart, bar_svg, value
 
@@ -44,7 +44,8 @@ class GroupCharts:
 
 @dataclass
 class Analytics:
-    """The results page: its charts (the numbers only; what the cache keeps, never the period's items)."""
+    """The results page: its charts (the numbers only, and what to draw; what the cache keeps, never the period's
+    items)."""
 
     period: Period
     is_official: bool
@@ -61,12 +62,6 @@ class Analytics:
                 if c.slug == slug:
                     return c
         return None
-
-    def draw(self) -> Analytics:
-        """Draw every chart now (before the page is kept in the cache, so that no later view draws again)."""
-        for c in self.province + [c for g in self.groups for c in g.charts]:
-            _ = c.svg
-        return self
 
 
 @dataclass
@@ -99,7 +94,7 @@ def signed_index(period: Period, x: Decimal) -> str:
 def analytics_build(*, period: Period, detail: bool, view: ResultsView | None = None) -> Analytics:
     """Every chart of the results page for ``period``; ``detail``: also self-claimed versus appraised and the
     weakest criteria with the council's reasons."""
-    view = view or results_view(period=period, with_details=detail)  # items only for the weakest criteria
+    view = view or results_view(period=period)  # the weakest criteria read the items' points (points_lost)
     appraised = appraised_units(period) if detail and not view.is_official else None
     groups = []
     for g in view.groups:
@@ -118,9 +113,9 @@ def analytics_build(*, period: Period, detail: bool, view: ResultsView | None = 
 
 
 def summary_build(*, period: Period, detail: bool) -> Summary:
-    """The Chairman's page for ``period``: one read of the results (with the items only when the person sees
-    the weakest criteria), one chart drawn."""
-    view = results_view(period=period, with_details=detail)
+    """The Chairman's page for ``period``: one read of the results (the items' points only when the person
+    sees the weakest criteria), one chart drawn."""
+    view = results_view(period=period)
     chart = ratings_chart(period, view)
     _ = chart.svg
     return Summary(
@@ -411,22 +406,16 @@ class Weak:
 def weakest_criteria(view: ResultsView, *, limit: int = WEAKEST) -> list[Weak]:
     """Points lost (max − final) on each criterion summed over the units, most first; with how many units
     lost points on it and the council's reasons by frequency."""
+    names = {g.code: g.name for g in view.groups}
     found: dict[tuple[str, str], Weak] = {}
-    for g in view.groups:
-        for r in g.rows:
-            for it in r.items:
-                if not it["applicable"] or it["method"] not in ("appraisal", "survey"):
-                    continue
-                lost = Decimal(it["max_points"]) - Decimal(it["points"])
-                if lost <= 0:
-                    continue
-                w = found.setdefault(
-                    (g.code, it["code"]), Weak(g.name, it["code"], it["title"], Decimal(it["max_points"]))
-                )
-                w.units += 1
-                w.lost += lost
-                if it.get("reason"):
-                    w.reasons[it["reason"].strip()] += 1
+    for p in points_lost(view):
+        w = found.get((p.group_code, p.code))
+        if w is None:
+            w = found[(p.group_code, p.code)] = Weak(names[p.group_code], p.code, p.title, p.max_points)
+        w.units += 1
+        w.lost += p.lost
+        if p.reason:
+            w.reasons[p.reason.strip()] += 1
     return sorted(found.values(), key=lambda w: (-w.lost, w.group, w.code))[:limit]
 
 

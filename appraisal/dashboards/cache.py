@@ -29,7 +29,7 @@ from .analytics import Analytics, Summary, analytics_build, summary_build
 from .unit import UnitPage, unit_page_build
 
 T = TypeVar("T")
-_NONE = "none"  # kept for a unit without a result
+_NONE = "none"  # kept for a unit without a result, or a chart with nothing to draw
 
 TIMEOUT = 15 * 60
 
@@ -93,11 +93,16 @@ def _digest(parts: list[object]) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
 
 
+def fingerprint(period: Period) -> str:
+    """The period's results fingerprint, read once per request (kept on the period object)."""
+    found = period.__dict__.get("_dashboards_fingerprint")
+    if found is None:
+        found = period.__dict__["_dashboards_fingerprint"] = results_fingerprint(period)
+    return found
+
+
 def _key(period: Period, part: str) -> str:
-    fingerprint = period.__dict__.get("_dashboards_fingerprint")
-    if fingerprint is None:
-        fingerprint = period.__dict__["_dashboards_fingerprint"] = results_fingerprint(period)
-    return f"parindex:dash:{period.pk}:{part}:{fingerprint}"
+    return f"parindex:dash:{period.pk}:{part}:{fingerprint(period)}"
 
 
 def cached(*, period: Period, part: str, build: Callable[[], T]) -> T:
@@ -112,22 +117,27 @@ def cached(*, period: Period, part: str, build: Callable[[], T]) -> T:
     return found
 
 
-def analytics_cached(*, period: Period, detail: bool, draw: bool = True) -> Analytics:
-    """The results page's charts; ``draw=False`` (a CSV): the tables only, unless the drawn page is kept."""
-    drawn = f"results-{int(detail)}"
-    if not draw:
-        found = cache.get(_key(period, drawn))
-        if found is not None:
-            found.period = period
-            return found
-        return cached(
-            period=period,
-            part=f"tables-{int(detail)}",
-            build=lambda: analytics_build(period=period, detail=detail),
-        )
+def analytics_cached(*, period: Period, detail: bool) -> Analytics:
+    """The results page's charts: their tables and what to draw, not drawn (the page links each picture,
+    :func:`results_svg_cached` draws it)."""
     return cached(
-        period=period, part=drawn, build=lambda: analytics_build(period=period, detail=detail).draw()
+        period=period,
+        part=f"tables-{int(detail)}",
+        build=lambda: analytics_build(period=period, detail=detail),
     )
+
+
+def results_svg_cached(*, period: Period, detail: bool, slug: str) -> bytes | None:
+    """The picture of the results page's chart ``slug``, drawn once per state of the period; None when the
+    page has no such chart or it has nothing to draw."""
+
+    def build() -> bytes | str:
+        chart = analytics_cached(period=period, detail=detail).chart(slug)
+        svg = chart.svg if chart is not None else None
+        return svg if svg is not None else _NONE
+
+    found: bytes | str = cached(period=period, part=f"svg-{int(detail)}-{slug}", build=build)
+    return found if isinstance(found, bytes) else None
 
 
 def summary_cached(*, period: Period, detail: bool) -> Summary:

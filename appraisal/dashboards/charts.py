@@ -1,4 +1,6 @@
-"""Charts drawn on the server as SVG by pygal, shown as ``<img src="data:image/svg+xml;base64,…">``.
+"""Charts drawn on the server as SVG by pygal, shown as an image: ``<img src="data:image/svg+xml;base64,…">`` in
+the page, or (the results page: 11 charts of up to 150 units) linked, each picture a request of its own
+(``views.results_svg``).
 
 Why an image: pygal writes its colours and fonts into a ``<style>`` element of the SVG; inlined in the page the
 strict Content-Security-Policy (no inline style) would drop it, while an SVG image is a document of its own
@@ -94,6 +96,17 @@ class Chart:
         return out
 
     @property
+    def has_picture(self) -> bool:
+        """Whether there is something to draw (asked without drawing it)."""
+        return self.drawn is not None or self.drawing is not None
+
+    @property
+    def height(self) -> int:
+        """The picture's height at its width of ``WIDTH`` pixels (for the page to keep its room while the
+        picture loads)."""
+        return self.drawing.height() if self.drawing is not None else 0
+
+    @property
     def data_uri(self) -> str:
         if self.svg is None:
             return ""
@@ -123,16 +136,22 @@ def _render(chart: Any) -> bytes:
     return out if isinstance(out, bytes) else out.encode("utf-8")
 
 
+WIDTH = 900
+
+
+def _height(*, n: int, horizontal: bool, legend: int) -> int:
+    """Room for each bar, the title, the axis and the legend (two entries a row)."""
+    return (90 + 26 * n if horizontal else 360) + 22 * ((legend + 1) // 2)
+
+
 def _config(
     title: str, *, n: int, horizontal: bool = True, legend: int = 0, colours: Sequence[str] | None = None
 ) -> dict[str, Any]:
-    # room for each bar, the title, the axis and the legend (two entries a row)
-    height = (90 + 26 * n if horizontal else 360) + 22 * ((legend + 1) // 2)
     return {
         "title": title,
         "style": _style(colours),
-        "width": 900,
-        "height": height,
+        "width": WIDTH,
+        "height": _height(n=n, horizontal=horizontal, legend=legend),
         "show_legend": legend > 0,
         "legend_at_bottom": True,
         "print_values": True,
@@ -177,6 +196,16 @@ class BarSpec:
     range_: tuple[float, float] | None = None
     colours: list[str] | None = None
 
+    def _n(self) -> int:
+        per_label = 1 if self.stacked else max(1, len(self.series))
+        return len(self.labels) * per_label + (len(self.labels) if self.stacked else 0)
+
+    def _legend(self) -> int:
+        return len(self.series) if len(self.series) > 1 else 0
+
+    def height(self) -> int:
+        return _height(n=self._n(), horizontal=self.horizontal, legend=self._legend())
+
     def render(self) -> bytes:
         kind = {
             (True, False): pygal.HorizontalBar,
@@ -185,13 +214,8 @@ class BarSpec:
             (False, True): pygal.StackedBar,
         }[(self.horizontal, self.stacked)]
         series, labels = self.series, self.labels
-        per_label = 1 if self.stacked else max(1, len(series))
         config = _config(
-            self.title,
-            n=len(labels) * per_label + (len(labels) if self.stacked else 0),
-            horizontal=self.horizontal,
-            legend=len(series) if len(series) > 1 else 0,
-            colours=self.colours,
+            self.title, n=self._n(), horizontal=self.horizontal, legend=self._legend(), colours=self.colours
         )
         if self.range_ is not None:
             config["range"] = self.range_

@@ -4,15 +4,16 @@ The row comes redacted by the access policy (``scoring.selectors.redact_row``) b
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
+from appraisal import engine
 from appraisal.core.numbers import format_total
 from appraisal.council import access
 from appraisal.registry.models import Period, Unit
 from appraisal.scoring.models import PublishedResult, UnitResultRow
-from appraisal.scoring.selectors import UnitView, results_view
+from appraisal.scoring.selectors import UnitView, live_dicts, results_view
 from appraisal.scoring.services import final_run
 
 from .analytics import field_averages, idx
@@ -33,9 +34,11 @@ class UnitPage:
 
 def unit_page_build(*, period: Period, code: str) -> UnitPage | None:
     """The unit's row and its group's averages; None when the unit has no result in the period. The official
-    snapshot: every row without items, and the unit's own with them; while the period runs: one computation."""
+    snapshot: every row without items, and the unit's own with them; while the period runs: one computation,
+    the items of this unit only as dicts, and its row cut loose from the computation (its fields and
+    adjustments given outright: what the cache keeps is this row, not the period's engine)."""
     official = final_run(period) is not None
-    view = results_view(period=period, with_details=not official)
+    view = results_view(period=period)
     for g in view.groups:
         for r in g.rows:
             if r.result.code != code:
@@ -43,6 +46,16 @@ def unit_page_build(*, period: Period, code: str) -> UnitPage | None:
             if official:
                 detailed = results_view(period=period, with_details=True, unit_code=code)
                 r = detailed.groups[0].rows[0]
+            else:
+                assert view.data is not None
+                details = engine.StoredDetails(
+                    field_results=r.result.fields, adjustment_results=r.result.adjustments
+                )
+                r = replace(
+                    r,
+                    result=replace(r.result, details=details),
+                    items=live_dicts(view.data, g.code, r.result),
+                )
             return UnitPage(r, g.code, g.name, len(g.rows), field_averages(g.rows))
     return None
 

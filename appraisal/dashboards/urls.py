@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:year>/tien-do/<slug:chart>.csv", views.progress_csv, name="progress_csv"),
     path("<int:year>/ket-qua/", views.results, name="results"),
     path("<int:year>/ket-qua/<slug:chart>.csv", views.results_csv, name="results_csv"),
+    path("<int:year>/ket-qua/<slug:chart>.svg", views.results_svg, name="results_svg"),
     path("<int:year>/tong-quan/", views.summary, name="summary"),
     path("<int:year>/don-vi/<slug:code>/", views.unit, name="unit"),
     path("<int:year>/don-vi/<slug:code>/<slug:chart>.csv", views.unit_csv, name="unit_csv"),

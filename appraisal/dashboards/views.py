@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
@@ -21,7 +22,14 @@ from appraisal.registry.models import Period, Phase, Unit
 from appraisal.registry.selectors import period_default_for_user, period_list_for_user
 from appraisal.scoring.selectors import redact_row
 
-from .cache import analytics_cached, summary_cached, unit_page_cached
+from .cache import (
+    TIMEOUT,
+    analytics_cached,
+    fingerprint,
+    results_svg_cached,
+    summary_cached,
+    unit_page_cached,
+)
 from .charts import Chart
 from .progress import STATE_LABELS, STATES, list_url, progress_build, units_filtered
 from .unit import fields_chart, lost_chart, shortfalls, trend_chart, unit_trend
@@ -213,8 +221,8 @@ def _detail(request: HttpRequest, period: Period) -> bool:
     )
 
 
-def _analytics(request: HttpRequest, period: Period, *, draw: bool) -> Any:
-    return analytics_cached(period=period, detail=_detail(request, period), draw=draw)
+def _analytics(request: HttpRequest, period: Period) -> Any:
+    return analytics_cached(period=period, detail=_detail(request, period))
 
 
 def _results_period(request: HttpRequest, year: int) -> Period:
@@ -228,9 +236,12 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
     period = _results_period(request, year)
     if not _has_results(period):
         return _no_results(request, period, heading="Phân tích kết quả", active="results")
-    data = _analytics(request, period, draw=True)
+    data = _analytics(request, period)
     return render(
-        request, "dashboards/results.html", {"period": period, "a": data, "leader": _leader(request, period)}
+        request,
+        "dashboards/results.html",
+        # each picture is a request of its own (results_svg), named with the fingerprint of the numbers
+        {"period": period, "a": data, "leader": _leader(request, period), "version": fingerprint(period)},
     )
 
 
@@ -239,8 +250,31 @@ def results_csv(request: HttpRequest, year: int, chart: str) -> HttpResponse:
     period = _results_period(request, year)
     if not _has_results(period):
         raise Http404(no_results_message(period))
-    data = _analytics(request, period, draw=False)  # a table: nothing to draw
-    return _csv(data.chart(chart), year)
+    return _csv(_analytics(request, period).chart(chart), year)
+
+
+# The picture alone: pygal's colours are in its <style>; no script may run in it, opened directly or not.
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+
+
+@require_safe
+def results_svg(request: HttpRequest, year: int, chart: str) -> HttpResponse:
+    """The picture of one chart of the results page, drawn on first request and kept (the page links each one:
+    drawing 11 charts of 150 units is most of a page's cost, and the browser fetches them side by side).
+    ``?v=`` the fingerprint the page was built with: while it is current, the browser may keep the picture."""
+    period = _results_period(request, year)
+    if not _has_results(period):
+        raise Http404(no_results_message(period))
+    svg = results_svg_cached(period=period, detail=_detail(request, period), slug=chart)
+    if svg is None:
+        raise Http404("Không có biểu đồ này.")
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Content-Security-Policy"] = SVG_POLICY
+    if request.GET.get("v") == fingerprint(period):
+        patch_cache_control(response, private=True, max_age=TIMEOUT)
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 @require_safe

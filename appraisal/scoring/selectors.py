@@ -4,7 +4,9 @@ Both come out in one shape so the pages do not care where the numbers came from.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Any
 
 from django.http import Http404
@@ -16,7 +18,7 @@ from appraisal.council.access import Subject
 from appraisal.documents.data import UnitDocData
 from appraisal.registry.models import Period, Unit
 
-from .adapters import PreviousResult, _item_json, item_dicts, previous_results, unit_result_of_row
+from .adapters import PeriodData, PreviousResult, _item_json, item_dicts, previous_results, unit_result_of_row
 from .models import ScoreRun
 from .services import final_run, results_compute
 
@@ -59,6 +61,8 @@ class ResultsView:
     period: Period
     run: ScoreRun | None  # None: computed live, provisional
     groups: list[GroupView]
+    # A live view: the engine's input with the items' titles and the council's reasons (``live_dicts``).
+    data: PeriodData | None = None
 
     @property
     def is_official(self) -> bool:
@@ -66,6 +70,11 @@ class ResultsView:
 
 
 def results_view(*, period: Period, with_details: bool = False, unit_code: str | None = None) -> ResultsView:
+    """Every unit's result, grouped: the official snapshot, else a live computation. ``with_details``: each
+    row's items as dicts (with titles and the council's reasons) and the derivation. Without, a live view
+    still has its items where the engine keeps them (``row.result.items``, built on first use; titles and
+    reasons in ``view.data``): a reader that needs the dicts of one unit asks :func:`live_dicts`, one that sums
+    points :func:`points_lost` — 15,000 dicts cost more than the computation."""
     run = final_run(period)
     if run is not None:
         rows = run.unit_rows.prefetch_related("field_rows").order_by("group_order", "position")
@@ -93,26 +102,96 @@ def results_view(*, period: Period, with_details: bool = False, unit_code: str |
             if unit_code is not None and u.code != unit_code:
                 continue
             unit = data.units[u.code]
-            view.rows.append(
-                UnitView(
-                    result=u,
-                    head_name=unit.head_name,
-                    head_title=unit.head_title,
-                    items=[
-                        _item_json(
-                            it,
-                            data.node_titles.get((g.code, it.code), ""),
-                            data.reasons.get((u.code, it.code), ""),
-                        )
-                        for it in u.items
-                    ]
-                    if with_details
-                    else [],
-                )
-            )
+            row = UnitView(result=u, head_name=unit.head_name, head_title=unit.head_title)
+            if with_details:
+                row.items = live_dicts(data, g.code, u)
+            view.rows.append(row)
         if view.rows:
             groups_live.append(view)
-    return _with_previous(ResultsView(period, None, groups_live))
+    return _with_previous(ResultsView(period, None, groups_live, data))
+
+
+def live_dicts(data: PeriodData, group_code: str, u: engine.UnitResult) -> list[dict[str, Any]]:
+    """A live unit's items as the dicts pages read (the shape of a stored row's)."""
+    return [
+        _item_json(
+            it, data.node_titles.get((group_code, it.code), ""), data.reasons.get((u.code, it.code), "")
+        )
+        for it in u.items
+    ]
+
+
+LOSING_METHODS = ("appraisal", "survey")  # the criteria the council scores: where a unit loses points
+
+
+@dataclass(frozen=True, slots=True)
+class PointsLost:
+    """An applicable appraised or surveyed criterion on which a unit did not get the maximum."""
+
+    group_code: str
+    unit_code: str
+    code: str
+    title: str
+    max_points: Decimal
+    lost: Decimal
+    reason: str  # the council's, as given (empty: none)
+
+
+def points_lost(view: ResultsView) -> Iterator[PointsLost]:
+    """Every criterion on which a unit of ``view`` lost points, in the view's order of groups and units and the
+    index set's order of criteria. Read from the numbers, without a dict per item (a period is 15,000 items):
+    live, the engine's items with the titles and reasons of ``view.data``; official, the stored values beside
+    the run's catalogue (in one more query: the view itself may have left the items out)."""
+    data = view.data
+    if data is not None:
+        for g in view.groups:
+            for r in g.rows:
+                u = r.result
+                for it in u.items:
+                    if it.applicable and it.method in LOSING_METHODS and it.points < it.max_points:
+                        yield PointsLost(
+                            g.code,
+                            u.code,
+                            it.code,
+                            data.node_titles.get((g.code, it.code), ""),
+                            it.max_points,
+                            it.max_points - it.points,
+                            data.reasons.get((u.code, it.code), ""),
+                        )
+        return
+    run = view.run
+    assert run is not None
+    codes = {(g.code, r.result.code) for g in view.groups for r in g.rows}
+    stored = run.unit_rows.order_by("group_order", "position").values_list("group_code", "unit_code", "items")
+    for group_code, unit_code, items in stored:
+        if (group_code, unit_code) not in codes:
+            continue
+        if isinstance(items, list):  # format 1 (before issue 14): a dict per item
+            for it in items:
+                if it["applicable"] and it["method"] in LOSING_METHODS:
+                    max_points = Decimal(it["max_points"])
+                    lost = max_points - Decimal(it["points"])
+                    if lost > 0:
+                        yield PointsLost(
+                            group_code,
+                            unit_code,
+                            it["code"],
+                            it["title"],
+                            max_points,
+                            lost,
+                            it.get("reason") or "",
+                        )
+            continue
+        reasons = items.get("reasons", {})
+        for leaf, values in zip(run.item_catalog[group_code], items["items"], strict=True):
+            code, title, _field, method, max_text, _rule = leaf
+            if values[0] and method in LOSING_METHODS:  # applicable
+                max_points = Decimal(max_text)
+                lost = max_points - Decimal(values[4])  # the final points
+                if lost > 0:
+                    yield PointsLost(
+                        group_code, unit_code, code, title, max_points, lost, reasons.get(code, "")
+                    )
 
 
 def _with_previous(view: ResultsView) -> ResultsView:

@@ -73,6 +73,7 @@ EXPECTED: dict[str, tuple[str, str, int]] = {
     "dashboards:progress_units": ("GET", "403 403 403 403 403 200 403 200 403", 302),
     "dashboards:results": ("GET", "403 403 403 403 403 200 404 200 403", 302),
     "dashboards:results_csv": ("GET", "403 403 403 403 403 200 404 200 403", 302),
+    "dashboards:results_svg": ("GET", "403 403 403 403 403 200 404 200 403", 302),
     "dashboards:summary": ("GET", "403 403 403 403 403 200 404 200 403", 302),
     "dashboards:unit": ("GET", "403 403 404 403 403 200 404 200 403", 302),
     "dashboards:unit_csv": ("GET", "403 403 404 403 403 200 404 200 403", 302),
@@ -336,6 +337,7 @@ def pk_for(name: str, s) -> int:
 ROUTE_IDS = {
     ("dashboards:progress_csv", "chart"): "trang-thai",
     ("dashboards:results_csv", "chart"): "xep-loai-nguoi-dung-dau",
+    ("dashboards:results_svg", "chart"): "xep-loai-nguoi-dung-dau",
     ("dashboards:unit_csv", "chart"): "chi-so-thanh-phan",
     ("scoring:export", "document"): "annex",
 }

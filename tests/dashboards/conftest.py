@@ -35,17 +35,20 @@ def as_user(db):
     return _client
 
 
-def chart_svg(html: str, slug: str) -> str:
-    """The SVG drawn for chart ``slug`` on the page (decoded from its data: URI)."""
-    m = re.search(
-        r'id="chart-'
-        + re.escape(slug)
-        + r'".*?<img class="chart-img" src="data:image/svg\+xml;base64,([^"]+)"',
-        html,
-        re.S,
-    )
+def chart_svg(html: str, slug: str, client: Client | None = None) -> str:
+    """The SVG drawn for chart ``slug`` on the page: decoded from its data: URI, or fetched by ``client`` from
+    the address the page links (the results page: a request per picture)."""
+    m = re.search(r'id="chart-' + re.escape(slug) + r'".*?<img class="chart-img" src="([^"]+)"', html, re.S)
     assert m, f"no picture for {slug}"
-    return base64.b64decode(m.group(1)).decode("utf-8")
+    src = m.group(1)
+    if src.startswith("data:"):
+        assert src.startswith("data:image/svg+xml;base64,")
+        return base64.b64decode(src.split(",", 1)[1]).decode("utf-8")
+    assert client is not None, f"{slug}: the picture is at {src}"
+    response = client.get(src)
+    assert response.status_code == 200, src
+    assert response["Content-Type"] == "image/svg+xml"
+    return response.content.decode("utf-8")
 
 
 def svg_values(svg: str) -> list[str]:

@@ -44,6 +44,7 @@ ROUTES = {
     "progress_csv": "leader",
     "results": "ranks",
     "results_csv": "ranks",
+    "results_svg": "ranks",
     "summary": "ranks",
     "unit": "total",
     "unit_csv": "total",
@@ -81,7 +82,7 @@ def _url(route: str, year: int, code: str = "") -> str:
     kwargs: dict = {"year": year}
     if route == "progress_csv":
         kwargs["chart"] = "trang-thai"
-    if route == "results_csv":
+    if route in ("results_csv", "results_svg"):
         kwargs["chart"] = "xep-loai-nguoi-dung-dau"
     if route in ("unit", "unit_csv"):
         kwargs["code"] = code
@@ -111,8 +112,8 @@ def test_dashboards_follow_the_visibility_table(demo, as_user, year):
                 continue
             got = client.get(_url(route, year)).status_code
             want = _period_expected(what, who, period_moment)
-            if want == 200 and route == "results_csv" and period.phase == "preparing":
-                want = 404  # nothing entered yet: no chart, no CSV (test_edges)
+            if want == 200 and route in ("results_csv", "results_svg") and period.phase == "preparing":
+                want = 404  # nothing entered yet: no chart, no CSV, no picture (test_edges)
             if got != want:
                 failures.append((route, who, got, want))
     assert failures == []
@@ -148,6 +149,9 @@ def test_a_unit_head_never_sees_another_units_detail(demo, as_user):
     assert "tu-cham-tham-dinh" not in results and "tieu-chi-yeu" not in results
     assert client.get("/bang-dieu-khien/2022/ket-qua/tu-cham-tham-dinh-so.csv").status_code == 404
     assert client.get("/bang-dieu-khien/2022/ket-qua/tieu-chi-yeu.csv").status_code == 404
+    assert client.get("/bang-dieu-khien/2022/ket-qua/tu-cham-tham-dinh-so.svg").status_code == 404
+    assert client.get("/bang-dieu-khien/2022/ket-qua/tieu-chi-yeu.svg").status_code == 404
+    assert client.get("/bang-dieu-khien/2022/ket-qua/chi-so-so.svg").status_code == 200
     # its own unit, published: everything of its own, reasons included
     own = client.get("/bang-dieu-khien/2022/don-vi/skhcn/").content.decode()
     assert 'id="shortfalls"' in own and "Lý do của Hội đồng" in own

@@ -33,6 +33,7 @@ def test_a_preparing_period_shows_no_charts_of_zeros(demo, as_user, url):
     "url",
     [
         "/bang-dieu-khien/2024/ket-qua/xep-loai-nguoi-dung-dau.csv",
+        "/bang-dieu-khien/2024/ket-qua/xep-loai-nguoi-dung-dau.svg",
         "/bang-dieu-khien/2024/don-vi/stp/chi-so-thanh-phan.csv",
     ],
 )

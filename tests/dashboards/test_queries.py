@@ -23,6 +23,7 @@ PAGES = {
     "progress_units": "/bang-dieu-khien/{year}/tien-do/don-vi/?qua-han=1",
     "results": "/bang-dieu-khien/{year}/ket-qua/",
     "results_csv": "/bang-dieu-khien/{year}/ket-qua/xep-loai-nguoi-dung-dau.csv",
+    "results_svg": "/bang-dieu-khien/{year}/ket-qua/xep-loai-nguoi-dung-dau.svg",
     "summary": "/bang-dieu-khien/{year}/tong-quan/",
     "unit": "/bang-dieu-khien/{year}/don-vi/{code}/",
 }
@@ -57,12 +58,21 @@ def _counts(units: int, *, final: bool) -> dict[str, tuple[int, int]]:
 # (queries with an empty cache, queries from the cache) per page; the same for 5 and for 50 units.
 PROGRESS = {"progress": (12, 12), "progress_body": (11, 11), "progress_units": (12, 12)}
 EXPECTED: dict[str, dict[str, tuple[int, int]]] = {
-    "live": {**PROGRESS, "results": (26, 13), "results_csv": (25, 12), "summary": (25, 13), "unit": (30, 17)},
+    "live": {
+        **PROGRESS,
+        "results": (26, 13),
+        "results_csv": (25, 12),
+        "results_svg": (25, 12),
+        "summary": (25, 13),
+        "unit": (30, 17),
+    },
+    # official, with an empty cache: the rows without their items, then the items' points alone (points_lost)
     "official": {
         **PROGRESS,
-        "results": (13, 8),
-        "results_csv": (12, 7),
-        "summary": (13, 8),
+        "results": (14, 8),
+        "results_csv": (13, 7),
+        "results_svg": (13, 7),
+        "summary": (14, 8),
         "unit": (23, 12),
     },
 }

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 
 from django.urls import reverse
 
 from appraisal.scoring.adapters import item_dicts, unit_doc_data
 from appraisal.scoring.models import ScoreRun, UnitResultRow
-from appraisal.scoring.selectors import results_view
+from appraisal.scoring.selectors import PointsLost, points_lost, results_view
 from appraisal.scoring.services import score_run_create
 from tests.scoring.conftest import finalise_all
 
@@ -75,3 +76,39 @@ def test_snapshots_stored_before_the_catalog_read_as_before(scored, head, editor
     doc_then = client_for(head).get(reverse("scoring:unit_doc", args=[2023, "skhcn", "notice"]))
     assert doc_then.status_code == doc_now.status_code == 200
     assert len(doc_then.content) == len(doc_now.content)
+
+
+def test_points_lost_read_the_same_live_from_the_snapshot_and_from_the_old_format(scored):
+    """The dashboards' weakest criteria sum ``points_lost``: from the engine's items while the period runs,
+    from the stored values beside the catalog once it is official, from the dicts of a run stored before."""
+    period = scored[0].period
+    live = list(points_lost(results_view(period=period)))
+    dicts = _items_by_unit(results_view(period=period, with_details=True))
+    lowered = next(it for it in dicts["skhcn"] if it["code"] == "2.1")
+    lost = Decimal(lowered["max_points"]) - Decimal(lowered["points"])
+    assert lost > 0
+    assert (
+        PointsLost(
+            "so",
+            "skhcn",
+            "2.1",
+            lowered["title"],
+            Decimal(lowered["max_points"]),
+            lost,
+            "Thiếu tài liệu kiểm chứng",
+        )
+        in live
+    )
+    assert len(live) == sum(
+        1
+        for items in dicts.values()
+        for it in items
+        if it["applicable"]
+        and it["method"] in ("appraisal", "survey")
+        and Decimal(it["points"]) < Decimal(it["max_points"])
+    )
+    run = score_run_create(period=period, by=None, final=True)
+    assert list(points_lost(results_view(period=period))) == live
+    _as_format_1(run)
+    run.refresh_from_db()
+    assert list(points_lost(results_view(period=period))) == live
