@@ -347,3 +347,74 @@ def test_explanation_window_dates_drive_explanation(world, member, chair, editor
     entry.assessment = a
     with pytest.raises(PhaseError, match="Giai đoạn Giải trình chưa mở: mở từ"):
         services.explanation_record(entry=entry, text="x", by=editor, expected_version=entry.version)
+
+
+def _explained_rate(world, member, chair, editor, head):
+    """Item 1.4 (proportional, 1 point): the unit claims 90 % (0,9), round 1 gives 60 % (0,6), explained."""
+    a = world["skhcn"]
+    appraise_all(a, member, overrides={"1.4": "60%"}, reasons={"1.4": "Thiếu sổ theo dõi văn bản."})
+    services.assessment_mark_appraised(assessment=a, by=chair)
+    set_phase(world["period"], Phase.EXPLANATION)
+    entry = entry_of(a, "1.4")
+    services.explanation_record(
+        entry=entry, text="Có sổ theo dõi.", by=editor, expected_version=entry.version
+    )
+    services.explanation_submit(assessment=a, by=head)
+    set_phase(world["period"], Phase.REAPPRAISAL)
+    return entry_of(a, "1.4")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "95%",
+            "Chấp nhận một phần: giá trị «95%» cho 0,95 điểm, ngoài khoảng từ 0,6 điểm (vòng 1) đến 0,9 điểm "
+            "(đơn vị tự chấm). Nếu đồng ý toàn bộ giải trình, hãy chọn «Chấp nhận».",
+        ),
+        (
+            "55%",
+            "Chấp nhận một phần: giá trị «55%» cho 0,55 điểm, ngoài khoảng từ 0,6 điểm (vòng 1) đến 0,9 điểm "
+            "(đơn vị tự chấm). Nếu đồng ý toàn bộ giải trình, hãy chọn «Chấp nhận».",
+        ),
+    ],
+)
+def test_round2_partial_outside_round1_and_claim_is_refused_naming_the_range(
+    world, member, chair, editor, head, value, message
+):
+    entry = _explained_rate(world, member, chair, editor, head)
+
+    with pytest.raises(ServiceError) as caught:
+        services.round2_record(
+            entry=entry,
+            decision="partial",
+            value=value,
+            reason="Một phần.",
+            by=member,
+            expected_version=entry.version,
+        )
+
+    assert caught.value.message == message
+    entry.refresh_from_db()
+    assert (entry.round2_value, entry.round2_points, entry.round2_decision) == ("", None, "")
+    assert not ItemHistory.objects.filter(entry=entry, layer="round2").exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "points"), [("75%", Decimal("0.7500")), ("60%", Decimal("0.6000")), ("90%", Decimal("0.9000"))]
+)
+def test_round2_partial_within_round1_and_claim_is_recorded(
+    world, member, chair, editor, head, value, points
+):
+    entry = _explained_rate(world, member, chair, editor, head)
+
+    fresh = services.round2_record(
+        entry=entry,
+        decision="partial",
+        value=value,
+        reason="Một phần.",
+        by=member,
+        expected_version=entry.version,
+    )
+
+    assert (fresh.round2_decision, fresh.round2_value, fresh.round2_points) == ("partial", value, points)

@@ -596,3 +596,34 @@ def test_notice_pdf_for_digital_signing(client_for, world, member, chair, editor
     path.write_bytes(response.content)
     text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
     assert "THÔNG BÁO" in text and "Kế hoạch ban hành sau hạn." in text
+
+
+def test_round2_partial_out_of_range_rerenders_the_form_with_the_typed_value(
+    client_for, world, member, chair, editor, head
+):
+    a = world["skhcn"]
+    appraise_all(a, member, overrides={"1.4": "60%"}, reasons={"1.4": "Thiếu sổ theo dõi văn bản."})
+    services.assessment_mark_appraised(assessment=a, by=chair)
+    set_phase(world["period"], Phase.EXPLANATION)
+    entry = entry_of(a, "1.4")
+    services.explanation_record(
+        entry=entry, text="Có sổ theo dõi.", by=editor, expected_version=entry.version
+    )
+    services.explanation_submit(assessment=a, by=head)
+    set_phase(world["period"], Phase.REAPPRAISAL)
+    entry.refresh_from_db()
+
+    response = client_for(member).post(
+        reverse("council:entry_round2", args=[entry.pk]),
+        {"decision": "partial", "value": "95%", "reason": "Một phần.", "version": entry.version},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert (
+        "Chấp nhận một phần: giá trị «95%» cho 0,95 điểm, ngoài khoảng từ 0,6 điểm (vòng 1) đến 0,9 điểm "
+        "(đơn vị tự chấm)." in body
+    )
+    assert 'value="95%"' in body
+    entry.refresh_from_db()
+    assert entry.round2_value == ""
