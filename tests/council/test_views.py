@@ -627,3 +627,51 @@ def test_round2_partial_out_of_range_rerenders_the_form_with_the_typed_value(
     assert 'value="95%"' in body
     entry.refresh_from_db()
     assert entry.round2_value == ""
+
+
+def test_document_reference_evidence_is_text_not_a_download_link_on_council_pages(
+    client_for, world, member, chair, editor, head
+):
+    """QA 13: a reference to an issued document has no file: the council pages show its number, date and
+    title without a link (the download would answer 404)."""
+    from datetime import date
+
+    from appraisal.assessments.models import Evidence, EvidenceLink
+
+    a = world["skhcn"]
+    entry = entry_of(a, "1.1")
+    document = Evidence.objects.create(
+        unit=a.unit,
+        kind="document",
+        title="Quyết định kiện toàn bộ phận CCHC",
+        doc_number="12/QĐ-SKHCN",
+        doc_date=date(2023, 2, 3),
+        created_by=editor,
+    )
+    EvidenceLink.objects.create(entry=entry, evidence=document, by=editor)
+    shown = (
+        "Quyết định kiện toàn bộ phận CCHC "
+        '<span class="small text-muted">(văn bản số 12/QĐ-SKHCN, ngày 03/02/2023)</span>'
+    )
+    download = reverse("assessments:evidence_download", args=[document.pk])
+    c = client_for(member)
+
+    pages = [
+        c.get(reverse("council:appraise", args=[a.pk])).content.decode(),
+        c.get(reverse("council:entry", args=[entry.pk])).content.decode(),
+    ]
+    appraise_all(a, member, overrides={"1.1": "Không"}, reasons={"1.1": "Kế hoạch ban hành sau hạn."})
+    services.assessment_mark_appraised(assessment=a, by=chair)
+    set_phase(world["period"], Phase.EXPLANATION)
+    entry.refresh_from_db()
+    services.explanation_record(entry=entry, text="Đúng hạn.", by=editor, expected_version=entry.version)
+    EvidenceLink.objects.create(entry=entry, evidence=document, layer="explanation", by=editor)
+    services.explanation_submit(assessment=a, by=head)
+    set_phase(world["period"], Phase.REAPPRAISAL)
+    pages.append(c.get(reverse("council:appraise_round2", args=[a.pk])).content.decode())
+
+    assert [(shown in page, page.count(shown), download in page) for page in pages] == [
+        (True, 1, False),
+        (True, 1, False),
+        (True, 2, False),
+    ]
