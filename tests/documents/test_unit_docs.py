@@ -167,3 +167,24 @@ def test_final_result_notice_states_totals_and_every_changed_item_with_its_layer
     ]  # fmt: skip
     codes = [row.cells[1].text for row in table.rows[1:]]
     assert "3.2.1" in codes and "8.1" not in codes  # a survey item has no claim to differ from
+
+
+COUNCIL = Org(
+    name="HỘI ĐỒNG THẨM ĐỊNH CHỈ SỐ CCHC",
+    parent_name="ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH",
+    place="Hà Tĩnh",
+    signer_name="Nguyễn Thị Lan",
+    signer_title="CHỦ TỊCH",
+    signer_for="TM. HỘI ĐỒNG THẨM ĐỊNH",
+    issuer_symbol="HĐTĐ",
+)
+
+
+@pytest.mark.parametrize("kind", ["notice", "shortcomings", "result"])
+def test_council_letters_keep_hoi_dong_tham_dinh_whole_in_the_letterhead(kind):
+    """QA 16: line balancing cut «THẨM ĐỊNH» into «HỘI ĐỒNG THẨM» / «ĐỊNH CHỈ SỐ CCHC»."""
+    doc = docx.Document(io.BytesIO(build_unit_notice(sample_unit_doc(), COUNCIL, kind).content))
+
+    left = [p.text for p in doc.tables[0].cell(0, 0).paragraphs if p.text]
+
+    assert left == ["ỦY BAN NHÂN DÂN", "TỈNH HÀ TĨNH", "HỘI ĐỒNG THẨM ĐỊNH", "CHỈ SỐ CCHC"]
