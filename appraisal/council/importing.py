@@ -23,7 +23,7 @@ from django.db import transaction
 from appraisal.assessments.layers import LayerInput, entries_record_layer, leaf_exclusions, survey_weights_of
 from appraisal.assessments.models import Assessment, AssessmentState, ItemEntry, Layer, Round2Decision
 from appraisal.core.cells import DEFAULT_LIMITS, Limits
-from appraisal.engine import InputError, Rule, RuleError, parse_rule
+from appraisal.engine import LAYER_LABELS, InputError, Rule, RuleError, parse_rule
 from appraisal.engine.rounding import plain
 from appraisal.registry.audit import audit_record
 from appraisal.registry.importing import Column, FileRejected, Problem, read_table
@@ -55,12 +55,7 @@ SCORE_COLUMNS: tuple[Column, ...] = (
 NATIONAL_LIMITS = Limits(max_rows=500_000, max_unpacked_bytes=256 * 1024 * 1024)
 
 LAYERS = (Layer.SELF, Layer.ROUND1, Layer.ROUND2, Layer.SURVEY)
-LAYER_NAMES = {
-    Layer.SELF: "tự đánh giá",
-    Layer.ROUND1: "thẩm định vòng 1",
-    Layer.ROUND2: "thẩm định vòng 2",
-    Layer.SURVEY: "điều tra XHH",
-}
+LAYER_NAMES = LAYER_LABELS  # the engine's Vietnamese labels, in messages and in the audit log
 
 
 @dataclass
@@ -352,7 +347,7 @@ def _write(
             object_type="Tệp nhập",
             object_repr=file_name,
             period=period,
-            detail=f"Lớp {layer}: {len(checked)} dòng, ghi {report.written}, không đổi {report.unchanged}.",
+            detail=f"Lớp {LAYER_NAMES[layer]}: {len(checked)} dòng, ghi {report.written}, không đổi {report.unchanged}.",
             file_name=file_name,
             content=content,
         )
