@@ -310,3 +310,33 @@ def test_decision_pdf_for_digital_signing_or_a_hint_to_add_libreoffice(
     response = c.get(reverse("scoring:decision_pdf", args=[2023]))
     assert response.status_code == 503
     assert "apt-get install libreoffice-writer libreoffice-calc" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("number", "date", "line"),
+    [
+        ("", None, "Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số …/TTr-SNV ngày …."),
+        ("45/TTr-SNV", None, "Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 45/TTr-SNV ngày …."),
+        (
+            "45/TTr-SNV",
+            dt.date(2024, 1, 31),
+            "Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 45/TTr-SNV ngày 31/01/2024.",
+        ),
+    ],
+)
+def test_draft_decision_leaves_placeholders_for_a_missing_proposal_number_and_date(
+    scored, secretariat, client_for, number, date, line
+):
+    """QA 18: the draft read «…tại Tờ trình số.» before the proposal was entered."""
+    period = scored[0].period
+    Period.objects.filter(pk=period.pk).update(
+        proposal="Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số",
+        proposal_number=number,
+        proposal_date=date,
+    )
+    _finalised_with_run(scored)
+
+    response = client_for(secretariat).get(reverse("scoring:decision", args=[2023]))
+
+    paragraphs = [p.text for p in Document(io.BytesIO(response.content)).paragraphs]
+    assert [p for p in paragraphs if p.startswith("Theo đề nghị")] == [line]
