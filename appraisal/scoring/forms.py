@@ -1,5 +1,7 @@
 from django import forms
 
+from appraisal.core.uploads import ImportFileField
+
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(label="Lý do mở lại", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
@@ -27,7 +29,7 @@ class ApproveForm(forms.Form):
 
 
 class PublishedResultsForm(forms.Form):
-    file = forms.FileField(
+    file = ImportFileField(
         label="Bảng kết quả đã công bố (.xlsx hoặc .csv)",
         error_messages={"required": "Hãy chọn tệp bảng kết quả (.xlsx hoặc .csv)."},
     )

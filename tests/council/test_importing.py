@@ -228,3 +228,17 @@ def test_survey_template_is_refused_to_everyone_but_the_secretariat(client_for, 
     response = client_for(request.getfixturevalue(who)).get(reverse("council:survey_template", args=[2023]))
     assert response.status_code == 403
     assert b"PK" not in response.content[:2]
+
+
+def test_survey_page_refuses_an_empty_file_with_the_message_of_every_import(client_for, world, secretariat):
+    """QA 21: Django's «Tập tin được gửi là rỗng.» here, «Tệp đã chọn trống (0 byte).» on the units page."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client_for(secretariat).post(
+        reverse("council:survey", args=[2023]), {"file": SimpleUploadedFile("xhh.csv", b"")}
+    )
+
+    body = response.content.decode()
+    assert "Tệp «xhh.csv» trống (0 byte). Hãy chọn đúng tệp cần nhập." in body
+    assert "Tập tin được gửi là rỗng" not in body
+    assert not SurveyImport.objects.exists()
