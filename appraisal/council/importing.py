@@ -409,25 +409,84 @@ class _Abort(Exception):
         self.problem = problem
 
 
-SURVEY_EXAMPLES: list[dict[str, str]] = [
-    {"unit": "skhcn", "item": "3.1", "value": "85%", "note": "Tỷ lệ hài lòng theo báo cáo điều tra"},
-    {"unit": "skhcn", "item": "3.2", "value": "A=10;B=5;C=1;D=0", "note": "Số phiếu theo từng phương án"},
-    {"unit": "stp", "item": "3.1", "value": "88,5%", "note": ""},
-]
+# The example rows' values and notes, in turn (the template is a blank to fill, so each row says it is one).
+_EXAMPLE_VALUES = ("85%", "A=10;B=5;C=1;D=0", "88,5%", "90%")
+_EXAMPLE_NOTES = ("Ví dụ: tỷ lệ hài lòng theo báo cáo điều tra", "Ví dụ: số phiếu theo từng phương án")
 
 SURVEY_HELP = {
     "unit": "Bắt buộc. Mã đơn vị như trong danh mục đơn vị (ví dụ skhcn).",
-    "item": "Bắt buộc. Mã tiêu chí điều tra xã hội học (phương pháp XHH) trong bộ chỉ số của khối, ví dụ 3.1.",
-    "value": "Bắt buộc. Tỷ lệ hài lòng như 85% hoặc 88,5% (dấu phẩy hay dấu chấm thập phân đều được; ô định dạng "
-    "phần trăm của Excel cũng được), hoặc số phiếu theo phương án A=10;B=5;C=1;D=0.",
+    "item": "Bắt buộc. Mã tiêu chí điều tra xã hội học (phương pháp XHH) trong bộ chỉ số của khối đơn vị.",
+    "value": "Bắt buộc. Tỷ lệ hài lòng từ 0% đến 100% như 85% hoặc 88,5% (dấu phẩy hay dấu chấm thập phân đều "
+    "được; ô định dạng phần trăm của Excel cũng được; số không ghi % từ 0 đến 1 như 0,85 bị từ chối vì không rõ là "
+    "85% hay 0,85%), hoặc số phiếu theo phương án A=10;B=5;C=1;D=0.",
     "note": "Ghi chú (tùy chọn).",
 }
 
 
-def survey_template() -> Any:
-    """The survey import's template: the header in Vietnamese, example rows and what each column means."""
+def survey_examples(period: Period) -> tuple[list[dict[str, str]], str]:
+    """Example rows for the survey template from the period's own survey items and units (QA: fixed codes
+    3.1/3.2 matched no set using 8.x, 9.x or 5.x), and the item column's help naming each group's survey items.
+    Per group with survey items, two rows: one unit on its first two items, or, with a single item, two
+    units on it. Without any survey item the rows use the current sets' numbering and say they are examples."""
+    leaves: dict[int, list[str]] = {}
+    for set_id, code in (
+        IndexNode.objects.filter(index_set__period=period, is_leaf=True, method=Method.SURVEY)
+        .order_by("index_set_id", "position")
+        .values_list("index_set_id", "code")
+    ):
+        leaves.setdefault(set_id, []).append(code)
+    units: dict[int, list[str]] = {}
+    for group_id, code in (
+        UnitMembership.objects.filter(period=period, tracked=True, unit__active=True)
+        .order_by("unit__code")
+        .values_list("group_id", "unit__code")
+    ):
+        units.setdefault(group_id, []).append(code)
+    pairs: list[tuple[str, str]] = []
+    listed: list[str] = []
+    for index_set in (
+        IndexSet.objects.filter(period=period).select_related("group").order_by("group__order", "group__code")
+    ):
+        codes, members = leaves.get(index_set.pk, []), units.get(index_set.group_id, [])
+        if not codes:
+            continue
+        listed.append(f"{', '.join(codes)} ({index_set.group.name})")
+        if not members:
+            continue
+        if len(codes) > 1:
+            pairs += [(members[0], codes[0]), (members[0], codes[1])]
+        else:
+            pairs += [(member, codes[0]) for member in members[:2]]
+    help_text = SURVEY_HELP["item"]
+    if not pairs:
+        first = next((code for group in units.values() for code in group), "skhcn")
+        note = (
+            f"Ví dụ (năm {period.year} chưa có tiêu chí điều tra XHH): thay bằng mã đơn vị, mã tiêu chí thật"
+        )
+        rows = [
+            {"unit": first, "item": "8.1", "value": _EXAMPLE_VALUES[0], "note": note},
+            {"unit": first, "item": "8.2", "value": _EXAMPLE_VALUES[1], "note": _EXAMPLE_NOTES[1]},
+        ]
+        return rows, help_text
+    rows = [
+        {
+            "unit": unit,
+            "item": item,
+            "value": _EXAMPLE_VALUES[i % len(_EXAMPLE_VALUES)],
+            "note": _EXAMPLE_NOTES[i] if i < len(_EXAMPLE_NOTES) else "Ví dụ",
+        }
+        for i, (unit, item) in enumerate(pairs)
+    ]
+    help_text = help_text.removesuffix(".") + f", năm {period.year}: " + "; ".join(listed) + "."
+    return rows, help_text
+
+
+def survey_template(period: Period) -> Any:
+    """The survey import's template: the header in Vietnamese, example rows from the period's survey items
+    (:func:`survey_examples`) and what each column means."""
     from appraisal.registry.templates_xlsx import XLSX_CONTENT_TYPE, TemplateFile, template_workbook
 
+    examples, item_help = survey_examples(period)
     columns = [c for c in SCORE_COLUMNS if c.key in SURVEY_HELP]
-    content = template_workbook("Điều tra XHH", columns, SURVEY_EXAMPLES, SURVEY_HELP)
+    content = template_workbook("Điều tra XHH", columns, examples, {**SURVEY_HELP, "item": item_help})
     return TemplateFile("mau-dieu-tra-xhh.xlsx", XLSX_CONTENT_TYPE, content)

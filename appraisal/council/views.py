@@ -855,7 +855,7 @@ def survey_template(request: HttpRequest, year: int) -> HttpResponse:
     _require_secretariat(request, period)
     from .importing import survey_template as build
 
-    template = build()
+    template = build(period)
     return HttpResponse(
         template.content,
         content_type=template.content_type,
