@@ -14,7 +14,7 @@ from appraisal.assessments.models import AssessmentEvent, AssessmentState, Evide
 from appraisal.core.exceptions import ConcurrencyError, PhaseError, ServiceError
 from appraisal.council import services
 from appraisal.registry.models import Period, Phase, PhaseWindow
-from tests.council.conftest import appraise_all, entry_of, open_window, set_phase
+from tests.council.conftest import appraise_all, entry_of, explained_rate_item, open_window, set_phase
 
 S = AssessmentState
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -349,21 +349,6 @@ def test_explanation_window_dates_drive_explanation(world, member, chair, editor
         services.explanation_record(entry=entry, text="x", by=editor, expected_version=entry.version)
 
 
-def _explained_rate(world, member, chair, editor, head):
-    """Item 1.4 (proportional, 1 point): the unit claims 90 % (0,9), round 1 gives 60 % (0,6), explained."""
-    a = world["skhcn"]
-    appraise_all(a, member, overrides={"1.4": "60%"}, reasons={"1.4": "Thiếu sổ theo dõi văn bản."})
-    services.assessment_mark_appraised(assessment=a, by=chair)
-    set_phase(world["period"], Phase.EXPLANATION)
-    entry = entry_of(a, "1.4")
-    services.explanation_record(
-        entry=entry, text="Có sổ theo dõi.", by=editor, expected_version=entry.version
-    )
-    services.explanation_submit(assessment=a, by=head)
-    set_phase(world["period"], Phase.REAPPRAISAL)
-    return entry_of(a, "1.4")
-
-
 @pytest.mark.parametrize(
     ("value", "message"),
     [
@@ -382,7 +367,7 @@ def _explained_rate(world, member, chair, editor, head):
 def test_round2_partial_outside_round1_and_claim_is_refused_naming_the_range(
     world, member, chair, editor, head, value, message
 ):
-    entry = _explained_rate(world, member, chair, editor, head)
+    entry = explained_rate_item(world, member, chair, editor, head)
 
     with pytest.raises(ServiceError) as caught:
         services.round2_record(
@@ -406,7 +391,7 @@ def test_round2_partial_outside_round1_and_claim_is_refused_naming_the_range(
 def test_round2_partial_within_round1_and_claim_is_recorded(
     world, member, chair, editor, head, value, points
 ):
-    entry = _explained_rate(world, member, chair, editor, head)
+    entry = explained_rate_item(world, member, chair, editor, head)
 
     fresh = services.round2_record(
         entry=entry,

@@ -12,7 +12,7 @@ from appraisal.assessments.models import AssessmentState, ItemHistory
 from appraisal.council import services
 from appraisal.council.models import Assignment, OutboxMessage
 from appraisal.registry.models import Organisation, Phase, RoleAssignment
-from tests.council.conftest import appraise_all, entry_of, set_phase, submit_assessment
+from tests.council.conftest import appraise_all, entry_of, explained_rate_item, set_phase, submit_assessment
 from tests.factories import UnitFactory, UserFactory, member_of
 
 S = AssessmentState
@@ -601,17 +601,7 @@ def test_notice_pdf_for_digital_signing(client_for, world, member, chair, editor
 def test_round2_partial_out_of_range_rerenders_the_form_with_the_typed_value(
     client_for, world, member, chair, editor, head
 ):
-    a = world["skhcn"]
-    appraise_all(a, member, overrides={"1.4": "60%"}, reasons={"1.4": "Thiếu sổ theo dõi văn bản."})
-    services.assessment_mark_appraised(assessment=a, by=chair)
-    set_phase(world["period"], Phase.EXPLANATION)
-    entry = entry_of(a, "1.4")
-    services.explanation_record(
-        entry=entry, text="Có sổ theo dõi.", by=editor, expected_version=entry.version
-    )
-    services.explanation_submit(assessment=a, by=head)
-    set_phase(world["period"], Phase.REAPPRAISAL)
-    entry.refresh_from_db()
+    entry = explained_rate_item(world, member, chair, editor, head)
 
     response = client_for(member).post(
         reverse("council:entry_round2", args=[entry.pk]),
