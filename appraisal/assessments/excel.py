@@ -13,18 +13,16 @@ re-uploads to exactly the stored values.
 from __future__ import annotations
 
 import io
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from appraisal.core.cells import DATE_MESSAGE, Cell, FileRejected, Limits, read_cells, sheet_names
 from appraisal.core.exceptions import ServiceError
+from appraisal.documents.safe import put_xlsx_text
 from appraisal.registry.models import Method
 
 from .selectors import SURVEY_TEXT, FormData
@@ -69,15 +67,8 @@ class Sheet:
     has_version_column: bool = False
 
 
-def _text(value: object) -> str:
-    text = "" if value is None else str(value)
-    return ILLEGAL_CHARACTERS_RE.sub("", unicodedata.normalize("NFC", text))
-
-
-def _put_text(cell: Any, value: object) -> None:
-    """A text cell that no spreadsheet reads as a formula ('=HYPERLINK(…)' stays text)."""
-    cell.value = _text(value)
-    cell.data_type = "s"
+# A text cell that no spreadsheet reads as a formula ('=HYPERLINK(…)' stays text).
+_put_text = put_xlsx_text
 
 
 def build_workbook(form: FormData) -> ExportFile:

@@ -42,6 +42,7 @@ __all__ = [
     "Limits",
     "Problem",
     "Row",
+    "empty_file_message",
     "nfc",
     "number_text",
     "parse_number",
@@ -75,6 +76,12 @@ class FileRejected(Exception):
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
         self.problem = problems[0]
+
+
+def empty_file_message(file_name: str) -> str:
+    """What every import says of an empty file (0 bytes), on a page (``core.uploads.ImportFileField``) or from
+    a command."""
+    return f"Tệp «{file_name}» trống (0 byte). Hãy chọn đúng tệp cần nhập."
 
 
 # -- limits ------------------------------------------------------------------------------------------------
@@ -324,7 +331,7 @@ def read_cells(
     is not a readable table within ``limits``.
     """
     if not content:
-        raise FileRejected(Problem(None, f"Tệp «{file_name}» trống (0 byte). Hãy chọn đúng tệp cần nhập."))
+        raise FileRejected(Problem(None, empty_file_message(file_name)))
     lower = file_name.lower()
     if content.startswith(_XLSX_MAGIC):
         return _read_xlsx(file_name, content, sheet_name, limits)

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from appraisal.assessments.models import Round2Decision
+from appraisal.core.uploads import ImportFileField
 from appraisal.registry.models import Group, Period, Unit
 
 from .selectors import council_candidates, council_members_for_period, field_choices, groups_of_period
@@ -145,7 +146,7 @@ class AssignmentBulkForm(forms.Form):
 
 
 class ScoresImportForm(forms.Form):
-    file = forms.FileField(
+    file = ImportFileField(
         label="Tệp kết quả điều tra (.xlsx hoặc .csv)",
         error_messages={"required": "Hãy chọn tệp kết quả điều tra (.xlsx hoặc .csv)."},
     )

@@ -23,7 +23,8 @@ from django.db import transaction
 from appraisal.assessments.layers import LayerInput, entries_record_layer, leaf_exclusions, survey_weights_of
 from appraisal.assessments.models import Assessment, AssessmentState, ItemEntry, Layer, Round2Decision
 from appraisal.core.cells import DEFAULT_LIMITS, Limits
-from appraisal.engine import InputError, Rule, RuleError, parse_rule
+from appraisal.engine import LAYER_LABELS, InputError, Rule, RuleError, parse_rule
+from appraisal.engine.rounding import plain
 from appraisal.registry.audit import audit_record
 from appraisal.registry.importing import Column, FileRejected, Problem, read_table
 from appraisal.registry.models import (
@@ -54,12 +55,7 @@ SCORE_COLUMNS: tuple[Column, ...] = (
 NATIONAL_LIMITS = Limits(max_rows=500_000, max_unpacked_bytes=256 * 1024 * 1024)
 
 LAYERS = (Layer.SELF, Layer.ROUND1, Layer.ROUND2, Layer.SURVEY)
-LAYER_NAMES = {
-    Layer.SELF: "tự đánh giá",
-    Layer.ROUND1: "thẩm định vòng 1",
-    Layer.ROUND2: "thẩm định vòng 2",
-    Layer.SURVEY: "điều tra XHH",
-}
+LAYER_NAMES = LAYER_LABELS  # the engine's Vietnamese labels, in messages and in the audit log
 
 
 @dataclass
@@ -201,11 +197,43 @@ def _check_row(ctx: _Context, layer: str, number: int, data: dict[str, str]) -> 
         return Problem(number, f"tiêu chí «{node.code}»: {exc.message}")
     except RuleError as exc:
         return Problem(number, f"cách chấm của tiêu chí «{node.code}» bị lỗi: {exc.message}")
+    if rule.kind == "survey":
+        refusal = _survey_rate_refusal(value, canonical, rule.max_percent)
+        if refusal:
+            return Problem(number, f"tiêu chí «{node.code}»: {refusal}")
     if ctx.states.get(unit.pk) == AssessmentState.FINALISED:
         return Problem(
             number, f"kết quả của đơn vị «{unit.code}» đã chốt: không nhập được (cần mở lại trước)."
         )
     return _Checked(number, unit, node, canonical, points, note)
+
+
+def _survey_rate_refusal(value: str, canonical: str, max_percent: Decimal) -> str:
+    """Why a survey rate cannot be imported, or "" (SPEC §7). The engine caps a stored rate at 100 % so that
+    earlier years recompute; a rate *entered* above it is a typing error and is refused here, with the message
+    of the self-assessment form. A bare number in (0, 1] is most likely a fraction (a General-format Excel cell
+    holding 0.85 for 85 %): it is refused, never reinterpreted, so the person writes which one was meant.
+    Answer counts (A=10;B=5…) are weighted percentages that cannot exceed 100 %."""
+    if "=" in canonical:
+        return ""
+    if "/" in canonical:
+        numerator, _, denominator = canonical.partition("/")
+        percent = Decimal(numerator) * 100 / Decimal(denominator)
+    else:
+        percent = Decimal(canonical.removesuffix("%"))
+    if percent > max_percent:
+        return "Tỷ lệ {v} vượt quá {m}%: hãy kiểm tra lại số liệu.".format(
+            v=canonical.replace(".", ","), m=_vn(max_percent)
+        )
+    if not value.endswith("%") and "/" not in value and 0 < percent <= 1:
+        return "{v} có phải là {p}%? Hãy ghi rõ dạng phần trăm: {p}% hoặc {v}%.".format(
+            v=_vn(percent), p=_vn(percent * 100)
+        )
+    return ""
+
+
+def _vn(number: Decimal) -> str:
+    return plain(number).replace(".", ",")
 
 
 def _round2_decision(self_value: str, round1_value: str, canonical: str) -> str:
@@ -319,7 +347,7 @@ def _write(
             object_type="Tệp nhập",
             object_repr=file_name,
             period=period,
-            detail=f"Lớp {layer}: {len(checked)} dòng, ghi {report.written}, không đổi {report.unchanged}.",
+            detail=f"Lớp {LAYER_NAMES[layer]}: {len(checked)} dòng, ghi {report.written}, không đổi {report.unchanged}.",
             file_name=file_name,
             content=content,
         )
@@ -381,25 +409,84 @@ class _Abort(Exception):
         self.problem = problem
 
 
-SURVEY_EXAMPLES: list[dict[str, str]] = [
-    {"unit": "skhcn", "item": "3.1", "value": "85%", "note": "Tỷ lệ hài lòng theo báo cáo điều tra"},
-    {"unit": "skhcn", "item": "3.2", "value": "A=10;B=5;C=1;D=0", "note": "Số phiếu theo từng phương án"},
-    {"unit": "stp", "item": "3.1", "value": "88,5%", "note": ""},
-]
+# The example rows' values and notes, in turn (the template is a blank to fill, so each row says it is one).
+_EXAMPLE_VALUES = ("85%", "A=10;B=5;C=1;D=0", "88,5%", "90%")
+_EXAMPLE_NOTES = ("Ví dụ: tỷ lệ hài lòng theo báo cáo điều tra", "Ví dụ: số phiếu theo từng phương án")
 
 SURVEY_HELP = {
     "unit": "Bắt buộc. Mã đơn vị như trong danh mục đơn vị (ví dụ skhcn).",
-    "item": "Bắt buộc. Mã tiêu chí điều tra xã hội học (phương pháp XHH) trong bộ chỉ số của khối, ví dụ 3.1.",
-    "value": "Bắt buộc. Tỷ lệ hài lòng như 85% hoặc 88,5% (dấu phẩy hay dấu chấm thập phân đều được; ô định dạng "
-    "phần trăm của Excel cũng được), hoặc số phiếu theo phương án A=10;B=5;C=1;D=0.",
+    "item": "Bắt buộc. Mã tiêu chí điều tra xã hội học (phương pháp XHH) trong bộ chỉ số của khối đơn vị.",
+    "value": "Bắt buộc. Tỷ lệ hài lòng từ 0% đến 100% như 85% hoặc 88,5% (dấu phẩy hay dấu chấm thập phân đều "
+    "được; ô định dạng phần trăm của Excel cũng được; số không ghi % từ 0 đến 1 như 0,85 bị từ chối vì không rõ là "
+    "85% hay 0,85%), hoặc số phiếu theo phương án A=10;B=5;C=1;D=0.",
     "note": "Ghi chú (tùy chọn).",
 }
 
 
-def survey_template() -> Any:
-    """The survey import's template: the header in Vietnamese, example rows and what each column means."""
+def survey_examples(period: Period) -> tuple[list[dict[str, str]], str]:
+    """Example rows for the survey template from the period's own survey items and units (QA: fixed codes
+    3.1/3.2 matched no set using 8.x, 9.x or 5.x), and the item column's help naming each group's survey items.
+    Per group with survey items, two rows: one unit on its first two items, or, with a single item, two
+    units on it. Without any survey item the rows use the current sets' numbering and say they are examples."""
+    leaves: dict[int, list[str]] = {}
+    for set_id, code in (
+        IndexNode.objects.filter(index_set__period=period, is_leaf=True, method=Method.SURVEY)
+        .order_by("index_set_id", "position")
+        .values_list("index_set_id", "code")
+    ):
+        leaves.setdefault(set_id, []).append(code)
+    units: dict[int, list[str]] = {}
+    for group_id, code in (
+        UnitMembership.objects.filter(period=period, tracked=True, unit__active=True)
+        .order_by("unit__code")
+        .values_list("group_id", "unit__code")
+    ):
+        units.setdefault(group_id, []).append(code)
+    pairs: list[tuple[str, str]] = []
+    listed: list[str] = []
+    for index_set in (
+        IndexSet.objects.filter(period=period).select_related("group").order_by("group__order", "group__code")
+    ):
+        codes, members = leaves.get(index_set.pk, []), units.get(index_set.group_id, [])
+        if not codes:
+            continue
+        listed.append(f"{', '.join(codes)} ({index_set.group.name})")
+        if not members:
+            continue
+        if len(codes) > 1:
+            pairs += [(members[0], codes[0]), (members[0], codes[1])]
+        else:
+            pairs += [(member, codes[0]) for member in members[:2]]
+    help_text = SURVEY_HELP["item"]
+    if not pairs:
+        first = next((code for group in units.values() for code in group), "skhcn")
+        note = (
+            f"Ví dụ (năm {period.year} chưa có tiêu chí điều tra XHH): thay bằng mã đơn vị, mã tiêu chí thật"
+        )
+        rows = [
+            {"unit": first, "item": "8.1", "value": _EXAMPLE_VALUES[0], "note": note},
+            {"unit": first, "item": "8.2", "value": _EXAMPLE_VALUES[1], "note": _EXAMPLE_NOTES[1]},
+        ]
+        return rows, help_text
+    rows = [
+        {
+            "unit": unit,
+            "item": item,
+            "value": _EXAMPLE_VALUES[i % len(_EXAMPLE_VALUES)],
+            "note": _EXAMPLE_NOTES[i] if i < len(_EXAMPLE_NOTES) else "Ví dụ",
+        }
+        for i, (unit, item) in enumerate(pairs)
+    ]
+    help_text = help_text.removesuffix(".") + f", năm {period.year}: " + "; ".join(listed) + "."
+    return rows, help_text
+
+
+def survey_template(period: Period) -> Any:
+    """The survey import's template: the header in Vietnamese, example rows from the period's survey items
+    (:func:`survey_examples`) and what each column means."""
     from appraisal.registry.templates_xlsx import XLSX_CONTENT_TYPE, TemplateFile, template_workbook
 
+    examples, item_help = survey_examples(period)
     columns = [c for c in SCORE_COLUMNS if c.key in SURVEY_HELP]
-    content = template_workbook("Điều tra XHH", columns, SURVEY_EXAMPLES, SURVEY_HELP)
+    content = template_workbook("Điều tra XHH", columns, examples, {**SURVEY_HELP, "item": item_help})
     return TemplateFile("mau-dieu-tra-xhh.xlsx", XLSX_CONTENT_TYPE, content)

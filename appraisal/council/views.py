@@ -18,6 +18,7 @@ from appraisal.assessments.models import (
     ROUND1_STATES,
     Assessment,
     AssessmentState,
+    EvidenceLink,
     ItemEntry,
     Layer,
     Round2Decision,
@@ -72,24 +73,14 @@ def _require_council(request: HttpRequest, period: Period) -> policy.CouncilAcce
     return access
 
 
-def evidence_url(evidence_id: int) -> str:
-    """The assessments app's permission-checked download (it asks ``evidence_download_check``, which includes
-    the council's own rule)."""
-    return reverse("assessments:evidence_download", kwargs={"pk": evidence_id})
-
-
-def _links_for(entries: list[ItemEntry]) -> dict[int, dict[str, list[dict[str, Any]]]]:
-    out: dict[int, dict[str, list[dict[str, Any]]]] = {}
+def _links_for(entries: list[ItemEntry]) -> dict[int, dict[str, list[EvidenceLink]]]:
+    """Each entry's evidence links by layer; ``council/includes/evidence_item.html`` links a file to the
+    assessments app's permission-checked download and shows a document reference (no file) as text."""
+    out: dict[int, dict[str, list[EvidenceLink]]] = {}
     for entry_id, links in queues.evidence_links_of(entries).items():
-        by_layer: dict[str, list[dict[str, Any]]] = {Layer.SELF: [], Layer.EXPLANATION: []}
+        by_layer: dict[str, list[EvidenceLink]] = {Layer.SELF: [], Layer.EXPLANATION: []}
         for link in links:
-            by_layer.setdefault(link.layer, []).append(
-                {
-                    "title": link.evidence.title,
-                    "url": evidence_url(link.evidence_id),
-                    "evidence": link.evidence,
-                }
-            )
+            by_layer.setdefault(link.layer, []).append(link)
         out[entry_id] = by_layer
     return out
 
@@ -864,7 +855,7 @@ def survey_template(request: HttpRequest, year: int) -> HttpResponse:
     _require_secretariat(request, period)
     from .importing import survey_template as build
 
-    template = build()
+    template = build(period)
     return HttpResponse(
         template.content,
         content_type=template.content_type,

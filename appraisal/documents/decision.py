@@ -132,15 +132,54 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+# The body an issuer's name begins with: the first line of a two-line letterhead ends after it.
+ISSUER_BODIES = (
+    "ỦY BAN NHÂN DÂN",
+    "HỘI ĐỒNG NHÂN DÂN",
+    "HỘI ĐỒNG THẨM ĐỊNH",
+    "BAN CHỈ ĐẠO",
+    "TỔ THƯ KÝ",
+)
+# Words that begin the place an issuer belongs to: otherwise the second line begins with the last of them.
+PLACE_WORDS = (("TỈNH",), ("THÀNH", "PHỐ"), ("HUYỆN",), ("THỊ", "XÃ"), ("THỊ", "TRẤN"), ("XÃ",), ("PHƯỜNG",))
+# Two-syllable words of issuers' names that a balanced break never cuts.
+COMPOUNDS = frozenset(
+    {
+        ("HỘI", "ĐỒNG"), ("THẨM", "ĐỊNH"), ("CHỈ", "SỐ"), ("CHỈ", "ĐẠO"), ("ỦY", "BAN"), ("NHÂN", "DÂN"),
+        ("CẢI", "CÁCH"), ("HÀNH", "CHÍNH"), ("THÀNH", "PHỐ"), ("THỊ", "XÃ"), ("THỊ", "TRẤN"), ("THƯ", "KÝ"),
+        ("NỘI", "VỤ"), ("TƯ", "PHÁP"), ("TÀI", "CHÍNH"), ("KHOA", "HỌC"), ("CÔNG", "NGHỆ"), ("VĂN", "PHÒNG"),
+        ("THANH", "TRA"), ("GIÁO", "DỤC"), ("ĐÀO", "TẠO"), ("Y", "TẾ"), ("KẾ", "HOẠCH"), ("ĐẦU", "TƯ"),
+        ("XÂY", "DỰNG"), ("GIAO", "THÔNG"), ("VẬN", "TẢI"), ("CÔNG", "THƯƠNG"), ("NÔNG", "NGHIỆP"),
+        ("HÀ", "TĨNH"),
+    }
+)  # fmt: skip
+
+
 def _issuer_lines(name: str) -> list[str]:
-    """The issuer on one or two balanced lines ('ỦY BAN NHÂN DÂN' / 'TỈNH HÀ TĨNH'); '\\n' forces a break."""
+    """The issuer on one or two lines ('ỦY BAN NHÂN DÂN' / 'TỈNH HÀ TĨNH'); '\n' typed in the name forces the
+    break. A name of 20 characters or fewer stays on one line. Otherwise the break falls, in this order:
+    after the body the name begins with (:data:`ISSUER_BODIES`: «HỘI ĐỒNG THẨM ĐỊNH» / «CHỈ SỐ CCHC»), before
+    its place («SỞ TƯ PHÁP» / «TỈNH HÀ TĨNH»), or where the two lines are most balanced without cutting a
+    two-syllable word (:data:`COMPOUNDS`); Vietnamese writes a word's syllables apart, so balancing on spaces
+    alone printed «HỘI ĐỒNG THẨM» / «ĐỊNH CHỈ SỐ CCHC»."""
     name = safe_text(name).upper()
     if "\n" in name:
         return [line.strip() for line in name.split("\n") if line.strip()]
     words = name.split()
     if len(name) <= 20 or len(words) < 2:
         return [name]
-    best = min(range(1, len(words)), key=lambda k: max(len(" ".join(words[:k])), len(" ".join(words[k:]))))
+    for body in ISSUER_BODIES:
+        size = len(body.split())
+        if words[:size] == body.split() and len(words) > size:
+            return [" ".join(words[:size]), " ".join(words[size:])]
+    breaks = [k for k in range(1, len(words)) if (words[k - 1], words[k]) not in COMPOUNDS]
+    places = [k for k in breaks for place in PLACE_WORDS if tuple(words[k : k + len(place)]) == place]
+    if places:
+        k = max(places)
+        return [" ".join(words[:k]), " ".join(words[k:])]
+    if not breaks:
+        return [name]
+    best = min(breaks, key=lambda k: max(len(" ".join(words[:k])), len(" ".join(words[k:]))))
     return [" ".join(words[:best]), " ".join(words[best:])]
 
 

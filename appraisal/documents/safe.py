@@ -9,11 +9,12 @@ characters make the XML invalid. The helpers here are the one place where such t
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-__all__ = ["FORMULA_PREFIXES", "csv_text", "is_formula_like", "safe_text", "xlsx_text_cell"]
+__all__ = ["FORMULA_PREFIXES", "csv_text", "is_formula_like", "put_xlsx_text", "safe_text", "xlsx_text_cell"]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -43,18 +44,26 @@ def csv_text(value: object) -> str:
     return "'" + text if is_formula_like(text) else text
 
 
-def xlsx_text_cell(ws: object, value: object, style: object | None = None) -> WriteOnlyCell:
-    """A write-only cell holding ``value`` as a string, never as a formula.
+def put_xlsx_text(cell: Any, value: object) -> None:
+    """Put ``value`` in an openpyxl cell (of a normal or a write-only sheet) as a string, never as a formula.
 
-    openpyxl turns any string beginning with '=' into a formula; forcing the type to 's' writes it as an
-    inline string. Formula-like text also gets the cell's "quote prefix" flag so that Excel and LibreOffice
-    keep it as text when a user edits the cell. ``style`` is a registered NamedStyle name, or None.
+    openpyxl turns any string beginning with '=' into a formula; forcing the type to 's' writes it as a
+    string, so the file holds exactly what the user typed and an import reads it back unchanged (which a
+    leading apostrophe, the CSV defence, would not give). Formula-like text also gets the cell's "quote
+    prefix" flag so that Excel and LibreOffice keep it as text when a user edits the cell.
     """
     text = safe_text(value)
-    cell = WriteOnlyCell(ws, value=text)
+    cell.value = text
     cell.data_type = "s"
-    if style is not None:
-        cell.style = style
     if is_formula_like(text):
         cell.quotePrefix = True
+
+
+def xlsx_text_cell(ws: object, value: object, style: object | None = None) -> WriteOnlyCell:
+    """A write-only cell holding ``value`` as text (see :func:`put_xlsx_text`). ``style`` is a registered
+    NamedStyle name, or None."""
+    cell = WriteOnlyCell(ws)
+    if style is not None:
+        cell.style = style
+    put_xlsx_text(cell, value)
     return cell

@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from appraisal.core.dates import LocalDateTimeField
+from appraisal.core.uploads import ImportFileField
 
 from .importing import split_list
 from .models import PERIOD_TRANSITIONS, Group, IndexSet, Organisation, Period, Phase
@@ -49,11 +50,11 @@ def _code_field(label: str) -> forms.RegexField:
     )
 
 
-class _UploadField(forms.FileField):
+class _UploadField(ImportFileField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
             label="Tệp Excel (.xlsx) hoặc CSV",
-            error_messages={"required": "Hãy chọn tệp cần nhập.", "empty": "Tệp đã chọn trống (0 byte)."},
+            error_messages={"required": "Hãy chọn tệp cần nhập."},
             help_text="Dòng đầu là tên cột (theo tệp mẫu). Tệp CSV lưu với mã hóa UTF-8; dấu phân cách «,» hoặc «;».",
             **kwargs,
         )

@@ -234,13 +234,16 @@ class Period(TimeStampedModel):
 
     @property
     def proposal_text(self) -> str:
-        """The decision's 'Theo đề nghị …' line with the proposal's number and date when recorded."""
+        """The decision's 'Theo đề nghị …' line with the proposal's number and date; while either is missing
+        the draft leaves a placeholder for the secretary ('Tờ trình số …/TTr-SNV ngày …'), as it does for the
+        decision's own number. Approval refuses a decision without them (``scoring.services``). A wording that
+        does not end with «số» and has no number entered is taken as complete."""
         text = self.proposal.strip().rstrip(".;")
-        if self.proposal_number:
-            text += f" {self.proposal_number}"
-            if self.proposal_date:
-                text += f" ngày {self.proposal_date.strftime('%d/%m/%Y')}"
-        return text + "."
+        if not self.proposal_number.strip() and not text.casefold().endswith(" số"):
+            return text + "."
+        number = self.proposal_number.strip() or "…/TTr-SNV"
+        date = self.proposal_date.strftime("%d/%m/%Y") if self.proposal_date else "…"
+        return f"{text} {number} ngày {date}."
 
     @property
     def is_archived(self) -> bool:

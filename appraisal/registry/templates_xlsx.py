@@ -1,5 +1,7 @@
 """Blank template workbooks for the two registry imports (SPEC §10): the header row in Vietnamese labels, one
-example row, and a second sheet explaining each column. Times New Roman, like every document of the office."""
+example row, and a second sheet explaining each column. Times New Roman, like every document of the office.
+The same writer fills the units export and the survey template: every value is written as text (never a
+formula, see ``documents.safe.put_xlsx_text``)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+from appraisal.documents.safe import put_xlsx_text
 
 from .importing import INDEX_SET_COLUMNS, UNIT_COLUMNS, Column
 
@@ -123,7 +127,9 @@ def _workbook(
         ws.column_dimensions[get_column_letter(index)].width = width
         for row_number, example in enumerate(examples, start=2):
             value = example.get(column.key, "")
-            cell = ws.cell(row=row_number, column=index, value=value or None)
+            cell = ws.cell(row=row_number, column=index)
+            if value:  # user text (unit names, titles): never a formula
+                put_xlsx_text(cell, value)
             cell.font = plain
             cell.border = border
             cell.alignment = Alignment(vertical="top", wrap_text=True)
@@ -151,7 +157,8 @@ def _workbook(
         "kèm số dòng.",
     ).font = plain
     for offset, note in enumerate(extra_notes, start=1):
-        cell = notes.cell(row=last + offset, column=2, value=note)
+        cell = notes.cell(row=last + offset, column=2)
+        put_xlsx_text(cell, note)  # names the units left out
         cell.font = plain
         cell.alignment = Alignment(wrap_text=True, vertical="top")
 

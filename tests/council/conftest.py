@@ -43,6 +43,24 @@ def entry_of(assessment: Assessment, code: str) -> ItemEntry:
     ).get(assessment=assessment, node__code=code)
 
 
+def explained_rate_item(world, member, chair, editor, head) -> ItemEntry:
+    """skhcn's item 1.4 (proportional, 1 point) in round 2: the unit claims 90 % (0,9), round 1 gives 60 % (0,6)
+    with a reason, the unit explains it and the period is in the re-appraisal phase."""
+    from appraisal.council import services
+
+    a = world["skhcn"]
+    appraise_all(a, member, overrides={"1.4": "60%"}, reasons={"1.4": "Thiếu sổ theo dõi văn bản."})
+    services.assessment_mark_appraised(assessment=a, by=chair)
+    set_phase(world["period"], Phase.EXPLANATION)
+    entry = entry_of(a, "1.4")
+    services.explanation_record(
+        entry=entry, text="Có sổ theo dõi.", by=editor, expected_version=entry.version
+    )
+    services.explanation_submit(assessment=a, by=head)
+    set_phase(world["period"], Phase.REAPPRAISAL)
+    return entry_of(a, "1.4")
+
+
 def set_phase(period, phase: str) -> None:
     """Put the period in ``phase`` directly (tests only). Entering the explanation phase or later issues the
     notices of appraised units, as the secretariat's phase change does."""

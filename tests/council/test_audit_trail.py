@@ -109,9 +109,22 @@ def test_audit_scores_import_keeps_the_file(world, secretariat):
     assert (row.by, row.object_repr, row.detail) == (
         secretariat,
         "xhh.csv",
-        "Lớp survey: 1 dòng, ghi 1, không đổi 0.",
+        "Lớp điều tra XHH: 1 dòng, ghi 1, không đổi 0.",
     )
     assert row.file.read() == content
+
+
+def test_audit_scores_import_names_the_layer_in_vietnamese(world, secretariat, client_for):
+    """QA 17: the log read «Lớp round1: 1 dòng…», the internal code."""
+    content = "unit;item;value;note\nskhcn;1.1;Có;\n".encode("utf-8-sig")
+    assert scores_import(
+        period=world["period"], layer="round1", file_name="v1.csv", content=content, by=secretariat
+    ).ok
+
+    page = client_for(secretariat).get(reverse("scoring:audit")).content.decode()
+
+    assert only(AuditAction.IMPORT_SCORES).detail == "Lớp thẩm định vòng 1: 1 dòng, ghi 1, không đổi 0."
+    assert "Lớp thẩm định vòng 1: 1 dòng, ghi 1, không đổi 0." in page and "round1" not in page
 
 
 def test_audit_council_roles_and_assignments(world, secretariat):

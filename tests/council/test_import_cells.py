@@ -201,3 +201,50 @@ def test_survey_typed_88_5_percent_is_shown_88_5_on_the_layers_page(client_for, 
     body = client_for(secretariat).get(reverse("council:layers", args=[world["skhcn"].pk])).content.decode()
     assert '<td colspan="4">Điều tra XHH: 88,5%</td>' in body
     assert "88.5%" not in body
+
+
+def test_survey_import_refuses_rates_outside_0_to_100_percent_and_bare_fractions(world, secretariat):
+    """QA 6: impossible rates are refused with their row (all or nothing, every bad row listed), as the
+    self-assessment form refuses them; a bare number in 0–1 (Excel's General cell 0.85) is not guessed."""
+    content = workbook(
+        [
+            HEADER,
+            ["skhcn", "3.1", "120%", ""],
+            ["skhcn", "3.1", "1.234,5%", ""],
+            ["skhcn", "3.1", "99999999999999999999999999999999%", ""],
+            ["skhcn", "3.1", 0.85, ""],
+            ["skhcn", "3.1", "21/20", ""],
+            ["skhcn", "3.1", 1, ""],
+            ["skhcn", "3.1", "0,5", ""],
+            ["stp", "3.1", "0,85%", ""],
+        ]
+    )
+
+    report = scores_import(
+        period=world["period"], layer="survey", file_name="xhh.xlsx", content=content, by=secretariat
+    )
+
+    assert [str(p) for p in report.problems] == [
+        "Dòng 2: tiêu chí «3.1»: Tỷ lệ 120% vượt quá 100%: hãy kiểm tra lại số liệu.",
+        "Dòng 3: tiêu chí «3.1»: Tỷ lệ 1234,5% vượt quá 100%: hãy kiểm tra lại số liệu.",
+        "Dòng 4: tiêu chí «3.1»: Tỷ lệ 99999999999999999999999999999999% vượt quá 100%: hãy kiểm tra lại số liệu.",
+        "Dòng 5: tiêu chí «3.1»: 0,85 có phải là 85%? Hãy ghi rõ dạng phần trăm: 85% hoặc 0,85%.",
+        "Dòng 6: tiêu chí «3.1»: Tỷ lệ 21/20 vượt quá 100%: hãy kiểm tra lại số liệu.",
+        "Dòng 7: tiêu chí «3.1»: 1 có phải là 100%? Hãy ghi rõ dạng phần trăm: 100% hoặc 1%.",
+        "Dòng 8: tiêu chí «3.1»: 0,5 có phải là 50%? Hãy ghi rõ dạng phần trăm: 50% hoặc 0,5%.",
+    ]
+    assert report.summary == "Tệp «xhh.xlsx»: 7 lỗi, không nhập dòng nào."
+    assert not ItemEntry.objects.exclude(survey_value="").exists()
+    assert not SurveyImport.objects.exists()
+
+
+def test_survey_import_takes_0_and_100_percent_and_a_bare_whole_number(world, secretariat):
+    content = workbook([HEADER, ["skhcn", "3.1", "100%", ""], ["stp", "3.1", 0, ""]])
+    report = scores_import(
+        period=world["period"], layer="survey", file_name="xhh.xlsx", content=content, by=secretariat
+    )
+    assert report.ok, report.problems
+    assert (entry_of(world["skhcn"], "3.1").survey_points, entry_of(world["stp"], "3.1").survey_value) == (
+        Decimal("3.0000"),
+        "0%",
+    )

@@ -210,9 +210,8 @@ def test_survey_page_offers_its_template_with_vietnamese_columns_and_examples(cl
     sheet = wb["Điều tra XHH"]
     assert [[c.value for c in row] for row in sheet.iter_rows()] == [
         ["Mã đơn vị", "Mã tiêu chí", "Giá trị", "Ghi chú"],
-        ["skhcn", "3.1", "85%", "Tỷ lệ hài lòng theo báo cáo điều tra"],
-        ["skhcn", "3.2", "A=10;B=5;C=1;D=0", "Số phiếu theo từng phương án"],
-        ["stp", "3.1", "88,5%", None],
+        ["skhcn", "3.1", "85%", "Ví dụ: tỷ lệ hài lòng theo báo cáo điều tra"],
+        ["stp", "3.1", "A=10;B=5;C=1;D=0", "Ví dụ: số phiếu theo từng phương án"],
     ]
     help_rows = [[c.value for c in row] for row in wb["Hướng dẫn"].iter_rows(min_row=2, max_row=5)]
     assert [r[0] for r in help_rows] == [
@@ -228,3 +227,80 @@ def test_survey_template_is_refused_to_everyone_but_the_secretariat(client_for, 
     response = client_for(request.getfixturevalue(who)).get(reverse("council:survey_template", args=[2023]))
     assert response.status_code == 403
     assert b"PK" not in response.content[:2]
+
+
+def test_survey_page_refuses_an_empty_file_with_the_message_of_every_import(client_for, world, secretariat):
+    """QA 21: Django's «Tập tin được gửi là rỗng.» here, «Tệp đã chọn trống (0 byte).» on the units page."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client_for(secretariat).post(
+        reverse("council:survey", args=[2023]), {"file": SimpleUploadedFile("xhh.csv", b"")}
+    )
+
+    body = response.content.decode()
+    assert "Tệp «xhh.csv» trống (0 byte). Hãy chọn đúng tệp cần nhập." in body
+    assert "Tập tin được gửi là rỗng" not in body
+    assert not SurveyImport.objects.exists()
+
+
+def test_survey_template_examples_use_the_periods_own_survey_items_and_units(
+    client_for, world, secretariat, period
+):
+    """QA 25: the examples used items 3.1/3.2 whatever the period's survey items were (8.x, 9.x, 5.x)."""
+    from appraisal.registry.models import IndexNode
+    from tests.factories import GroupFactory, build_index_set
+
+    IndexNode.objects.filter(index_set__period=period, code="3.1").update(code="8.1")
+    huyen = GroupFactory(code="huyen", name="UBND cấp huyện", order=2)
+    build_index_set(
+        period,
+        huyen,
+        rows=[
+            ("9", "Tác động của CCHC", "4", "", "", ""),
+            ("9.1", "Sự hài lòng về thủ tục hành chính", "2", "survey", "survey", ""),
+            ("9.2", "Sự hài lòng về dịch vụ công", "2", "survey", "survey", ""),
+        ],
+    )
+    member_of(period, UnitFactory(code="canloc", name="UBND huyện Can Lộc"), huyen)
+
+    response = client_for(secretariat).get(reverse("council:survey_template", args=[2023]))
+
+    wb = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert [[c.value for c in row] for row in wb["Điều tra XHH"].iter_rows()] == [
+        ["Mã đơn vị", "Mã tiêu chí", "Giá trị", "Ghi chú"],
+        ["skhcn", "8.1", "85%", "Ví dụ: tỷ lệ hài lòng theo báo cáo điều tra"],
+        ["stp", "8.1", "A=10;B=5;C=1;D=0", "Ví dụ: số phiếu theo từng phương án"],
+        ["canloc", "9.1", "88,5%", "Ví dụ"],
+        ["canloc", "9.2", "90%", "Ví dụ"],
+    ]
+    help_rows = {row[0].value: row[1].value for row in wb["Hướng dẫn"].iter_rows(min_row=2, max_row=5)}
+    assert help_rows["Mã tiêu chí (item)"] == (
+        "Bắt buộc. Mã tiêu chí điều tra xã hội học (phương pháp XHH) trong bộ chỉ số của khối đơn vị, năm 2023: "
+        "8.1 (Các sở, ban, ngành); 9.1, 9.2 (UBND cấp huyện)."
+    )
+
+
+def test_survey_template_without_survey_items_says_its_rows_are_examples(
+    client_for, world, secretariat, period
+):
+    from appraisal.registry.models import IndexNode
+
+    IndexNode.objects.filter(index_set__period=period, code="3.1").update(
+        method="appraisal", rule="proportional"
+    )
+
+    response = client_for(secretariat).get(reverse("council:survey_template", args=[2023]))
+
+    rows = [
+        [c.value for c in row]
+        for row in openpyxl.load_workbook(io.BytesIO(response.content))["Điều tra XHH"].iter_rows()
+    ]
+    assert rows[1:] == [
+        [
+            "skhcn",
+            "8.1",
+            "85%",
+            "Ví dụ (năm 2023 chưa có tiêu chí điều tra XHH): thay bằng mã đơn vị, mã tiêu chí thật",
+        ],
+        ["skhcn", "8.2", "A=10;B=5;C=1;D=0", "Ví dụ: số phiếu theo từng phương án"],
+    ]

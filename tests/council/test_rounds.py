@@ -14,7 +14,7 @@ from appraisal.assessments.models import AssessmentEvent, AssessmentState, Evide
 from appraisal.core.exceptions import ConcurrencyError, PhaseError, ServiceError
 from appraisal.council import services
 from appraisal.registry.models import Period, Phase, PhaseWindow
-from tests.council.conftest import appraise_all, entry_of, open_window, set_phase
+from tests.council.conftest import appraise_all, entry_of, explained_rate_item, open_window, set_phase
 
 S = AssessmentState
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -347,3 +347,59 @@ def test_explanation_window_dates_drive_explanation(world, member, chair, editor
     entry.assessment = a
     with pytest.raises(PhaseError, match="Giai đoạn Giải trình chưa mở: mở từ"):
         services.explanation_record(entry=entry, text="x", by=editor, expected_version=entry.version)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "95%",
+            "Chấp nhận một phần: giá trị «95%» cho 0,95 điểm, ngoài khoảng từ 0,6 điểm (vòng 1) đến 0,9 điểm "
+            "(đơn vị tự chấm). Nếu đồng ý toàn bộ giải trình, hãy chọn «Chấp nhận».",
+        ),
+        (
+            "55%",
+            "Chấp nhận một phần: giá trị «55%» cho 0,55 điểm, ngoài khoảng từ 0,6 điểm (vòng 1) đến 0,9 điểm "
+            "(đơn vị tự chấm). Nếu đồng ý toàn bộ giải trình, hãy chọn «Chấp nhận».",
+        ),
+    ],
+)
+def test_round2_partial_outside_round1_and_claim_is_refused_naming_the_range(
+    world, member, chair, editor, head, value, message
+):
+    entry = explained_rate_item(world, member, chair, editor, head)
+
+    with pytest.raises(ServiceError) as caught:
+        services.round2_record(
+            entry=entry,
+            decision="partial",
+            value=value,
+            reason="Một phần.",
+            by=member,
+            expected_version=entry.version,
+        )
+
+    assert caught.value.message == message
+    entry.refresh_from_db()
+    assert (entry.round2_value, entry.round2_points, entry.round2_decision) == ("", None, "")
+    assert not ItemHistory.objects.filter(entry=entry, layer="round2").exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "points"), [("75%", Decimal("0.7500")), ("60%", Decimal("0.6000")), ("90%", Decimal("0.9000"))]
+)
+def test_round2_partial_within_round1_and_claim_is_recorded(
+    world, member, chair, editor, head, value, points
+):
+    entry = explained_rate_item(world, member, chair, editor, head)
+
+    fresh = services.round2_record(
+        entry=entry,
+        decision="partial",
+        value=value,
+        reason="Một phần.",
+        by=member,
+        expected_version=entry.version,
+    )
+
+    assert (fresh.round2_decision, fresh.round2_value, fresh.round2_points) == ("partial", value, points)

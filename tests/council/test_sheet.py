@@ -308,3 +308,31 @@ def test_save_and_next_moving_into_the_next_unit_says_so(client_for, world, memb
     assert "Đã xong các mục của Sở Khoa học và Công nghệ. Chuyển sang đơn vị tiếp theo: Sở Y tế." in (
         response.content.decode()
     )
+
+
+def test_sheet_shows_the_phase_deadline_or_says_it_is_not_set(client_for, world, member):
+    """QA 19: the sheet printed «Hạn thẩm định vòng 1:  ·» with or without a deadline (the filter got the
+    Deadline object, not its due time)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from appraisal.registry.models import Phase, PhaseWindow
+
+    a = world["skhcn"]
+    url = reverse("council:appraise", args=[a.pk])
+    before = client_for(member).get(url).content.decode()
+    due = timezone.make_aware(dt.datetime(2030, 3, 15, 17, 0))
+    PhaseWindow.objects.create(
+        period=world["period"], phase=Phase.APPRAISAL, opens_at=due - dt.timedelta(days=30), due_at=due
+    )
+
+    after = client_for(member).get(url).content.decode()
+
+    assert (
+        "Hạn thẩm định vòng 1: chưa đặt ·" in before,
+        "Hạn thẩm định vòng 1: 17:00 15/03/2030 ·" in after,
+    ) == (
+        True,
+        True,
+    )

@@ -12,7 +12,7 @@ from appraisal.assessments.models import AssessmentState, ItemHistory
 from appraisal.council import services
 from appraisal.council.models import Assignment, OutboxMessage
 from appraisal.registry.models import Organisation, Phase, RoleAssignment
-from tests.council.conftest import appraise_all, entry_of, set_phase, submit_assessment
+from tests.council.conftest import appraise_all, entry_of, explained_rate_item, set_phase, submit_assessment
 from tests.factories import UnitFactory, UserFactory, member_of
 
 S = AssessmentState
@@ -596,3 +596,72 @@ def test_notice_pdf_for_digital_signing(client_for, world, member, chair, editor
     path.write_bytes(response.content)
     text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
     assert "THÔNG BÁO" in text and "Kế hoạch ban hành sau hạn." in text
+
+
+def test_round2_partial_out_of_range_rerenders_the_form_with_the_typed_value(
+    client_for, world, member, chair, editor, head
+):
+    entry = explained_rate_item(world, member, chair, editor, head)
+
+    response = client_for(member).post(
+        reverse("council:entry_round2", args=[entry.pk]),
+        {"decision": "partial", "value": "95%", "reason": "Một phần.", "version": entry.version},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert (
+        "Chấp nhận một phần: giá trị «95%» cho 0,95 điểm, ngoài khoảng từ 0,6 điểm (vòng 1) đến 0,9 điểm "
+        "(đơn vị tự chấm)." in body
+    )
+    assert 'value="95%"' in body
+    entry.refresh_from_db()
+    assert entry.round2_value == ""
+
+
+def test_document_reference_evidence_is_text_not_a_download_link_on_council_pages(
+    client_for, world, member, chair, editor, head
+):
+    """QA 13: a reference to an issued document has no file: the council pages show its number, date and
+    title without a link (the download would answer 404)."""
+    from datetime import date
+
+    from appraisal.assessments.models import Evidence, EvidenceLink
+
+    a = world["skhcn"]
+    entry = entry_of(a, "1.1")
+    document = Evidence.objects.create(
+        unit=a.unit,
+        kind="document",
+        title="Quyết định kiện toàn bộ phận CCHC",
+        doc_number="12/QĐ-SKHCN",
+        doc_date=date(2023, 2, 3),
+        created_by=editor,
+    )
+    EvidenceLink.objects.create(entry=entry, evidence=document, by=editor)
+    shown = (
+        "Quyết định kiện toàn bộ phận CCHC "
+        '<span class="small text-muted">(văn bản số 12/QĐ-SKHCN, ngày 03/02/2023)</span>'
+    )
+    download = reverse("assessments:evidence_download", args=[document.pk])
+    c = client_for(member)
+
+    pages = [
+        c.get(reverse("council:appraise", args=[a.pk])).content.decode(),
+        c.get(reverse("council:entry", args=[entry.pk])).content.decode(),
+    ]
+    appraise_all(a, member, overrides={"1.1": "Không"}, reasons={"1.1": "Kế hoạch ban hành sau hạn."})
+    services.assessment_mark_appraised(assessment=a, by=chair)
+    set_phase(world["period"], Phase.EXPLANATION)
+    entry.refresh_from_db()
+    services.explanation_record(entry=entry, text="Đúng hạn.", by=editor, expected_version=entry.version)
+    EvidenceLink.objects.create(entry=entry, evidence=document, layer="explanation", by=editor)
+    services.explanation_submit(assessment=a, by=head)
+    set_phase(world["period"], Phase.REAPPRAISAL)
+    pages.append(c.get(reverse("council:appraise_round2", args=[a.pk])).content.decode())
+
+    assert [(shown in page, page.count(shown), download in page) for page in pages] == [
+        (True, 1, False),
+        (True, 1, False),
+        (True, 2, False),
+    ]

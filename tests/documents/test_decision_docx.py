@@ -340,3 +340,28 @@ def test_decision_keeps_vietnamese_diacritics(approved_decision):
         "Trung ương đóng trên địa bàn tỉnh",
     ):
         assert phrase in text
+
+
+@pytest.mark.parametrize(
+    ("name", "lines"),
+    [
+        ("HỘI ĐỒNG THẨM ĐỊNH CHỈ SỐ CCHC", ["HỘI ĐỒNG THẨM ĐỊNH", "CHỈ SỐ CCHC"]),
+        ("Hội đồng thẩm định Chỉ số CCHC tỉnh Hà Tĩnh", ["HỘI ĐỒNG THẨM ĐỊNH", "CHỈ SỐ CCHC TỈNH HÀ TĨNH"]),
+        ("ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH", ["ỦY BAN NHÂN DÂN", "TỈNH HÀ TĨNH"]),
+        ("ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ TĨNH", ["ỦY BAN NHÂN DÂN", "THÀNH PHỐ HÀ TĨNH"]),
+        ("SỞ KHOA HỌC VÀ CÔNG NGHỆ TỈNH HÀ TĨNH", ["SỞ KHOA HỌC VÀ CÔNG NGHỆ", "TỈNH HÀ TĨNH"]),
+        ("BAN CHỈ ĐẠO CẢI CÁCH HÀNH CHÍNH", ["BAN CHỈ ĐẠO", "CẢI CÁCH HÀNH CHÍNH"]),
+        ("SỞ NỘI VỤ HÀ TĨNH", ["SỞ NỘI VỤ HÀ TĨNH"]),
+        ("ỦY BAN NHÂN DÂN THỊ XÃ HỒNG LĨNH", ["ỦY BAN NHÂN DÂN", "THỊ XÃ HỒNG LĨNH"]),
+        ("PHÒNG NỘI VỤ THỊ XÃ HỒNG LĨNH", ["PHÒNG NỘI VỤ", "THỊ XÃ HỒNG LĨNH"]),
+        ("HỘI ĐỒNG THI ĐUA KHEN THƯỞNG CẢI CÁCH", ["HỘI ĐỒNG THI ĐUA", "KHEN THƯỞNG CẢI CÁCH"]),
+        ("HỘI ĐỒNG THẨM\nĐỊNH", ["HỘI ĐỒNG THẨM", "ĐỊNH"]),
+    ],
+)
+def test_issuer_lines_break_between_phrases_never_inside_a_compound(name, lines):
+    """A letterhead's issuer takes two lines; the break follows the body («ỦY BAN NHÂN DÂN», «HỘI ĐỒNG THẨM
+    ĐỊNH», «BAN CHỈ ĐẠO»…) and otherwise balances the lines without cutting a two-syllable word; a typed line
+    break is obeyed."""
+    from appraisal.documents.decision import _issuer_lines
+
+    assert _issuer_lines(name) == lines

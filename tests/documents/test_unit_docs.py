@@ -14,6 +14,16 @@ from appraisal.documents.data import Org
 
 from .samples import ORG, sample_unit_doc
 
+COUNCIL = Org(
+    name="HỘI ĐỒNG THẨM ĐỊNH CHỈ SỐ CCHC",
+    parent_name="ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH",
+    place="Hà Tĩnh",
+    signer_name="Nguyễn Thị Lan",
+    signer_title="CHỦ TỊCH",
+    signer_for="TM. HỘI ĐỒNG THẨM ĐỊNH",
+    issuer_symbol="HĐTĐ",
+)
+
 
 def _open(kind: str, data=None):
     file = build_unit_notice(data or sample_unit_doc(), ORG, kind)
@@ -115,16 +125,7 @@ def test_shortcomings_report_gives_the_reason_as_the_councils_finding_not_the_un
 
 def test_unit_notice_is_issued_and_signed_by_the_council_not_the_province():
     """What happens today (issue 15, point 7): the council's letter was signed «KT. CHỦ TỊCH» of the province."""
-    council = Org(
-        name="HỘI ĐỒNG THẨM ĐỊNH CHỈ SỐ CCHC",
-        parent_name="ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH",
-        place="Hà Tĩnh",
-        signer_name="Nguyễn Thị Lan",
-        signer_title="CHỦ TỊCH",
-        signer_for="TM. HỘI ĐỒNG THẨM ĐỊNH",
-        issuer_symbol="HĐTĐ",
-    )
-    doc = docx.Document(io.BytesIO(build_unit_notice(sample_unit_doc(), council, "notice").content))
+    doc = docx.Document(io.BytesIO(build_unit_notice(sample_unit_doc(), COUNCIL, "notice").content))
     letterhead = doc.tables[0]
     left = [p.text for p in letterhead.cell(0, 0).paragraphs if p.text]
     assert left[:2] == ["ỦY BAN NHÂN DÂN", "TỈNH HÀ TĨNH"]
@@ -167,3 +168,13 @@ def test_final_result_notice_states_totals_and_every_changed_item_with_its_layer
     ]  # fmt: skip
     codes = [row.cells[1].text for row in table.rows[1:]]
     assert "3.2.1" in codes and "8.1" not in codes  # a survey item has no claim to differ from
+
+
+@pytest.mark.parametrize("kind", ["notice", "shortcomings", "result"])
+def test_council_letters_keep_hoi_dong_tham_dinh_whole_in_the_letterhead(kind):
+    """QA 16: line balancing cut «THẨM ĐỊNH» into «HỘI ĐỒNG THẨM» / «ĐỊNH CHỈ SỐ CCHC»."""
+    doc = docx.Document(io.BytesIO(build_unit_notice(sample_unit_doc(), COUNCIL, kind).content))
+
+    left = [p.text for p in doc.tables[0].cell(0, 0).paragraphs if p.text]
+
+    assert left == ["ỦY BAN NHÂN DÂN", "TỈNH HÀ TĨNH", "HỘI ĐỒNG THẨM ĐỊNH", "CHỈ SỐ CCHC"]

@@ -644,3 +644,27 @@ def test_units_export_reads_back_into_an_empty_registry(year_2023, secretariat):
     assert result.counts == {"rows": 3, "created": 3, "updated": 0, "groups_created": 2}
     assert sorted(Unit.objects.values_list(*fields)) == units
     assert sorted(Group.objects.values_list("code", "name")) == groups
+
+
+def test_units_export_writes_formula_like_names_as_text_cells(year_2023, secretariat):
+    """A unit named like a formula stays text in the workbook (OWASP CSV injection): no live HYPERLINK, no
+    '=1+2' computed; the quote-prefix flag keeps it text when someone edits the cell, and it reads back as typed."""
+    Unit.objects.filter(code="skhcn").update(name='=HYPERLINK("http://x","y")', head_name="@SUM(A1)")
+    Unit.objects.filter(code="stp").update(name="=1+2", head_name="+84 912", head_title="-Giám đốc")
+
+    exported = lifecycle.units_export(period=year_2023["period"])
+
+    sheet = load_workbook(io.BytesIO(exported.content)).worksheets[0]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    cells = [
+        (rows[code][column].value, rows[code][column].data_type, rows[code][column].quotePrefix)
+        for code, column in (("skhcn", 1), ("skhcn", 5), ("stp", 1), ("stp", 5), ("stp", 6), ("thachha", 1))
+    ]
+    assert cells == [
+        ('=HYPERLINK("http://x","y")', "s", True),
+        ("@SUM(A1)", "s", True),
+        ("=1+2", "s", True),
+        ("+84 912", "s", True),
+        ("-Giám đốc", "s", True),
+        ("UBND huyện Thạch Hà", "s", False),
+    ]

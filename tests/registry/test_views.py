@@ -575,3 +575,15 @@ def test_period_advance_offers_the_next_phase_first(client_for, secretariat, wor
     )
     first = body.index('<option value="appraisal">Thẩm định vòng 1</option>')
     assert first < body.index('<option value="preparing">Chuẩn bị</option>')
+
+
+def test_units_import_page_refuses_an_empty_file_with_the_message_of_every_import(
+    client_for, secretariat, world
+):
+    response = client_for(secretariat).post(
+        reverse("registry:units_import"), {"year": "2023", "file": SimpleUploadedFile("dv.csv", b"")}
+    )
+
+    body = response.content.decode()
+    assert "Tệp «dv.csv» trống (0 byte). Hãy chọn đúng tệp cần nhập." in body
+    assert "Tệp đã chọn trống" not in body

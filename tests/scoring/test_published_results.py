@@ -153,3 +153,15 @@ def test_results_pages_show_no_previous_year_when_none_was_recorded(scored, secr
         client_for(secretariat).get(reverse("scoring:unit_detail", args=[2023, "skhcn"])).content.decode()
     )
     assert 'id="unit-previous"' not in unit_page
+
+
+def test_published_results_page_refuses_an_empty_file_with_the_message_of_every_import(
+    scored, secretariat, client_for
+):
+    response = client_for(secretariat).post(
+        reverse("scoring:published", args=[2022]), {"file": SimpleUploadedFile("qd.xlsx", b"")}, follow=True
+    )
+
+    body = response.content.decode()
+    assert "Tệp «qd.xlsx» trống (0 byte). Hãy chọn đúng tệp cần nhập." in body
+    assert "Tập tin được gửi là rỗng" not in body

@@ -310,3 +310,54 @@ def test_decision_pdf_for_digital_signing_or_a_hint_to_add_libreoffice(
     response = c.get(reverse("scoring:decision_pdf", args=[2023]))
     assert response.status_code == 503
     assert "apt-get install libreoffice-writer libreoffice-calc" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("number", "date", "line"),
+    [
+        ("", None, "Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số …/TTr-SNV ngày …."),
+        ("45/TTr-SNV", None, "Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 45/TTr-SNV ngày …."),
+        (
+            "45/TTr-SNV",
+            dt.date(2024, 1, 31),
+            "Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 45/TTr-SNV ngày 31/01/2024.",
+        ),
+    ],
+)
+def test_draft_decision_leaves_placeholders_for_a_missing_proposal_number_and_date(
+    scored, secretariat, client_for, number, date, line
+):
+    """QA 18: the draft read «…tại Tờ trình số.» before the proposal was entered."""
+    period = scored[0].period
+    Period.objects.filter(pk=period.pk).update(
+        proposal="Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số",
+        proposal_number=number,
+        proposal_date=date,
+    )
+    _finalised_with_run(scored)
+
+    response = client_for(secretariat).get(reverse("scoring:decision", args=[2023]))
+
+    paragraphs = [p.text for p in Document(io.BytesIO(response.content)).paragraphs]
+    assert [p for p in paragraphs if p.startswith("Theo đề nghị")] == [line]
+
+
+def test_approve_without_number_and_date_names_each_missing_field(scored, secretariat, client_for):
+    """QA 20: «Lỗi: Trường này là bắt buộc.» twice, naming neither field."""
+    response = client_for(secretariat).post(reverse("scoring:approve", args=[2023]), {}, follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "Hãy nhập số quyết định phê duyệt (ví dụ 519/QĐ-UBND).",
+        "Hãy nhập ngày ký quyết định phê duyệt (dd/mm/yyyy).",
+    ]
+    assert Period.objects.get(pk=scored[0].period.pk).phase != Phase.APPROVED
+
+
+def test_approve_with_a_wrong_date_says_which_field_is_wrong(scored, secretariat, client_for):
+    response = client_for(secretariat).post(
+        reverse("scoring:approve", args=[2023]), {"number": "519/QĐ-UBND", "date": "31/02/2024"}, follow=True
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "Ngày ký quyết định phê duyệt không hợp lệ: ghi dạng dd/mm/yyyy, ví dụ 05/02/2024.",
+    ]
