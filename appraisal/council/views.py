@@ -29,7 +29,7 @@ from appraisal.documents.pdf import PdfUnavailable, to_pdf
 from appraisal.registry.audit import audit_export
 from appraisal.registry.models import Organisation, Period, Phase
 from appraisal.registry.phases import phase_deadline, phase_is_open
-from appraisal.registry.selectors import period_default_for_user
+from appraisal.registry.selectors import period_default_for_user, period_list_for_request
 
 from . import access as policy
 from . import exports, history, queues, services
@@ -98,7 +98,12 @@ def _links_for(entries: list[ItemEntry]) -> dict[int, dict[str, list[dict[str, A
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    period = period_default_for_user(request.user)
+    """The council's pages of a period (``?ky=YEAR``, when the person has something in it), else of the
+    person's default period."""
+    year = request.GET.get("ky", "")
+    periods = period_list_for_request(request)
+    period = next((p for p in periods if year.isdigit() and p.year == int(year)), None)
+    period = period or period_default_for_user(request.user, periods)
     if period is None:
         messages.info(request, "Chưa có kỳ đánh giá nào.")
         return redirect("core:home")
