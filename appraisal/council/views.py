@@ -119,6 +119,9 @@ def dashboard(request: HttpRequest, year: int) -> HttpResponse:
     if not access.any and not own:
         raise PermissionDenied("Bạn không có việc nào trong thẩm định kỳ này.")
     progress = queues.progress_for_council(request.user, period) if access.any else []
+    # What blocks the period's finalisation, where its refusal links to (SPEC §3a).
+    filtered = request.GET.get("loc") == queues.NOT_FINALISED_FILTER and (access.chair or access.secretariat)
+    not_finalised = queues.units_not_finalised(period) if filtered else None
     unit_rows = [{"assessment": a, "notice_open": policy.notice_is_open(a)} for a in own]
     return render(
         request,
@@ -128,6 +131,7 @@ def dashboard(request: HttpRequest, year: int) -> HttpResponse:
             "access": access,
             "progress": progress,
             "unit_rows": unit_rows,
+            "not_finalised": not_finalised,
             "phases": _phase_rows(period),
         },
     )

@@ -10,13 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from appraisal import engine
-from appraisal.assessments.models import Assessment, AssessmentState
+from appraisal.assessments.models import Assessment
 from appraisal.core import roles
 from appraisal.core.dates import fmt_local
 from appraisal.core.exceptions import ServiceError
 from appraisal.council.access import council_access
 from appraisal.council.notify import period_event_notify
-from appraisal.registry.models import Organisation, Period, Phase, UnitMembership
+from appraisal.council.queues import units_not_finalised
+from appraisal.registry.models import Organisation, Period, Phase
 from appraisal.registry.phases import period_move, period_require_open
 
 from .adapters import PeriodData, item_catalog, period_input, result_rows_write
@@ -129,14 +130,7 @@ def unfinalised_units(period: Period) -> list[str]:
 
 
 def _unfinalised_units(period: Period) -> list[str]:
-    unit_ids = UnitMembership.objects.filter(period=period, tracked=True).values_list("unit_id", flat=True)
-    done = set(
-        Assessment.objects.filter(
-            period=period, unit_id__in=unit_ids, state=AssessmentState.FINALISED
-        ).values_list("unit_id", flat=True)
-    )
-    names = UnitMembership.objects.filter(period=period, tracked=True).exclude(unit_id__in=done)
-    return list(names.order_by("unit__name").values_list("unit__name", flat=True))
+    return [u.name for u in units_not_finalised(period)]
 
 
 def period_finalise(*, period: Period, by: Any) -> ScoreRun:
