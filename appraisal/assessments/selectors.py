@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from appraisal import engine
 from appraisal.core import roles
+from appraisal.core.dates import fmt_local
 from appraisal.core.exceptions import PhaseError
 from appraisal.engine import Rule, RuleError, parse_rule
 from appraisal.registry.models import (
@@ -33,7 +34,7 @@ from appraisal.registry.models import (
     UnitExclusion,
     UnitMembership,
 )
-from appraisal.registry.phases import Deadline, phase_check, phase_deadline
+from appraisal.registry.phases import Deadline, period_closed_refusal, phase_check, phase_deadline
 from appraisal.registry.selectors import adjustment_groups, adjustment_groups_input, period_current
 
 from .layers import leaf_exclusions
@@ -306,6 +307,42 @@ def assessment_edit_refusal(user: Any, assessment: Assessment) -> str:
             else "",
         )
     return self_phase_refusal(assessment)
+
+
+@dataclass(frozen=True)
+class StartInfo:
+    """A unit's page before its assessment exists: whether ``user`` may create it now, else why not, and when
+    the self-assessment opens ('' once it has opened)."""
+
+    refusal: str
+    allowed: bool
+    preparing: bool = False
+    opens: str = ""  # while preparing: when the self-assessment window opens, '' when no date is set yet
+
+
+def assessment_start_info(user: Any, *, period: Period, unit: Unit, now: datetime | None = None) -> StartInfo:
+    """Who may create a unit's assessment, and when (SPEC §3a: index sets stay editable until the
+    self-assessment opens, so nothing is created before it; a page view never creates anything).
+
+    The unit's editors and head while the self-assessment is open for the period; the secretariat from the
+    moment it opened until the period is finalised, to extend or close «không nộp» a unit that never started."""
+    opens = ""
+    if period.phase == Phase.PREPARING:
+        opens_at = phase_deadline(period=period, phase=Phase.SELF_ASSESSMENT).opens_at
+        opens = fmt_local(opens_at) if opens_at else ""
+        refusal = (
+            f"Tự đánh giá của {period.name} chưa mở: kỳ đánh giá đang ở giai đoạn «{Phase.PREPARING.label}»."
+        )
+    elif roles.is_secretariat(user):
+        refusal = period_closed_refusal(period)
+    else:
+        try:
+            phase_check(period=period, phase=Phase.SELF_ASSESSMENT, now=now)
+            refusal = ""
+        except PhaseError as error:
+            refusal = error.message
+    allowed = roles.can_edit_unit(user, unit.pk) or roles.is_secretariat(user)
+    return StartInfo(refusal=refusal, allowed=allowed, preparing=period.phase == Phase.PREPARING, opens=opens)
 
 
 # -- the form as a tree ----------------------------------------------------------------------------------

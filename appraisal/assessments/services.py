@@ -97,10 +97,19 @@ def assessment_check_editable(*, assessment: Assessment, by: Any) -> None:
 # -- opening ----------------------------------------------------------------------------------------------
 
 
-def assessment_open(*, period: Period, unit: Unit, by: Any) -> Assessment:
-    """The unit's assessment for the period (created with its entries the first time anyone opens it)."""
-    if not roles.can_view_unit(by, unit.pk):
-        raise PermissionDenied("Bạn không có quyền xem bản tự đánh giá của đơn vị này.")
+def assessment_start(*, period: Period, unit: Unit, by: Any) -> Assessment:
+    """Create the unit's assessment for the period with an entry per applicable leaf (or return the one that
+    exists), on an explicit request: the unit's people once the self-assessment is open, the secretariat
+    afterwards for a unit that never started (:func:`selectors.assessment_start_info`). Never before the
+    self-assessment opens: the period's index sets stay replaceable until then (SPEC §3a)."""
+    start = selectors.assessment_start_info(by, period=period, unit=unit)
+    if not start.allowed:
+        raise PermissionDenied("Chỉ người của đơn vị hoặc Tổ thư ký được bắt đầu bản tự đánh giá.")
+    existing = Assessment.objects.filter(period=period, unit=unit).first()
+    if existing is not None:
+        return existing
+    if start.refusal:
+        raise PhaseError(start.refusal)
     return assessment_get_or_create(period=period, unit=unit)
 
 

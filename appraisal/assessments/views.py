@@ -12,7 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from appraisal.core import roles
 from appraisal.core.dates import fmt_local
@@ -86,18 +86,41 @@ def index(request: HttpRequest, year: int | None = None) -> HttpResponse:
     return render(request, "assessments/assessment_list.html", {"period": period, "rows": rows})
 
 
-@require_GET
+@require_http_methods(["GET", "HEAD", "POST"])
 def open_unit(request: HttpRequest, code: str, year: int | None = None) -> HttpResponse:
-    """The unit's assessment of the page's period; opening it the first time creates it, only in a period the
-    unit takes part in (never in another year just because it is the latest)."""
+    """The unit's assessment of the page's period, only in a period the unit takes part in (never in another
+    year just because it is the latest). Before it exists, a GET shows when the self-assessment opens and writes
+    nothing (QA item 4); the «Bắt đầu tự đánh giá» button POSTs here to create it."""
     period = _period_for(request, year)
     unit = Unit.objects.filter(code=code).first()
     if period is None or unit is None or not roles.can_view_unit(request.user, unit.pk):
         raise Http404("Không tìm thấy đơn vị.")
     if not UnitMembership.objects.filter(period=period, unit=unit).exists():
         raise Http404(f"{unit.name} không tham gia {period.name}.")
-    assessment = services.assessment_open(period=period, unit=unit, by=request.user)
-    return redirect("assessments:detail", pk=assessment.pk)
+    request.parindex_year = period.year
+    if request.method == "POST":
+        try:
+            assessment = services.assessment_start(period=period, unit=unit, by=request.user)
+        except ServiceError as error:  # the page states the refusal
+            return _start_page(request, period, unit, status=_status_for(error))
+        if roles.can_edit_unit(request.user, unit.pk):
+            return redirect("assessments:form", pk=assessment.pk)
+        return redirect("assessments:detail", pk=assessment.pk)
+    assessment = Assessment.objects.filter(period=period, unit=unit).first()
+    if assessment is not None:
+        return redirect("assessments:detail", pk=assessment.pk)
+    return _start_page(request, period, unit)
+
+
+def _start_page(request: HttpRequest, period: Period, unit: Unit, status: int = 200) -> HttpResponse:
+    start = selectors.assessment_start_info(request.user, period=period, unit=unit)
+    context = {
+        "period": period,
+        "unit": unit,
+        "start": start,
+        "can_edit_unit": roles.can_edit_unit(request.user, unit.pk),
+    }
+    return render(request, "assessments/assessment_start.html", context, status=status)
 
 
 def _detail_context(request: HttpRequest, assessment: Assessment) -> dict[str, Any]:

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
+from django.urls import reverse
 
 from appraisal.assessments.models import ROUND1_STATES, Assessment, AssessmentState, EvidenceLink, ItemEntry
 from appraisal.core import roles
-from appraisal.registry.models import Period, RoleAssignment
+from appraisal.registry.models import Period, RoleAssignment, UnitMembership
 
 from .access import (
     CouncilAccess,
@@ -252,3 +253,31 @@ def unit_assessments_for_user(user: Any, period: Period) -> list[Assessment]:
     if not units:
         return []
     return list(Assessment.objects.filter(period=period, unit_id__in=units).select_related("unit", "period"))
+
+
+@dataclass(frozen=True)
+class PendingUnit:
+    name: str
+    state_label: str
+
+
+NOT_FINALISED_FILTER = "chua-hoan-tat"
+
+
+def units_not_finalised(period: Period) -> list[PendingUnit]:
+    """The tracked units whose assessment is not finalised yet, by name, with their state («Chưa bắt đầu» when
+    the unit never started): what blocks the period's finalisation (SPEC §3a). Two queries."""
+    states = dict(Assessment.objects.filter(period=period).values_list("unit_id", "state"))
+    memberships = UnitMembership.objects.filter(period=period, tracked=True).order_by("unit__name")
+    return [
+        PendingUnit(name, AssessmentState(states[unit_id]).label if unit_id in states else "Chưa bắt đầu")
+        for unit_id, name in memberships.values_list("unit_id", "unit__name")
+        if states.get(unit_id) != AssessmentState.FINALISED
+    ]
+
+
+def units_not_finalised_url(period: Period) -> str:
+    """The council's page of the period filtered to :func:`units_not_finalised` (the chair and the
+    secretariat), where a refused finalisation links to."""
+    url = reverse("council:dashboard", kwargs={"year": period.year})
+    return f"{url}?loc={NOT_FINALISED_FILTER}#{NOT_FINALISED_FILTER}"

@@ -30,7 +30,7 @@ from appraisal.documents.pdf import PdfUnavailable, to_pdf
 from appraisal.registry.audit import audit_export
 from appraisal.registry.models import Organisation, Period, Phase
 from appraisal.registry.phases import phase_deadline, phase_is_open
-from appraisal.registry.selectors import period_default_for_user
+from appraisal.registry.selectors import period_default_for_user, period_list_for_request
 
 from . import access as policy
 from . import exports, history, queues, services
@@ -89,7 +89,12 @@ def _links_for(entries: list[ItemEntry]) -> dict[int, dict[str, list[EvidenceLin
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    period = period_default_for_user(request.user)
+    """The council's pages of a period (``?ky=YEAR``, when the person has something in it), else of the
+    person's default period."""
+    year = request.GET.get("ky", "")
+    periods = period_list_for_request(request)
+    period = next((p for p in periods if year.isdigit() and p.year == int(year)), None)
+    period = period or period_default_for_user(request.user, periods)
     if period is None:
         messages.info(request, "Chưa có kỳ đánh giá nào.")
         return redirect("core:home")
@@ -105,6 +110,9 @@ def dashboard(request: HttpRequest, year: int) -> HttpResponse:
     if not access.any and not own:
         raise PermissionDenied("Bạn không có việc nào trong thẩm định kỳ này.")
     progress = queues.progress_for_council(request.user, period) if access.any else []
+    # What blocks the period's finalisation, where its refusal links to (SPEC §3a).
+    filtered = request.GET.get("loc") == queues.NOT_FINALISED_FILTER and (access.chair or access.secretariat)
+    not_finalised = queues.units_not_finalised(period) if filtered else None
     unit_rows = [{"assessment": a, "notice_open": policy.notice_is_open(a)} for a in own]
     return render(
         request,
@@ -114,6 +122,7 @@ def dashboard(request: HttpRequest, year: int) -> HttpResponse:
             "access": access,
             "progress": progress,
             "unit_rows": unit_rows,
+            "not_finalised": not_finalised,
             "phases": _phase_rows(period),
         },
     )

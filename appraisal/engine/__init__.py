@@ -5,7 +5,14 @@ ranks, bands and head ratings; :func:`result_to_json` renders them for ``compute
 """
 
 from .applicability import LeafScope, excluded_leaves, leaves_under
-from .compute import ENGINE_VERSION, AdjustmentTotals, adjustment_totals, compute_period, compute_unit
+from .compute import (
+    ENGINE_VERSION,
+    AdjustmentTotals,
+    adjustment_totals,
+    compute_period,
+    compute_unit,
+    rank_change,
+)
 from .errors import EngineError, InputError, RuleError
 from .explain import RANK_LINE, explain_item
 from .fingerprint import canonical_inputs, inputs_hash
@@ -87,6 +94,7 @@ __all__ = [
     "parse_decimal",
     "parse_rule",
     "q4",
+    "rank_change",
     "result_to_json",
     "round_half_up",
     "validate_rule_text",

@@ -687,6 +687,12 @@ class _Details:
         return self._trace
 
 
+def rank_change(previous_rank: int | None, rank: int | None) -> int | None:
+    """Tăng/giảm bậc: previous rank − rank (positive: moved up), None when either rank is unknown (SPEC §8:
+    shown when the previous year exists)."""
+    return None if rank is None or previous_rank is None else previous_rank - rank
+
+
 def _result(plan: _Plan, score: _Score, settings: Settings, rank: int | None) -> UnitResult:
     unit = score.unit
     shown = index_display(score.index, settings.decimals)
@@ -704,7 +710,7 @@ def _result(plan: _Plan, score: _Score, settings: Settings, rank: int | None) ->
         index=score.index,
         index_display=shown,
         rank=rank,
-        rank_change=None if rank is None or unit.previous_rank is None else unit.previous_rank - rank,
+        rank_change=rank_change(unit.previous_rank, rank),
         band=_band(shown, settings),
         head_rating=head_rating,
         head_rating_reason=head_rating_reason,

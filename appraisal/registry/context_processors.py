@@ -19,6 +19,33 @@ def _switch_url(request: HttpRequest, year: int) -> str:
     return reverse("core:home_year", kwargs={"year": year})
 
 
+def _page_year(request: HttpRequest) -> int | None:
+    """The year of the period the page lives under: in its address, or set by the view (an assessment's page)."""
+    match = getattr(request, "resolver_match", None)
+    return (match.kwargs.get("year") if match is not None else None) or getattr(
+        request, "parindex_year", None
+    )
+
+
+def _menu_urls(year: int | None) -> dict[str, str]:
+    """The main menu's links, in the period being viewed (QA item 11: never silently back to the default
+    period); plain on a page with no period. The landings take ``?ky=YEAR`` and keep their fallbacks for a
+    person who has nothing to see in that period."""
+    if year is None:
+        return {
+            "assessments": reverse("assessments:index"),
+            "council": reverse("council:index"),
+            "results": reverse("scoring:index"),
+            "dashboards": reverse("dashboards:index"),
+        }
+    return {
+        "assessments": reverse("assessments:index_year", kwargs={"year": year}),
+        "council": f"{reverse('council:index')}?ky={year}",
+        "results": f"{reverse('scoring:index')}?ky={year}",
+        "dashboards": f"{reverse('dashboards:index')}?ky={year}",
+    }
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     r = roles.roles_of(user)
@@ -35,16 +62,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     }
     if user is None or not user.is_authenticated:
         return context
+    context["nav_urls"] = lambda: _menu_urls(_page_year(request))
     # The period switcher (SPEC §3a): lazily, so pages that never show the navigation pay nothing.
 
     def periods() -> list[dict[str, Any]]:
         cached = getattr(request, "_parindex_nav_periods", None)
         if cached is None:
             listed = period_list_for_request(request)
-            match = getattr(request, "resolver_match", None)
-            year = (match.kwargs.get("year") if match is not None else None) or getattr(
-                request, "parindex_year", None
-            )
+            year = _page_year(request)
             if year is None:
                 default = period_default_for_user(user, listed)
                 year = default.year if default else None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -123,6 +123,16 @@ def previous_results(period: Period) -> dict[tuple[str, str], PreviousResult]:
 def previous_ranks(period: Period) -> dict[tuple[str, str], int]:
     """(group code, unit code) → rank of the previous year (see :func:`previous_results`)."""
     return {key: p.rank for key, p in previous_results(period).items()}
+
+
+def with_rank_change(result: engine.UnitResult, previous: PreviousResult | None) -> engine.UnitResult:
+    """``result`` with its rank change against the previous year as :func:`previous_results` gives it now, the
+    rule the engine applies (:func:`engine.rank_change`). A snapshot stores the change known when it was taken;
+    last year's published table may be recorded later (the demo records 2021 after finalising 2022, as a
+    province does when it starts using ParIndex), and the results page, its CSV, the annex and the dashboards
+    must then all say the same as the previous year they show."""
+    change = engine.rank_change(previous.rank if previous is not None else None, result.rank)
+    return result if change == result.rank_change else replace(result, rank_change=change)
 
 
 def period_input(period: Period) -> PeriodData:
@@ -553,8 +563,12 @@ def decision_data_from_run(run: ScoreRun) -> Any:
         .values_list("unit_row_id", "code", "title", "points", "max_points", "index")
     ):
         field_values[row_id].append(values)
+    previous = previous_results(period)
     results = {
-        r.pk: unit_result_of_row(r, period.decimals, with_trace=False, field_values=field_values[r.pk])
+        r.pk: with_rank_change(
+            unit_result_of_row(r, period.decimals, with_trace=False, field_values=field_values[r.pk]),
+            previous.get((r.group_code, r.unit_code)),
+        )
         for r in rows
     }
     groups_meta = {g.code: g for g in Group.objects.filter(code__in={r.group_code for r in rows})}

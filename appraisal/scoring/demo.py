@@ -243,7 +243,7 @@ def live_running_year(period: Period, users: dict[str, Any]) -> None:
                 assessment=Assessment.objects.get(period=period, unit__code=code), by=users[f"{code}.head"]
             )
         if stage.startswith("not_submitted"):
-            assessment = self_services.assessment_open(
+            assessment = self_services.assessment_start(
                 period=period, unit=Unit.objects.get(code=code), by=secretariat
             )
             self_services.assessment_close_not_submitted(

@@ -6,12 +6,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
+from appraisal.council.queues import units_not_finalised, units_not_finalised_url
 from appraisal.registry.models import Period, Unit
 
 from .jobs import DOCUMENTS, FORMATS, job_get_for_user, job_start
-from .models import JobKind, JobStatus
+from .models import BackgroundJob, JobKind, JobStatus
 
 
 @require_POST
@@ -45,7 +47,7 @@ def export_start(request: HttpRequest, year: int, document: str) -> HttpResponse
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = job_get_for_user(request.user, pk)
     template = "scoring/job_status.html" if request.htmx else "scoring/job_detail.html"
-    return render(request, template, {"job": job})
+    return render(request, template, {"job": job, "blocked_url": _blocked_url(job)})
 
 
 @require_GET
@@ -66,8 +68,19 @@ def finalise_in_background(request: HttpRequest, period: Period) -> HttpResponse
     if job.status == JobStatus.DONE:
         messages.success(request, job.message)
     else:
-        messages.error(request, job.message)
+        blocked = _blocked_url(job)
+        messages.error(request, format_html(BLOCKED_LINK, job.message, blocked) if blocked else job.message)
     return redirect("scoring:period", year=period.year)
+
+
+# A refused finalisation links to the units that block it (SPEC §3a: a blocked action links to what blocks it).
+BLOCKED_LINK = '{} <a href="{}">Xem danh sách các đơn vị chưa hoàn tất thẩm định</a>'
+
+
+def _blocked_url(job: BackgroundJob) -> str:
+    if job.kind != JobKind.FINALISE or job.status != JobStatus.FAILED or not units_not_finalised(job.period):
+        return ""
+    return units_not_finalised_url(job.period)
 
 
 __all__ = ["evidence_zip_start", "export_start", "finalise_in_background", "job_detail", "job_download"]

@@ -18,7 +18,15 @@ from appraisal.council.access import Subject
 from appraisal.documents.data import UnitDocData
 from appraisal.registry.models import Period, Unit
 
-from .adapters import PeriodData, PreviousResult, _item_json, item_dicts, previous_results, unit_result_of_row
+from .adapters import (
+    PeriodData,
+    PreviousResult,
+    _item_json,
+    item_dicts,
+    previous_results,
+    unit_result_of_row,
+    with_rank_change,
+)
 from .models import ScoreRun
 from .services import final_run, results_compute
 
@@ -200,6 +208,7 @@ def _with_previous(view: ResultsView) -> ResultsView:
     for group in view.groups:
         for row in group.rows:
             row.previous = previous.get((group.code, row.result.code))
+            row.result = with_rank_change(row.result, row.previous)
     return view
 
 

@@ -10,13 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from appraisal import engine
-from appraisal.assessments.models import Assessment, AssessmentState
+from appraisal.assessments.models import Assessment
 from appraisal.core import roles
 from appraisal.core.dates import fmt_local
 from appraisal.core.exceptions import ServiceError
 from appraisal.council.access import council_access
 from appraisal.council.notify import period_event_notify
-from appraisal.registry.models import Organisation, Period, Phase, UnitMembership
+from appraisal.council.queues import units_not_finalised
+from appraisal.registry.models import Organisation, Period, Phase
 from appraisal.registry.phases import period_move, period_require_open
 
 from .adapters import PeriodData, item_catalog, period_input, result_rows_write
@@ -49,12 +50,29 @@ def score_run_create(*, period: Period, by: Any, final: bool = False) -> ScoreRu
     return run
 
 
+def results_empty_reason(period: Period, *, run: ScoreRun | None = None) -> str:
+    """Why the period has no results to show yet ('' when it has): nothing is computed before anything is
+    entered, so no page or document lists every unit at 0 % (QA item 10). ``run``: its final run, when the
+    caller has read it already."""
+    if run is not None and run.is_final:
+        return ""
+    if period.phase == Phase.PREPARING:
+        return "Kỳ đánh giá đang chuẩn bị: chưa có kết quả."
+    if not Assessment.objects.filter(period=period).exists():
+        return "Chưa có đơn vị nào bắt đầu tự đánh giá: chưa có kết quả."
+    return ""
+
+
 def snapshot_for_documents(*, period: Period, by: Any) -> ScoreRun:
     """The run documents come from: the official one, else a provisional run of the current inputs (reused
-    while the inputs have not changed, so repeated draft downloads write nothing new)."""
+    while the inputs have not changed, so repeated draft downloads write nothing new). Refused while the
+    period has no results (:func:`results_empty_reason`)."""
     run = final_run(period)
     if run is not None:
         return run
+    empty = results_empty_reason(period)
+    if empty:
+        raise ServiceError(empty)
     data = period_input(period)
     latest = ScoreRun.objects.filter(period=period, is_final=False).order_by("-created_at", "-pk").first()
     if latest is not None and latest.inputs_hash == engine.inputs_hash(data.input):
@@ -68,7 +86,7 @@ def period_actions(*, period: Period, chair: bool, secretariat: bool) -> frozens
     actions: set[str] = set()
     if period.is_archived:
         return frozenset()
-    if secretariat and not period.is_closed:
+    if secretariat and not period.is_closed and not results_empty_reason(period):
         actions.add("snapshot")
     if chair and period.phase == Phase.REAPPRAISAL:
         actions.add("finalise")
@@ -81,13 +99,16 @@ def period_actions(*, period: Period, chair: bool, secretariat: bool) -> frozens
 
 def run_for_documents(period: Period) -> ScoreRun | None:
     """Read-only: the official run, else the last provisional run («Tính tạm»), else None. Pages use this so a
-    GET never writes (SPEC §6a); commands and the «Tính tạm» POST use :func:`snapshot_for_documents`."""
-    run = final_run(period) or (
-        ScoreRun.objects.filter(period=period, is_final=False)
-        .defer("result_json")
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    GET never writes (SPEC §6a); commands and the «Tính tạm» POST use :func:`snapshot_for_documents`. None while
+    the period has no results (:func:`results_empty_reason`), whatever provisional run an earlier phase left."""
+    run = final_run(period)
+    if run is None and not results_empty_reason(period):
+        run = (
+            ScoreRun.objects.filter(period=period, is_final=False)
+            .defer("result_json")
+            .order_by("-created_at", "-pk")
+            .first()
+        )
     if run is not None:
         run.period = period  # the period is read once per request
     return run
@@ -109,14 +130,7 @@ def unfinalised_units(period: Period) -> list[str]:
 
 
 def _unfinalised_units(period: Period) -> list[str]:
-    unit_ids = UnitMembership.objects.filter(period=period, tracked=True).values_list("unit_id", flat=True)
-    done = set(
-        Assessment.objects.filter(
-            period=period, unit_id__in=unit_ids, state=AssessmentState.FINALISED
-        ).values_list("unit_id", flat=True)
-    )
-    names = UnitMembership.objects.filter(period=period, tracked=True).exclude(unit_id__in=done)
-    return list(names.order_by("unit__name").values_list("unit__name", flat=True))
+    return [u.name for u in units_not_finalised(period)]
 
 
 def period_finalise(*, period: Period, by: Any) -> ScoreRun:

@@ -94,7 +94,9 @@ def period_results(request: HttpRequest, year: int) -> HttpResponse:
     period = _period(request, year)
     subject = Subject(period)
     access.require(request.user, "ranks", subject)  # SPEC §6a: ranks and other units' results
-    view = results_view(period=period)
+    # Nothing entered yet: an empty state, never a table of every unit at 0 % (QA item 10).
+    empty = services.results_empty_reason(period, run=services.final_run(period))
+    view = None if empty else results_view(period=period)
     council = council_access(request.user, period)
     is_chair, is_secretariat = council.chair, council.secretariat
     # What blocks the next step, shown beside its button with links (SPEC §3a: a blocked action says why).
@@ -109,8 +111,9 @@ def period_results(request: HttpRequest, year: int) -> HttpResponse:
         {
             "period": period,
             "view": view,
+            "empty": empty,
             "blockers": blockers,
-            "can_download": request.user.has_perm("parindex.view_decision", subject),
+            "can_download": not empty and request.user.has_perm("parindex.view_decision", subject),
             "published_only": access.persona_of(request.user, subject) in (Persona.UNIT, Persona.OTHER),
             "actions": services.period_actions(period=period, chair=is_chair, secretariat=is_secretariat),
             "reopen_form": ReopenForm(),
@@ -154,7 +157,11 @@ def period_snapshot(request: HttpRequest, year: int) -> HttpResponse:
     period = _period(request, year)
     if not council_access(request.user, period).secretariat:
         raise PermissionDenied(f"Chỉ Tổ thư ký kỳ {period.year} được làm việc này.")
-    run = services.snapshot_for_documents(period=period, by=request.user)
+    try:
+        run = services.snapshot_for_documents(period=period, by=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("scoring:period", year=year)
     messages.success(
         request,
         "Đã tính tạm kết quả (lúc {at}); các tài liệu dự thảo lấy từ bản tính này.".format(
@@ -222,7 +229,8 @@ def _documents_run(request: HttpRequest, year: int) -> Any:
 
 def _draft_missing(request: HttpRequest, period: Period) -> HttpResponse:
     """409: no official and no provisional run yet; the secretariat makes one with «Tính tạm»."""
-    return render(request, "scoring/draft_missing.html", {"period": period}, status=409)
+    empty = services.results_empty_reason(period)
+    return render(request, "scoring/draft_missing.html", {"period": period, "empty": empty}, status=409)
 
 
 def _document(request: HttpRequest, year: int, build: Any, fmt: str = "") -> HttpResponse:

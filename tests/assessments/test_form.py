@@ -142,9 +142,12 @@ def test_index_takes_a_single_unit_editor_to_the_units_home(client_for, editor, 
     response = client.get(reverse("assessments:index"))
     assert response.status_code == 302
     assert response["Location"] == reverse("assessments:open_year", args=[2023, "skhcn"])
-    response = client.get(response["Location"])
+    response = client.get(response["Location"])  # the unit's page: a GET writes nothing (QA item 4)
+    assert "Bắt đầu tự đánh giá</button>" in response.content.decode()
+    assert not unit.assessments.exists()
+    response = client.post(reverse("assessments:open_year", args=[2023, "skhcn"]))
     assessment = unit.assessments.get(period=period)
-    assert response["Location"] == reverse("assessments:detail", args=[assessment.pk])
+    assert response["Location"] == reverse("assessments:form", args=[assessment.pk])
     assert assessment.entries.count() == 9  # every applicable leaf of the small set
 
 
@@ -155,7 +158,8 @@ def test_index_lists_every_unit_for_the_secretariat(client_for, secretariat, uni
         in body
     )
     assert "<td>Sở Tư pháp</td>\n      <td>Chưa bắt đầu</td>" in body
-    assert reverse("assessments:open", args=["stp"]) in body
+    open_stp = reverse("assessments:open_year", args=[2023, "stp"])  # in the list's year
+    assert f'<a href="{open_stp}">Mở</a>' in body
 
 
 def test_index_lists_only_own_units_for_a_person_with_two(

@@ -248,3 +248,72 @@ def test_seed_demo_outbox_holds_the_announcements(demo, db):
     }
     notice = OutboxMessage.objects.get(period__year=2023, kind="notice", unit__code="syt")
     assert "syt.head@example.gov.vn" in notice.to and "tiêu chí bị hạ điểm" in notice.body
+
+
+def _client(username: str):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def test_demo_2024_unit_page_writes_nothing_and_the_index_set_stays_replaceable(demo, db):
+    """QA item 4, as observed: stp.head opens its 2024 page while 2024 is in preparation."""
+    from appraisal.registry.lifecycle import period_contents
+
+    body = _client("stp.head").get("/tu-danh-gia/2024/don-vi/stp/").content.decode()
+
+    assert "Tự đánh giá của Chỉ số CCHC năm 2024 chưa mở: kỳ đánh giá đang ở giai đoạn «Chuẩn bị»." in body
+    assert not Assessment.objects.filter(period=demo[2024]).exists()
+    assert period_contents(demo[2024]).assessments == 0
+
+
+def test_demo_2022_rank_change_is_the_same_on_the_page_csv_annex_and_dashboard(demo, db):
+    """QA item 8, as observed: Sở Ngoại vụ 13th in the 2021 published table, 12th in 2022."""
+    import csv
+    import io
+
+    import openpyxl
+
+    from appraisal.documents.annex import build_annex
+    from appraisal.scoring.adapters import decision_data_from_run, previous_results
+    from appraisal.scoring.services import final_run
+
+    run = final_run(demo[2022])
+    row = run.unit_rows.get(unit_code="sngv")
+    before = previous_results(demo[2022])[(row.group_code, "sngv")]
+    assert (before.published, before.rank - row.rank) == (True, 1)
+    client = _client("secretariat")
+
+    page = client.get("/ket-qua/2022/").content.decode()
+    assert '<td class="num" data-previous="sngv">73,71 (13)</td>\n        <td>Tăng 1 bậc</td>' in page
+    results_csv = list(
+        csv.reader(
+            io.StringIO(client.get("/ket-qua/2022/ket-qua.csv").content.decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    column = results_csv[0].index("Tăng/giảm bậc")
+    assert [r[column] for r in results_csv[1:] if r[-1] == "sngv"] == ["1"]
+    annex = openpyxl.load_workbook(io.BytesIO(build_annex(decision_data_from_run(run)).content))
+    cells = [
+        ws.cell(row=r, column=11).value
+        for ws in annex.worksheets
+        for r in range(1, ws.max_row + 1)
+        if ws.cell(row=r, column=2).value == row.unit_name
+    ]
+    assert cells == ["↑1"]
+    dashboard = client.get(f"/bang-dieu-khien/2022/ket-qua/thay-doi-{row.group_code}.csv").content.decode(
+        "utf-8-sig"
+    )
+    lines = [r for r in csv.reader(io.StringIO(dashboard), delimiter=";") if r and r[0] == row.unit_name]
+    assert [r[-1] for r in lines] == ["+1"]
+
+
+def test_demo_2024_results_page_has_no_results_yet(demo, db):
+    """QA item 10, as observed."""
+    client = _client("secretariat")
+    body = client.get("/ket-qua/2024/").content.decode()
+    assert "Kỳ đánh giá đang chuẩn bị: chưa có kết quả." in body
+    assert "Không hoàn thành nhiệm vụ" not in body
+    assert client.get("/ket-qua/2024/quyet-dinh.docx").status_code == 409

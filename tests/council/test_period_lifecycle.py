@@ -59,7 +59,7 @@ def test_creating_next_period_leaves_everyone_on_the_current_period(
     landing = client.get(reverse("assessments:index"))
     assert landing.status_code == 302
     assert landing["Location"] == reverse("assessments:open_year", kwargs={"year": 2023, "code": "skhcn"})
-    client.get(landing["Location"])
+    client.post(landing["Location"])  # «Bắt đầu tự đánh giá»
     assert list(Assessment.objects.values_list("period__year", flat=True)) == [2023]
     # The unit does not take part in 2024: its page there does not exist, and nothing is created.
     assert (

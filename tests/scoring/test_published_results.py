@@ -3,6 +3,7 @@ chair's finalisation from the command line."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from decimal import Decimal
@@ -165,3 +166,38 @@ def test_published_results_page_refuses_an_empty_file_with_the_message_of_every_
     body = response.content.decode()
     assert "Tệp «qd.xlsx» trống (0 byte). Hãy chọn đúng tệp cần nhập." in body
     assert "Tập tin được gửi là rỗng" not in body
+
+
+def _csv(content: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+
+
+def test_last_years_table_recorded_after_finalising_gives_the_same_rank_change_everywhere(
+    scored, secretariat, chair, client_for
+):
+    """QA item 8: the demo records 2021's published table after 2022 was finalised. The results page, its CSV,
+    the annex and the dashboards all take the previous rank from one function and say the same (+1 for
+    skhcn, which moved from 2 to 1)."""
+    period = scored[0].period
+    Period.objects.filter(pk=period.pk).update(phase=Phase.REAPPRAISAL)
+    finalise_all(period)
+    call_command("finalise_results", "--year", "2023", "--user", chair.username)
+    published_results_import(year=2022, file_name="qd.xlsx", content=xlsx_bytes(TABLE_2022), by=secretariat)
+    client = client_for(secretariat)
+
+    page = client.get(reverse("scoring:period", args=[2023])).content.decode()
+    assert '<td class="num" data-previous="skhcn">88,50 (2)</td>\n        <td>Tăng 1 bậc</td>' in page
+    results_csv = _csv(client.get(reverse("scoring:csv", args=[2023])).content)
+    column = results_csv[0].index("Tăng/giảm bậc")
+    assert {row[-1]: row[column] for row in results_csv[1:]} == {"skhcn": "1", "stp": "-1"}
+    run = ScoreRun.objects.get(period=period, is_final=True)
+    ws = openpyxl.load_workbook(io.BytesIO(build_annex(decision_data_from_run(run)).content))["Phụ lục I"]
+    assert {ws.cell(row=r, column=2).value: ws.cell(row=r, column=11).value for r in (8, 9)} == {
+        "Sở Khoa học và Công nghệ": "↑1",
+        "Sở Tư pháp": "↓1",
+    }
+    dashboard = _csv(client.get("/bang-dieu-khien/2023/ket-qua/thay-doi-so.csv").content)
+    assert {row[0]: row[-1] for row in dashboard[1:]} == {
+        "Sở Khoa học và Công nghệ": "+1",
+        "Sở Tư pháp": "-1",
+    }
