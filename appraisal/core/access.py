@@ -103,6 +103,15 @@ def visible(
     return moment >= rule
 
 
+def first_moment(what: str, persona: str) -> Moment | None:
+    """The moment from which ``persona`` sees ``what`` whatever the unit did (None: never, or from the unit's
+    own submission or explanation)."""
+    rule = TABLE[what][persona]
+    if rule is AS_UNIT:
+        rule = TABLE[what][Persona.UNIT]
+    return rule if isinstance(rule, Moment) else None
+
+
 def visible_set(persona: str, moment: Moment, *, submitted: bool, explained: bool) -> frozenset[str]:
     """Every ``what`` the persona sees at that moment."""
     return frozenset(

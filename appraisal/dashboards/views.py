@@ -15,7 +15,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from appraisal.core import roles
-from appraisal.core.access import Persona
+from appraisal.core.access import Moment, Persona, first_moment
 from appraisal.council import access
 from appraisal.council.access import Subject
 from appraisal.registry.models import Period, Phase, Unit
@@ -42,6 +42,18 @@ def no_results_message(period: Period) -> str:
         f"Kỳ đánh giá năm {period.year} đang ở giai đoạn Chuẩn bị: các đơn vị chưa tự đánh giá nên chưa có kết "
         "quả để vẽ biểu đồ. Biểu đồ có khi kỳ chuyển sang giai đoạn Tự đánh giá."
     )
+
+
+RANK_NOTES = {
+    Moment.F: "Công bố khi Hội đồng chốt kết quả.",
+    Moment.P: "Công bố khi quyết định được phê duyệt.",
+}
+
+
+def rank_note(persona: str) -> str:
+    """When the person will see the unit's rank (SPEC §6a, row «ranks», their column)."""
+    moment = first_moment("ranks", persona)
+    return RANK_NOTES.get(moment, "Chưa được công bố.") if moment is not None else "Chưa được công bố."
 
 
 def _has_results(period: Period) -> bool:
@@ -312,7 +324,8 @@ def _unit(request: HttpRequest, year: int, code: str) -> dict[str, Any]:
     seen = access.visibility(request.user, subject)
     if not _has_results(period):
         return {"period": period, "unit": unit, "no_results": True}
-    show_rank = access.can_see(request.user, "ranks", Subject(period))
+    # SPEC §6a read for this unit, as the results page reads it (the observer and an assigned member from F)
+    show_rank = "ranks" in seen
     page = unit_page_cached(period=period, code=unit.code)
     if page is None:
         raise Http404("Đơn vị chưa có kết quả trong kỳ này.")
@@ -332,6 +345,7 @@ def _unit(request: HttpRequest, year: int, code: str) -> dict[str, Any]:
         "row": row,
         "group": page,
         "show_rank": show_rank,
+        "rank_note": "" if show_rank else rank_note(access.persona_of(request.user, subject)),
         "charts": charts,
         # Criterion by criterion is the unit's own detail: never in the published table other units read.
         "shortfalls": shortfalls(row) if "inputs" in seen else None,

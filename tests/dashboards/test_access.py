@@ -192,3 +192,17 @@ def test_a_council_member_lands_on_the_charts_once_results_are_out_else_on_the_c
     client = as_user("member.stttt")
     assert client.get("/bang-dieu-khien/?ky=2022")["Location"] == "/bang-dieu-khien/2022/ket-qua/"
     assert client.get("/bang-dieu-khien/?ky=2023")["Location"] == "/hoi-dong/2023/"
+
+
+def test_the_unit_page_shows_the_rank_to_whoever_the_policy_lets_see_it(demo, as_user):
+    """QA 24: the observer sees stp's rank from its finalisation (SPEC §6a), as on /ket-qua/2023/don-vi/stp/;
+    the unit's people from publication, and the page says so for them only."""
+    result = as_user("observer").get("/ket-qua/2023/don-vi/stp/").content.decode()
+    assert "Xếp hạng 13" in result
+    page = as_user("observer").get("/bang-dieu-khien/2023/don-vi/stp/").content.decode()
+    assert 'id="unit-rank">13/' in page
+    assert "Công bố khi quyết định được phê duyệt." not in page
+    assert "Bình quân của khối" in page
+    own = as_user("stp.head").get("/bang-dieu-khien/2023/don-vi/stp/").content.decode()
+    assert 'id="unit-rank">–<' in own
+    assert "Công bố khi quyết định được phê duyệt." in own
