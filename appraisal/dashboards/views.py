@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
@@ -107,12 +108,21 @@ def index(request: HttpRequest) -> HttpResponse:
         for p in [period, *periods]:
             if access.can_see(request.user, "ranks", Subject(p)):
                 return redirect("dashboards:summary", year=p.year)
-        raise PermissionDenied(access.REFUSALS["ranks"])
+        # Nothing out yet in any year: said on a page, not refused (the landing never refuses, QA item 9).
+        return render(
+            request,
+            "dashboards/no_results.html",
+            {
+                "period": period,
+                "heading": "Bảng điều khiển",
+                "message": f"Kết quả năm {period.year} được xem khi Hội đồng chốt kết quả.",
+            },
+        )
     units = roles.roles_of(request.user).editor_units
     if units:
-        unit = Unit.objects.filter(pk__in=units).order_by("name").first()
-        assert unit is not None
-        return redirect("dashboards:unit", year=period.year, code=unit.code)
+        return _unit_landing(
+            request, period, periods, list(Unit.objects.filter(pk__in=units).order_by("name"))
+        )
     if access.can_see(request.user, "ranks", subject):
         return redirect("dashboards:results", year=period.year)
     # A council member before finalisation: their work is on the council's pages.
@@ -120,6 +130,44 @@ def index(request: HttpRequest) -> HttpResponse:
         request, "Biểu đồ kết quả được mở khi Hội đồng chốt kết quả; đây là các việc thẩm định của bạn."
     )
     return redirect("council:dashboard", year=period.year)
+
+
+def _unit_landing(
+    request: HttpRequest, period: Period, periods: list[Period], units: list[Unit]
+) -> HttpResponse:
+    """A unit's people: their unit's page when they may see its result now (SPEC §6a, row «total»), else a page
+    saying when they will, with the years they may already open — never a redirect to a refusal (QA item 9)."""
+    for unit in units:
+        if access.can_see(request.user, "total", access.subject_for(period, unit)):
+            return redirect("dashboards:unit", year=period.year, code=unit.code)
+    unit = units[0]
+    earlier = next(
+        (
+            p
+            for p in periods
+            if p.year != period.year and access.can_see(request.user, "total", access.subject_for(p, unit))
+        ),
+        None,
+    )
+    links = (
+        [(reverse("dashboards:unit", kwargs={"year": earlier.year, "code": unit.code}), _of(earlier, unit))]
+        if earlier is not None
+        else []
+    )
+    return render(
+        request,
+        "dashboards/no_results.html",
+        {
+            "period": period,
+            "heading": unit.name,
+            "message": f"{_of(period, unit)} được xem khi Hội đồng chốt kết quả của đơn vị.",
+            "links": links,
+        },
+    )
+
+
+def _of(period: Period, unit: Unit) -> str:
+    return f"Kết quả năm {period.year} của {unit.name}"
 
 
 # -- progress (secretariat, chair) ---------------------------------------------------------------------------

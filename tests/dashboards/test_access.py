@@ -206,3 +206,37 @@ def test_the_unit_page_shows_the_rank_to_whoever_the_policy_lets_see_it(demo, as
     own = as_user("stp.head").get("/bang-dieu-khien/2023/don-vi/stp/").content.decode()
     assert 'id="unit-rank">–<' in own
     assert "Công bố khi quyết định được phê duyệt." in own
+
+
+@pytest.mark.parametrize(
+    ("who", "name", "code"),
+    [("skhcn.head", "Sở Khoa học và Công nghệ", "skhcn"), ("vuquang.head", "Huyện Vũ Quang", "vuquang")],
+)
+def test_the_landing_tells_a_units_people_when_their_result_opens_instead_of_a_refusal(
+    demo, as_user, who, name, code
+):
+    """QA 9: before the council finalises their unit, its people land on a page saying when they will see the
+    result, with the last year they may already open, never on a redirect to a 403."""
+    client = as_user(who)
+    response = client.get("/bang-dieu-khien/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Kết quả năm 2023 của {name} được xem khi Hội đồng chốt kết quả của đơn vị." in page
+    assert f'href="/bang-dieu-khien/2022/don-vi/{code}/">Kết quả năm 2022 của {name}</a>' in page
+    assert client.get(f"/bang-dieu-khien/2022/don-vi/{code}/").status_code == 200
+    # the preparing year too: nothing to show yet, said rather than refused
+    later = client.get("/bang-dieu-khien/?ky=2024")
+    assert later.status_code == 200
+    assert (
+        f"Kết quả năm 2024 của {name} được xem khi Hội đồng chốt kết quả của đơn vị."
+        in later.content.decode()
+    )
+    # a finalised unit still lands on its page
+    assert as_user("stp.head").get("/bang-dieu-khien/")["Location"] == "/bang-dieu-khien/2023/don-vi/stp/"
+
+
+def test_the_landing_tells_an_observer_when_results_open_when_no_year_is_out(demo, as_user):
+    Period.objects.filter(pk=demo[2022].pk).update(phase="reappraisal")
+    response = as_user("observer").get("/bang-dieu-khien/")
+    assert response.status_code == 200
+    assert "Kết quả năm 2023 được xem khi Hội đồng chốt kết quả." in response.content.decode()
