@@ -12,7 +12,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -70,6 +71,21 @@ def entry_is_lowered(entry: ItemEntry) -> bool:
         and bool(entry.round1_value)
         and is_lowered(
             method=entry.node.method, self_points=entry.self_points, new_points=entry.round1_points
+        )
+    )
+
+
+def lowered_q(prefix: str = "") -> Q:
+    """:func:`entry_is_lowered` in SQL, for the items of ``prefix`` (``""``: ItemEntry itself): scored in round 1
+    by the council, worse for the unit than its claim (no claim counts as 0; a penalty: a larger deduction)."""
+    claimed = Coalesce(F(f"{prefix}self_points"), Value(Decimal(0)))
+    method, points = f"{prefix}node__method", f"{prefix}round1_points"
+    return (
+        Q(**{f"{method}__in": APPRAISED_METHODS, f"{points}__isnull": False})
+        & ~Q(**{f"{prefix}round1_value": ""})
+        & (
+            (Q(**{method: Method.PENALTY}) & Q(**{f"{points}__gt": claimed}))
+            | (~Q(**{method: Method.PENALTY}) & Q(**{f"{points}__lt": claimed}))
         )
     )
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from appraisal.assessments.models import Assessment, AssessmentState, ItemEntry
 from appraisal.council.history import TimelineRow, period_audit
 from appraisal.council.queues import workload
+from appraisal.council.selectors import lowered_q
 from appraisal.registry.models import Period, Phase, UnitMembership
 from appraisal.registry.phases import WINDOW_PHASES, Deadline, phase_deadline
 
@@ -25,12 +26,14 @@ S = AssessmentState
 
 # The states the dashboard counts, in the order of a unit's life (issue 12), with their Vietnamese labels.
 STATES: tuple[tuple[str, str, str], ...] = (
+    ("not_started", "Chưa bắt đầu", "#dee2e6"),
     ("draft", "Đang tự đánh giá", "#adb5bd"),
     ("returned", "Bị trả lại", "#d2691e"),
     ("not_submitted", "Không nộp", "#b02a37"),
     ("submitted", "Đã nộp, chờ thẩm định", "#6f42c1"),
     ("appraising", "Đã thẩm định vòng 1, chưa thông báo", "#2f6fb5"),
     ("notice", "Đã thông báo, chưa giải trình", "#c98a00"),
+    ("no_explanation", "Đã thông báo, không cần giải trình", "#7fb3d5"),
     ("explaining", "Đang giải trình", "#ffc107"),
     ("explained", "Đã giải trình, chờ vòng 2", "#20c997"),
     ("waived", "Không giải trình", "#6c757d"),
@@ -85,9 +88,12 @@ class Progress:
         return [u for u in self.units if u.state == "explained"]
 
 
-def unit_state(a: Assessment | None, *, now: datetime, drafted: bool) -> str:
-    """The dashboard's state of a unit from its assessment (None: not started)."""
-    if a is None or a.state == S.DRAFT:
+def unit_state(a: Assessment | None, *, now: datetime, drafted: bool, lowered: bool = True) -> str:
+    """The dashboard's state of a unit from its assessment (None: not started; a page no longer creates one).
+    ``lowered``: round 1 lowered at least one item — a unit notified of nothing lowered has nothing to explain."""
+    if a is None:
+        return "not_started"
+    if a.state == S.DRAFT:
         return "draft"
     if a.state in (S.RETURNED, S.NOT_SUBMITTED, S.SUBMITTED, S.EXPLAINED, S.REAPPRAISED, S.FINALISED):
         return str(a.state)
@@ -96,6 +102,8 @@ def unit_state(a: Assessment | None, *, now: datetime, drafted: bool) -> str:
         return "appraising"
     if a.explanation_waived_at is not None:
         return "waived"
+    if not lowered:
+        return "no_explanation"
     return "explaining" if drafted else "notice"
 
 
@@ -128,10 +136,11 @@ def progress_build(*, period: Period, now: datetime | None = None) -> Progress:
         .order_by("group__order", "group__code", "unit__name")
     )
     drafted = ItemEntry.objects.filter(assessment=OuterRef("pk")).exclude(explanation="")
+    lowered = ItemEntry.objects.filter(lowered_q(), assessment=OuterRef("pk"))
     assessments = {
         a.unit_id: a
         for a in Assessment.objects.filter(period=period)
-        .annotate(drafted=Exists(drafted))
+        .annotate(drafted=Exists(drafted), lowered=Exists(lowered))
         .only(
             "pk",
             "unit_id",
@@ -150,11 +159,13 @@ def progress_build(*, period: Period, now: datetime | None = None) -> Progress:
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for m in memberships:
         a = assessments.get(m.unit_id)
-        state = unit_state(a, now=now, drafted=bool(a is not None and a.drafted))
+        state = unit_state(
+            a, now=now, drafted=bool(a is not None and a.drafted), lowered=bool(a is not None and a.lowered)
+        )
         status = UnitStatus(
             m.unit_id, m.unit.code, m.unit.name, m.group.code, m.group.name, state, a.pk if a else None
         )
-        if state in ("draft", "returned"):
+        if state in ("not_started", "draft", "returned"):
             ext = a.extension_until if a else None
             due = ext if ext and (self_due.due_at is None or ext > self_due.due_at) else self_due.due_at
             status.due_at = due
