@@ -21,6 +21,7 @@ from appraisal.council import access
 from appraisal.council.access import Subject
 from appraisal.registry.models import Period, Phase, Unit
 from appraisal.registry.selectors import period_default_for_user, period_list_for_user
+from appraisal.registry.switcher import year_page
 from appraisal.scoring.selectors import redact_row
 
 from .cache import (
@@ -89,6 +90,20 @@ def _csv(chart: Chart | None, year: int) -> HttpResponse:
     return response
 
 
+# The period switcher's checks (QA item 12b): the same question each view asks before it reads.
+def _leads(user: Any, period: Period, kwargs: dict[str, Any]) -> bool:
+    return access.persona_of(user, Subject(period)) == Persona.LEADER
+
+
+def _sees_ranks(user: Any, period: Period, kwargs: dict[str, Any]) -> bool:
+    return access.can_see(user, "ranks", Subject(period))
+
+
+def _sees_unit(user: Any, period: Period, kwargs: dict[str, Any]) -> bool:
+    unit = Unit.objects.filter(code=kwargs["code"]).first()
+    return unit is not None and access.can_see(user, "total", access.subject_for(period, unit))
+
+
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """The person's dashboard in their default period: progress for the secretariat and the chair, the
@@ -107,6 +122,8 @@ def index(request: HttpRequest) -> HttpResponse:
     if persona == Persona.OBSERVER:
         for p in [period, *periods]:
             if access.can_see(request.user, "ranks", Subject(p)):
+                if p != period:
+                    messages.info(request, f"Kết quả {period.name} chưa được chốt; đây là kết quả {p.name}.")
                 return redirect("dashboards:summary", year=p.year)
         # Nothing out yet in any year: said on a page, not refused (the landing never refuses, QA item 9).
         return render(
@@ -209,6 +226,7 @@ def _progress_context(request: HttpRequest, period: Period) -> dict[str, Any]:
 
 
 @require_safe
+@year_page(_leads)
 def progress(request: HttpRequest, year: int) -> HttpResponse:
     period = _period(year)
     _require_leader(request, period)
@@ -216,6 +234,7 @@ def progress(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @require_safe
+@year_page(_leads)
 def progress_body(request: HttpRequest, year: int) -> HttpResponse:
     """The dashboard's content alone: htmx replaces it every minute. Opened directly (a bookmark, a link
     copied from the browser's tools) it is the whole page instead of a bare fragment without menu or styles."""
@@ -230,6 +249,7 @@ def progress_body(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @require_safe
+@year_page(_leads)
 def progress_units(request: HttpRequest, year: int) -> HttpResponse:
     """The list behind a figure of the dashboard: units of a state, a group, or overdue."""
     period = _period(year)
@@ -292,6 +312,7 @@ def _results_period(request: HttpRequest, year: int) -> Period:
 
 
 @require_safe
+@year_page(_sees_ranks)
 def results(request: HttpRequest, year: int) -> HttpResponse:
     period = _results_period(request, year)
     if not _has_results(period):
@@ -338,6 +359,7 @@ def results_svg(request: HttpRequest, year: int, chart: str) -> HttpResponse:
 
 
 @require_safe
+@year_page(_sees_ranks)
 def summary(request: HttpRequest, year: int) -> HttpResponse:
     """The Chairman's page: one A4 page of the figures the province publishes."""
     period = _results_period(request, year)
@@ -404,6 +426,7 @@ def _unit(request: HttpRequest, year: int, code: str) -> dict[str, Any]:
 
 
 @require_safe
+@year_page(_sees_unit)
 def unit(request: HttpRequest, year: int, code: str) -> HttpResponse:
     context = _unit(request, year, code)
     if context.get("no_results"):

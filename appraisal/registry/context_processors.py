@@ -5,17 +5,34 @@ from django.urls import NoReverseMatch, reverse
 
 from appraisal.core import roles
 
+from .models import Period
 from .selectors import period_default_for_user, period_list_for_request
+from .switcher import year_check
+
+# The landing of each section (the main menu's link, QA item 11), which never refuses: the switcher's link to a
+# year in which the person may not open the page being viewed (QA item 12b).
+SECTIONS = {
+    "assessments": "assessments",
+    "council": "council",
+    "scoring": "results",
+    "dashboards": "dashboards",
+}
 
 
-def _switch_url(request: HttpRequest, year: int) -> str:
-    """The same page in another period when the page lives under a year, else that period's home."""
+def _switch_url(request: HttpRequest, period: Period) -> str:
+    """The same page in another period when the page lives under a year and the person may open it there (the
+    view's :func:`~.switcher.year_page` check), else that period's landing of the same section, else its home."""
     match = getattr(request, "resolver_match", None)
+    year = period.year
     if match is not None and "year" in match.kwargs:
-        try:
-            return reverse(match.view_name, kwargs={**match.kwargs, "year": year})
-        except NoReverseMatch:
-            pass
+        check = year_check(match.func)
+        if year == match.kwargs["year"] or check is None or check(request.user, period, match.kwargs):
+            try:
+                return reverse(match.view_name, kwargs={**match.kwargs, "year": year})
+            except NoReverseMatch:
+                pass
+        elif match.namespace in SECTIONS:
+            return _menu_urls(year)[SECTIONS[match.namespace]]
     return reverse("core:home_year", kwargs={"year": year})
 
 
@@ -73,9 +90,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             if year is None:
                 default = period_default_for_user(user, listed)
                 year = default.year if default else None
-            cached = [
-                {"period": p, "url": _switch_url(request, p.year), "active": p.year == year} for p in listed
-            ]
+            cached = [{"period": p, "url": _switch_url(request, p), "active": p.year == year} for p in listed]
             request._parindex_nav_periods = cached
         return cached
 

@@ -31,13 +31,20 @@ from appraisal.registry.selectors import (
     period_for_request,
     period_list_for_request,
 )
+from appraisal.registry.switcher import opens, year_page
 
 from . import services
 from .adapters import decision_data_from_run, unit_doc_data
 from .forms import ApproveForm, PublishedResultsForm, ReopenForm
 from .job_views import finalise_in_background
 from .published import PUBLISHED_COLUMNS, published_results_import, published_rows, published_template_file
-from .selectors import redact_unit_doc, results_view, unit_doc_get_for_user, unit_result_get_for_user
+from .selectors import (
+    redact_unit_doc,
+    results_view,
+    unit_doc_get_for_user,
+    unit_result_get_for_user,
+    unit_subject_get_for_user,
+)
 
 
 def _file_response(
@@ -90,6 +97,11 @@ def index(request: HttpRequest) -> HttpResponse:
     raise PermissionDenied(f"Kết quả {period.name} chưa được chốt.")
 
 
+def _sees_ranks(user: Any, period: Period, kwargs: dict[str, Any]) -> bool:
+    return bool(user.has_perm("parindex.view_ranks", Subject(period)))
+
+
+@year_page(_sees_ranks)
 def period_results(request: HttpRequest, year: int) -> HttpResponse:
     period = _period(request, year)
     subject = Subject(period)
@@ -123,6 +135,9 @@ def period_results(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
+@year_page(
+    lambda user, period, kw: opens(lambda: unit_subject_get_for_user(user, period=period, code=kw["code"]))
+)
 def unit_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
     """A unit's result, showing exactly the layers SPEC §6a allows the person now: what is hidden is not in
     the page at all."""
@@ -275,6 +290,11 @@ def download_unit_doc(request: HttpRequest, year: int, code: str, kind: str, fmt
     )
 
 
+@year_page(
+    lambda user, period, kw: opens(
+        lambda: unit_doc_get_for_user(user, period=period, code=kw["code"], kind=kw["kind"])
+    )
+)
 def unit_report(request: HttpRequest, year: int, code: str, kind: str) -> HttpResponse:
     """Print view of a unit's appraisal notice, final-result notice or shortcomings report (the same data
     as the .docx)."""
