@@ -75,7 +75,10 @@ class _Page(HTMLParser):
             self.text.append(attributes.get("value") or "")  # a button's caption is its value
         if tag in ("script", "style", "template"):
             self._hidden += 1
-        if tag == "code":  # a file format's column names, typed as shown: notation, not prose
+        # A file format's column names (code), typed as shown, and values isolated from the text around them
+        # (bdi: the admin's password hash summary shows the first letters of a random salt, «BY******»):
+        # notation, not prose.
+        if tag in ("code", "bdi"):
             self.text.append("\x00")
         if tag == "a":
             href = dict(attrs).get("href") or ""
@@ -85,7 +88,7 @@ class _Page(HTMLParser):
     def handle_endtag(self, tag):
         if tag in ("script", "style", "template") and self._hidden:
             self._hidden -= 1
-        if tag == "code":
+        if tag in ("code", "bdi"):
             self.text.append("\x01")
 
     def handle_data(self, data):
