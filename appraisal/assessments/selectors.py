@@ -760,5 +760,23 @@ def entry_live_links(entry: ItemEntry) -> list[EvidenceLink]:
     )
 
 
-def assessment_events(assessment: Assessment) -> list[Any]:
-    return list(assessment.events.select_related("by").order_by("-at", "-pk"))
+# Who sees which council member or chair moved a self-assessment (SPEC §6a: the council's own people; the unit's
+# side, a council member of the unit and observers read «Hội đồng thẩm định»). Registered by the council at
+# start-up (``CouncilConfig.ready``); with no rule registered nobody inside is known and every name is hidden.
+COUNCIL_INSIDE_RULES: list[Callable[[Any, Assessment], bool]] = []
+COUNCIL_NAME = "Hội đồng thẩm định"
+# States the council moves an assessment into: their rows name the council, not the person, outside it.
+COUNCIL_MOVES = frozenset({AssessmentState.APPRAISED, AssessmentState.REAPPRAISED, AssessmentState.FINALISED})
+
+
+def assessment_events(assessment: Assessment, user: Any) -> list[Any]:
+    """The assessment's state changes, newest first, each with ``by_label``: the person's name, or «Hội đồng
+    thẩm định» for the council's moves when ``user`` is outside the council."""
+    events = list(assessment.events.select_related("by").order_by("-at", "-pk"))
+    inside = any(rule(user, assessment) for rule in COUNCIL_INSIDE_RULES)
+    for event in events:
+        if not inside and event.to_state in COUNCIL_MOVES:
+            event.by_label = COUNCIL_NAME
+        else:
+            event.by_label = (event.by.get_full_name() or event.by.username) if event.by else "–"
+    return events

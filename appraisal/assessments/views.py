@@ -135,7 +135,7 @@ def _detail_context(request: HttpRequest, assessment: Assessment) -> dict[str, A
         "can_edit_unit": roles.can_edit_unit(user, unit_id),
         "is_head": roles.is_unit_head(user, unit_id),
         "is_secretariat": roles.is_secretariat(user),
-        "events": selectors.assessment_events(assessment),
+        "events": selectors.assessment_events(assessment, user),
         "return_form": ReturnForm(),
         "extension_form": ExtensionForm(),
         "extension_kind": services.assessment_extension_kind(assessment),

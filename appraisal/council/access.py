@@ -200,11 +200,18 @@ COUNCIL_STATES_REACHED = frozenset({S.APPRAISED.label, S.REAPPRAISED.label, S.FI
 COUNCIL_NAME = "Hội đồng thẩm định"
 
 
+def council_inside(user: Any, assessment: Assessment) -> bool:
+    """Whether ``user`` reads which council member or chair did what on ``assessment`` (SPEC §6a: the chair,
+    the secretariat and the assigned members; the unit's people, a council member of the unit and observers read
+    «Hội đồng thẩm định»)."""
+    return persona_of(user, Subject.of(assessment)) in (Persona.LEADER, Persona.ASSIGNED)
+
+
 def timeline_for_viewer(user: Any, subject: Subject, rows: list[Any]) -> list[Any]:
     """An item's history as ``user`` may see it (SPEC §6a): rows of layers not yet visible are left out, and
     which member gave which score stays inside the council — the unit's side reads «Hội đồng thẩm định»."""
     seen = visibility(user, subject)
-    inside = persona_of(user, subject) in (Persona.LEADER, Persona.ASSIGNED)
+    inside = persona_of(user, subject) in (Persona.LEADER, Persona.ASSIGNED)  # as council_inside
     out = []
     for row in rows:
         if row.kind == "item" and LAYER_ROWS.get(row.layer, "inputs") not in seen:

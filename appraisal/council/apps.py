@@ -8,11 +8,20 @@ class CouncilConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers SPEC §6a as django-rules permissions (parindex.view_<what>).
-        from appraisal.assessments.selectors import ASSESSMENT_VIEW_RULES, EVIDENCE_DOWNLOAD_RULES
+        from appraisal.assessments.selectors import (
+            ASSESSMENT_VIEW_RULES,
+            COUNCIL_INSIDE_RULES,
+            EVIDENCE_DOWNLOAD_RULES,
+        )
         from appraisal.registry.lifecycle import ROLLOVER_COPIES
 
         from . import access  # noqa: F401
-        from .access import assessment_view_check, council_can_download_evidence, evidence_download_by_policy
+        from .access import (
+            assessment_view_check,
+            council_can_download_evidence,
+            council_inside,
+            evidence_download_by_policy,
+        )
         from .services import assignments_rollover
 
         # Who downloads a unit's evidence: SPEC §6a read in the period and moment of each assessment linking the
@@ -27,3 +36,6 @@ class CouncilConfig(AppConfig):
         # A roll-over with the council copies its assignments (the registry cannot import the council).
         if assignments_rollover not in ROLLOVER_COPIES:
             ROLLOVER_COPIES.append(assignments_rollover)
+        # Which council member moved a self-assessment is for the council's own people only.
+        if council_inside not in COUNCIL_INSIDE_RULES:
+            COUNCIL_INSIDE_RULES.append(council_inside)

@@ -122,3 +122,27 @@ def test_a_draft_is_seen_by_the_units_people_the_chair_and_the_secretariat(
     Assessment.objects.filter(pk=pk).update(state=AssessmentState.DRAFT)
     for user in (editor, head, chair_2023, secretariat):
         assert answers(client_for, user, pk) == all_(200), user
+
+
+def test_history_of_the_self_assessment_names_the_council_not_its_people_outside_it(
+    world, member, secretariat, editor, conflicted_member, observer, chair_2023, client_for
+):
+    """QA: the «Lịch sử» of /tu-danh-gia/<pk>/ showed the secretariat's or chair's name on the council's moves to
+    the unit's people. Outside the council (the unit, a council member of the unit, observers) those rows read
+    «Hội đồng thẩm định», as the item history does; the chair and the secretariat read the name."""
+    from appraisal.council import services as council_services
+    from tests.council.conftest import appraise_all
+
+    secretariat.first_name = "Phan Thị Thư Ký"
+    secretariat.save()
+    skhcn = world["skhcn"]
+    appraise_all(skhcn, member)
+    council_services.assessment_mark_appraised(assessment=skhcn, by=secretariat)
+    url = reverse("assessments:detail", args=[skhcn.pk])
+    for outside in (editor, conflicted_member, observer):
+        body = client_for(outside).get(url).content.decode()
+        history = body.split('id="events-title"')[1]
+        assert "Phan Thị Thư Ký" not in history and "Hội đồng thẩm định" in history, outside.username
+    for inside in (secretariat, chair_2023):
+        history = client_for(inside).get(url).content.decode().split('id="events-title"')[1]
+        assert "Phan Thị Thư Ký" in history, inside.username

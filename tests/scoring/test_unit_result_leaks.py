@@ -50,6 +50,17 @@ def test_other_units_people_see_the_published_figures_but_no_item_detail(scored,
     assert "Giải thích cách tính" not in body  # the derivation reads items and layers
 
 
+def test_other_units_people_see_no_self_assessed_total_nor_points(scored, editor, other_editor, client_for):
+    """The unit's self-assessed total is its inputs (never for other units' people); the published table has the
+    index, not the points."""
+    _at(scored, Phase.APPROVED)
+    url = reverse("scoring:unit_detail", args=[2023, "skhcn"])
+    body = client_for(other_editor).get(url).content.decode()
+    assert "Tự đánh giá:" not in body and "Tổng điểm / điểm tối đa" not in body
+    own = client_for(editor).get(url).content.decode()
+    assert "Tự đánh giá:" in own and "Tổng điểm / điểm tối đa" in own
+
+
 def test_unit_people_still_see_item_detail_and_reasons_after_publication(scored, editor, client_for):
     _at(scored, Phase.APPROVED)
     body = client_for(editor).get(reverse("scoring:unit_detail", args=[2023, "skhcn"])).content.decode()
