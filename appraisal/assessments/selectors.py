@@ -66,14 +66,15 @@ EVIDENCE_NOT_FOUND = "Không tìm thấy tài liệu."
 
 
 def evidence_download_check(user: Any, evidence: Evidence) -> None:
-    """The one check of evidence downloads (a file and its old versions): the unit's people always (it is their
-    library, every period); a file linked to no item, the secretariat or the administrator of the current
-    period; otherwise the rules registered in ``EVIDENCE_DOWNLOAD_RULES``. Raises PermissionDenied with the
-    first refusal a rule gave, else Http404."""
-    if roles.can_edit_unit(user, evidence.unit_id):
+    """The one check of evidence downloads (a file and its old versions), roles read in a period (SPEC §6a: a
+    role of 2022 means nothing in 2023): the unit's people of the current period always (it is their library);
+    a file linked to no item, also the secretariat or the administrator of the current period; otherwise the
+    rules registered in ``EVIDENCE_DOWNLOAD_RULES``, which read each linking assessment's period and moment.
+    Raises PermissionDenied with the first refusal a rule gave, else Http404."""
+    current = period_current()
+    if current is not None and roles.is_unit_person_in_period(user, evidence.unit_id, current.pk):
         return
     if not evidence.links.filter(removed_at__isnull=True).exists():
-        current = period_current()
         if current is not None and roles.holds_in_period(user, roles.SECRETARIAT, current.pk):
             return
         raise Http404(EVIDENCE_NOT_FOUND)

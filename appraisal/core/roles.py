@@ -79,6 +79,15 @@ def holds_in_period(user: Any, role: str, period_id: int) -> bool:
     return any(name == role and p in (None, period_id) for name, _unit, p in r.assignments)
 
 
+def is_unit_person_in_period(user: Any, unit_id: int, period_id: int) -> bool:
+    """The person is the unit's editor or head in that period (a role without a period counts for every
+    period)."""
+    return any(
+        name in (UNIT_EDITOR, UNIT_HEAD) and unit == unit_id and p in (None, period_id)
+        for name, unit, p in roles_of(user).assignments
+    )
+
+
 def is_chair(user: Any) -> bool:
     return CHAIR in roles_of(user).roles
 

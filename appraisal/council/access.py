@@ -384,12 +384,10 @@ def can_write_entry(user: Any, entry: ItemEntry) -> bool:
 
 
 def council_can_download_evidence(user: Any, evidence: Evidence) -> bool:
-    """Council access to an evidence file: the person may see at least one item the evidence is attached to.
-    A council member of the evidence's own unit downloads it as the unit's people do (SPEC §6a, column
-    "conflict", row "inputs, notes, evidence": as the unit's people see it). Called from the assessments app's
-    download check."""
-    if evidence.unit_id in roles.own_unit_ids(user):
-        return True
+    """Council access to an evidence file: the person may appraise at least one item the evidence is attached
+    to. A council member of the evidence's own unit downloads it as the unit's people do (SPEC §6a, column
+    "conflict"), which :func:`evidence_download_by_policy` decides in the period of each linking assessment.
+    Called from the assessments app's download check."""
     periods = Period.objects.filter(assessments__entries__evidence_links__evidence=evidence).distinct()
     for period in periods:
         if (

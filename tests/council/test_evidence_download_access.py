@@ -1,7 +1,7 @@
 """QA report item 3 (SPEC §6a, row "the unit's inputs, notes, evidence"; roles read in the object's period):
 who downloads a unit's evidence file, and when.
 
-- The unit's own people: always, every file of their library.
+- The unit's own people of the current period: always, every file of their library (a role of 2022 only: nothing).
 - Anyone else: only when, for an assessment whose items link the file, the policy lets them see that assessment
   now (observers and assigned members once submitted, the chair and the secretariat of that period always, a
   council member of the unit as its people), or as an assigned council member through the council's items.
@@ -177,3 +177,24 @@ def test_explanation_evidence_reaches_observers_only_from_finalisation(world, ed
     assert "Giải trình của đơn vị chỉ được xem sau khi Hội đồng chốt kết quả." in response.content.decode()
     set_phase(world["period"], Phase.FINALISED)
     assert client_for(observer).get(_url(evidence)).status_code == 200
+
+
+def test_a_units_people_and_council_member_of_2022_only_get_nothing_of_its_2023_files(
+    world, editor, client_for
+):
+    """QA2: the unit's editor or head, or a council member of the unit, whose role is for 2022 only, downloaded
+    the unit's 2023 files (the unit's people were let in every period). Roles are read in the period of the
+    file's assessment, or the current period for the unit's library: 404 for both, as for its pages."""
+    evidence = _file(world["skhcn"], editor)
+    library = _file(world["skhcn"], editor, code=None, name="thu-vien.pdf")
+    period_2022 = PeriodFactory(year=2022)
+    unit = world["skhcn"].unit
+    editor_2022, member_2022 = UserFactory(username="editor.2022"), UserFactory(username="member.skhcn.2022")
+    grant(editor_2022, roles.UNIT_EDITOR, unit, period_2022)
+    grant(member_2022, roles.MEMBER, unit, period_2022)
+    for user in (editor_2022, member_2022):
+        client = client_for(user)
+        assert client.get(_url(evidence)).status_code == 404, user.username
+        assert client.get(_url(library)).status_code == 404, user.username
+    # The unit's people of this period (a role without a period counts everywhere) keep their whole library.
+    assert client_for(editor).get(_url(library)).status_code == 200
