@@ -147,6 +147,8 @@ def unit_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
         request,
         "scoring/unit_detail.html",
         {
+            # Nothing entered yet: the results page's empty state, never a unit at 0 % (QA item 10).
+            "empty": "" if result.view.is_official else services.results_empty_reason(period),
             "period": period,
             "unit": result.unit,
             "row": result.row,

@@ -70,3 +70,19 @@ def test_provisional_run_is_refused_while_preparing(client_for, secretariat, pre
 
     assert PREPARING in response.content.decode()
     assert not ScoreRun.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["secretariat", "chair"])
+def test_unit_page_of_a_preparing_period_shows_the_empty_state_not_zeros(
+    client_for, request, preparing, persona
+):
+    """QA2: /ket-qua/2024/don-vi/stp/ showed «0,00% · Xếp hạng 1 · Yếu · Không hoàn thành nhiệm vụ» and a
+    derivation of zeros while the results page already said there were none."""
+    response = client_for(request.getfixturevalue(persona)).get(
+        reverse("scoring:unit_detail", args=[2023, "skhcn"])
+    )
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f'<p class="alert alert-info" id="results-empty">{PREPARING}</p>' in body
+    assert "0,00" not in body and "Không hoàn thành nhiệm vụ" not in body and "Xếp hạng" not in body
