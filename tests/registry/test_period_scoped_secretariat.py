@@ -42,7 +42,14 @@ def _refused(response, period: Period) -> None:
 @pytest.mark.parametrize("year", [2023, 2024])
 @pytest.mark.parametrize(
     "name",
-    ["period_detail", "period_edit", "period_delete", "period_archive", "period_unarchive", "period_units_export"],
+    [
+        "period_detail",
+        "period_edit",
+        "period_delete",
+        "period_archive",
+        "period_unarchive",
+        "period_units_export",
+    ],
 )
 def test_pages_of_another_year_refused(client_for, years, sec_2022_only, name, year):
     _refused(client_for(sec_2022_only).get(reverse(f"registry:{name}", args=[years[year].pk])), years[year])
@@ -101,7 +108,9 @@ def test_audit_log_shows_only_the_years_held(client_for, years, sec_2022_only, s
     assert page.status_code == 200
     assert [(e.action, e.period_id) for e in page.context["entries"]] == [("unit_update", years[2022].pk)]
     assert list(page.context["form"].fields["period"].queryset) == [years[2022]]
-    asked_2023 = c.get(reverse("scoring:audit"), {"period": years[2023].pk})  # not a choice: the filter is dropped
+    asked_2023 = c.get(
+        reverse("scoring:audit"), {"period": years[2023].pk}
+    )  # not a choice: the filter is dropped
     assert [e.period_id for e in asked_2023.context["entries"]] == [years[2022].pk]
     csv_text = c.get(reverse("scoring:audit_csv")).content.decode("utf-8-sig")
     assert csv_text.count("\r\n") == 2  # the header and the 2022 row
