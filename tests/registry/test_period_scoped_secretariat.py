@@ -5,9 +5,11 @@ audit log ask the role in the period concerned. A role without a period holds in
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from appraisal.core import roles
+from appraisal.registry import lifecycle
 from appraisal.registry.audit import audit_record
 from appraisal.registry.models import AuditAction, Organisation, Period, Phase
 from tests.factories import PeriodFactory, UserFactory, build_index_set, grant
@@ -118,3 +120,14 @@ def test_audit_log_shows_only_the_years_held(client_for, years, sec_2022_only, s
     assert years[2023].name not in csv_text
     full = client_for(secretariat).get(reverse("scoring:audit"))
     assert {e.period_id for e in full.context["entries"]} == {None, *(p.pk for p in years.values())}
+
+
+def test_lifecycle_services_ask_the_period_too(years, sec_2022_only):
+    before = snapshot()
+    with pytest.raises(PermissionDenied, match="không áp dụng cho"):
+        lifecycle.period_archive(period=years[2024], by=sec_2022_only, reason="Thử")
+    with pytest.raises(PermissionDenied, match="không áp dụng cho"):
+        lifecycle.period_rollover(source=years[2023], year=2025, by=sec_2022_only, include_council=False)
+    with pytest.raises(PermissionDenied, match="không áp dụng cho"):
+        lifecycle.period_delete(period=years[2024], by=sec_2022_only)
+    assert snapshot() == before
