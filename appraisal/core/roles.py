@@ -88,6 +88,21 @@ def is_unit_person_in_period(user: Any, unit_id: int, period_id: int) -> bool:
     )
 
 
+def periods_held(user: Any, role: str) -> frozenset[int] | None:
+    """The periods in which the person holds ``role``: None for every period (a role without a period, or the
+    administrator for the secretariat), else the ids of the periods it was given for (empty: none)."""
+    r = roles_of(user)
+    if role == SECRETARIAT and r.superuser:
+        return None
+    held: set[int] = set()
+    for name, _unit, p in r.assignments:
+        if name == role:
+            if p is None:
+                return None
+            held.add(p)
+    return frozenset(held)
+
+
 def is_chair(user: Any) -> bool:
     return CHAIR in roles_of(user).roles
 

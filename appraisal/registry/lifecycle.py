@@ -24,7 +24,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from appraisal.core.exceptions import ConcurrencyError, ServiceError
-from appraisal.core.roles import is_secretariat
+from appraisal.core.roles import SECRETARIAT, holds_in_period, is_secretariat
 from appraisal.engine.labels import BAND_LABELS, HEAD_RATING_LABELS
 
 from .audit import audit_period_event
@@ -75,9 +75,12 @@ NOT_COPIED = (
 )
 
 
-def _require_secretariat(by: Any) -> None:
+def _require_secretariat(by: Any, period: Period) -> None:
+    """The secretariat holding its role in ``period`` (SPEC §6a; for a roll-over: the source period)."""
     if not is_secretariat(by):
         raise PermissionDenied("Chỉ Tổ thư ký được xóa, lưu trữ hoặc tạo kỳ đánh giá mới.")
+    if not holds_in_period(by, SECRETARIAT, period.pk):
+        raise PermissionDenied(f"Vai trò Tổ thư ký của bạn không áp dụng cho {period.name}.")
 
 
 def _is_current(period: Period) -> bool:
@@ -198,7 +201,7 @@ def period_delete(*, period: Period, by: Any) -> PeriodContents:
 
     Returns what was deleted. The deletion is written to the administration log, since the period's own
     history is deleted with it."""
-    _require_secretariat(by)
+    _require_secretariat(by, period)
     with transaction.atomic():
         locked = Period.objects.select_for_update().filter(pk=period.pk).first()
         if locked is None:
@@ -272,7 +275,7 @@ def _archived_set(*, period: Period, by: Any, reason: str, archive: bool) -> Per
 def period_archive(*, period: Period, by: Any, reason: str) -> Period:
     """Archive a period (SPEC §3a): it stays, read-only, hidden from the period switcher unless asked for.
     Any period may be archived except the province's current one; a reason is required."""
-    _require_secretariat(by)
+    _require_secretariat(by, period)
     reason = _require_reason(reason, "lưu trữ kỳ")
     if _is_current(period):
         raise ServiceError(
@@ -283,7 +286,7 @@ def period_archive(*, period: Period, by: Any, reason: str) -> Period:
 
 def period_unarchive(*, period: Period, by: Any, reason: str) -> Period:
     """Bring an archived period back: it is shown and editable again as its phase allows. A reason is required."""
-    _require_secretariat(by)
+    _require_secretariat(by, period)
     reason = _require_reason(reason, "bỏ lưu trữ kỳ")
     return _archived_set(period=period, by=by, reason=reason, archive=False)
 
@@ -518,7 +521,7 @@ def period_rollover(*, source: Period, year: int, by: Any, include_council: bool
     for tracked, active units, the council's roles and assignments only with ``include_council``. Decision
     number and date, the proposal reference and the phase windows are not copied. An existing empty period
     of ``year`` is filled instead of a new one created. Logged as a roll-over event on the new period."""
-    _require_secretariat(by)
+    _require_secretariat(by, source)
     try:
         with transaction.atomic():
             return _rollover(source=source, year=year, by=by, include_council=include_council, reason=reason)

@@ -1,6 +1,7 @@
 """Secretariat pages for the life of a period (SPEC §3a): roll last year over, delete an empty period, archive or
 unarchive one, download its unit list. Like every registry page: the secretariat and the administrator only
-(``registry_require`` / ``period_get_for_user`` raise 403 for anyone else); a view parses, calls one service,
+(``registry_require`` / ``period_get_for_user`` raise 403 for anyone else), and a page about one period only to
+the secretariat holding its role in that period (``period_require``, SPEC §6a); a view parses, calls one service,
 renders or redirects. Nothing is written on GET.
 """
 
@@ -32,6 +33,7 @@ def period_rollover(request: HttpRequest) -> HttpResponse:
     preview = None
     if data is not None and form.is_valid():
         d = form.cleaned_data
+        selectors.period_require(request.user, d["source"])  # the secretariat of the source period (SPEC §6a)
         if request.method == "POST":
             try:
                 period = lifecycle.period_rollover(

@@ -15,7 +15,14 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from appraisal import engine
-from appraisal.core.roles import SECRETARIAT, UNIT_EDITOR, UNIT_HEAD, can_manage_registry, roles_of
+from appraisal.core.roles import (
+    SECRETARIAT,
+    UNIT_EDITOR,
+    UNIT_HEAD,
+    can_manage_registry,
+    holds_in_period,
+    roles_of,
+)
 
 from .models import (
     Group,
@@ -110,6 +117,18 @@ def registry_require(user: Any) -> None:
         raise PermissionDenied("Chỉ Tổ thư ký và quản trị hệ thống được quản lý danh mục.")
 
 
+def period_require(user: Any, period: Period) -> None:
+    """A page or action about one period: the secretariat holding its role in that period (SPEC §6a: a role
+    given for 2022 means nothing in 2023; a role without a period holds in every period; the administrator
+    always)."""
+    registry_require(user)
+    if not holds_in_period(user, SECRETARIAT, period.pk):
+        raise PermissionDenied(
+            f"Vai trò Tổ thư ký của bạn không áp dụng cho {period.name}: chỉ Tổ thư ký của kỳ này "
+            "được xem và thao tác trên kỳ."
+        )
+
+
 def group_get_for_user(user: Any, pk: int) -> Group:
     registry_require(user)
     return get_object_or_404(Group, pk=pk)
@@ -122,17 +141,25 @@ def unit_get_for_user(user: Any, pk: int) -> Unit:
 
 def period_get_for_user(user: Any, pk: int) -> Period:
     registry_require(user)
-    return get_object_or_404(Period, pk=pk)
+    period = get_object_or_404(Period, pk=pk)
+    period_require(user, period)
+    return period
 
 
 def index_set_get_for_user(user: Any, pk: int) -> IndexSet:
     registry_require(user)
-    return get_object_or_404(IndexSet.objects.select_related("period", "group", "copied_from__period"), pk=pk)
+    index_set = get_object_or_404(
+        IndexSet.objects.select_related("period", "group", "copied_from__period"), pk=pk
+    )
+    period_require(user, index_set.period)
+    return index_set
 
 
 def index_node_get_for_user(user: Any, pk: int) -> IndexNode:
     registry_require(user)
-    return get_object_or_404(IndexNode.objects.select_related("index_set__period", "index_set__group"), pk=pk)
+    node = get_object_or_404(IndexNode.objects.select_related("index_set__period", "index_set__group"), pk=pk)
+    period_require(user, node.index_set.period)
+    return node
 
 
 def period_list() -> QuerySet[Period]:

@@ -1,7 +1,9 @@
 """Secretariat pages for the registry: groups, units, imports, index sets, periods, organisation.
 
 Every view is for the secretariat and the administrator only (``can_manage_registry``); the selectors'
-``*_for_user``/``registry_require`` raise 403 for anyone else. Views parse, call one service, render or redirect.
+``*_for_user``/``registry_require`` raise 403 for anyone else. What is about one period (its settings, windows,
+current period, index sets, a unit's group or tracking in it, an import into it) asks the secretariat's role in
+that period too (``period_require``, SPEC §6a: a role given for 2022 means nothing in 2023). Views parse, call one service, render or redirect.
 """
 
 from __future__ import annotations
@@ -35,6 +37,13 @@ from .forms import (
 from .models import Group, Organisation, Period, Phase, UnitMembership
 
 WINDOW_PHASES = phases.WINDOW_PHASES
+
+
+def _year_require(user: Any, year: int) -> None:
+    """An import into ``year``: when that period exists, the secretariat of that period."""
+    period = Period.objects.filter(year=year).first()
+    if period is not None:
+        selectors.period_require(user, period)
 
 
 def _upload(form: Any) -> tuple[str, bytes]:
@@ -159,8 +168,10 @@ def _unit_form_initial(unit: Any) -> dict[str, Any]:
     return initial
 
 
-def _unit_values(form: UnitForm) -> dict[str, Any]:
+def _unit_values(form: UnitForm, user: Any) -> dict[str, Any]:
     d = form.cleaned_data
+    if d["period"] is not None:
+        selectors.period_require(user, d["period"])
     return {
         "name": d["name"],
         "short_name": d["short_name"],
@@ -179,7 +190,9 @@ def unit_create(request: HttpRequest) -> HttpResponse:
     form = UnitForm(request.POST or None, initial={"period": current.pk if current else None})
     if request.method == "POST" and form.is_valid():
         try:
-            unit = services.unit_create(code=form.cleaned_data["code"], by=request.user, **_unit_values(form))
+            unit = services.unit_create(
+                code=form.cleaned_data["code"], by=request.user, **_unit_values(form, request.user)
+            )
         except ServiceError as error:
             form.add_error(None, error.message)
         else:
@@ -193,7 +206,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = UnitForm(request.POST or None, initial=_unit_form_initial(unit), editing=True)
     if request.method == "POST" and form.is_valid():
         try:
-            services.unit_update(unit=unit, by=request.user, **_unit_values(form))
+            services.unit_update(unit=unit, by=request.user, **_unit_values(form, request.user))
         except ServiceError as error:
             form.add_error(None, error.message)
         else:
@@ -211,6 +224,7 @@ def unit_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     if period is None:
         messages.error(request, "Hãy chọn kỳ đánh giá trong danh sách đơn vị trước khi ngừng theo dõi.")
         return redirect("registry:unit_list")
+    selectors.period_require(request.user, period)
     tracked = request.POST.get("tracked") == "1"
     try:
         services.unit_set_tracked(
@@ -247,6 +261,7 @@ def units_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         file_name, content = _upload(form)
         year = form.cleaned_data["year"]
+        _year_require(request.user, year)
         job_url = import_in_background(
             what="units",
             period=Period.objects.filter(year=year).first(),
@@ -275,6 +290,7 @@ def index_set_import(request: HttpRequest) -> HttpResponse:
     result = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        _year_require(request.user, d["year"])
         file_name, content = _upload(form)
         job_url = import_in_background(
             what="index_set",
@@ -354,6 +370,8 @@ def index_set_copy(request: HttpRequest) -> HttpResponse:
         initial["source"] = int(request.GET["source"])
     form = IndexSetCopyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        selectors.period_require(request.user, form.cleaned_data["source"].period)
+        _year_require(request.user, form.cleaned_data["year"])
         try:
             copy = services.index_set_copy(
                 source=form.cleaned_data["source"], year=form.cleaned_data["year"], by=request.user

@@ -1,5 +1,7 @@
 """The secretariat's audit-trail page (issue 13, build item 5): filter by person, object, action, period and
-dates; export what is shown to the Vietnamese-Excel CSV. Secretariat and administrator only."""
+dates; export what is shown to the Vietnamese-Excel CSV. Secretariat and administrator only; a secretariat role
+given for some periods shows the rows of those periods only (SPEC §6a; rows without a period need a role without
+a period), filtered rather than refused, so the page and its CSV never say what happened in another year."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from appraisal.core import roles
 from appraisal.documents.auditcsv import build_audit_csv
 from appraisal.registry.audit import audit_export, audit_list, audit_rows
 from appraisal.registry.models import AUDIT_ACTION_CHOICES, AuditEntry, Period
@@ -41,13 +44,14 @@ class AuditFilterForm(forms.Form):
         label="Đến ngày", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, held: frozenset[int] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = AuditEntry.objects.exclude(by=None).values("by")
         self.fields["person"].queryset = get_user_model().objects.filter(pk__in=people).order_by("username")
         self.fields["person"].label_from_instance = lambda u: u.get_full_name() or u.username
         self.fields["action"].choices = [("", "— tất cả —"), *AUDIT_ACTION_CHOICES]
-        self.fields["period"].queryset = Period.objects.order_by("-year")
+        periods = Period.objects.order_by("-year")
+        self.fields["period"].queryset = periods if held is None else periods.filter(pk__in=held)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -58,11 +62,13 @@ class AuditFilterForm(forms.Form):
 
 
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, Any]:
-    form = AuditFilterForm(request.GET or None)
+    held = roles.periods_held(request.user, roles.SECRETARIAT)  # None: every period and the rows without one
+    form = AuditFilterForm(request.GET or None, held=held)
     filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
         filters = {key: value for key, value in form.cleaned_data.items() if value not in (None, "")}
-    return form, audit_list(**filters)
+    rows = audit_list(**filters)
+    return form, rows if held is None else rows.filter(period_id__in=held)
 
 
 @require_GET
