@@ -31,6 +31,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from appraisal.assessments.models import Assessment, AssessmentState, Evidence, EvidenceLink, ItemEntry
+from appraisal.assessments.selectors import COUNCIL_MOVES, COUNCIL_NAME
 from appraisal.core import roles
 from appraisal.core.access import WHATS, Moment, Persona, visible
 from appraisal.registry.models import Period, Phase, RoleAssignment, Unit, UnitMembership
@@ -196,8 +197,9 @@ LAYER_ROWS = {
     "survey": "survey",
 }
 COUNCIL_LAYERS = frozenset({"round1", "round2", "survey"})
-COUNCIL_STATES_REACHED = frozenset({S.APPRAISED.label, S.REAPPRAISED.label, S.FINALISED.label})
-COUNCIL_NAME = "Hội đồng thẩm định"
+# The council's moves and its name on the unit's side are the assessments app's (the self-assessment's history
+# follows the same rule): the item timeline's state rows carry labels.
+COUNCIL_STATES_REACHED = frozenset(S(state).label for state in COUNCIL_MOVES)
 
 
 def council_inside(user: Any, assessment: Assessment) -> bool:

@@ -4,6 +4,7 @@ items are theirs and stp's items never are."""
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import timedelta
 
 import pytest
@@ -59,6 +60,25 @@ def explained_rate_item(world, member, chair, editor, head) -> ItemEntry:
     services.explanation_submit(assessment=a, by=head)
     set_phase(world["period"], Phase.REAPPRAISAL)
     return entry_of(a, "1.4")
+
+
+def complete_decision(period, secretariat) -> None:
+    """Fill what the approval gate asks beyond number and date (SPEC §3a): the signer, the cited decision's
+    number in the legal bases, the proposal (Tờ trình) number and date."""
+    from appraisal.registry import services as registry_services
+    from appraisal.registry.models import Organisation
+
+    org = Organisation.current()
+    org.signer_name = "Nguyễn Hồng Lĩnh"
+    org.save()
+    period.refresh_from_db()
+    registry_services.period_update(
+        period=period,
+        by=secretariat,
+        proposal_number="45/TTr-SNV",
+        proposal_date=dt.date(2024, 1, 25),
+        legal_bases=period.legal_bases.replace("số …/QĐ-UBND ngày …", "số 12/2023/QĐ-UBND ngày 10/3/2023"),
+    )
 
 
 def set_phase(period, phase: str) -> None:

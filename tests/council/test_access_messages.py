@@ -15,10 +15,9 @@ from django.utils import timezone
 from appraisal.council import services as council_services
 from appraisal.council.lifecycle import period_advance
 from appraisal.council.models import OutboxKind, OutboxMessage
-from appraisal.registry import services as registry_services
-from appraisal.registry.models import Organisation, Phase
+from appraisal.registry.models import Phase
 from appraisal.scoring import services as scoring_services
-from tests.council.conftest import appraise_all, entry_of, set_phase
+from tests.council.conftest import appraise_all, complete_decision, entry_of, set_phase
 from tests.council.test_period_lifecycle import _record_survey, _window
 
 REASON = "Kế hoạch CCHC ban hành sau ngày 31/01."
@@ -101,17 +100,7 @@ def test_unit_messages_and_files_carry_only_what_the_unit_may_see(
     assert "hạng" not in finalised.body.lower() and "điểm" not in finalised.body
 
     # Approval: every unit is told the decision's number and date, to its own people, with no rank or points.
-    org = Organisation.current()
-    org.signer_name = "Nguyễn Hồng Lĩnh"
-    org.save()
-    period.refresh_from_db()
-    registry_services.period_update(
-        period=period,
-        by=secretariat,
-        proposal_number="45/TTr-SNV",
-        proposal_date=dt.date(2024, 1, 25),
-        legal_bases=period.legal_bases.replace("số …/QĐ-UBND ngày …", "số 12/2023/QĐ-UBND ngày 10/3/2023"),
-    )
+    complete_decision(period, secretariat)
     scoring_services.period_approve(
         period=period, number="519/QĐ-UBND", date=dt.date(2024, 2, 5), by=secretariat
     )

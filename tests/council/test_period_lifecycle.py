@@ -27,6 +27,7 @@ from appraisal.registry.selectors import period_current
 from appraisal.scoring import services as scoring_services
 from tests.council.conftest import (
     appraise_all,
+    complete_decision,
     entry_of,
     open_window,
     set_phase,
@@ -356,16 +357,7 @@ def test_approval_refused_until_the_decision_is_complete(world, member, secretar
     assert "căn cứ pháp lý dòng 3 còn chỗ trống «…»" in message
     period.refresh_from_db()
     assert (period.phase, period.decision_number) == (Phase.FINALISED, "")
-    org = Organisation.current()
-    org.signer_name = "Nguyễn Hồng Lĩnh"
-    org.save()
-    registry_services.period_update(
-        period=period,
-        by=secretariat,
-        proposal_number="45/TTr-SNV",
-        proposal_date=dt.date(2024, 1, 25),
-        legal_bases=period.legal_bases.replace("số …/QĐ-UBND ngày …", "số 12/2023/QĐ-UBND ngày 10/3/2023"),
-    )
+    complete_decision(period, secretariat)
     approved = scoring_services.period_approve(
         period=period, number="519/QĐ-UBND", date=dt.date(2024, 2, 5), by=secretariat
     )
