@@ -22,6 +22,7 @@ from appraisal.registry.models import (
     IndexSet,
     Method,
     Period,
+    Phase,
     UnitExclusion,
     UnitMembership,
 )
@@ -130,9 +131,32 @@ def with_rank_change(result: engine.UnitResult, previous: PreviousResult | None)
     rule the engine applies (:func:`engine.rank_change`). A snapshot stores the change known when it was taken;
     last year's published table may be recorded later (the demo records 2021 after finalising 2022, as a
     province does when it starts using ParIndex), and the results page, its CSV, the annex and the dashboards
-    must then all say the same as the previous year they show."""
+    must then all say the same as the previous year they show. Once the period is approved the change is the
+    signed one (:func:`rank_change_is_signed`)."""
     change = engine.rank_change(previous.rank if previous is not None else None, result.rank)
     return result if change == result.rank_change else replace(result, rank_change=change)
+
+
+def rank_change_is_signed(period: Period) -> bool:
+    """Whether the period's rank changes are the ones its approved decision states: from approval on, pages and
+    documents read the change stored in the snapshot (written by :func:`rank_changes_sign`), never the previous
+    year as recorded now, so that a signed decision never changes afterwards."""
+    return period.phase == Phase.APPROVED
+
+
+def rank_changes_sign(period: Period, run: ScoreRun) -> int:
+    """Store in the run's rows the rank change :func:`with_rank_change` gives now; called by the approval, in
+    its transaction. Returns the number of rows whose stored change was different."""
+    previous = previous_results(period)
+    changed = []
+    for row in run.unit_rows.only("pk", "group_code", "unit_code", "rank", "rank_change"):
+        before = previous.get((row.group_code, row.unit_code))
+        change = engine.rank_change(before.rank if before is not None else None, row.rank)
+        if change != row.rank_change:
+            row.rank_change = change
+            changed.append(row)
+    UnitResultRow.objects.bulk_update(changed, ["rank_change"], batch_size=500)
+    return len(changed)
 
 
 def period_input(period: Period) -> PeriodData:
@@ -550,7 +574,7 @@ def decision_data_from_run(run: ScoreRun) -> Any:
         HeadRow,
         UnitLine,
     )
-    from appraisal.registry.models import Group, Organisation, Phase
+    from appraisal.registry.models import Group, Organisation
 
     period = run.period
     # The items and the derivation (most of a row's bytes) are not in the tables: left in the database.
@@ -563,14 +587,14 @@ def decision_data_from_run(run: ScoreRun) -> Any:
         .values_list("unit_row_id", "code", "title", "points", "max_points", "index")
     ):
         field_values[row_id].append(values)
-    previous = previous_results(period)
     results = {
-        r.pk: with_rank_change(
-            unit_result_of_row(r, period.decimals, with_trace=False, field_values=field_values[r.pk]),
-            previous.get((r.group_code, r.unit_code)),
-        )
+        r.pk: unit_result_of_row(r, period.decimals, with_trace=False, field_values=field_values[r.pk])
         for r in rows
     }
+    if not rank_change_is_signed(period):
+        previous = previous_results(period)
+        for r in rows:
+            results[r.pk] = with_rank_change(results[r.pk], previous.get((r.group_code, r.unit_code)))
     groups_meta = {g.code: g for g in Group.objects.filter(code__in={r.group_code for r in rows})}
     tables = []
     heads = []

@@ -7,7 +7,7 @@ and finalises. At the end each year gets the window plan the demo shows (``demo_
 
 - **2022, approved**: every unit submitted and finalised (a few explained and were resolved in round 2, two
   waived, the others let the window pass), survey imported, the chair's finalisation (the official snapshot),
-  the decision completed (legal bases, Tờ trình 45/TTr-SNV) and approved as Quyết định 519/QĐ-UBND.
+  2021's published table recorded (for the rank changes), the decision completed (legal bases, Tờ trình 45/TTr-SNV) and approved as Quyết định 519/QĐ-UBND.
 - **2023, running**, in the explanation phase (self-assessment and round 1 closed, explanation open for a few
   more days, round 2 planned after it), with units in every state: see ``RUNNING_STAGES``.
 
@@ -138,6 +138,9 @@ def live_approved_year(period: Period, users: dict[str, Any]) -> None:
         council.finalise(code)
     demo_window_plan(period, past_windows(period.year))
     period_finalise(period=period, by=chair)
+    # The province records the year before's published table before the decision is signed: the decision
+    # states each unit's rank change against it (adapters.rank_changes_sign).
+    record_year_before(period, users)
     period_update(period=period, by=secretariat, **PAST_PROPOSAL)
     period_approve(period=period, by=secretariat, **PAST_DECISION)
 
@@ -316,6 +319,5 @@ def seed_demo_years(*, past: Period, running: Period, users: dict[str, Any]) -> 
     """Live each demo year that is still in preparation (a second run changes nothing)."""
     if past.phase == Phase.PREPARING:
         live_approved_year(past, users)
-        record_year_before(past, users)
     if running.phase == Phase.PREPARING:
         live_running_year(running, users)

@@ -19,7 +19,7 @@ from appraisal import engine
 from appraisal.core import roles
 from appraisal.core.cells import Column, FileRejected, Problem, parse_number, read_table
 from appraisal.core.exceptions import ServiceError
-from appraisal.registry.models import Unit, UnitMembership
+from appraisal.registry.models import Period, Phase, Unit, UnitMembership
 
 from .models import PublishedResult, PublishedYear
 
@@ -89,6 +89,16 @@ def published_results_import(*, year: int, file_name: str, content: bytes, by: A
     report = PublishedReport(file_name=file_name, year=year)
     if not 2000 <= year <= 2100:
         report.problems.append(Problem(None, f"Năm {year} không hợp lệ."))
+        return report
+    signed = Period.objects.filter(year=year + 1, phase=Phase.APPROVED).first()
+    if signed is not None:  # its decision states rank changes against this table (adapters.rank_changes_sign)
+        report.problems.append(
+            Problem(
+                None,
+                f"Kết quả năm {year} là căn cứ tăng/giảm bậc của Quyết định số {signed.decision_number} phê "
+                f"duyệt {signed.name}: không ghi lại được sau khi quyết định đã ký.",
+            )
+        )
         return report
     try:
         rows = read_table(file_name, content, PUBLISHED_COLUMNS)

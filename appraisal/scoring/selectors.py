@@ -24,6 +24,7 @@ from .adapters import (
     _item_json,
     item_dicts,
     previous_results,
+    rank_change_is_signed,
     unit_result_of_row,
     with_rank_change,
 )
@@ -205,10 +206,12 @@ def points_lost(view: ResultsView) -> Iterator[PointsLost]:
 def _with_previous(view: ResultsView) -> ResultsView:
     """Each row gets last year's index and rank, from its final run or else its published table."""
     previous = previous_results(view.period)
+    signed = rank_change_is_signed(view.period)
     for group in view.groups:
         for row in group.rows:
             row.previous = previous.get((group.code, row.result.code))
-            row.result = with_rank_change(row.result, row.previous)
+            if not signed:
+                row.result = with_rank_change(row.result, row.previous)
     return view
 
 

@@ -20,7 +20,7 @@ from appraisal.council.queues import units_not_finalised
 from appraisal.registry.models import Organisation, Period, Phase
 from appraisal.registry.phases import period_move, period_require_open
 
-from .adapters import PeriodData, item_catalog, period_input, result_rows_write
+from .adapters import PeriodData, item_catalog, period_input, rank_changes_sign, result_rows_write
 from .models import ScoreRun
 
 
@@ -226,6 +226,7 @@ def period_approve(*, period: Period, number: str, date: dt.date, by: Any) -> Pe
     now = timezone.now()
     with transaction.atomic():
         Period.objects.filter(pk=period.pk).update(decision_number=number, decision_date=date)
+        rank_changes_sign(period, final_run(period))
         period = period_move(period=period, to_phase=Phase.APPROVED, by=by, reason=f"Quyết định {number}")
         period_event_notify(
             period=period,

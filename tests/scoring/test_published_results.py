@@ -201,3 +201,57 @@ def test_last_years_table_recorded_after_finalising_gives_the_same_rank_change_e
         "Sở Khoa học và Công nghệ": "+1",
         "Sở Tư pháp": "-1",
     }
+
+
+# Ranks 2022 the other way round: skhcn first, stp second (skhcn then moves 1 → 1, stp 2 → 2).
+TABLE_2022_OTHER = [row[:] for row in TABLE_2022]
+TABLE_2022_OTHER[4][4], TABLE_2022_OTHER[5][4] = 2, 1
+
+
+def _annex_changes(run: ScoreRun) -> dict[str, str]:
+    ws = openpyxl.load_workbook(io.BytesIO(build_annex(decision_data_from_run(run)).content))["Phụ lục I"]
+    return {ws.cell(row=r, column=2).value: ws.cell(row=r, column=11).value for r in (8, 9)}
+
+
+def test_approval_fixes_the_rank_change_the_signed_decision_shows(scored, secretariat, chair, client_for):
+    """A signed decision does not change afterwards: approval writes into the snapshot the rank change known
+    then (here from the table recorded after finalising), and a table of the year before recorded again after
+    approval changes neither the annex, nor the results page, nor its CSV."""
+    import datetime as dt
+
+    from appraisal.scoring.models import UnitResultRow
+    from appraisal.scoring.services import period_approve
+    from tests.scoring.conftest import complete_decision
+
+    period = scored[0].period
+    Period.objects.filter(pk=period.pk).update(phase=Phase.REAPPRAISAL)
+    finalise_all(period)
+    call_command("finalise_results", "--year", "2023", "--user", chair.username)
+    run = ScoreRun.objects.get(period=period, is_final=True)
+    assert set(run.unit_rows.values_list("rank_change", flat=True)) == {None}
+    published_results_import(year=2022, file_name="qd.xlsx", content=xlsx_bytes(TABLE_2022), by=secretariat)
+    period.refresh_from_db()
+    complete_decision(period)
+    period_approve(period=period, number="519/QĐ-UBND", date=dt.date(2024, 2, 1), by=secretariat)
+
+    stored = dict(UnitResultRow.objects.filter(run=run).values_list("unit_code", "rank_change"))
+    assert stored == {"skhcn": 1, "stp": -1}
+    report = published_results_import(
+        year=2022, file_name="qd-sua.xlsx", content=xlsx_bytes(TABLE_2022_OTHER), by=secretariat
+    )
+    assert [p.message for p in report.problems] == [
+        "Kết quả năm 2022 là căn cứ tăng/giảm bậc của Quyết định số 519/QĐ-UBND phê duyệt Chỉ số CCHC năm "
+        "2023: không ghi lại được sau khi quyết định đã ký."
+    ]
+    assert dict(PublishedResult.objects.values_list("unit__code", "rank")) == {"stp": 1, "skhcn": 2}
+    # Even a table changed behind the application's back leaves the signed figures as they were.
+    PublishedResult.objects.filter(unit__code="stp").update(rank=2)
+    PublishedResult.objects.filter(unit__code="skhcn").update(rank=1)
+
+    assert _annex_changes(run) == {"Sở Khoa học và Công nghệ": "↑1", "Sở Tư pháp": "↓1"}
+    client = client_for(secretariat)
+    results_csv = _csv(client.get(reverse("scoring:csv", args=[2023])).content)
+    column = results_csv[0].index("Tăng/giảm bậc")
+    assert {row[-1]: row[column] for row in results_csv[1:]} == {"skhcn": "1", "stp": "-1"}
+    page = client.get(reverse("scoring:period", args=[2023])).content.decode()
+    assert "Tăng 1 bậc" in page and "Giảm 1 bậc" in page
