@@ -35,7 +35,12 @@ from appraisal.registry.models import (
     UnitMembership,
 )
 from appraisal.registry.phases import Deadline, period_closed_refusal, phase_check, phase_deadline
-from appraisal.registry.selectors import adjustment_groups, adjustment_groups_input, period_current
+from appraisal.registry.selectors import (
+    adjustment_groups,
+    adjustment_groups_input,
+    period_current,
+    secretariat_require,
+)
 
 from .layers import leaf_exclusions
 from .models import (
@@ -99,12 +104,13 @@ def evidence_can_download(user: Any, evidence: Evidence) -> bool:
     return True
 
 
-# The secretariat's actions on a unit's self-assessment, with the refusal for anyone else (roles read in the
-# assessment's period: a secretariat of another year only is refused).
+# The secretariat's actions on a unit's self-assessment, each the end of its refusal (``secretariat_require``:
+# roles read in the assessment's period, a secretariat of another year only is told its role does not apply).
 SECRETARIAT_ACTIONS = {
-    "return": "Chỉ Tổ thư ký mới được trả lại bản tự đánh giá.",
-    "extend": "Chỉ Tổ thư ký mới được gia hạn cho đơn vị.",
-    "close_not_submitted": "Chỉ Tổ thư ký mới được đóng bản tự đánh giá «không nộp».",
+    "return": "mới được trả lại bản tự đánh giá",
+    "extend": "mới được gia hạn cho đơn vị",
+    "close_not_submitted": "mới được đóng bản tự đánh giá «không nộp»",
+    "start": "mới được bắt đầu bản tự đánh giá cho đơn vị",
 }
 
 
@@ -123,10 +129,8 @@ def _assessment_allowed(
     assessment_require_view(user, assessment)
     if write and not roles.can_edit_unit(user, assessment.unit_id):
         raise PermissionDenied("Bạn chỉ có quyền xem bản tự đánh giá này.")
-    if action in SECRETARIAT_ACTIONS and not roles.holds_in_period(
-        user, roles.SECRETARIAT, assessment.period_id
-    ):
-        raise PermissionDenied(SECRETARIAT_ACTIONS[action])
+    if action in SECRETARIAT_ACTIONS:
+        secretariat_require(user, assessment.period, SECRETARIAT_ACTIONS[action])
     return assessment
 
 
@@ -291,7 +295,9 @@ def assessment_actions(user: Any, assessment: Assessment) -> frozenset[str]:
             actions.add("submit")
     if roles.can_edit_unit(user, assessment.unit_id) and state == AssessmentState.SUBMITTED:
         actions.add("withdraw")
-    if roles.is_secretariat(user) and state == AssessmentState.SUBMITTED:
+    if state == AssessmentState.SUBMITTED and roles.holds_in_period(
+        user, roles.SECRETARIAT, assessment.period_id
+    ):
         actions.add("return")
     return frozenset(actions)
 
@@ -328,13 +334,14 @@ def assessment_start_info(user: Any, *, period: Period, unit: Unit, now: datetim
     The unit's editors and head while the self-assessment is open for the period; the secretariat from the
     moment it opened until the period is finalised, to extend or close «không nộp» a unit that never started."""
     opens = ""
+    secretariat = roles.holds_in_period(user, roles.SECRETARIAT, period.pk)  # SPEC §6a: the period's own
     if period.phase == Phase.PREPARING:
         opens_at = phase_deadline(period=period, phase=Phase.SELF_ASSESSMENT).opens_at
         opens = fmt_local(opens_at) if opens_at else ""
         refusal = (
             f"Tự đánh giá của {period.name} chưa mở: kỳ đánh giá đang ở giai đoạn «{Phase.PREPARING.label}»."
         )
-    elif roles.is_secretariat(user):
+    elif secretariat:
         refusal = period_closed_refusal(period)
     else:
         try:
@@ -342,7 +349,7 @@ def assessment_start_info(user: Any, *, period: Period, unit: Unit, now: datetim
             refusal = ""
         except PhaseError as error:
             refusal = error.message
-    allowed = roles.can_edit_unit(user, unit.pk) or roles.is_secretariat(user)
+    allowed = roles.can_edit_unit(user, unit.pk) or secretariat
     return StartInfo(refusal=refusal, allowed=allowed, preparing=period.phase == Phase.PREPARING, opens=opens)
 
 
@@ -703,11 +710,19 @@ class UnitRow:
         return AssessmentState(self.assessment.state).label
 
 
+def sees_every_unit(user: Any, period: Period) -> bool:
+    """The secretariat and observers of ``period`` (their role read in it, SPEC §6a) open every unit's
+    self-assessment of the period."""
+    return roles.holds_in_period(user, roles.SECRETARIAT, period.pk) or roles.holds_in_period(
+        user, roles.OBSERVER, period.pk
+    )
+
+
 def assessment_rows_for_user(*, user: Any, period: Period) -> list[UnitRow]:
     """The units whose self-assessment ``user`` may open in ``period``: their own units, or every unit of
     the period for the secretariat and observers; each with its state and progress (two queries)."""
     memberships = UnitMembership.objects.filter(period=period).select_related("unit", "group")
-    if not (roles.is_secretariat(user) or roles.is_observer(user)):
+    if not sees_every_unit(user, period):
         memberships = memberships.filter(unit_id__in=roles.roles_of(user).editor_units)
     memberships = memberships.order_by("group__order", "unit__name")
     assessments = {

@@ -25,6 +25,7 @@ from appraisal.core.workflow import check_transition
 from appraisal.engine import InputError
 from appraisal.registry.models import PHASE_ORDER, Method, Period, PeriodEventKind, Phase, Unit
 from appraisal.registry.phases import period_event_log, period_require_open, phase_deadline
+from appraisal.registry.selectors import secretariat_require
 
 from . import excel, selectors
 from .evidence import check_upload, stored_file_for
@@ -104,6 +105,8 @@ def assessment_start(*, period: Period, unit: Unit, by: Any) -> Assessment:
     self-assessment opens: the period's index sets stay replaceable until then (SPEC §3a)."""
     start = selectors.assessment_start_info(by, period=period, unit=unit)
     if not start.allowed:
+        if roles.is_secretariat(by):  # a secretariat of other periods only: its role does not apply here
+            secretariat_require(by, period, selectors.SECRETARIAT_ACTIONS["start"])
         raise PermissionDenied("Chỉ người của đơn vị hoặc Tổ thư ký được bắt đầu bản tự đánh giá.")
     existing = Assessment.objects.filter(period=period, unit=unit).first()
     if existing is not None:
@@ -232,8 +235,7 @@ def assessment_withdraw(*, assessment: Assessment, by: Any) -> Assessment:
 
 def assessment_return(*, assessment: Assessment, reason: str, by: Any) -> Assessment:
     """Trả lại: the secretariat sends a submission back for additions, with the reason the unit will read."""
-    if not roles.is_secretariat(by):
-        raise PermissionDenied("Chỉ Tổ thư ký mới được trả lại bản tự đánh giá.")
+    secretariat_require(by, assessment.period, selectors.SECRETARIAT_ACTIONS["return"])
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("Hãy ghi lý do trả lại để đơn vị biết cần bổ sung gì.")
@@ -265,8 +267,7 @@ def assessment_grant_extension(
       kept open until ``until``.
     Anything else cannot take effect and is refused with the reason, never reported as done. Each grant is kept
     in the period's history (who, when, until, why)."""
-    if not roles.is_secretariat(by):
-        raise PermissionDenied("Chỉ Tổ thư ký mới được gia hạn cho đơn vị.")
+    secretariat_require(by, assessment.period, selectors.SECRETARIAT_ACTIONS["extend"])
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("Hãy ghi lý do gia hạn.")
@@ -345,8 +346,7 @@ def assessment_close_not_submitted(
     """Đóng «không nộp» (SPEC §3a): at the deadline the secretariat closes a unit that never submitted, with a
     reason. The council then appraises what is there (missing inputs score 0), so the unit still receives an
     index, a rank and its row in the decision. Refused while the unit's own deadline (or extension) runs."""
-    if not roles.is_secretariat(by):
-        raise PermissionDenied("Chỉ Tổ thư ký mới được đóng bản tự đánh giá «không nộp».")
+    secretariat_require(by, assessment.period, selectors.SECRETARIAT_ACTIONS["close_not_submitted"])
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("Hãy ghi lý do đóng «không nộp» (ví dụ: quá hạn chót, đã nhắc 3 lần).")

@@ -80,8 +80,7 @@ def index(request: HttpRequest, year: int | None = None) -> HttpResponse:
         return render(request, "assessments/assessment_list.html", {"period": None, "rows": []})
     request.parindex_year = period.year
     rows = selectors.assessment_rows_for_user(user=request.user, period=period)
-    wide = roles.is_secretariat(request.user) or roles.is_observer(request.user)
-    if len(rows) == 1 and not wide:
+    if len(rows) == 1 and not selectors.sees_every_unit(request.user, period):
         return redirect("assessments:open_year", year=period.year, code=rows[0].unit.code)
     return render(request, "assessments/assessment_list.html", {"period": period, "rows": rows})
 
@@ -93,7 +92,7 @@ def open_unit(request: HttpRequest, code: str, year: int | None = None) -> HttpR
     nothing (QA item 4); the «Bắt đầu tự đánh giá» button POSTs here to create it."""
     period = _period_for(request, year)
     unit = Unit.objects.filter(code=code).first()
-    if period is None or unit is None or not roles.can_view_unit(request.user, unit.pk):
+    if period is None or unit is None or not roles.can_view_unit(request.user, unit.pk, period.pk):
         raise Http404("Không tìm thấy đơn vị.")
     if not UnitMembership.objects.filter(period=period, unit=unit).exists():
         raise Http404(f"{unit.name} không tham gia {period.name}.")
@@ -127,6 +126,7 @@ def _detail_context(request: HttpRequest, assessment: Assessment) -> dict[str, A
     form = selectors.assessment_form(assessment)
     user = request.user
     unit_id = assessment.unit_id
+    secretariat = roles.holds_in_period(user, roles.SECRETARIAT, assessment.period_id)  # SPEC §6a
     return {
         "assessment": assessment,
         "form": form,
@@ -134,13 +134,13 @@ def _detail_context(request: HttpRequest, assessment: Assessment) -> dict[str, A
         "edit_refusal": selectors.assessment_edit_refusal(user, assessment),
         "can_edit_unit": roles.can_edit_unit(user, unit_id),
         "is_head": roles.is_unit_head(user, unit_id),
-        "is_secretariat": roles.is_secretariat(user),
+        "is_secretariat": secretariat,
         "events": selectors.assessment_events(assessment, user),
         "return_form": ReturnForm(),
         "extension_form": ExtensionForm(),
         "extension_kind": services.assessment_extension_kind(assessment),
         "actions": selectors.assessment_actions(user, assessment),
-        "can_close_not_submitted": roles.is_secretariat(user)
+        "can_close_not_submitted": secretariat
         and assessment.state in (AssessmentState.DRAFT, AssessmentState.RETURNED)
         and assessment.period.phase_index() >= 1
         and not assessment.period.is_closed

@@ -125,11 +125,15 @@ def can_view_all_results(user: Any) -> bool:
     return is_secretariat(user) or is_council(user) or is_observer(user)
 
 
-def can_view_unit(user: Any, unit_id: int) -> bool:
-    """A unit's own assessment: its people, the secretariat, observers (read-only). Council access goes
-    through assignments and conflict checks in the council selectors, not here."""
-    r = roles_of(user)
-    return unit_id in r.editor_units or is_secretariat(user) or is_observer(user)
+def can_view_unit(user: Any, unit_id: int, period_id: int) -> bool:
+    """A unit's own assessment in a period: its people, the secretariat, observers (read-only), each holding
+    the role in that period (SPEC §6a). Council access goes through assignments and conflict checks in the
+    council selectors, not here."""
+    return (
+        is_unit_person_in_period(user, unit_id, period_id)
+        or holds_in_period(user, SECRETARIAT, period_id)
+        or holds_in_period(user, OBSERVER, period_id)
+    )
 
 
 def can_edit_unit(user: Any, unit_id: int) -> bool:

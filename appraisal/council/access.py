@@ -552,9 +552,9 @@ def explanation_get_for_user(user: Any, pk: int, action: str = "read") -> Assess
 
 def _reads_as_unit(user: Any, assessment: Assessment) -> bool:
     """The unit's own pages (explanation, an item's history) open to its people, the secretariat and observers
-    (``roles.can_view_unit``) and to a council member of the unit, who sees them as the unit's people do (SPEC
+    (``roles.can_view_unit``, in the assessment's period) and to a council member of the unit, who sees them as the unit's people do (SPEC
     §6a, column "conflict"); what each then sees is still filtered by the policy."""
-    return roles.can_view_unit(user, assessment.unit_id) or (
+    return roles.can_view_unit(user, assessment.unit_id, assessment.period_id) or (
         persona_of(user, Subject.of(assessment)) == Persona.CONFLICTED
     )
 

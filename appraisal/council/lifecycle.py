@@ -24,7 +24,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from appraisal.assessments.models import ROUND1_STATES, Assessment, AssessmentState
-from appraisal.core import roles
 from appraisal.core.dates import end_of_day, fmt_local
 from appraisal.core.exceptions import PhaseError, ServiceError
 from appraisal.registry.models import PHASE_ORDER, Period, PeriodEventKind, Phase, PhaseWindow, UnitMembership
@@ -36,6 +35,7 @@ from appraisal.registry.phases import (
     phase_check,
     phase_deadline,
 )
+from appraisal.registry.selectors import secretariat_require
 
 from .selectors import APPRAISED_METHODS, is_lowered
 
@@ -332,8 +332,7 @@ def period_advance(
     with that list. On change, the current phase's window closes at once (a unit's own extension keeps its
     own time) and, entering the explanation phase, the notices of every appraised unit are issued.
     Finalisation and approval are not reached here: they are the chair's and the approval's own gates."""
-    if not roles.is_secretariat(by):
-        raise ServiceError("Chỉ Tổ thư ký được chuyển giai đoạn của kỳ đánh giá.")
+    secretariat_require(by, period, "được chuyển giai đoạn của kỳ đánh giá", error=ServiceError)
     closed = period_closed_refusal(period)
     if closed:
         raise PhaseError(closed)

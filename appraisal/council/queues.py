@@ -56,7 +56,7 @@ def queue_next(queue: list[ItemEntry], after_pk: int, *, round_no: int = 1) -> I
 
 def entries_of_assessment(assessment: Assessment, *, user: Any = None) -> list[ItemEntry]:
     """Entries of one assessment, in tree order, limited to what a council user sees (``user`` given) or all."""
-    if user is not None and not roles.can_view_unit(user, assessment.unit_id):
+    if user is not None and not roles.can_view_unit(user, assessment.unit_id, assessment.period_id):
         qs = entries_for_appraiser(user, assessment.period).filter(assessment=assessment)
     else:
         qs = assessment.entries.select_related(

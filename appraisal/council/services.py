@@ -50,6 +50,7 @@ from appraisal.registry.models import (
     Unit,
 )
 from appraisal.registry.phases import period_require_open
+from appraisal.registry.selectors import secretariat_require
 
 from .access import can_write_entry, council_access, forget_council_access
 from .lifecycle import (
@@ -99,14 +100,17 @@ def _check_writer(by: Any, entry: ItemEntry) -> None:
 
 # -- council setup -------------------------------------------------------------------------------------------
 
+# The secretariat of the period concerned (``secretariat_require``, SPEC §6a), the end of each refusal.
+COUNCIL_SETUP = "được lập Hội đồng"
+ASSIGNING = "được phân công thẩm định"
+
 
 def council_role_grant(
     *, period: Period, user: Any, role: str, unit: Unit | None = None, by: Any
 ) -> RoleAssignment:
     """Put a person on the period's council (chair, vice-chair, member with the unit they belong to) or in
     the secretariat. The unit is what conflicts of interest are checked against."""
-    if not roles.is_secretariat(by):
-        raise PermissionDenied("Chỉ Tổ thư ký được lập Hội đồng.")
+    secretariat_require(by, period, COUNCIL_SETUP)
     period_require_open(period)
     if role not in COUNCIL_SETUP_ROLES:
         raise ServiceError(
@@ -141,10 +145,9 @@ def council_role_grant(
 def council_role_revoke(*, role_assignment: RoleAssignment, by: Any) -> None:
     """Take a person off the period's council. Their assignments stay listed but grant nothing without a
     council role; the secretariat deletes or moves them."""
-    if not roles.is_secretariat(by):
-        raise PermissionDenied("Chỉ Tổ thư ký được lập Hội đồng.")
     if role_assignment.period_id is None or role_assignment.role not in COUNCIL_SETUP_ROLES:
         raise ServiceError("Chỉ gỡ được vai trò Hội đồng gắn với kỳ đánh giá này.")
+    secretariat_require(by, role_assignment.period, COUNCIL_SETUP)
     period_require_open(role_assignment.period)
     user = role_assignment.user
     with transaction.atomic():
@@ -168,8 +171,7 @@ def assignments_create_bulk(
 ) -> int:
     """Assign every given member to every given field in every given group (``None`` = every group), in one
     transaction; pairs that already exist are skipped. Returns how many were created."""
-    if not roles.is_secretariat(by):
-        raise PermissionDenied("Chỉ Tổ thư ký được phân công thẩm định.")
+    secretariat_require(by, period, ASSIGNING)
     period_require_open(period)
     if not members or not field_codes or not groups:
         raise ServiceError("Hãy chọn ít nhất một thành viên, một lĩnh vực và một khối (hoặc «Mọi khối»).")
@@ -231,8 +233,7 @@ def assignments_rollover(*, source: Period, target: Period, by: Any) -> int:
 
 
 def assignment_delete(*, assignment: Assignment, by: Any) -> None:
-    if not roles.is_secretariat(by):
-        raise PermissionDenied("Chỉ Tổ thư ký được phân công thẩm định.")
+    secretariat_require(by, assignment.period, ASSIGNING)
     period_require_open(assignment.period)
     member = assignment.member
     with transaction.atomic():

@@ -140,7 +140,7 @@ def todo_for_user(user: Any, period: Period) -> TodoList:
                     else None,
                 )
             )
-    if roles.is_secretariat(user) and not period.is_closed:
+    if access.secretariat and not period.is_closed:  # the secretariat of this period (SPEC §6a)
         result.items.append(
             Todo(
                 f"{period.name} đang ở giai đoạn «{period.get_phase_display()}»: xem thời hạn và việc còn lại.",

@@ -18,13 +18,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from appraisal.core.exceptions import ConcurrencyError, ServiceError
-from appraisal.core.roles import SECRETARIAT, holds_in_period, is_secretariat
 from appraisal.engine.labels import BAND_LABELS, HEAD_RATING_LABELS
 
 from .audit import audit_period_event
@@ -40,6 +38,7 @@ from .models import (
     RoleAssignment,
     UnitMembership,
 )
+from .selectors import secretariat_require
 from .services import _check_year, index_set_clone, period_name
 from .templates_xlsx import XLSX_CONTENT_TYPE, TemplateFile, units_workbook
 
@@ -77,10 +76,7 @@ NOT_COPIED = (
 
 def _require_secretariat(by: Any, period: Period) -> None:
     """The secretariat holding its role in ``period`` (SPEC §6a; for a roll-over: the source period)."""
-    if not is_secretariat(by):
-        raise PermissionDenied("Chỉ Tổ thư ký được xóa, lưu trữ hoặc tạo kỳ đánh giá mới.")
-    if not holds_in_period(by, SECRETARIAT, period.pk):
-        raise PermissionDenied(f"Vai trò Tổ thư ký của bạn không áp dụng cho {period.name}.")
+    secretariat_require(by, period, "được xóa, lưu trữ hoặc tạo kỳ đánh giá mới")
 
 
 def _is_current(period: Period) -> bool:

@@ -4,7 +4,7 @@ authorise where they fetch (403 for anyone who may not manage the registry, 404 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -21,6 +21,7 @@ from appraisal.core.roles import (
     UNIT_HEAD,
     can_manage_registry,
     holds_in_period,
+    is_secretariat,
     roles_of,
 )
 
@@ -117,16 +118,44 @@ def registry_require(user: Any) -> None:
         raise PermissionDenied("Chỉ Tổ thư ký và quản trị hệ thống được quản lý danh mục.")
 
 
+def secretariat_require(
+    user: Any, period: Period, action: str, *, error: Callable[[str], Exception] = PermissionDenied
+) -> None:
+    """An action about one period's objects (SPEC §6a: a role given for 2022 means nothing in 2023; a role
+    without a period holds in every period; the administrator always): the secretariat holding its role in
+    ``period``. ``action`` ends the refusal («được lập Hội đồng»): «Chỉ Tổ thư ký <action>.» for anyone else,
+    and for a secretariat of other periods only, that its role does not apply to this one. ``error``: the
+    exception the calling service raises for a refusal (PermissionDenied, or ServiceError)."""
+    if holds_in_period(user, SECRETARIAT, period.pk):
+        return
+    if not is_secretariat(user):
+        raise error(f"Chỉ Tổ thư ký {action}.")
+    raise error(
+        f"Vai trò Tổ thư ký của bạn không áp dụng cho {period.name}: chỉ Tổ thư ký của kỳ này {action}."
+    )
+
+
+def year_require(
+    user: Any, year: int, action: str, *, error: Callable[[str], Exception] = PermissionDenied
+) -> None:
+    """:func:`secretariat_require` for something filed by year (an import, a published table): the period of
+    that year when ParIndex has one; a year without a period (published before ParIndex) holds no period, so
+    any secretariat."""
+    period = Period.objects.filter(year=year).first()
+    if period is not None:
+        secretariat_require(user, period, action, error=error)
+    elif not is_secretariat(user):
+        raise error(f"Chỉ Tổ thư ký {action}.")
+
+
+PERIOD_PAGES = "được xem và thao tác trên kỳ"
+
+
 def period_require(user: Any, period: Period) -> None:
-    """A page or action about one period: the secretariat holding its role in that period (SPEC §6a: a role
-    given for 2022 means nothing in 2023; a role without a period holds in every period; the administrator
-    always)."""
+    """A registry page or action about one period: the secretariat holding its role in that period
+    (:func:`secretariat_require`)."""
     registry_require(user)
-    if not holds_in_period(user, SECRETARIAT, period.pk):
-        raise PermissionDenied(
-            f"Vai trò Tổ thư ký của bạn không áp dụng cho {period.name}: chỉ Tổ thư ký của kỳ này "
-            "được xem và thao tác trên kỳ."
-        )
+    secretariat_require(user, period, PERIOD_PAGES)
 
 
 def group_get_for_user(user: Any, pk: int) -> Group:

@@ -39,13 +39,6 @@ from .models import Group, Organisation, Period, Phase, UnitMembership
 WINDOW_PHASES = phases.WINDOW_PHASES
 
 
-def _year_require(user: Any, year: int) -> None:
-    """An import into ``year``: when that period exists, the secretariat of that period."""
-    period = Period.objects.filter(year=year).first()
-    if period is not None:
-        selectors.period_require(user, period)
-
-
 def _upload(form: Any) -> tuple[str, bytes]:
     upload = form.cleaned_data["file"]
     return upload.name, upload.read()
@@ -261,7 +254,7 @@ def units_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         file_name, content = _upload(form)
         year = form.cleaned_data["year"]
-        _year_require(request.user, year)
+        selectors.year_require(request.user, year, selectors.PERIOD_PAGES)
         job_url = import_in_background(
             what="units",
             period=Period.objects.filter(year=year).first(),
@@ -290,7 +283,7 @@ def index_set_import(request: HttpRequest) -> HttpResponse:
     result = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        _year_require(request.user, d["year"])
+        selectors.year_require(request.user, d["year"], selectors.PERIOD_PAGES)
         file_name, content = _upload(form)
         job_url = import_in_background(
             what="index_set",
@@ -371,7 +364,7 @@ def index_set_copy(request: HttpRequest) -> HttpResponse:
     form = IndexSetCopyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         selectors.period_require(request.user, form.cleaned_data["source"].period)
-        _year_require(request.user, form.cleaned_data["year"])
+        selectors.year_require(request.user, form.cleaned_data["year"], selectors.PERIOD_PAGES)
         try:
             copy = services.index_set_copy(
                 source=form.cleaned_data["source"], year=form.cleaned_data["year"], by=request.user

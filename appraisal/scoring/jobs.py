@@ -24,7 +24,6 @@ from django.utils import timezone
 from django_tasks import task
 
 from appraisal.assessments.models import EvidenceLink
-from appraisal.core import roles
 from appraisal.core.exceptions import ServiceError
 from appraisal.council import access
 from appraisal.council.access import Subject, council_access
@@ -33,10 +32,17 @@ from appraisal.documents.decision import build_decision
 from appraisal.documents.pdf import PdfUnavailable, to_pdf
 from appraisal.registry.audit import audit_export
 from appraisal.registry.models import Period, Unit
-from appraisal.registry.selectors import registry_require
+from appraisal.registry.selectors import (
+    PERIOD_PAGES,
+    period_require,
+    registry_require,
+    secretariat_require,
+    year_require,
+)
 
 from .adapters import decision_data_from_run
 from .models import BackgroundJob, JobKind, JobStatus
+from .published import PUBLISHING
 
 __all__ = ["import_start", "job_get_for_user", "job_start", "run_job"]
 
@@ -46,17 +52,18 @@ FORMATS = ("", "pdf")
 IMPORTS = ("survey", "units", "index_set", "results")
 
 
-def _require_import(by: Any, what: str, period: Period) -> None:
-    """The same people as the import pages: the council's secretariat for survey scores, the registry's
-    managers for units and index sets, the secretariat for published results."""
+def _require_import(by: Any, what: str, period: Period, year: int | None) -> None:
+    """The same people as the import pages, the role read in the period concerned (SPEC §6a): the council's
+    secretariat of the period for survey scores, the registry's managers holding the secretariat of the year
+    imported into for units and index sets, the secretariat of the year for published results."""
     if what == "survey":
         if not council_access(by, period).secretariat:
             raise PermissionDenied("Trang này dành cho Tổ thư ký.")
     elif what in ("units", "index_set"):
         registry_require(by)
+        year_require(by, year if year is not None else period.year, PERIOD_PAGES)
     elif what == "results":
-        if not roles.is_secretariat(by):
-            raise PermissionDenied
+        year_require(by, year if year is not None else period.year, PUBLISHING)
     else:
         raise ServiceError("Việc nhập tệp không hợp lệ.")
 
@@ -76,16 +83,18 @@ def job_start(
     ({"what": "survey"}); ``source`` is an import's uploaded file (name, bytes), kept with the job."""
     params = dict(params or {})
     if kind == JobKind.FINALISE:
-        if not roles.is_chair(by):
-            raise PermissionDenied
+        if not council_access(by, period).chair:  # the chair of this period (SPEC §6a), as period_finalise
+            raise PermissionDenied(
+                f"Chỉ Chủ tịch Hội đồng kỳ {period.year} được phê duyệt chốt kết quả kỳ đánh giá."
+            )
     elif kind == JobKind.EVIDENCE_ZIP:
-        registry_require(by)
+        period_require(by, period)
     elif kind == JobKind.EXPORT:
         access.require(by, "decision", Subject(period))
         if params.get("document") not in DOCUMENTS or params.get("fmt", "") not in FORMATS:
             raise ServiceError("Không có tệp kết quả này.")
     elif kind == JobKind.IMPORT:
-        _require_import(by, params.get("what", ""), period)
+        _require_import(by, params.get("what", ""), period, params.get("year"))
         if source is None:
             raise ServiceError("Hãy chọn tệp để nhập.")
         params["file_name"] = source[0]
@@ -102,12 +111,12 @@ def job_start(
 
 
 def job_get_for_user(user: Any, pk: int) -> BackgroundJob:
-    """A job is seen by the person who started it (and the secretariat)."""
+    """A job is seen by the person who started it (and the secretariat of its period)."""
     job = BackgroundJob.objects.select_related("period", "unit", "requested_by").filter(pk=pk).first()
     if job is None:
         raise Http404("Không tìm thấy việc này.")
-    if job.requested_by_id != user.pk and not roles.is_secretariat(user):
-        raise PermissionDenied
+    if job.requested_by_id != user.pk:
+        secretariat_require(user, job.period, "được xem việc chạy nền của kỳ")
     return job
 
 

@@ -16,10 +16,10 @@ from typing import Any
 from django.db import transaction
 
 from appraisal import engine
-from appraisal.core import roles
 from appraisal.core.cells import Column, FileRejected, Problem, parse_number, read_table
 from appraisal.core.exceptions import ServiceError
 from appraisal.registry.models import Period, Phase, Unit, UnitMembership
+from appraisal.registry.selectors import year_require
 
 from .models import PublishedResult, PublishedYear
 
@@ -82,10 +82,13 @@ def _group_of_units(year: int) -> dict[int, str]:
     return groups
 
 
+# The secretariat of the year's period (``year_require``: any secretariat for a year ParIndex has no period of).
+PUBLISHING = "được nhập kết quả đã công bố"
+
+
 def published_results_import(*, year: int, file_name: str, content: bytes, by: Any) -> PublishedReport:
     """Record a year's published table (all or nothing, every bad row listed)."""
-    if not roles.is_secretariat(by):
-        raise ServiceError("Chỉ Tổ thư ký được nhập kết quả đã công bố.")
+    year_require(by, year, PUBLISHING, error=ServiceError)
     report = PublishedReport(file_name=file_name, year=year)
     if not 2000 <= year <= 2100:
         report.problems.append(Problem(None, f"Năm {year} không hợp lệ."))

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from appraisal import engine
 from appraisal.assessments.models import Assessment
-from appraisal.core import roles
 from appraisal.core.dates import fmt_local
 from appraisal.core.exceptions import ServiceError
 from appraisal.council.access import council_access
@@ -19,6 +18,7 @@ from appraisal.council.notify import period_event_notify
 from appraisal.council.queues import units_not_finalised
 from appraisal.registry.models import Organisation, Period, Phase
 from appraisal.registry.phases import period_move, period_require_open
+from appraisal.registry.selectors import secretariat_require
 
 from .adapters import PeriodData, item_catalog, period_input, rank_changes_sign, result_rows_write
 from .models import ScoreRun
@@ -209,8 +209,7 @@ def period_approve(*, period: Period, number: str, date: dt.date, by: Any) -> Pe
     """Enter the signed decision's number and date; the period becomes read-only («Đã phê duyệt»). Refused
     unless the period is finalised with its official snapshot and the decision is complete; the refusal lists
     everything missing."""
-    if not roles.is_secretariat(by):
-        raise ServiceError("Chỉ Tổ thư ký được nhập số, ngày quyết định phê duyệt.")
+    secretariat_require(by, period, "được nhập số, ngày quyết định phê duyệt", error=ServiceError)
     if period.is_archived:
         raise ServiceError(f"{period.name} đã được lưu trữ: mọi thông tin chỉ còn để xem.")
     if period.phase != Phase.FINALISED or final_run(period) is None:

@@ -30,6 +30,7 @@ from appraisal.registry.selectors import (
     period_default_for_user,
     period_for_request,
     period_list_for_request,
+    year_require,
 )
 from appraisal.registry.switcher import opens, year_page
 
@@ -37,7 +38,13 @@ from . import services
 from .adapters import decision_data_from_run, unit_doc_data
 from .forms import ApproveForm, PublishedResultsForm, ReopenForm
 from .job_views import finalise_in_background
-from .published import PUBLISHED_COLUMNS, published_results_import, published_rows, published_template_file
+from .published import (
+    PUBLISHED_COLUMNS,
+    PUBLISHING,
+    published_results_import,
+    published_rows,
+    published_template_file,
+)
 from .selectors import (
     redact_unit_doc,
     results_view,
@@ -326,9 +333,9 @@ def unit_report(request: HttpRequest, year: int, code: str, kind: str) -> HttpRe
 
 
 def published_results(request: HttpRequest, year: int) -> HttpResponse:
-    """The secretariat records a year's results published outside ParIndex (for rank changes next year)."""
-    if not roles.is_secretariat(request.user):
-        raise PermissionDenied
+    """The secretariat records a year's results published outside ParIndex (for rank changes next year): the
+    secretariat of that year's period when ParIndex has one (SPEC §6a)."""
+    year_require(request.user, year, PUBLISHING)
     form = PublishedResultsForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
