@@ -30,10 +30,17 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from appraisal.assessments.models import Assessment, AssessmentState, Evidence, EvidenceLink, ItemEntry
+from appraisal.assessments.models import (
+    Assessment,
+    AssessmentState,
+    Evidence,
+    EvidenceLink,
+    ItemEntry,
+    Layer,
+)
 from appraisal.assessments.selectors import COUNCIL_MOVES, COUNCIL_NAME
 from appraisal.core import roles
-from appraisal.core.access import WHATS, Moment, Persona, visible
+from appraisal.core.access import EXPLAINED, TABLE, WHATS, Moment, Persona, visible
 from appraisal.registry.models import Period, Phase, RoleAssignment, Unit, UnitMembership
 
 from .models import Assignment
@@ -156,6 +163,20 @@ def moment_of(subject: Subject) -> Moment:
     return Moment.A
 
 
+def explanation_sent(assessment: Assessment) -> bool:
+    """SPEC §6a's moment "from its submission" of the explanation: the unit sent it (or the chair reopened the
+    unit into round 2). Until then the explanation, its text and its files, is the unit's own draft.
+    :func:`explanation_sent_q` is the same rule in SQL."""
+    return assessment.state in EXPLANATION_SENT or assessment.explanation_submitted_at is not None
+
+
+def explanation_sent_q(prefix: str = "assessment__") -> Q:
+    """:func:`explanation_sent` as a filter (``prefix``: the path from the queried model to the assessment)."""
+    return Q(**{f"{prefix}state__in": EXPLANATION_SENT}) | Q(
+        **{f"{prefix}explanation_submitted_at__isnull": False}
+    )
+
+
 def can_see(user: Any, what: str, subject: Subject) -> bool:
     """SPEC §6a for one question: may ``user`` see ``what`` of ``subject`` now."""
     a = subject.assessment
@@ -164,7 +185,7 @@ def can_see(user: Any, what: str, subject: Subject) -> bool:
         persona_of(user, subject),
         moment_of(subject),
         submitted=a is not None and a.state not in NOT_SUBMITTED_YET,
-        explained=a is not None and (a.state in EXPLANATION_SENT or a.explanation_submitted_at is not None),
+        explained=a is not None and explanation_sent(a),
     )
 
 
@@ -236,6 +257,18 @@ REFUSALS = {
     "decision": "Quyết định chỉ được xem sau khi kết quả được chốt hoặc phê duyệt.",
     "round1": "Kết quả thẩm định vòng 1 chưa được thông báo cho đơn vị.",
 }
+
+
+EXPLANATION_NOT_SENT = "Giải trình của đơn vị chỉ được xem sau khi đơn vị gửi giải trình."
+
+
+def refusal_of(what: str, persona: str) -> str:
+    """Why a person who knows the unit does not see ``what`` now: the assigned council member waits for the unit
+    to send its explanation (SPEC §6a "from its submission"), anyone else for the moment :data:`REFUSALS`
+    names."""
+    if TABLE[what][persona] == EXPLAINED:
+        return EXPLANATION_NOT_SENT
+    return REFUSALS.get(what, REFUSALS["inputs"])
 
 
 def _perm(what: str) -> Any:
@@ -386,19 +419,21 @@ def can_write_entry(user: Any, entry: ItemEntry) -> bool:
 
 
 def council_can_download_evidence(user: Any, evidence: Evidence) -> bool:
-    """Council access to an evidence file: the person may appraise at least one item the evidence is attached
-    to. A council member of the evidence's own unit downloads it as the unit's people do (SPEC §6a, column
-    "conflict"), which :func:`evidence_download_by_policy` decides in the period of each linking assessment.
-    Called from the assessments app's download check."""
-    periods = Period.objects.filter(assessments__entries__evidence_links__evidence=evidence).distinct()
-    for period in periods:
-        if (
-            entries_for_appraiser(user, period)
-            .filter(evidence_links__evidence=evidence, evidence_links__removed_at__isnull=True)
-            .exists()
-        ):
-            return True
-    return False
+    """Council access to an evidence file of the self-assessment: the person may appraise at least one item the
+    evidence is attached to for the self-assessment. A file given in an explanation is for
+    :func:`evidence_download_by_policy` alone (SPEC §6a, row "explanation": the assigned members from its
+    sending, not while it is the unit's draft); a council member of the evidence's own unit downloads it as the
+    unit's people do (column "conflict"). Called from the assessments app's download check."""
+    links = Q(
+        evidence_links__evidence=evidence,
+        evidence_links__removed_at__isnull=True,
+        evidence_links__layer=Layer.SELF,
+    )
+    periods = Period.objects.filter(
+        assessments__entries__evidence_links__evidence=evidence,
+        assessments__entries__evidence_links__layer=Layer.SELF,
+    ).distinct()
+    return any(entries_for_appraiser(user, period).filter(links).exists() for period in periods)
 
 
 def evidence_download_by_policy(user: Any, evidence: Evidence) -> bool | str | None:
@@ -422,8 +457,9 @@ def evidence_download_by_policy(user: Any, evidence: Evidence) -> bool | str | N
         for what in sorted(rows[assessment.pk], key=lambda w: w != "inputs"):
             if can_see(user, what, subject):
                 return True
-            if refusal is None and persona_of(user, subject) != Persona.OTHER:
-                refusal = REFUSALS.get(what, REFUSALS["inputs"])
+            persona = persona_of(user, subject)
+            if refusal is None and persona != Persona.OTHER:
+                refusal = refusal_of(what, persona)
     return refusal
 
 

@@ -4,8 +4,9 @@
 Columns (first row; English or Vietnamese names, extra columns ignored): ``unit`` (Mã đơn vị), ``item`` (Mã tiêu
 chí), ``value`` (Giá trị), ``note`` (Ghi chú / lý do). Every row is checked first — unknown unit, unknown item,
 item outside the unit's set or not applicable to it, wrong method for the layer, value refused by the engine,
-finalised assessment, repeated row — and every problem is reported with its row number; if there is any,
-nothing is written. Otherwise every row is written through ``entry_record_layer`` (history attributed to the
+finalised assessment, repeated row, a round-2 «accept in part» outside the range between round 1 and the unit's
+claim (the web form's rule, ``selectors.partial_out_of_range``) — and every problem is reported with its row
+number; if there is any, nothing is written. Otherwise every row is written through ``entry_record_layer`` (history attributed to the
 person importing, source ``import``) in one transaction, creating assessments and entries when missing. A
 survey import also keeps the file and who imported it (``SurveyImport``). Phase dates are not checked: this is
 the secretariat's bulk tool.
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -40,6 +41,7 @@ from appraisal.registry.models import (
 from appraisal.registry.phases import period_closed_refusal
 
 from .models import SurveyImport
+from .selectors import partial_out_of_range
 
 SCORE_COLUMNS: tuple[Column, ...] = (
     Column("unit", "Mã đơn vị", required=True),
@@ -99,6 +101,20 @@ class _Checked:
     note: str
 
 
+class _Stored(NamedTuple):
+    """One stored item as the import reads it (a ``selectors.Round2Basis``)."""
+
+    pk: int
+    self_value: str
+    round1_value: str
+    self_points: Decimal | None
+    round1_points: Decimal | None
+    explanation: str
+
+
+STORED_FIELDS = ("pk", "self_value", "round1_value", "self_points", "round1_points", "explanation")
+
+
 class _Context:
     """The period's units, groups, index sets, exclusions and assessments, read once for the whole file (a
     constant number of queries, whatever the number of rows); each leaf's rule parsed once."""
@@ -125,6 +141,20 @@ class _Context:
         self._applicable: dict[int, list[IndexNode]] = {}
         self._applicable_ids: dict[int, set[int]] = {}
         self._rules: dict[int, Rule] = {}
+        self._explained: dict[tuple[int, int], _Stored] | None = None
+
+    def explained(self, unit: Unit, node: IndexNode) -> _Stored | None:
+        """The item if the unit explained it (what a round-2 «accept in part» is measured against), from the
+        period's explained items read once, on the first round-2 row."""
+        if self._explained is None:
+            self._explained = {
+                (unit_id, node_id): _Stored(*values)
+                for unit_id, node_id, *values in ItemEntry.objects.filter(assessment__period=self.period)
+                .exclude(explanation="")
+                .order_by()
+                .values_list("assessment__unit_id", "node_id", *STORED_FIELDS)
+            }
+        return self._explained.get((unit.pk, node.pk))
 
     def applicable(self, unit: Unit, index_set: IndexSet) -> list[IndexNode]:
         """The leaves of the unit's set that apply to it, by the engine's one rule (``leaf_exclusions``, as
@@ -205,7 +235,28 @@ def _check_row(ctx: _Context, layer: str, number: int, data: dict[str, str]) -> 
         return Problem(
             number, f"kết quả của đơn vị «{unit.code}» đã chốt: không nhập được (cần mở lại trước)."
         )
-    return _Checked(number, unit, node, canonical, points, note)
+    checked = _Checked(number, unit, node, canonical, points, note)
+    if layer == Layer.ROUND2:
+        stored = ctx.explained(unit, node)
+        problem = _partial_problem(checked, stored) if stored is not None else None
+        if problem is not None:
+            return problem
+    return checked
+
+
+def _partial_problem(row: _Checked, stored: _Stored) -> Problem | None:
+    """A round-2 value read as «accept in part» (:func:`_round2_decision`) outside its range: the web form's
+    rule (``selectors.partial_out_of_range``), with what to write in the file instead."""
+    if _round2_decision(stored.self_value, stored.round1_value, row.value) != Round2Decision.PARTIAL:
+        return None
+    refusal = partial_out_of_range(stored, row.value, row.points)
+    if not refusal:
+        return None
+    return Problem(
+        row.row,
+        f"tiêu chí «{row.node.code}»: chấp nhận một phần với {refusal}. Hãy nhập một giá trị trong khoảng đó, "
+        f"«{stored.self_value}» để chấp nhận giải trình hoặc «{stored.round1_value}» để giữ kết quả vòng 1.",
+    )
 
 
 def _survey_rate_refusal(value: str, canonical: str, max_percent: Decimal) -> str:
@@ -302,7 +353,7 @@ def scores_import(
             report=report,
         )
     except _Abort as exc:
-        report.problems.append(exc.problem)
+        report.problems.extend(exc.problems)
         report.written = report.unchanged = report.assessments_created = 0
         report.survey_import_id = None
     return report
@@ -321,11 +372,19 @@ def _write(
 ) -> None:
     with transaction.atomic():
         assessment_ids, entries = _entries_for(ctx=ctx, checked=checked, report=report)
-        inputs = []
+        inputs, problems = [], []
         for row in checked:
-            entry_id, self_value, round1_value = entries[(row.unit.pk, row.node.pk)]
-            decision = _round2_decision(self_value, round1_value, row.value) if layer == Layer.ROUND2 else ""
-            inputs.append(LayerInput(entry_id, row.value, row.points, row.note, decision))
+            stored = entries[(row.unit.pk, row.node.pk)]
+            decision = ""
+            if layer == Layer.ROUND2:
+                # Again on the rows read under lock: a round 1 changed since the check moves the range.
+                problem = _partial_problem(row, stored)
+                if problem is not None:
+                    problems.append(problem)
+                decision = _round2_decision(stored.self_value, stored.round1_value, row.value)
+            inputs.append(LayerInput(stored.pk, row.value, row.points, row.note, decision))
+        if problems:
+            raise _Abort(problems)
         recorded = entries_record_layer(
             layer=layer, inputs=inputs, by=by, source="import", assessment_ids=assessment_ids
         )
@@ -355,11 +414,10 @@ def _write(
 
 def _entries_for(
     *, ctx: _Context, checked: list[_Checked], report: ImportReport
-) -> tuple[list[int], dict[tuple[int, int], tuple[int, str, str]]]:
+) -> tuple[list[int], dict[tuple[int, int], _Stored]]:
     """Lock the assessments of the units in the file, creating the missing ones with an entry per applicable
     leaf (as ``assessment_get_or_create`` does, entries missing from an existing assessment too); refuse a
-    unit finalised meanwhile. Returns the assessments' ids and (unit id, node id) → (entry id, self value,
-    round-1 value).
+    unit finalised meanwhile. Returns the assessments' ids and (unit id, node id) → the stored item.
     A constant number of queries, whatever the number of rows and units."""
     first_row: dict[int, _Checked] = {}
     for row in checked:
@@ -382,13 +440,13 @@ def _entries_for(
     report.assessments_created = len(missing)
     unit_of = {a.pk: unit_id for unit_id, a in assessments.items()}
 
-    def read() -> dict[tuple[int, int], tuple[int, str, str]]:
+    def read() -> dict[tuple[int, int], _Stored]:
         rows = (
             ItemEntry.objects.filter(assessment_id__in=list(unit_of))
             .order_by()
-            .values_list("assessment_id", "node_id", "pk", "self_value", "round1_value")
+            .values_list("assessment_id", "node_id", *STORED_FIELDS)
         )
-        return {(unit_of[a], node): (pk, s, r1) for a, node, pk, s, r1 in rows}
+        return {(unit_of[a], node): _Stored(*values) for a, node, *values in rows}
 
     entries = read()
     absent = [
@@ -404,9 +462,11 @@ def _entries_for(
 
 
 class _Abort(Exception):
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(str(problem))
-        self.problem = problem
+    """The write found rows it cannot take (under lock): the transaction is rolled back, nothing written."""
+
+    def __init__(self, problems: Problem | list[Problem]) -> None:
+        self.problems = [problems] if isinstance(problems, Problem) else problems
+        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 # The example rows' values and notes, in turn (the template is a blank to fill, so each row says it is one).

@@ -22,6 +22,7 @@ from .access import (
     council_access,
     council_entries_base,
     entries_for_appraiser,
+    explanation_sent_q,
 )
 from .models import Assignment
 from .selectors import APPRAISED_METHODS, COUNCIL_ROLE_NAMES, ROUND2_STATES, field_code_of, is_lowered
@@ -219,15 +220,17 @@ def progress_for_council(user: Any, period: Period) -> list[AssessmentProgress]:
     scores = council_access(user, period).entry_q(write=True)
     if scores is None:
         scores = Q(pk__in=[])
+    # Items explained in an explanation the unit sent: a draft is the unit's own (SPEC §6a).
+    explained = ~Q(explanation="") & explanation_sent_q()
     counts = {
         row["assessment_id"]: row
         for row in visible.values("assessment_id").annotate(
             items=Count("pk"),
             r1=Count("pk", filter=~Q(round1_value="")),
-            expl=Count("pk", filter=~Q(explanation="")),
+            expl=Count("pk", filter=explained),
             r2=Count("pk", filter=~Q(round2_value="")),
             scored=Count("pk", filter=scores),
-            scored_expl=Count("pk", filter=scores & ~Q(explanation="")),
+            scored_expl=Count("pk", filter=scores & explained),
         )
     }
     lowered: dict[int, int] = defaultdict(int)

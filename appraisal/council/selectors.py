@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from appraisal.assessments.models import Assessment, AssessmentState, ItemEntry
 from appraisal.core import roles
+from appraisal.engine.explain import number
 from appraisal.engine.notice import is_lowered as engine_is_lowered
 from appraisal.registry.models import Group, IndexNode, Method, Period, RoleAssignment, Unit, UnitMembership
 
@@ -53,6 +54,44 @@ def is_lowered(*, method: str, self_points: Decimal | None, new_points: Decimal 
     """Whether a council score is worse for the unit than its own claim. A penalty's points are a deduction,
     so a penalty is "lowered" when the deduction grows."""
     return engine_is_lowered(method=method, claimed=self_points, points=new_points)
+
+
+class Round2Basis(Protocol):
+    """What a round-2 «accept in part» is measured against: an ItemEntry, or the import's row read of one."""
+
+    explanation: str
+    self_value: str
+    round1_value: str
+    self_points: Decimal | None
+    round1_points: Decimal | None
+
+
+def partial_range(entry: Round2Basis) -> tuple[Decimal, Decimal] | None:
+    """The points a round-2 «accept in part» may give (SPEC §6, round 2): between round 1's and the unit's
+    claim, either order (a penalty's deduction works the same). Outside it the council would give more than the
+    unit asked or less than round 1 decided, which no explanation can lead to. The range is that of an
+    explanation: an item the chair reopened for a correction without one, or without a claim or a round-1 value,
+    has none (None: any value stands)."""
+    if not (entry.explanation and entry.self_value and entry.round1_value):
+        return None
+    round1, claim = entry.round1_points or Decimal(0), entry.self_points or Decimal(0)
+    return min(round1, claim), max(round1, claim)
+
+
+def partial_out_of_range(entry: Round2Basis, value: str, points: Decimal) -> str:
+    """Why ``value`` (worth ``points``) cannot be a round-2 «accept in part» of ``entry``, or "": the one rule of
+    the web form (``services.round2_record``) and the round-2 import (``importing``), each adding what to do."""
+    bounds = partial_range(entry)
+    if bounds is None or bounds[0] <= points <= bounds[1]:
+        return ""
+    return (
+        "giá trị «{v}» cho {p} điểm, ngoài khoảng từ {r1} điểm (vòng 1) đến {c} điểm (đơn vị tự chấm)".format(
+            v=value,
+            p=number(points),
+            r1=number(entry.round1_points or Decimal(0)),
+            c=number(entry.self_points or Decimal(0)),
+        )
+    )
 
 
 def final_points(entry: ItemEntry) -> Decimal | None:

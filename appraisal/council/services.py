@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -37,7 +36,6 @@ from appraisal.core import roles
 from appraisal.core.dates import fmt_local
 from appraisal.core.exceptions import ConcurrencyError, PhaseError, ServiceError
 from appraisal.engine import InputError
-from appraisal.engine.rounding import plain
 from appraisal.registry.audit import audit_person
 from appraisal.registry.models import (
     PHASE_ORDER,
@@ -62,7 +60,15 @@ from .lifecycle import (
 )
 from .models import Assignment
 from .notify import event_notify
-from .selectors import APPRAISED_METHODS, COUNCIL_ROLE_NAMES, entry_is_lowered, field_choices, is_lowered
+from .selectors import (
+    APPRAISED_METHODS,
+    COUNCIL_ROLE_NAMES,
+    entry_is_lowered,
+    field_choices,
+    is_lowered,
+    partial_out_of_range,
+    partial_range,
+)
 
 S = AssessmentState
 
@@ -572,30 +578,18 @@ def round2_record(
 
 
 def _require_partial_in_range(entry: ItemEntry, value: str) -> None:
-    """«Accept in part» lies between keeping round 1 and accepting the claim (SPEC §6, round 2): its points are
-    within [round 1's, the unit's claim] (either order, so a penalty's deduction works the same). Outside it
-    the council would give more than the unit asked or less than round 1 decided, which no explanation can
-    lead to. The range is that of an explanation: an item the chair reopened for a correction without one, or
-    without a claim or a round-1 value, has none and any value stands."""
-    if not (entry.explanation and entry.self_value and entry.round1_value):
+    """«Accept in part» lies in its range (:func:`selectors.partial_out_of_range`, the import's rule too)."""
+    if partial_range(entry) is None:
         return
     try:
         _canonical, points = entry_points_for(entry.node, value, entry.assessment.period)
     except InputError as exc:
         raise ServiceError(f"Mục {entry.node.code}: {exc.message}") from exc
-    round1, claim = entry.round1_points or Decimal(0), entry.self_points or Decimal(0)
-    if min(round1, claim) <= points <= max(round1, claim):
-        return
-    raise ServiceError(
-        "Chấp nhận một phần: giá trị «{v}» cho {p} điểm, ngoài khoảng từ {r1} điểm (vòng 1) đến {c} điểm "
-        "(đơn vị tự chấm). Nếu đồng ý toàn bộ giải trình, hãy chọn «Chấp nhận».".format(
-            v=value, p=_points(points), r1=_points(round1), c=_points(claim)
+    refusal = partial_out_of_range(entry, value, points)
+    if refusal:
+        raise ServiceError(
+            f"Chấp nhận một phần: {refusal}. Nếu đồng ý toàn bộ giải trình, hãy chọn «Chấp nhận»."
         )
-    )
-
-
-def _points(x: Decimal) -> str:
-    return plain(x).replace(".", ",")
 
 
 # -- finalise and reopen -------------------------------------------------------------------------------------

@@ -170,7 +170,10 @@ class Sheet:
 
 def sheet_entries(user: Any, assessment: Assessment, *, round_no: int) -> list[ItemEntry]:
     """The unit's items the person scores: every appraised item of their fields (round 1), or the explained
-    ones (round 2; any appraised item once the chair reopened the unit). Never their own unit's."""
+    ones (round 2, once the unit sent its explanation — a draft is the unit's own, SPEC §6a; any appraised item
+    once the chair reopened the unit). Never their own unit's."""
+    if round_no == 2 and not policy.explanation_sent(assessment):
+        return []
     qs = (
         policy.entries_for_appraiser(user, assessment.period, write=True)
         .filter(assessment=assessment, node__method__in=sel.APPRAISED_METHODS)

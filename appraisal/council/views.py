@@ -73,6 +73,12 @@ def _require_council(request: HttpRequest, period: Period) -> policy.CouncilAcce
     return access
 
 
+def _explanation_seen(request: HttpRequest, assessment: Assessment) -> bool:
+    """Whether the page shows the unit's explanation, its text and its files (SPEC §6a, row "explanation": the
+    assigned members only once the unit sent it)."""
+    return policy.can_see(request.user, "explanation", policy.Subject.of(assessment))
+
+
 def _links_for(entries: list[ItemEntry]) -> dict[int, dict[str, list[EvidenceLink]]]:
     """Each entry's evidence links by layer; ``council/includes/evidence_item.html`` links a file to the
     assessments app's permission-checked download and shows a document reference (no file) as text."""
@@ -208,6 +214,7 @@ def _entry_context(request: HttpRequest, entry: ItemEntry, **extra: Any) -> dict
         "node": entry.node,
         "rule": rule,
         "links": _links_for([entry]).get(entry.pk, {}),
+        "explanation_seen": _explanation_seen(request, entry.assessment),
         "can_write": can_write,
         "round1_open": round1_open,
         # The person scores this item in round 1, but the round-1 window is closed now.
@@ -497,6 +504,7 @@ def assessment_layers(request: HttpRequest, assessment_pk: int) -> HttpResponse:
             "rows": rows,
             "adjustments": adjustment_layers(entries, sel.final_points),
             "council_side": council_side,
+            "explanation_seen": _explanation_seen(request, assessment),
             "can_mark": council_side
             and (access.secretariat or access.leader)
             and assessment.state in ROUND1_STATES
