@@ -486,11 +486,15 @@ def assessment_layers(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     entries = queues.entries_of_assessment(assessment, user=request.user if council_side else None)
     access = policy.council_access(request.user, period)
     links = _links_for(entries)
+    # SPEC §6a: each layer from the moment it is shown to the reader (the unit's people read survey results and
+    # round 2, hence the final points, from finalisation; the notice opens the page to them earlier).
+    seen = policy.visibility(request.user, policy.Subject.of(assessment))
     rows = [
         {
             "entry": e,
             "lowered": sel.entry_is_lowered(e),
             "final": sel.final_points(e),
+            "final_seen": ("survey" if e.node.method == "survey" else "round2") in seen,
             "links": links.get(e.pk, {}),
         }
         for e in entries
@@ -503,7 +507,9 @@ def assessment_layers(request: HttpRequest, assessment_pk: int) -> HttpResponse:
             "assessment": assessment,
             "rows": rows,
             "adjustments": adjustment_layers(entries, sel.final_points),
+            "final_adjustments": "round2" in seen,
             "council_side": council_side,
+            "seen": seen,
             "explanation_seen": _explanation_seen(request, assessment),
             "can_mark": council_side
             and (access.secretariat or access.leader)
