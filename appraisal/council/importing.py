@@ -25,7 +25,6 @@ from appraisal.assessments.layers import LayerInput, entries_record_layer, leaf_
 from appraisal.assessments.models import Assessment, AssessmentState, ItemEntry, Layer, Round2Decision
 from appraisal.core.cells import DEFAULT_LIMITS, Limits
 from appraisal.engine import LAYER_LABELS, InputError, Rule, RuleError, parse_rule
-from appraisal.engine.rounding import plain
 from appraisal.registry.audit import audit_record
 from appraisal.registry.importing import Column, FileRejected, Problem, read_table
 from appraisal.registry.models import (
@@ -227,10 +226,6 @@ def _check_row(ctx: _Context, layer: str, number: int, data: dict[str, str]) -> 
         return Problem(number, f"tiêu chí «{node.code}»: {exc.message}")
     except RuleError as exc:
         return Problem(number, f"cách chấm của tiêu chí «{node.code}» bị lỗi: {exc.message}")
-    if rule.kind == "survey":
-        refusal = _survey_rate_refusal(value, canonical, rule.max_percent)
-        if refusal:
-            return Problem(number, f"tiêu chí «{node.code}»: {refusal}")
     if ctx.states.get(unit.pk) == AssessmentState.FINALISED:
         return Problem(
             number, f"kết quả của đơn vị «{unit.code}» đã chốt: không nhập được (cần mở lại trước)."
@@ -257,34 +252,6 @@ def _partial_problem(row: _Checked, stored: _Stored) -> Problem | None:
         f"tiêu chí «{row.node.code}»: chấp nhận một phần với {refusal}. Hãy nhập một giá trị trong khoảng đó, "
         f"«{stored.self_value}» để chấp nhận giải trình hoặc «{stored.round1_value}» để giữ kết quả vòng 1.",
     )
-
-
-def _survey_rate_refusal(value: str, canonical: str, max_percent: Decimal) -> str:
-    """Why a survey rate cannot be imported, or "" (SPEC §7). The engine caps a stored rate at 100 % so that
-    earlier years recompute; a rate *entered* above it is a typing error and is refused here, with the message
-    of the self-assessment form. A bare number in (0, 1] is most likely a fraction (a General-format Excel cell
-    holding 0.85 for 85 %): it is refused, never reinterpreted, so the person writes which one was meant.
-    Answer counts (A=10;B=5…) are weighted percentages that cannot exceed 100 %."""
-    if "=" in canonical:
-        return ""
-    if "/" in canonical:
-        numerator, _, denominator = canonical.partition("/")
-        percent = Decimal(numerator) * 100 / Decimal(denominator)
-    else:
-        percent = Decimal(canonical.removesuffix("%"))
-    if percent > max_percent:
-        return "Tỷ lệ {v} vượt quá {m}%: hãy kiểm tra lại số liệu.".format(
-            v=canonical.replace(".", ","), m=_vn(max_percent)
-        )
-    if not value.endswith("%") and "/" not in value and 0 < percent <= 1:
-        return "{v} có phải là {p}%? Hãy ghi rõ dạng phần trăm: {p}% hoặc {v}%.".format(
-            v=_vn(percent), p=_vn(percent * 100)
-        )
-    return ""
-
-
-def _vn(number: Decimal) -> str:
-    return plain(number).replace(".", ",")
 
 
 def _round2_decision(self_value: str, round1_value: str, canonical: str) -> str:

@@ -243,10 +243,20 @@ class Rule:
 
     def check_entry(self, raw: str) -> str:
         """What a person types now: the canonical text, refused (InputError) beyond what
-        :meth:`normalize_input` refuses when a rate exceeds the rule's maximum (100 % unless ``max=``)."""
+        :meth:`normalize_input` refuses when a rate (tiers, proportional, a survey percentage) exceeds the rule's
+        maximum (100 % unless ``max=``) or is a bare number in (0, 1] («0,98»: 0,98 % or 98 %?)."""
         canonical = self.normalize_input(raw)
-        if self.kind in ("tiers", "proportional"):
-            _within_max(self, canonical, _percent(_clean(raw))[1])
+        if self.kind in ("tiers", "proportional") or (self.kind == "survey" and "=" not in canonical):
+            text = _clean(raw)
+            percent = _percent(text)[1]
+            _within_max(self, canonical, percent)
+            if not text.endswith("%") and "/" not in text and 0 < percent <= 1:
+                # Most likely a fraction (a General-format Excel cell holding 0.98 for 98 %): refused, never
+                # reinterpreted, so that the person writes which one was meant.
+                raise InputError(
+                    f"{_vn(percent)} có phải là {_vn(percent * 100)}%? Hãy ghi rõ dạng phần trăm: "
+                    f"{_vn(percent * 100)}% hoặc {_vn(percent)}%."
+                )
         return canonical
 
     def points(self, raw: str, survey_weights: Mapping[str, Decimal] | None = None) -> Decimal:

@@ -417,3 +417,33 @@ def test_huge_numbers_are_refused_or_capped_without_crashing():
     assert parse_rule("proportional", D(2), "appraisal").points(f"{huge}%") == D(2)
     with pytest.raises(InputError, match=f"Điểm {huge} vượt quá điểm tối đa 2."):
         parse_rule("manual", D(2), "appraisal").points(huge)
+
+
+@pytest.mark.parametrize(
+    ("rule_text", "kind", "raw", "message"),
+    [
+        ("tiers: >=100%=1; >=80%=0.5; else=0", "appraisal", "0,98",
+         "0,98 có phải là 98%? Hãy ghi rõ dạng phần trăm: 98% hoặc 0,98%."),
+        ("proportional", "appraisal", "0.5", "0,5 có phải là 50%? Hãy ghi rõ dạng phần trăm: 50% hoặc 0,5%."),
+        ("proportional: min=50%", "appraisal", "1", "1 có phải là 100%? Hãy ghi rõ dạng phần trăm: 100% hoặc 1%."),
+        ("survey", "survey", "0,85", "0,85 có phải là 85%? Hãy ghi rõ dạng phần trăm: 85% hoặc 0,85%."),
+    ],
+)  # fmt: skip
+def test_a_bare_number_up_to_one_on_a_rate_is_refused_when_entered(rule_text, kind, raw, message):
+    """QA: «0,98» on a percentage item was saved as 0,98 % (0 points) when 98 % was meant. A bare number in
+    (0, 1] is refused at entry, as the survey import already did, so the person writes which one they meant;
+    stored inputs still compute (an earlier year's «0,98» stays 0,98 %)."""
+    rule = parse_rule(rule_text, D(1), kind)
+
+    with pytest.raises(InputError) as caught:
+        rule.check_entry(raw)
+
+    assert str(caught.value) == message
+    assert rule.points(raw) == rule.points(raw + "%")
+
+
+@pytest.mark.parametrize("raw", ["0,98%", "98", "0", "17/20", "1/2", "1,5"])
+def test_a_rate_written_as_a_percentage_or_a_fraction_is_taken_when_entered(raw):
+    rule = parse_rule("tiers: >=100%=1; >=80%=0.5; else=0", D(1), "appraisal")
+
+    assert rule.check_entry(raw) == rule.normalize_input(raw)
