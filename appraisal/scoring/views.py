@@ -133,6 +133,7 @@ def period_results(request: HttpRequest, year: int) -> HttpResponse:
             "empty": empty,
             "blockers": blockers,
             "can_download": not empty and request.user.has_perm("parindex.view_decision", subject),
+            "has_run": not empty and services.run_for_documents(period) is not None,
             "published_only": access.persona_of(request.user, subject) in (Persona.UNIT, Persona.OTHER),
             "actions": services.period_actions(period=period, chair=is_chair, secretariat=is_secretariat),
             "reopen_form": ReopenForm(),
@@ -162,6 +163,8 @@ def unit_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "view": result.view,
             "seen": result.seen,
             "docs": result.docs,
+            # A link shown opens: the letters are built from a run, which only the secretariat makes (QA).
+            "has_run": bool(result.docs) and services.run_for_documents(period) is not None,
         },
     )
 
