@@ -26,6 +26,7 @@ from appraisal.assessments.models import Assessment, AssessmentState, ItemEntry,
 from appraisal.core.cells import DEFAULT_LIMITS, Limits
 from appraisal.engine import LAYER_LABELS, InputError, Rule, RuleError, parse_rule
 from appraisal.registry.audit import audit_record
+from appraisal.registry.codes import by_code_key, code_key
 from appraisal.registry.importing import Column, FileRejected, Problem, read_table
 from appraisal.registry.models import (
     AuditAction,
@@ -120,13 +121,13 @@ class _Context:
 
     def __init__(self, period: Period) -> None:
         self.period = period
-        self.units = {u.code.casefold(): u for u in Unit.objects.all()}
+        self.units = by_code_key(Unit.objects.all())
         self.group_of = dict(UnitMembership.objects.filter(period=period).values_list("unit_id", "group_id"))
         self.sets = {s.group_id: s for s in IndexSet.objects.filter(period=period).select_related("group")}
         self.nodes: dict[int, dict[str, IndexNode]] = {}
         self.leaves: dict[int, list[IndexNode]] = {}
         for node in IndexNode.objects.filter(index_set__period=period).order_by("index_set_id", "position"):
-            self.nodes.setdefault(node.index_set_id, {})[node.code.casefold()] = node
+            self.nodes.setdefault(node.index_set_id, {})[code_key(node.code)] = node
             if node.is_leaf:
                 self.leaves.setdefault(node.index_set_id, []).append(node)
         # unit id → {excluded node code: reason}, for the engine's one applicability rule
@@ -183,7 +184,7 @@ def _check_row(ctx: _Context, layer: str, number: int, data: dict[str, str]) -> 
     note = next((data[k].strip() for k in ("note", "note_reason", "reason") if data.get(k, "").strip()), "")
     if not code:
         return Problem(number, "thiếu mã đơn vị (cột Mã đơn vị).")
-    unit = ctx.units.get(code.casefold())
+    unit = ctx.units.get(code_key(code))
     if unit is None:
         return Problem(number, f"không có đơn vị mã «{code}».")
     group_id = ctx.group_of.get(unit.pk)
@@ -194,7 +195,7 @@ def _check_row(ctx: _Context, layer: str, number: int, data: dict[str, str]) -> 
         return Problem(number, f"khối của đơn vị «{unit.code}» chưa có bộ chỉ số năm {ctx.period.year}.")
     if not item:
         return Problem(number, "thiếu mã tiêu chí (cột Mã tiêu chí).")
-    node = ctx.nodes.get(index_set.pk, {}).get(item.casefold())
+    node = ctx.nodes.get(index_set.pk, {}).get(code_key(item))
     if node is None:
         return Problem(
             number, f"tiêu chí «{item}» không có trong {index_set} (bộ chỉ số của đơn vị «{unit.code}»)."

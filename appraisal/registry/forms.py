@@ -12,8 +12,9 @@ from django.utils import timezone
 from appraisal.core.dates import LocalDateTimeField
 from appraisal.core.uploads import ImportFileField
 
+from .codes import code_refusal
 from .importing import split_list
-from .models import PERIOD_TRANSITIONS, Group, IndexSet, Organisation, Period, Phase
+from .models import PERIOD_TRANSITIONS, Group, IndexSet, Organisation, Period, Phase, Unit
 from .phases import WORKING_PHASES
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -278,6 +279,13 @@ class UnitForm(forms.Form):
         if editing:
             self.fields["code"].disabled = True
             self.fields["code"].help_text = "Mã đơn vị không đổi được."
+
+    def clean_code(self) -> str:
+        code: str = self.cleaned_data["code"]
+        refusal = None if self.fields["code"].disabled else code_refusal(Unit.objects.all(), code, "đơn vị")
+        if refusal is not None:
+            raise forms.ValidationError(refusal)
+        return code
 
     def clean_tags(self) -> str:
         tags = split_list(self.cleaned_data["tags"])

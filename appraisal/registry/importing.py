@@ -18,6 +18,8 @@ from decimal import Decimal
 from appraisal.core.cells import Column, FileRejected, Problem, Row, nfc, parse_number, read_table
 from appraisal.engine import validate_rule_text
 
+from .codes import code_key, code_repeated
+
 __all__ = ["Column", "FileRejected", "Problem", "Row", "read_table"]
 
 _nfc = nfc
@@ -89,10 +91,11 @@ def _check_length(problems: list[Problem], row: int, label: str, value: str, lim
 
 
 def parse_units(rows: Iterable[Row], known_groups: Iterable[str]) -> UnitsParsed:
-    """Check unit rows: code, name and group required, codes unique and ASCII, a new group needs its name."""
+    """Check unit rows: code, name and group required, codes ASCII and unique ignoring case (:mod:`.codes`), a
+    new group needs its name."""
     known = set(known_groups)
     out = UnitsParsed()
-    first_row_of: dict[str, int] = {}
+    first_of: dict[str, tuple[int, str]] = {}  # code_key → (row, code as written)
     group_names: dict[str, tuple[int, str]] = {}
     groups_needing_name: dict[str, int] = {}
     present_keys: frozenset[str] | None = None
@@ -114,10 +117,10 @@ def parse_units(rows: Iterable[Row], known_groups: Iterable[str]) -> UnitsParsed
                     "(tối đa 40 ký tự), ví dụ «skhcn».",
                 )
             )
-        elif code in first_row_of:
-            problems.append(Problem(number, f"mã đơn vị {code} bị trùng với dòng {first_row_of[code]}."))
+        elif code_key(code) in first_of:
+            problems.append(Problem(number, code_repeated("mã đơn vị", code, first_of[code_key(code)])))
         else:
-            first_row_of[code] = number
+            first_of[code_key(code)] = (number, code)
         if not name:
             problems.append(Problem(number, "thiếu Tên đơn vị."))
         _check_length(problems, number, "Tên đơn vị", name, 255)
@@ -265,16 +268,18 @@ class IndexSetParsed:
 def parse_index_set(rows: Sequence[Row], expected_scale: Decimal | None = None) -> IndexSetParsed:
     """Check an index set (SPEC §4 validation) and return its nodes in file order with the scale.
 
-    Every row is checked and every problem reported: codes unique and dotted, each parent present and above its
-    children, inner nodes without method or rule, leaves with a method and a rule the engine accepts for their
-    max, max a number ≥ 0 with at most 2 decimals (> 0 on leaves), each appraisal/survey parent worth exactly
-    the sum of its children, bonus and penalty either top-level leaves (T1, P1) or inside an adjustment content
-    whose nodes' max caps their children (blank: no cap) and which stays outside the scale. The scale is the sum of the top-level
+    Every row is checked and every problem reported: codes dotted and unique ignoring case (:mod:`.codes`),
+    each parent present and above its children, inner nodes without method or rule, leaves with a method and a
+    rule the engine accepts for their max, max a number ≥ 0 with at most 2 decimals (> 0 on leaves), each
+    appraisal/survey parent worth exactly the sum of its children, bonus and penalty either top-level leaves
+    (T1, P1) or inside an adjustment content whose nodes' max caps their children (blank: no cap) and which
+    stays outside the scale. The scale is the sum of the top-level
     appraisal/survey fields; ``expected_scale`` (``--scale``) makes a different scale an error.
     """
     out = IndexSetParsed()
     problems = out.problems
     first_row_of: dict[str, int] = {}
+    first_of: dict[str, tuple[int, str]] = {}  # code_key → (row, code as written)
     unique_codes: list[tuple[int, str]] = []
     unsure: set[str] = set()  # parents of duplicated codes: their sums would only repeat the duplicate
     for number, values in rows:
@@ -289,10 +294,11 @@ def parse_index_set(rows: Sequence[Row], expected_scale: Decimal | None = None) 
                     "hoặc T1, P1 cho điểm thưởng, điểm trừ.",
                 )
             )
-        elif code in first_row_of:
-            problems.append(Problem(number, f"mã {code} bị trùng với dòng {first_row_of[code]}."))
+        elif code_key(code) in first_of:
+            problems.append(Problem(number, code_repeated("mã", code, first_of[code_key(code)])))
             unsure.add(parent_code(code) or "")
         else:
+            first_of[code_key(code)] = (number, code)
             first_row_of[code] = number
             unique_codes.append((number, code))
     has_children = {parent_code(code) for _, code in unique_codes} - {None}

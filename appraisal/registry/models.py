@@ -5,11 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 
 from appraisal.core.dates import fmt_local
 from appraisal.core.labels import change_label, person_label
 from appraisal.core.models import TimeStampedModel
+
+from .codes import CASE_NOTE, code_refusal
 
 
 class Organisation(TimeStampedModel):
@@ -103,9 +107,23 @@ class Unit(TimeStampedModel):
         ordering = ["name"]
         verbose_name = "đơn vị"
         verbose_name_plural = "đơn vị"
+        constraints = [
+            # Imports find a unit by its code ignoring case (appraisal/registry/codes.py).
+            models.UniqueConstraint(
+                Lower("code"),
+                name="uniq_unit_code_ignoring_case",
+                violation_error_message=f"Mã đơn vị đã dùng cho một đơn vị khác {CASE_NOTE}.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The admin's check: the code is no other unit's, ignoring case, with the form's words."""
+        refusal = code_refusal(Unit.objects.exclude(pk=self.pk), self.code, "đơn vị")
+        if refusal is not None:
+            raise ValidationError({"code": refusal})
 
     @property
     def tag_set(self) -> frozenset[str]:
@@ -497,7 +515,10 @@ class IndexNode(models.Model):
     )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["index_set", "code"], name="uniq_node_code")]
+        constraints = [
+            # Imports find an item by its code within the unit's set ignoring case (appraisal/registry/codes.py).
+            models.UniqueConstraint("index_set", Lower("code"), name="uniq_node_code_ignoring_case")
+        ]
         ordering = ["index_set", "position"]
         verbose_name = "tiêu chí"
         verbose_name_plural = "tiêu chí"

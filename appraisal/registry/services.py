@@ -19,6 +19,7 @@ from django.db.models import Max, ProtectedError
 from appraisal.core.exceptions import PhaseError, ServiceError
 
 from .audit import audit_changes, audit_record
+from .codes import by_code_key, code_key, code_refusal, code_taken
 from .importing import (
     INDEX_SET_COLUMNS,
     UNIT_COLUMNS,
@@ -176,6 +177,11 @@ def units_import(*, year: int, file_name: str, content: bytes, by: Any) -> Impor
     with transaction.atomic():
         parsed = parse_units(rows, Group.objects.values_list("code", flat=True))
         problems = list(parsed.problems)
+        units = by_code_key(Unit.objects.all())
+        for row in parsed.rows:
+            holder = units.get(code_key(row.code))
+            if holder is not None and holder.code != row.code:
+                problems.append(Problem(row.row, code_taken(row.code, "đơn vị", holder)))
         period = Period.objects.filter(year=year).first()
         if period is not None and period.is_locked_structure:
             moving = {
@@ -194,7 +200,7 @@ def units_import(*, year: int, file_name: str, content: bytes, by: Any) -> Impor
                             f"(giai đoạn «{period.get_phase_display()}»): không thể chuyển khối.",
                         )
                     )
-            problems.sort(key=lambda p: p.row or 0)
+        problems.sort(key=lambda p: p.row or 0)
         if problems:
             result.problems = problems
             return result
@@ -205,7 +211,7 @@ def units_import(*, year: int, file_name: str, content: bytes, by: Any) -> Impor
         for code, name in parsed.new_groups.items():
             groups[code] = Group.objects.create(code=code, name=name, order=order)
             order += 1
-        existing = {u.code: u for u in Unit.objects.filter(code__in=[r.code for r in parsed.rows])}
+        existing = {u.code: u for u in units.values()}
         created = updated = 0
         for row in parsed.rows:
             values = {"name": row.name}
@@ -267,8 +273,9 @@ def unit_create(
     if not name.strip():
         raise ServiceError("Tên đơn vị không được để trống.")
     with transaction.atomic():
-        if Unit.objects.filter(code=code).exists():
-            raise ServiceError(f"Mã đơn vị «{code}» đã có; hãy chọn mã khác.")
+        refusal = code_refusal(Unit.objects.all(), code, "đơn vị")
+        if refusal is not None:
+            raise ServiceError(refusal)
         unit = Unit.objects.create(
             code=code,
             name=name.strip(),

@@ -18,6 +18,7 @@ from django.db import transaction
 from appraisal import engine
 from appraisal.core.cells import Column, FileRejected, Problem, parse_number, read_table
 from appraisal.core.exceptions import ServiceError
+from appraisal.registry.codes import by_code_key, code_key
 from appraisal.registry.models import Period, Phase, Unit, UnitMembership
 from appraisal.registry.selectors import year_require
 
@@ -108,14 +109,14 @@ def published_results_import(*, year: int, file_name: str, content: bytes, by: A
     except FileRejected as rejected:
         report.problems.extend(rejected.problems)
         return report
-    units = {u.code.casefold(): u for u in Unit.objects.all()}
+    units = by_code_key(Unit.objects.all())
     group_of = _group_of_units(year)
     planned: list[PublishedResult] = []
     seen: dict[int, int] = {}
     for number, values in rows:
         problems: list[str] = []
         code = values.get("unit", "")
-        unit = units.get(code.casefold()) if code else None
+        unit = units.get(code_key(code)) if code else None
         if not code:
             problems.append("thiếu Mã đơn vị.")
         elif unit is None:

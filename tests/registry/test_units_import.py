@@ -142,7 +142,9 @@ def test_unit_services_create_update_deactivate(period, group, secretariat):
     assert (unit.tags, UnitMembership.objects.get(unit=unit).group_id) == ("a,b", group.pk)
     with pytest.raises(ServiceError) as error:
         unit_create(code="sxd", name="Khác", by=secretariat)
-    assert error.value.message == "Mã đơn vị «sxd» đã có; hãy chọn mã khác."
+    assert error.value.message == (
+        "Mã «sxd» đã dùng cho đơn vị «Sở Xây dựng» (mã không phân biệt chữ hoa, chữ thường)."
+    )
     unit_update(unit=unit, name="Sở Xây dựng tỉnh", head_name="Nguyễn Văn Dũng", by=secretariat)
     unit.refresh_from_db()
     assert (unit.name, unit.head_name) == ("Sở Xây dựng tỉnh", "Nguyễn Văn Dũng")
