@@ -270,10 +270,10 @@ def assessment_grant_extension(
     secretariat_require(by, assessment.period, selectors.SECRETARIAT_ACTIONS["extend"])
     reason = (reason or "").strip()
     if not reason:
-        raise ServiceError("Hãy ghi lý do gia hạn.")
+        raise ServiceError("Hãy ghi lý do gia hạn.", field="reason")
     now = now or timezone.now()
     if until <= now:
-        raise ServiceError("Thời hạn gia hạn phải ở tương lai.")
+        raise ServiceError("Thời hạn gia hạn phải ở tương lai.", field="until")
     with transaction.atomic():
         current = assessment_locked(pk=assessment.pk)
         period = current.period
@@ -286,7 +286,8 @@ def assessment_grant_extension(
             common = phase_deadline(period=period, phase=Phase.SELF_ASSESSMENT).due_at
             if common is not None and until <= common:
                 raise ServiceError(
-                    "Thời hạn gia hạn phải sau hạn chót chung {due}.".format(due=fmt_local(common))
+                    "Thời hạn gia hạn phải sau hạn chót chung {due}.".format(due=fmt_local(common)),
+                    field="until",
                 )
             what = "tự đánh giá"
             fields: dict[str, Any] = {"extension_until": until}
