@@ -563,15 +563,17 @@ def assessment_import_workbook(*, assessment: Assessment, content: bytes, by: An
     for row in sheet.rows:
         where = f"Dòng {row.number}"
         if not row.code:
-            if row.value or row.note:
+            if row.problems:
+                problems.extend(f"{where}: {problem}" for problem in row.problems)
+            elif row.value or row.note:
                 problems.append(f"{where}: có giá trị nhưng thiếu mã tiêu chí.")
             continue
         if row.code in seen:
             problems.append(f"{where}: mã tiêu chí {row.code} lặp lại (đã có ở dòng {seen[row.code]}).")
             continue
         seen[row.code] = row.number
-        if row.problem:
-            problems.append(f"{where} (mục {row.code}): {row.problem}")
+        if row.problems:
+            problems.extend(f"{where} (mục {row.code}): {problem}" for problem in row.problems)
             continue
         item = by_code.get(row.code)
         if item is None:
