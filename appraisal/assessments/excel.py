@@ -20,7 +20,15 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from appraisal.core.cells import DATE_MESSAGE, Cell, FileRejected, Limits, read_cells, sheet_names
+from appraisal.core.cells import (
+    DATE_MESSAGE,
+    Cell,
+    FileRejected,
+    Limits,
+    formula_message,
+    read_cells,
+    sheet_names,
+)
 from appraisal.core.exceptions import ServiceError
 from appraisal.documents.safe import put_xlsx_text
 from appraisal.registry.models import Method
@@ -54,7 +62,7 @@ class SheetRow:
     value: str
     note: str
     version: int | None
-    problem: str = ""
+    problems: list[str] = field(default_factory=list)  # what is wrong with the row's own cells
 
 
 @dataclass
@@ -194,7 +202,7 @@ def read_workbook(content: bytes) -> Sheet:
     """Parse an uploaded workbook into rows; raise WorkbookError if it is not the self-assessment form.
 
     Read through the shared cell reader (:mod:`appraisal.core.cells`): streaming, size-limited, percent cells
-    as percentages, dates refused with the reason.
+    as percentages, dates and formulas refused with the reason (a row problem, never an empty cell).
     """
     name = "phiếu tự đánh giá"
     if not content:
@@ -249,16 +257,21 @@ def read_workbook(content: bytes) -> Sheet:
             return cells[col] if col is not None and col < len(cells) else empty
 
         code = _code_text(at(code_col))
-        value_cell = at(value_col)
-        value, problem = value_cell.text.strip(), ""
-        if value_cell.is_date:
-            value, problem = "", f"{DATE_MESSAGE} (ví dụ 85% hoặc 17/20)."
-        note = at(note_col).text
+        value_cell, note_cell = at(value_col), at(note_col)
+        problems = [
+            formula_message(label, cell.formula)
+            for label, cell in (("Giá trị", value_cell), ("Ghi chú", note_cell))
+            if cell.formula
+        ]
+        value, note = value_cell.text.strip(), note_cell.text
+        if value_cell.is_date and not value_cell.formula:
+            value = ""
+            problems.insert(0, f"{DATE_MESSAGE} (ví dụ 85% hoặc 17/20).")
         version_text = at(version_col).text
         version = int(version_text) if version_text.isdigit() else None
-        if not code and not value and not note.strip() and not problem:
+        if not code and not value and not note.strip() and not problems:
             continue
         sheet.rows.append(
-            SheetRow(number=r, code=code, value=value, note=note, version=version, problem=problem)
+            SheetRow(number=r, code=code, value=value, note=note, version=version, problems=problems)
         )
     return sheet

@@ -142,6 +142,14 @@ class ExtensionForm(forms.Form):
     )
 
 
+class NotSubmittedForm(forms.Form):
+    """The reason to close «không nộp»; the service says when it is missing (one message, one place)."""
+
+    reason = forms.CharField(
+        label="Lý do đóng «không nộp»", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class WorkbookForm(forms.Form):
     file = forms.FileField(
         label="Tệp Excel đã điền (.xlsx)",

@@ -270,10 +270,10 @@ def assessment_grant_extension(
     secretariat_require(by, assessment.period, selectors.SECRETARIAT_ACTIONS["extend"])
     reason = (reason or "").strip()
     if not reason:
-        raise ServiceError("Hãy ghi lý do gia hạn.")
+        raise ServiceError("Hãy ghi lý do gia hạn.", field="reason")
     now = now or timezone.now()
     if until <= now:
-        raise ServiceError("Thời hạn gia hạn phải ở tương lai.")
+        raise ServiceError("Thời hạn gia hạn phải ở tương lai.", field="until")
     with transaction.atomic():
         current = assessment_locked(pk=assessment.pk)
         period = current.period
@@ -286,7 +286,8 @@ def assessment_grant_extension(
             common = phase_deadline(period=period, phase=Phase.SELF_ASSESSMENT).due_at
             if common is not None and until <= common:
                 raise ServiceError(
-                    "Thời hạn gia hạn phải sau hạn chót chung {due}.".format(due=fmt_local(common))
+                    "Thời hạn gia hạn phải sau hạn chót chung {due}.".format(due=fmt_local(common)),
+                    field="until",
                 )
             what = "tự đánh giá"
             fields: dict[str, Any] = {"extension_until": until}
@@ -562,15 +563,17 @@ def assessment_import_workbook(*, assessment: Assessment, content: bytes, by: An
     for row in sheet.rows:
         where = f"Dòng {row.number}"
         if not row.code:
-            if row.value or row.note:
+            if row.problems:
+                problems.extend(f"{where}: {problem}" for problem in row.problems)
+            elif row.value or row.note:
                 problems.append(f"{where}: có giá trị nhưng thiếu mã tiêu chí.")
             continue
         if row.code in seen:
             problems.append(f"{where}: mã tiêu chí {row.code} lặp lại (đã có ở dòng {seen[row.code]}).")
             continue
         seen[row.code] = row.number
-        if row.problem:
-            problems.append(f"{where} (mục {row.code}): {row.problem}")
+        if row.problems:
+            problems.extend(f"{where} (mục {row.code}): {problem}" for problem in row.problems)
             continue
         item = by_code.get(row.code)
         if item is None:

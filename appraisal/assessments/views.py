@@ -29,6 +29,7 @@ from .forms import (
     EntryForm,
     ExtensionForm,
     LibraryAddForm,
+    NotSubmittedForm,
     ReplaceForm,
     ReturnForm,
     UploadForm,
@@ -576,13 +577,15 @@ def return_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def extend(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(request.user, pk, action="extend")
+    # A refusal shows the page again with what was typed and the message beside its field (QA: keep input).
     form = ExtensionForm(request.POST)
     if not form.is_valid():
-        return _refused_on_detail(request, assessment, _form_errors(form), 422)
+        return _refused_on_detail(request, assessment, _form_errors(form), 422, extension_form=form)
     try:
         services.assessment_grant_extension(assessment=assessment, by=request.user, **form.cleaned_data)
     except ServiceError as error:
-        return _refused_on_detail(request, assessment, error.message, _status_for(error))
+        form.add_error(error.field, error.message)
+        return _refused_on_detail(request, assessment, error.message, _status_for(error), extension_form=form)
     until = form.cleaned_data["until"]
     what = "giải trình" if assessment.explanation_until == until else "tự đánh giá"
     messages.success(
@@ -597,12 +600,15 @@ def extend(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def close_not_submitted(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(request.user, pk, action="close_not_submitted")
+    form = NotSubmittedForm(request.POST)
+    form.is_valid()  # no rule of its own: the service refuses a missing reason
     try:
         services.assessment_close_not_submitted(
-            assessment=assessment, reason=request.POST.get("reason", ""), by=request.user
+            assessment=assessment, reason=form.cleaned_data["reason"], by=request.user
         )
     except ServiceError as error:
-        return _refused_on_detail(request, assessment, error.message, _status_for(error))
+        form.add_error("reason", error.message)  # its one field: the refusal stands beside the typed reason
+        return _refused_on_detail(request, assessment, error.message, _status_for(error), close_form=form)
     messages.success(
         request,
         f"Đã đóng «không nộp» bản tự đánh giá của {assessment.unit.name}; Hội đồng thẩm định trên dữ liệu hiện có.",

@@ -8,6 +8,9 @@ What a person typed is what the importers see, whatever Excel did to it:
   spaces become spaces and runs of blanks collapse;
 - a cell Excel turned into a date («3/4» → 03/04/2026) is marked, so a numeric column refuses it with
   :data:`DATE_MESSAGE` instead of reading a date;
+- a formula cell («=1+1», «=HYPERLINK(…)») is marked with its formula, cached value or not, so every column an
+  import reads refuses it with :func:`formula_message` (a row problem) instead of dropping it or reading a value
+  the person never typed;
 - numbers written with a decimal comma or point and thousands separators («1.234,5», «1,234.5», «1 234,5»)
   read with :func:`parse_number`;
 - the header row is found by its labels below any title rows (official tables start with the issuer and the
@@ -43,6 +46,7 @@ __all__ = [
     "Problem",
     "Row",
     "empty_file_message",
+    "formula_message",
     "nfc",
     "number_text",
     "parse_number",
@@ -164,10 +168,22 @@ def parse_number(text: str) -> Decimal | None:
 @dataclass(frozen=True, slots=True)
 class Cell:
     """A cell as the person meant it: ``text`` ('85%' for a percent-formatted 0.85, '70.5', 'Có'), and
-    ``is_date`` when Excel stored a date or time there (``text`` is then dd/mm/yyyy)."""
+    ``is_date`` when Excel stored a date or time there (``text`` is then dd/mm/yyyy); ``formula`` ('=1+1') when
+    the cell holds a formula (``text`` is then its cached value, often none)."""
 
     text: str
     is_date: bool = False
+    formula: str = ""
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.text.strip() and not self.formula
+
+
+def formula_message(label: str, formula: str) -> str:
+    """What every import says of a formula in a column it reads (the row is prefixed by the caller)."""
+    shown = formula if len(formula) <= 80 else formula[:79] + "…"
+    return f"ô {label} là công thức «{shown}»: hãy nhập giá trị, không nhập công thức."
 
 
 EMPTY = Cell("")
@@ -288,12 +304,23 @@ def _too_many_columns(file_name: str, limits: Limits, row: int) -> FileRejected:
 def _sheet_rows(
     file_name: str, workbook: Any, sheet: Any, limits: Limits
 ) -> Iterator[tuple[int, list[Cell]]]:
-    """Stream one read-only sheet through openpyxl's parser, ignoring its declared dimension."""
+    """Stream one read-only sheet through openpyxl's parser, ignoring its declared dimension. Values are the
+    cached ones (data_only), and a formula cell also carries its formula, so no import drops it unseen."""
     from openpyxl.cell.read_only import ReadOnlyCell
-    from openpyxl.worksheet._reader import WorkSheetParser
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            item = super().parse_cell(element)
+            if element.find(FORMULA_TAG) is not None:
+                formula = self.parse_formula(element)  # also keeps shared formulas for the cells that follow
+                item["formula"] = (
+                    formula if isinstance(formula, str) else getattr(formula, "text", None) or "="
+                )
+            return item
 
     with sheet._get_source() as source:
-        parser = WorkSheetParser(
+        parser = Parser(
             source,
             sheet._shared_strings,
             data_only=True,
@@ -307,18 +334,20 @@ def _sheet_rows(
             cells: list[Cell] = []
             for item in raw:
                 column = item["column"]
+                formula = item.pop("formula", "")
                 if column > limits.max_columns:
-                    if item["value"] is None:
+                    if item["value"] is None and not formula:
                         continue  # a formatted empty cell far away costs nothing
                     raise _too_many_columns(file_name, limits, number)
-                if item["value"] is None:
+                if item["value"] is None and not formula:
                     continue
                 if column > len(cells):
                     cells.extend([EMPTY] * (column - len(cells)))
                 number_format = "General"
                 if item["style_id"]:
                     number_format = ReadOnlyCell(sheet, **item).number_format
-                cells[column - 1] = cell_of(item["value"], number_format)
+                cell = cell_of(item["value"], number_format)
+                cells[column - 1] = Cell(cell.text, cell.is_date, formula) if formula else cell
             yield number, cells
 
 
@@ -563,10 +592,11 @@ def read_table(
     """Read a .xlsx or .csv file into ``(row_number, {key: text})`` for every non-blank data row.
 
     Raises FileRejected with every reason when the file is not a readable table, lacks a required column, has
-    no data rows, or has dates (Excel's doing) in numeric columns. Extra columns are ignored.
+    no data rows, has dates (Excel's doing) in numeric columns or formulas in any column it reads. Extra
+    columns are ignored, formulas in them too.
     """
     raw_rows = read_cells(file_name, content, limits=limits)
-    non_blank = [(n, cells) for n, cells in raw_rows if any(c.text.strip() for c in cells)]
+    non_blank = [(n, cells) for n, cells in raw_rows if not all(c.is_blank for c in cells)]
     if not non_blank:
         raise FileRejected(
             Problem(
@@ -582,13 +612,16 @@ def read_table(
             )
         )
     numeric = {c.key: c for c in columns if c.numeric}
+    labels = {c.key: c.label for c in columns}
     problems: list[Problem] = []
     rows: list[Row] = []
     for number, cells in data:
         values: dict[str, str] = {}
         for key, pos in positions.items():
             cell = cells[pos] if pos < len(cells) else EMPTY
-            if cell.is_date and key in numeric:
+            if cell.formula:
+                problems.append(Problem(number, formula_message(labels[key], cell.formula)))
+            elif cell.is_date and key in numeric:
                 problems.append(
                     Problem(number, f"cột {numeric[key].label}, ô «{cell.text}»: {DATE_MESSAGE}.")
                 )

@@ -2,11 +2,13 @@
 
 
 class ServiceError(Exception):
-    """A business rule refused the action; ``message`` is Vietnamese and shown to the user as is."""
+    """A business rule refused the action; ``message`` is Vietnamese and shown to the user as is. ``field``
+    names the form field the refusal is about (the page shows the message beside it), None for the action."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 class ConcurrencyError(ServiceError):

@@ -47,15 +47,12 @@ class ExplanationForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=10000,
+        error_messages={
+            "max_length": "Nội dung giải trình có %(show_value)d ký tự, vượt giới hạn %(limit_value)d ký tự: "
+            "hãy rút gọn rồi lưu lại (phần dài có thể đưa vào tài liệu bổ sung)."
+        },
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
-
-
-class ExplanationFileForm(forms.Form):
-    file = forms.FileField(
-        label="Tài liệu bổ sung", error_messages={"required": "Hãy chọn tệp tài liệu cần tải lên."}
-    )
-    title = forms.CharField(label="Tên tài liệu (tùy chọn)", max_length=255, required=False)
 
 
 class ReopenForm(forms.Form):

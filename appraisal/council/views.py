@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from appraisal.assessments.forms import UploadForm
 from appraisal.assessments.models import (
     ROUND1_STATES,
     Assessment,
@@ -39,7 +40,6 @@ from .adjustments import AdjustmentLayers, adjustment_entries, adjustment_layers
 from .forms import (
     AssignmentBulkForm,
     CouncilRoleForm,
-    ExplanationFileForm,
     ExplanationForm,
     ReopenForm,
     Round1Form,
@@ -658,6 +658,14 @@ def notice_download(request: HttpRequest, assessment_pk: int, fmt: str = "") -> 
 def explanation(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     """The unit answers its lowered items (text and new evidence); the head sends the explanation."""
     assessment = policy.explanation_get_for_user(request.user, assessment_pk, "read")
+    return _explanation_page(request, assessment)
+
+
+def _explanation_page(
+    request: HttpRequest, assessment: Assessment, *, status: int = 200, refused_entry: int = 0, **refused: Any
+) -> HttpResponse:
+    """The explanation page. After a refused plain-form post (no htmx), ``refused`` holds that item's bound form
+    (``form`` for the text, ``file_form`` for a file): what was typed stays, with the message beside its field."""
     items = sel.lowered_entries(assessment)
     links = _links_for(items)
     can_edit = policy.unit_can_explain(request.user, assessment)
@@ -665,8 +673,9 @@ def explanation(request: HttpRequest, assessment_pk: int) -> HttpResponse:
         {
             "entry": e,
             "form": ExplanationForm(initial={"text": e.explanation, "version": e.version}, prefix=f"e{e.pk}"),
-            "file_form": ExplanationFileForm(prefix=f"f{e.pk}"),
+            "file_form": UploadForm(prefix=f"f{e.pk}"),
             "links": links.get(e.pk, {}),
+            **(refused if e.pk == refused_entry else {}),
         }
         for e in items
     ]
@@ -682,7 +691,23 @@ def explanation(request: HttpRequest, assessment_pk: int) -> HttpResponse:
             "deadline": phase_deadline(period=assessment.period, phase=Phase.EXPLANATION),
             "phase_open": phase_is_open(period=assessment.period, phase=Phase.EXPLANATION),
         },
+        status=status,
     )
+
+
+def _explanation_refused(
+    request: HttpRequest, entry: ItemEntry, error: ServiceError | str, **refused: Any
+) -> HttpResponse:
+    """A refused explanation save or upload without htmx: the page again (409 when someone saved the item in
+    between, else 422), never a redirect that would lose what was typed."""
+    message = error if isinstance(error, str) else error.message
+    messages.error(request, message)
+    status = 409 if isinstance(error, ConcurrencyError) else 422
+    return _explanation_page(request, entry.assessment, status=status, refused_entry=entry.pk, **refused)
+
+
+def _errors(form: Any) -> str:
+    return "; ".join(m for errs in form.errors.values() for m in errs)
 
 
 def explanation_save(request: HttpRequest, entry_pk: int) -> HttpResponse:
@@ -691,11 +716,9 @@ def explanation_save(request: HttpRequest, entry_pk: int) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     form = ExplanationForm(request.POST, prefix=f"e{entry.pk}")
     if not form.is_valid():
-        error = "; ".join(m for errs in form.errors.values() for m in errs)
         if request.htmx:
-            return _saved_fragment(request, entry, error=error, layer="explanation")
-        messages.error(request, error)
-        return redirect("council:explanation", assessment_pk=entry.assessment_id)
+            return _saved_fragment(request, entry, error=_errors(form), layer="explanation")
+        return _explanation_refused(request, entry, _errors(form), form=form)
     try:
         entry = services.explanation_record(
             entry=entry,
@@ -706,11 +729,11 @@ def explanation_save(request: HttpRequest, entry_pk: int) -> HttpResponse:
     except ServiceError as exc:
         if request.htmx:
             return _saved_fragment(request, entry, error=exc.message, layer="explanation")
-        messages.error(request, exc.message)
-    else:
-        if request.htmx:
-            return _saved_fragment(request, entry, layer="explanation")
-        messages.success(request, f"Đã lưu giải trình mục {entry.node.code}.")
+        form.add_error("text", exc.message)
+        return _explanation_refused(request, entry, exc, form=form)
+    if request.htmx:
+        return _saved_fragment(request, entry, layer="explanation")
+    messages.success(request, f"Đã lưu giải trình mục {entry.node.code}.")
     return redirect("council:explanation", assessment_pk=entry.assessment_id)
 
 
@@ -718,21 +741,22 @@ def explanation_upload(request: HttpRequest, entry_pk: int) -> HttpResponse:
     entry = policy.entry_get_for_user(request.user, entry_pk, "explain")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    form = ExplanationFileForm(request.POST, request.FILES, prefix=f"f{entry.pk}")
+    # The self-assessment's upload form: an empty file reaches the one upload check (check_upload), which
+    # refuses it, an executable or a web page with the same messages as evidence uploads.
+    form = UploadForm(request.POST, request.FILES, prefix=f"f{entry.pk}")
     if not form.is_valid():
-        messages.error(request, "; ".join(m for errs in form.errors.values() for m in errs))
-    else:
-        try:
-            link = services.explanation_evidence_upload(
-                entry=entry,
-                uploaded=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-                by=request.user,
-            )
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"Đã tải lên «{link.evidence.title}» cho mục {entry.node.code}.")
+        return _explanation_refused(request, entry, _errors(form), file_form=form)
+    try:
+        link = services.explanation_evidence_upload(
+            entry=entry,
+            uploaded=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+            by=request.user,
+        )
+    except ServiceError as exc:
+        form.add_error("file", exc.message)
+        return _explanation_refused(request, entry, exc, file_form=form)
+    messages.success(request, f"Đã tải lên «{link.evidence.title}» cho mục {entry.node.code}.")
     return redirect("council:explanation", assessment_pk=entry.assessment_id)
 
 
