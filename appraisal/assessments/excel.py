@@ -26,6 +26,7 @@ from appraisal.core.cells import (
     FileRejected,
     Limits,
     formula_message,
+    formula_unread,
     read_cells,
     sheet_names,
 )
@@ -261,7 +262,7 @@ def read_workbook(content: bytes) -> Sheet:
         problems = [
             formula_message(label, cell.formula)
             for label, cell in (("Giá trị", value_cell), ("Ghi chú", note_cell))
-            if cell.formula
+            if formula_unread(cell)
         ]
         value, note = value_cell.text.strip(), note_cell.text
         if value_cell.is_date and not value_cell.formula:

@@ -8,9 +8,9 @@ What a person typed is what the importers see, whatever Excel did to it:
   spaces become spaces and runs of blanks collapse;
 - a cell Excel turned into a date («3/4» → 03/04/2026) is marked, so a numeric column refuses it with
   :data:`DATE_MESSAGE` instead of reading a date;
-- a formula cell («=1+1», «=HYPERLINK(…)») is marked with its formula, cached value or not, so every column an
-  import reads refuses it with :func:`formula_message` (a row problem) instead of dropping it or reading a value
-  the person never typed;
+- a formula cell («=1+1», «=HYPERLINK(…)») is marked with its formula: one Excel saved a result for reads as
+  that result (what the person saw in the cell); one without (a workbook written by a program) is refused by
+  every column an import reads with :func:`formula_message` (a row problem) instead of being dropped unseen;
 - numbers written with a decimal comma or point and thousands separators («1.234,5», «1,234.5», «1 234,5»)
   read with :func:`parse_number`;
 - the header row is found by its labels below any title rows (official tables start with the issuer and the
@@ -47,6 +47,7 @@ __all__ = [
     "Row",
     "empty_file_message",
     "formula_message",
+    "formula_unread",
     "nfc",
     "number_text",
     "parse_number",
@@ -181,9 +182,20 @@ class Cell:
 
 
 def formula_message(label: str, formula: str) -> str:
-    """What every import says of a formula in a column it reads (the row is prefixed by the caller)."""
+    """What every import says of a formula without a saved result in a column it reads (the row is prefixed by
+    the caller)."""
     shown = formula if len(formula) <= 80 else formula[:79] + "…"
-    return f"ô {label} là công thức «{shown}»: hãy nhập giá trị, không nhập công thức."
+    return (
+        f"ô {label} là công thức «{shown}» chưa có kết quả: hãy nhập giá trị thay cho công thức "
+        "(hoặc mở tệp bằng Excel và lưu lại để công thức có kết quả)."
+    )
+
+
+def formula_unread(cell: Cell) -> bool:
+    """A formula whose result the file does not hold (a workbook written by a program, never opened in Excel):
+    its value is unknown, so an import refuses the row rather than read it as empty. A formula Excel saved a
+    result for is read as that result, which is what the person saw in the cell."""
+    return bool(cell.formula) and not cell.text.strip()
 
 
 EMPTY = Cell("")
@@ -592,8 +604,8 @@ def read_table(
     """Read a .xlsx or .csv file into ``(row_number, {key: text})`` for every non-blank data row.
 
     Raises FileRejected with every reason when the file is not a readable table, lacks a required column, has
-    no data rows, has dates (Excel's doing) in numeric columns or formulas in any column it reads. Extra
-    columns are ignored, formulas in them too.
+    no data rows, has dates (Excel's doing) in numeric columns or formulas without a saved result in any column
+    it reads (:func:`formula_unread`). Extra columns are ignored, formulas in them too.
     """
     raw_rows = read_cells(file_name, content, limits=limits)
     non_blank = [(n, cells) for n, cells in raw_rows if not all(c.is_blank for c in cells)]
@@ -619,7 +631,7 @@ def read_table(
         values: dict[str, str] = {}
         for key, pos in positions.items():
             cell = cells[pos] if pos < len(cells) else EMPTY
-            if cell.formula:
+            if formula_unread(cell):
                 problems.append(Problem(number, formula_message(labels[key], cell.formula)))
             elif cell.is_date and key in numeric:
                 problems.append(

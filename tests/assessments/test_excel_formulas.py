@@ -27,8 +27,8 @@ def test_formula_cells_are_row_problems_listed_with_the_others(client_for, edito
     assert "Tệp có 3 lỗi; chưa ghi mục nào. Hãy sửa rồi tải lên lại." in body
     link = HYPERLINK.replace('"', "&quot;")
     expected = [
-        f"Dòng {rows['1.2']} (mục 1.2): ô Giá trị là công thức «=1+1»: hãy nhập giá trị, không nhập công thức.",
-        f"Dòng {rows['1.3']} (mục 1.3): ô Ghi chú là công thức «{link}»: hãy nhập giá trị, không nhập công thức.",
+        f"Dòng {rows['1.2']} (mục 1.2): ô Giá trị là công thức «=1+1» chưa có kết quả: hãy nhập giá trị thay cho công thức (hoặc mở tệp bằng Excel và lưu lại để công thức có kết quả).",
+        f"Dòng {rows['1.3']} (mục 1.3): ô Ghi chú là công thức «{link}» chưa có kết quả: hãy nhập giá trị thay cho công thức (hoặc mở tệp bằng Excel và lưu lại để công thức có kết quả).",
         f"Dòng {rows['2.1']} (mục 2.1): Điểm phải là bội số của 0,25.",
     ]
     assert [p for p in expected if f"<li>{p}</li>" not in body] == []
@@ -46,6 +46,6 @@ def test_a_formula_in_both_cells_of_a_row_lists_both(client_for, editor, assessm
     body = post_workbook(client, assessment, to_bytes(wb)).content.decode()
     assert "Tệp có 2 lỗi; chưa ghi mục nào. Hãy sửa rồi tải lên lại." in body
     for column, formula in (("Giá trị", "=A1"), ("Ghi chú", "=B1")):
-        problem = f"Dòng {row} (mục 1.2): ô {column} là công thức «{formula}»: hãy nhập giá trị, không nhập công thức."
+        problem = f"Dòng {row} (mục 1.2): ô {column} là công thức «{formula}» chưa có kết quả: hãy nhập giá trị thay cho công thức (hoặc mở tệp bằng Excel và lưu lại để công thức có kết quả)."
         assert f"<li>{problem}</li>" in body
     assert not ItemHistory.objects.exists()
