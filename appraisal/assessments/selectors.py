@@ -150,6 +150,20 @@ def assessment_require_view(user: Any, assessment: Assessment) -> None:
         rule(user, assessment)
 
 
+def unit_page_check(user: Any, *, period: Period, unit: Unit, assessment: Assessment | None) -> None:
+    """Whether ``user`` may open the unit's page of ``period`` (``assessments:open``, the list's «Mở»): raises
+    Http404 or PermissionDenied with the reason, as the page would. With its assessment the page is the
+    self-assessment's, so its own check decides (:func:`assessment_require_view`). Before it exists the page
+    says when the self-assessment opens: to the unit's people, the secretariat and observers
+    (``roles.can_view_unit``), and to whoever the policy lets see a unit's self-assessment before it is
+    submitted (a council member of the unit, as its people; the chair)."""
+    if assessment is None:
+        if roles.can_view_unit(user, unit.pk, period.pk):
+            return
+        assessment = Assessment(period=period, unit=unit)  # not started: what the policy says of a draft
+    assessment_require_view(user, assessment)
+
+
 def entry_get_for_user(user: Any, assessment: Assessment, pk: int, *, write: bool = False) -> ItemEntry:
     """An entry of an assessment already fetched with :func:`assessment_get_for_user`."""
     if write and not roles.can_edit_unit(user, assessment.unit_id):
@@ -702,6 +716,7 @@ class UnitRow:
     assessment: Assessment | None
     required: int = 0
     entered: int = 0
+    refusal: str = ""  # why the unit's page does not open for the person ('' when it does)
 
     @property
     def state_label(self) -> str:
@@ -719,11 +734,12 @@ def sees_every_unit(user: Any, period: Period) -> bool:
 
 
 def assessment_rows_for_user(*, user: Any, period: Period) -> list[UnitRow]:
-    """The units whose self-assessment ``user`` may open in ``period``: their own units, or every unit of
-    the period for the secretariat and observers; each with its state and progress (two queries)."""
+    """The units of ``period`` whose page ``user`` may know of: the units they belong to (their people, a council
+    member of the unit), or every unit for the secretariat and observers; each with its state, its progress and,
+    when its page does not open for them now, the reason (:func:`unit_page_check`) (two queries)."""
     memberships = UnitMembership.objects.filter(period=period).select_related("unit", "group")
     if not sees_every_unit(user, period):
-        memberships = memberships.filter(unit_id__in=roles.roles_of(user).editor_units)
+        memberships = memberships.filter(unit_id__in=roles.own_unit_ids(user))
     memberships = memberships.order_by("group__order", "unit__name")
     assessments = {
         a.unit_id: a
@@ -739,8 +755,14 @@ def assessment_rows_for_user(*, user: Any, period: Period) -> list[UnitRow]:
         assessment = assessments.get(membership.unit_id)
         row = UnitRow(unit=membership.unit, assessment=assessment)
         if assessment is not None:
-            assessment.period = period
+            assessment.period, assessment.unit = period, membership.unit
             row.required, row.entered = assessment.n_required, assessment.n_entered
+        try:
+            unit_page_check(user, period=period, unit=membership.unit, assessment=assessment)
+        except PermissionDenied as refusal:
+            row.refusal = str(refusal)
+        except Http404:
+            continue  # a unit the person may not know of in this period
         rows.append(row)
     return rows
 

@@ -93,8 +93,10 @@ def open_unit(request: HttpRequest, code: str, year: int | None = None) -> HttpR
     nothing (QA item 4); the «Bắt đầu tự đánh giá» button POSTs here to create it."""
     period = _period_for(request, year)
     unit = Unit.objects.filter(code=code).first()
-    if period is None or unit is None or not roles.can_view_unit(request.user, unit.pk, period.pk):
+    if period is None or unit is None:
         raise Http404("Không tìm thấy đơn vị.")
+    assessment = Assessment.objects.filter(period=period, unit=unit).first()
+    selectors.unit_page_check(request.user, period=period, unit=unit, assessment=assessment)
     if not UnitMembership.objects.filter(period=period, unit=unit).exists():
         raise Http404(f"{unit.name} không tham gia {period.name}.")
     request.parindex_year = period.year
@@ -106,7 +108,6 @@ def open_unit(request: HttpRequest, code: str, year: int | None = None) -> HttpR
         if roles.can_edit_unit(request.user, unit.pk):
             return redirect("assessments:form", pk=assessment.pk)
         return redirect("assessments:detail", pk=assessment.pk)
-    assessment = Assessment.objects.filter(period=period, unit=unit).first()
     if assessment is not None:
         return redirect("assessments:detail", pk=assessment.pk)
     return _start_page(request, period, unit)

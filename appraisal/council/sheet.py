@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from appraisal import engine
 from appraisal.assessments.models import ROUND1_STATES, Assessment, AssessmentState, ItemEntry, Layer
@@ -168,23 +168,33 @@ class Sheet:
         return next((f for f in self.fields if any(r.entry.pk == entry_id for r in f.rows)), None)
 
 
+def sheet_entries_q(user: Any, period: Any, *, round_no: int) -> QuerySet[ItemEntry]:
+    """The items of ``period`` the person scores on the one-page sheets: every appraised item of their fields
+    (round 1), or the explained ones once the unit sent its explanation (round 2; and those already decided of a
+    unit the chair reopened). Never their own unit's."""
+    qs = policy.entries_for_appraiser(user, period, write=True).filter(node__method__in=sel.APPRAISED_METHODS)
+    if round_no == 2:  # once the unit sent its explanation: a draft is the unit's own (SPEC §6a)
+        qs = qs.filter(policy.explanation_sent_q()).filter(
+            ~Q(explanation="") | (Q(assessment__state=S.REAPPRAISED) & ~Q(round2_value=""))
+        )
+    return qs
+
+
 def sheet_entries(user: Any, assessment: Assessment, *, round_no: int) -> list[ItemEntry]:
-    """The unit's items the person scores: every appraised item of their fields (round 1), or the explained
-    ones (round 2, once the unit sent its explanation — a draft is the unit's own, SPEC §6a; any appraised item
-    once the chair reopened the unit). Never their own unit's."""
-    if round_no == 2 and not policy.explanation_sent(assessment):
-        return []
+    """The unit's items on the person's sheet of round ``round_no`` (:func:`sheet_entries_q`)."""
     qs = (
-        policy.entries_for_appraiser(user, assessment.period, write=True)
-        .filter(assessment=assessment, node__method__in=sel.APPRAISED_METHODS)
+        sheet_entries_q(user, assessment.period, round_no=round_no)
+        .filter(assessment=assessment)
         .select_related("round1_by", "round2_by")
     )
-    if round_no == 2:
-        if assessment.state == S.REAPPRAISED:
-            qs = qs.filter(~Q(explanation="") | ~Q(round2_value=""))
-        else:
-            qs = qs.exclude(explanation="")
     return list(qs.order_by("node__position"))
+
+
+def sheets_open_to(user: Any, period: Any, *, round_no: int) -> frozenset[int]:
+    """The assessments whose sheet of round ``round_no`` opens for the person (the sheet's page refuses a unit
+    in which they score nothing): a page links a sheet only when its id is here (one query)."""
+    qs = sheet_entries_q(user, period, round_no=round_no).order_by().values_list("assessment_id", flat=True)
+    return frozenset(qs.distinct())
 
 
 def sheet_is_open(assessment: Assessment, round_no: int) -> bool:

@@ -25,13 +25,14 @@ from appraisal.assessments.models import (
     Round2Decision,
 )
 from appraisal.assessments.selectors import rule_for
+from appraisal.core import roles
 from appraisal.core.exceptions import ConcurrencyError, ServiceError
 from appraisal.core.jobs import import_in_background
 from appraisal.documents.pdf import PdfUnavailable, to_pdf
 from appraisal.registry.audit import audit_export
 from appraisal.registry.models import Organisation, Period, Phase
 from appraisal.registry.phases import phase_deadline, phase_is_open
-from appraisal.registry.selectors import period_default_for_user, period_list_for_request
+from appraisal.registry.switcher import landing_period
 
 from . import access as policy
 from . import exports, history, queues, services
@@ -97,10 +98,7 @@ def _links_for(entries: list[ItemEntry]) -> dict[int, dict[str, list[EvidenceLin
 def index(request: HttpRequest) -> HttpResponse:
     """The council's pages of a period (``?ky=YEAR``, when the person has something in it), else of the
     person's default period."""
-    year = request.GET.get("ky", "")
-    periods = period_list_for_request(request)
-    period = next((p for p in periods if year.isdigit() and p.year == int(year)), None)
-    period = period or period_default_for_user(request.user, periods)
+    period = landing_period(request)
     if period is None:
         messages.info(request, "Chưa có kỳ đánh giá nào.")
         return redirect("core:home")
@@ -113,7 +111,10 @@ def dashboard(request: HttpRequest, year: int) -> HttpResponse:
     period = _period(year)
     access = policy.council_access(request.user, period)
     own = queues.unit_assessments_for_user(request.user, period)
-    if not access.any and not own:
+    # A unit's people open their side in every year (the menu's «Thông báo, giải trình» does not come and go with
+    # the years): a year in which their unit has nothing yet says so.
+    unit_side = bool(roles.roles_of(request.user).editor_units)
+    if not access.any and not unit_side:
         raise PermissionDenied("Bạn không có việc nào trong thẩm định kỳ này.")
     progress = queues.progress_for_council(request.user, period) if access.any else []
     # What blocks the period's finalisation, where its refusal links to (SPEC §3a).
@@ -128,6 +129,7 @@ def dashboard(request: HttpRequest, year: int) -> HttpResponse:
             "access": access,
             "progress": progress,
             "unit_rows": unit_rows,
+            "unit_side": unit_side,
             "not_finalised": not_finalised,
             "phases": _phase_rows(period),
         },

@@ -19,9 +19,10 @@ from appraisal.core import roles
 from appraisal.core.access import Moment, Persona, first_moment
 from appraisal.council import access
 from appraisal.council.access import Subject
+from appraisal.council.sheet import sheets_open_to
 from appraisal.registry.models import Period, Phase, Unit
-from appraisal.registry.selectors import period_default_for_user, period_list_for_user
-from appraisal.registry.switcher import year_page
+from appraisal.registry.selectors import period_list_for_request
+from appraisal.registry.switcher import landing_period, year_page
 from appraisal.scoring.selectors import redact_row
 
 from .cache import (
@@ -109,10 +110,8 @@ def index(request: HttpRequest) -> HttpResponse:
     """The person's dashboard in their default period: progress for the secretariat and the chair, the
     Chairman's summary for an observer, the unit's page for its people, the results charts otherwise
     (``?ky=YEAR``: that period, when the person has something in it)."""
-    periods = period_list_for_user(request.user)
-    year = request.GET.get("ky", "")
-    period = next((p for p in periods if year.isdigit() and p.year == int(year)), None)
-    period = period or period_default_for_user(request.user, periods)
+    periods = period_list_for_request(request)
+    period = landing_period(request)
     if period is None:
         raise Http404("Chưa có kỳ đánh giá.")
     subject = Subject(period)
@@ -220,6 +219,8 @@ def _progress_context(request: HttpRequest, period: Period) -> dict[str, Any]:
         "table": table,
         "overdue_url": list_url(period, overdue=True),
         "round2_url": list_url(period, state="explained"),
+        # The round-2 sheets the person opens: the chair scores only the fields assigned to them.
+        "round2_sheets": sheets_open_to(request.user, period, round_no=2),
         # The audit trail is the secretariat's: the chair reads the 20 latest changes without a link to it.
         "can_audit": roles.holds_in_period(request.user, roles.SECRETARIAT, period.pk),
     }

@@ -73,6 +73,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "chair": roles.is_chair(user),
             "observer": roles.is_observer(user),
             "unit": bool(r.editor_units),
+            # A unit's self-assessment: its people, and a council member of the unit, who reads it as they do.
+            "self_assessment": bool(r.own_units),
             "results": roles.can_view_all_results(user) or bool(r.editor_units),
             "admin": r.superuser,
         }

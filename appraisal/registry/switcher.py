@@ -8,10 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from .models import Period
+from .selectors import period_default_for_user, period_list_for_request
 
 # (user, the other period, the page's URL arguments) → whether the same page opens for them there
 YearCheck = Callable[[Any, Period, dict[str, Any]], bool]
@@ -39,3 +41,17 @@ def opens(fetch: Callable[[], object]) -> bool:
     except (Http404, PermissionDenied):
         return False
     return True
+
+
+def landing_period(request: HttpRequest) -> Period | None:
+    """The period a section's landing shows (``?ky=YEAR``): that year when it is one of the person's periods,
+    else their default period, and then the page says why it shows another year than the one asked (QA)."""
+    periods = period_list_for_request(request)
+    year = request.GET.get("ky", "")
+    period = next((p for p in periods if year.isdigit() and p.year == int(year)), None)
+    if period is not None:
+        return period
+    period = period_default_for_user(request.user, periods)
+    if period is not None and year.isdigit():
+        messages.warning(request, f"Bạn không xem được năm {year}; đang hiển thị năm {period.year}.")
+    return period

@@ -27,12 +27,11 @@ from appraisal.documents.unit_docs import build_unit_notice, final_sentence
 from appraisal.registry.audit import audit_export
 from appraisal.registry.models import Organisation, Period, Phase, Unit
 from appraisal.registry.selectors import (
-    period_default_for_user,
     period_for_request,
     period_list_for_request,
     year_require,
 )
-from appraisal.registry.switcher import opens, year_page
+from appraisal.registry.switcher import landing_period, opens, year_page
 
 from . import services
 from .adapters import decision_data_from_run, unit_doc_data
@@ -80,11 +79,7 @@ def _period(request: HttpRequest, year: int) -> Period:
 def index(request: HttpRequest) -> HttpResponse:
     """The results landing of a period (``?ky=YEAR``, else the person's default): the results table when the
     person may see it now, else their unit's page, else the council's dashboard."""
-    year = request.GET.get("ky", "")
-    period = None
-    if year.isdigit():
-        period = next((p for p in period_list_for_request(request) if p.year == int(year)), None)
-    period = period or period_default_for_user(request.user)
+    period = landing_period(request)
     if period is None:
         raise Http404("Chưa có kỳ đánh giá.")
     if request.user.has_perm("parindex.view_ranks", Subject(period)):
@@ -101,7 +96,16 @@ def index(request: HttpRequest) -> HttpResponse:
         if request.user.has_perm("parindex.view_ranks", Subject(other)):
             messages.info(request, f"Kết quả {period.name} chưa được chốt; đây là kết quả {other.name}.")
             return redirect("scoring:period", year=other.year)
-    raise PermissionDenied(f"Kết quả {period.name} chưa được chốt.")
+    # Nothing out yet in any year: said on a page, not refused (the menu's «Kết quả» never leads to a 403).
+    return render(
+        request,
+        "dashboards/no_results.html",
+        {
+            "period": period,
+            "heading": "Kết quả",
+            "message": f"Kết quả năm {period.year} được xem khi Hội đồng chốt kết quả.",
+        },
+    )
 
 
 def _sees_ranks(user: Any, period: Period, kwargs: dict[str, Any]) -> bool:

@@ -240,3 +240,18 @@ def test_the_landing_tells_an_observer_when_results_open_when_no_year_is_out(dem
     response = as_user("observer").get("/bang-dieu-khien/")
     assert response.status_code == 200
     assert "Kết quả năm 2023 được xem khi Hội đồng chốt kết quả." in response.content.decode()
+
+
+def test_the_landing_says_why_it_shows_another_year_than_the_one_asked(demo, as_user):
+    """QA: a landing asked for a year the person cannot open fell back to another year without a word. A council
+    member without a period does not see 2024 while it is prepared: the page they land on says so."""
+    response = as_user("member.stttt").get("/bang-dieu-khien/?ky=2024", follow=True)
+
+    assert response.redirect_chain[-1] == ("/hoi-dong/2023/", 302)
+    page = response.content.decode()
+    assert "<strong>Lưu ý:</strong> Bạn không xem được năm 2024; đang hiển thị năm 2023." in page
+
+
+def test_the_landing_says_nothing_when_it_shows_the_year_asked(demo, as_user):
+    page = as_user("member.stttt").get("/bang-dieu-khien/?ky=2023", follow=True).content.decode()
+    assert "Bạn không xem được năm" not in page
