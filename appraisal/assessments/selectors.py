@@ -697,14 +697,19 @@ def assessment_missing(assessment: Assessment) -> list[Missing]:
     return assessment_form(assessment).missing
 
 
-def entry_last_self_change(entry: ItemEntry) -> ItemHistory | None:
-    """Who last saved the unit's own input of an entry, and when (for the conflict message)."""
-    return (
-        ItemHistory.objects.filter(entry=entry, layer=Layer.SELF)
+def entry_last_change(entry: ItemEntry, layer: str) -> tuple[ItemHistory | None, str]:
+    """Who last saved one layer of an entry and when (a conflict message): the history row and its phrase,
+    «Trần Thị Lan lưu lúc 09:15 ngày 30/11/2026» («người khác lưu» when no row says who)."""
+    last = (
+        ItemHistory.objects.filter(entry=entry, layer=layer)
         .select_related("by")
         .order_by("-at", "-pk")
         .first()
     )
+    if last is None:
+        return None, "người khác lưu"
+    who = (last.by.get_full_name() or last.by.username) if last.by else "người khác"
+    return last, f"{who} lưu lúc {fmt_local(last.at)}"
 
 
 # -- lists ------------------------------------------------------------------------------------------------

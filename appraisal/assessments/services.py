@@ -57,10 +57,11 @@ class IncompleteError(ServiceError):
 
 
 class EntryConflict(ConcurrencyError):
-    """Someone saved the item since the person loaded it: both values are carried for the conflict view."""
+    """Someone saved the item since the person loaded it: both values are carried for the conflict view (the
+    self-assessment's input and note, the unit's explanation text)."""
 
     def __init__(
-        self, message: str, *, current: ItemEntry, last: ItemHistory | None, mine: str, my_note: str
+        self, message: str, *, current: ItemEntry, last: ItemHistory | None, mine: str, my_note: str = ""
     ):
         super().__init__(message)
         self.current = current
@@ -171,11 +172,9 @@ def entry_save_self(
             canonical = entry_points_for(entry.node, value, assessment.period)[0] if value else ""
             if current.self_value == canonical and current.self_note == note:
                 return current  # the same thing was saved already: nothing to choose between
-            last = selectors.entry_last_self_change(current)
-            who = (last.by.get_full_name() or last.by.username) if last and last.by else "người khác"
-            when = timezone.localtime(last.at).strftime("%H:%M ngày %d/%m/%Y") if last else ""
+            last, saved = selectors.entry_last_change(current, Layer.SELF)
             raise EntryConflict(
-                f"Mục {entry.node.code} vừa được {who} lưu lúc {when} với giá trị "
+                f"Mục {entry.node.code} vừa được {saved} với giá trị "
                 f"«{format_input(current.self_value) or 'trống'}»; giá trị của bạn: «{format_input(value) or 'trống'}».",
                 current=current,
                 last=last,

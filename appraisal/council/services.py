@@ -30,7 +30,8 @@ from appraisal.assessments.models import (
     Layer,
     Round2Decision,
 )
-from appraisal.assessments.services import evidence_store_upload
+from appraisal.assessments.selectors import entry_last_change
+from appraisal.assessments.services import EntryConflict, evidence_store_upload
 from appraisal.assessments.workflow import assessment_locked, assessment_transition
 from appraisal.core import roles
 from appraisal.core.dates import fmt_local
@@ -394,7 +395,9 @@ def explanation_record(
     source: str = "web",
 ) -> ItemEntry:
     """The unit's explanation (giải trình) of a lowered item, during the explanation window, by the unit's
-    editor or head. Version compare-and-set and an ItemHistory row (layer 'explanation'), like every layer."""
+    editor or head. Version compare-and-set and an ItemHistory row (layer 'explanation'), like every layer:
+    a save from an older version than the stored one raises EntryConflict carrying the stored text (who saved
+    it, when) and the typed one, unless the stored text is already what was typed."""
     assessment = entry.assessment
     if not roles.can_edit_unit(by, assessment.unit_id):
         raise PermissionDenied("Chỉ cán bộ của đơn vị được giải trình.")
@@ -405,14 +408,16 @@ def explanation_record(
         current = ItemEntry.objects.select_for_update().select_related("node").get(pk=entry.pk)
         if not entry_is_lowered(current):
             raise ServiceError("Mục {c} không bị hạ điểm: không cần giải trình.".format(c=current.node.code))
-        if expected_version is not None and current.version != expected_version:
-            raise ConcurrencyError(
-                "Mục {c} vừa được người khác lưu (phiên bản {v}). Hãy tải lại để xem nội dung mới.".format(
-                    c=current.node.code, v=current.version
-                )
-            )
         if text == current.explanation:
-            return current
+            return current  # already stored as typed (by this person or another): nothing to choose between
+        if expected_version is not None and current.version != expected_version:
+            last, saved = entry_last_change(current, Layer.EXPLANATION)
+            raise EntryConflict(
+                f"Nội dung giải trình mục {current.node.code} vừa được {saved}; hãy xem lại rồi lưu lần nữa.",
+                current=current,
+                last=last,
+                mine=text,
+            )
         at = timezone.now() if text else None
         updated = ItemEntry.objects.filter(pk=current.pk, version=current.version).update(
             explanation=text, explanation_at=at, version=current.version + 1, updated_at=timezone.now()

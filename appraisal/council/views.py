@@ -25,6 +25,7 @@ from appraisal.assessments.models import (
     Round2Decision,
 )
 from appraisal.assessments.selectors import rule_for
+from appraisal.assessments.services import EntryConflict
 from appraisal.core import roles
 from appraisal.core.exceptions import ConcurrencyError, ServiceError
 from appraisal.core.jobs import import_in_background
@@ -251,20 +252,24 @@ def entry_detail(request: HttpRequest, entry_pk: int) -> HttpResponse:
 
 
 def _saved_fragment(
-    request: HttpRequest, entry: ItemEntry, *, error: str = "", layer: str = "round1"
+    request: HttpRequest, entry: ItemEntry, *, error: str = "", layer: str = "round1", **extra: Any
 ) -> HttpResponse:
+    """An htmx save's state, and out of band the form's version field (``version_name``: its name, when the
+    form has a prefix)."""
     return render(
         request,
         "council/includes/save_state.html",
-        {"entry": entry, "error": error, "layer": layer, "saved_at": timezone.localtime()},
+        {"entry": entry, "error": error, "layer": layer, "saved_at": timezone.localtime(), **extra},
     )
 
 
-def _refused(request: HttpRequest, entry: ItemEntry, exc: ServiceError | str, *, layer: str) -> HttpResponse:
+def _refused(
+    request: HttpRequest, entry: ItemEntry, exc: ServiceError | str, *, layer: str, **extra: Any
+) -> HttpResponse:
     """An htmx save that was refused: 409 when someone saved the item in between (stale version), 422 when
     the input itself is refused; the message is shown in place and the typed value stays in the form."""
     message = exc if isinstance(exc, str) else exc.message
-    response = _saved_fragment(request, entry, error=message, layer=layer)
+    response = _saved_fragment(request, entry, error=message, layer=layer, **extra)
     response.status_code = 409 if isinstance(exc, ConcurrencyError) else 422
     return response
 
@@ -717,9 +722,10 @@ def explanation_save(request: HttpRequest, entry_pk: int) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = ExplanationForm(request.POST, prefix=f"e{entry.pk}")
+    fragment = {"layer": "explanation", "version_name": form["version"].html_name}
     if not form.is_valid():
         if request.htmx:
-            return _saved_fragment(request, entry, error=_errors(form), layer="explanation")
+            return _refused(request, entry, _errors(form), **fragment)
         return _explanation_refused(request, entry, _errors(form), form=form)
     try:
         entry = services.explanation_record(
@@ -729,12 +735,16 @@ def explanation_save(request: HttpRequest, entry_pk: int) -> HttpResponse:
             expected_version=form.cleaned_data["version"],
         )
     except ServiceError as exc:
+        # Someone saved another text in between: the answer shows it (who, when, what) beside the typed one
+        # and carries the stored version, so that saving again is a choice made having seen both.
+        conflict = exc if isinstance(exc, EntryConflict) else None
         if request.htmx:
-            return _saved_fragment(request, entry, error=exc.message, layer="explanation")
+            stored = conflict.current if conflict else entry
+            return _refused(request, stored, exc, conflict=conflict, **fragment)
         form.add_error("text", exc.message)
-        return _explanation_refused(request, entry, exc, form=form)
+        return _explanation_refused(request, entry, exc, form=form, conflict=conflict)
     if request.htmx:
-        return _saved_fragment(request, entry, layer="explanation")
+        return _saved_fragment(request, entry, **fragment)
     messages.success(request, f"Đã lưu giải trình mục {entry.node.code}.")
     return redirect("council:explanation", assessment_pk=entry.assessment_id)
 
