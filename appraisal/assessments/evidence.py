@@ -86,7 +86,11 @@ _WINDOWS_RESERVED = re.compile(r'[<>:"|?*]')
 
 
 class UploadError(ServiceError):
-    """An upload refused before anything is stored; the message says what to do instead."""
+    """An upload refused before anything is stored; the message says what to do instead. It is about the file
+    (a page shows it beside the file field)."""
+
+    def __init__(self, message: str, *, field: str | None = "file") -> None:
+        super().__init__(message, field=field)
 
 
 @dataclass(frozen=True)

@@ -408,11 +408,11 @@ def evidence_store_document(
     """Add a reference to an issued document (số/ký hiệu, ngày ban hành, trích yếu) to the unit's library."""
     doc_number, doc_summary = (doc_number or "").strip(), (doc_summary or "").strip()
     if not doc_number:
-        raise ServiceError("Hãy nhập số/ký hiệu văn bản, ví dụ 125/KH-SKHCN.")
+        raise ServiceError("Hãy nhập số/ký hiệu văn bản, ví dụ 125/KH-SKHCN.", field="doc_number")
     if not doc_summary:
-        raise ServiceError("Hãy nhập trích yếu nội dung văn bản.")
+        raise ServiceError("Hãy nhập trích yếu nội dung văn bản.", field="doc_summary")
     if doc_date > timezone.localdate():
-        raise ServiceError("Ngày ban hành không được sau ngày hôm nay.")
+        raise ServiceError("Ngày ban hành không được sau ngày hôm nay.", field="doc_date")
     return Evidence.objects.create(
         unit=unit,
         kind=EvidenceKind.DOCUMENT,

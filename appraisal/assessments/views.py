@@ -181,13 +181,14 @@ def _form_context(request: HttpRequest, assessment: Assessment) -> dict[str, Any
     }
 
 
-def _refused_on_form(request: HttpRequest, assessment: Assessment, message: str, status: int) -> HttpResponse:
+def _refused_on_form(
+    request: HttpRequest, assessment: Assessment, message: str, status: int, **extra: Any
+) -> HttpResponse:
     """A refused item save or evidence change without htmx (no JavaScript): the form again, as stored now,
-    with the message and status 409/422."""
+    with the message and status 409/422; ``extra`` opens an item's evidence panel with what was typed."""
     messages.error(request, message)
-    return render(
-        request, "assessments/assessment_form.html", _form_context(request, assessment), status=status
-    )
+    context = {**_form_context(request, assessment), **extra}
+    return render(request, "assessments/assessment_form.html", context, status=status)
 
 
 @require_GET
@@ -320,15 +321,27 @@ def _panel(
         entry.pk,
         notice=notice,
         error=error,
-        upload_form=upload_form or UploadForm(),
-        document_form=document_form or DocumentForm(),
-        choices=selectors.evidence_choices(assessment, entry),
+        **_panel_forms(assessment, entry, upload_form, document_form),
         editable=True,
         oob=True,
     )
     response = render(request, "assessments/evidence_panel.html", context)
     response.status_code = status
     return response
+
+
+def _panel_forms(
+    assessment: Assessment,
+    entry: ItemEntry,
+    upload_form: UploadForm | None = None,
+    document_form: DocumentForm | None = None,
+) -> dict[str, Any]:
+    """The evidence panel's forms (bound to what was typed after a refusal, else empty) and library choices."""
+    return {
+        "upload_form": upload_form or UploadForm(),
+        "document_form": document_form or DocumentForm(),
+        "choices": selectors.evidence_choices(assessment, entry),
+    }
 
 
 @require_GET
@@ -361,7 +374,9 @@ def _evidence_failed(
 ) -> HttpResponse:
     if request.htmx:
         return _panel(request, assessment, entry, error=message, status=status, **forms)
-    return _refused_on_form(request, assessment, message, status)
+    # No JavaScript: the form page with this item's panel open, its forms keeping what was typed.
+    panel = _panel_forms(assessment, entry, **forms)
+    return _refused_on_form(request, assessment, message, status, panel_entry=entry.pk, **panel)
 
 
 @require_POST
@@ -376,6 +391,7 @@ def entry_upload(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
             entry=entry, uploaded=form.cleaned_data["file"], title=form.cleaned_data["title"], by=request.user
         )
     except ServiceError as error:
+        form.add_error(error.field, error.message)  # a file refused: beside the file field
         return _evidence_failed(
             request, assessment, entry, error.message, status=_status_for(error), upload_form=form
         )
@@ -394,6 +410,7 @@ def entry_cite(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     try:
         link = services.evidence_cite_for_entry(entry=entry, by=request.user, **form.cleaned_data)
     except ServiceError as error:
+        form.add_error(error.field, error.message)
         return _evidence_failed(
             request, assessment, entry, error.message, status=_status_for(error), document_form=form
         )

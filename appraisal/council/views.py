@@ -766,7 +766,7 @@ def explanation_upload(request: HttpRequest, entry_pk: int) -> HttpResponse:
             by=request.user,
         )
     except ServiceError as exc:
-        form.add_error("file", exc.message)
+        form.add_error(exc.field, exc.message)  # a file refused (UploadError): beside the file field
         return _explanation_refused(request, entry, exc, file_form=form)
     messages.success(request, f"Đã tải lên «{link.evidence.title}» cho mục {entry.node.code}.")
     return redirect("council:explanation", assessment_pk=entry.assessment_id)

@@ -149,14 +149,3 @@ def test_refused_upload_without_javascript_redirected_now_answers_422(client_for
         "<strong>Lỗi:</strong> Không nhận dạng được nội dung tệp «bao-cao.pdf»" in response.content.decode()
     )
     assert not Evidence.objects.exists()
-
-
-def test_refused_citation_without_javascript_redirected_now_answers_422(client_for, editor, assessment):
-    entry = entry_of(assessment, "1.1")
-    response = client_for(editor).post(
-        reverse("assessments:entry_cite", args=[assessment.pk, entry.pk]),
-        {"doc_number": "12/KH", "doc_date": "2023-03-15", "doc_summary": "Kế hoạch"},
-    )
-    assert response.status_code == 422
-    assert "Ngày ban hành phải viết dạng dd/mm/yyyy, ví dụ 15/03/2023." in response.content.decode()
-    assert not Evidence.objects.exists()
