@@ -4,12 +4,13 @@
 Columns (first row; English or Vietnamese names, extra columns ignored): ``unit`` (Mã đơn vị), ``item`` (Mã tiêu
 chí), ``value`` (Giá trị), ``note`` (Ghi chú / lý do). Every row is checked first — unknown unit, unknown item,
 item outside the unit's set or not applicable to it, wrong method for the layer, value refused by the engine,
-finalised assessment, repeated row, a round-2 «accept in part» outside the range between round 1 and the unit's
-claim (the web form's rule, ``selectors.partial_out_of_range``) — and every problem is reported with its row
-number; if there is any, nothing is written. Otherwise every row is written through ``entry_record_layer`` (history attributed to the
-person importing, source ``import``) in one transaction, creating assessments and entries when missing. A
-survey import also keeps the file and who imported it (``SurveyImport``). Phase dates are not checked: this is
-the secretariat's bulk tool.
+finalised assessment, repeated row; in round 2 what the round-2 web form refuses: a unit that has not sent its
+explanation (nor been reopened by the chair), an item it did not explain (``lifecycle.round2_item_refusal``), an
+«accept in part» outside the range between round 1 and the unit's claim (``selectors.partial_out_of_range``) —
+and every problem is reported with its row number; if there is any, nothing is written. Otherwise every row is
+written through ``entry_record_layer`` (history attributed to the person importing, source ``import``) in one
+transaction, creating assessments and entries when missing. A survey import also keeps the file and who imported
+it (``SurveyImport``). Phase dates are not checked: this is the secretariat's bulk tool.
 """
 
 from __future__ import annotations
@@ -40,8 +41,9 @@ from appraisal.registry.models import (
 )
 from appraisal.registry.phases import period_closed_refusal
 
+from .lifecycle import round2_item_refusal
 from .models import SurveyImport
-from .selectors import partial_out_of_range
+from .selectors import ROUND2_STATES, partial_out_of_range
 
 SCORE_COLUMNS: tuple[Column, ...] = (
     Column("unit", "Mã đơn vị", required=True),
@@ -234,10 +236,29 @@ def _check_row(ctx: _Context, layer: str, number: int, data: dict[str, str]) -> 
     checked = _Checked(number, unit, node, canonical, points, note)
     if layer == Layer.ROUND2:
         stored = ctx.explained(unit, node)
-        problem = _partial_problem(checked, stored) if stored is not None else None
+        problem = _round2_problem(checked, ctx.states.get(unit.pk), stored)
+        if problem is None and stored is not None:
+            problem = _partial_problem(checked, stored)
         if problem is not None:
             return problem
     return checked
+
+
+def _round2_problem(row: _Checked, state: str | None, stored: _Stored | None) -> Problem | None:
+    """A row the round-2 form refuses (:func:`lifecycle.round2_item_refusal`: the unit's state, an item not
+    explained), with what to do with it in the file."""
+    refusal = round2_item_refusal(
+        state=state,
+        unit=row.unit.code,
+        item_code=row.node.code,
+        explanation=stored.explanation if stored else "",
+    )
+    if not refusal:
+        return None
+    todo = (
+        "Hãy bỏ dòng này khỏi tệp." if state in ROUND2_STATES else "Hãy bỏ các dòng của đơn vị này khỏi tệp."
+    )
+    return Problem(row.row, f"{refusal}. {todo}")
 
 
 def _partial_problem(row: _Checked, stored: _Stored) -> Problem | None:
@@ -339,14 +360,14 @@ def _write(
     report: ImportReport,
 ) -> None:
     with transaction.atomic():
-        assessment_ids, entries = _entries_for(ctx=ctx, checked=checked, report=report)
+        assessment_ids, entries, states = _entries_for(ctx=ctx, checked=checked, report=report)
         inputs, problems = [], []
         for row in checked:
             stored = entries[(row.unit.pk, row.node.pk)]
             decision = ""
             if layer == Layer.ROUND2:
-                # Again on the rows read under lock: a round 1 changed since the check moves the range.
-                problem = _partial_problem(row, stored)
+                # Again on the rows read under lock: a state or a round 1 changed since the check.
+                problem = _round2_problem(row, states[row.unit.pk], stored) or _partial_problem(row, stored)
                 if problem is not None:
                     problems.append(problem)
                 decision = _round2_decision(stored.self_value, stored.round1_value, row.value)
@@ -382,11 +403,11 @@ def _write(
 
 def _entries_for(
     *, ctx: _Context, checked: list[_Checked], report: ImportReport
-) -> tuple[list[int], dict[tuple[int, int], _Stored]]:
+) -> tuple[list[int], dict[tuple[int, int], _Stored], dict[int, str]]:
     """Lock the assessments of the units in the file, creating the missing ones with an entry per applicable
     leaf (as ``assessment_get_or_create`` does, entries missing from an existing assessment too); refuse a
-    unit finalised meanwhile. Returns the assessments' ids and (unit id, node id) → the stored item.
-    A constant number of queries, whatever the number of rows and units."""
+    unit finalised meanwhile. Returns the assessments' ids, (unit id, node id) → the stored item and unit id →
+    its state under lock. A constant number of queries, whatever the number of rows and units."""
     first_row: dict[int, _Checked] = {}
     for row in checked:
         first_row.setdefault(row.unit.pk, row)
@@ -426,7 +447,7 @@ def _entries_for(
     if absent:
         ItemEntry.objects.bulk_create(absent, batch_size=2000, ignore_conflicts=True)
         entries = read()
-    return list(unit_of), entries
+    return list(unit_of), entries, {unit_id: a.state for unit_id, a in assessments.items()}
 
 
 class _Abort(Exception):

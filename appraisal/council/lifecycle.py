@@ -37,7 +37,7 @@ from appraisal.registry.phases import (
 )
 from appraisal.registry.selectors import secretariat_require
 
-from .selectors import APPRAISED_METHODS, is_lowered
+from .selectors import APPRAISED_METHODS, ROUND2_STATES, is_lowered
 
 S = AssessmentState
 
@@ -168,6 +168,29 @@ def round2_refusal(assessment: Assessment, *, now: datetime | None = None) -> st
         phase_check(period=period, phase=Phase.REAPPRAISAL, now=now)
     except PhaseError as error:
         return error.message
+    return ""
+
+
+ROUND2_WHO = (
+    "vòng 2 chỉ thẩm định đơn vị đã gửi giải trình (hoặc đã được Chủ tịch Hội đồng mở lại sau khi chốt)"
+)
+
+
+def round2_item_refusal(*, state: str | None, unit: str, item_code: str, explanation: str) -> str:
+    """Whether one item takes a round-2 decision, by its unit's state and its explanation: the one rule of the
+    round-2 form's save, the item page and the round-2 scores import. A unit that sent its explanation
+    (explained) has its explained items resolved; a unit the chair reopened (reappraised), any appraised item.
+    ``unit``: its code (a file) or name (a page); ``state`` None: no assessment yet. The refusal ('' when the
+    item takes one) starts lower-case: each caller adds what to do."""
+    if state is None:
+        return f"đơn vị «{unit}» chưa có bản tự đánh giá: {ROUND2_WHO}"
+    if state not in ROUND2_STATES:
+        return f"đơn vị «{unit}» đang ở trạng thái «{S(state).label}»: {ROUND2_WHO}"
+    if state == S.EXPLAINED and not explanation:
+        return (
+            f"tiêu chí «{item_code}» không có giải trình của đơn vị: kết quả vòng 1 được giữ, không có kết luận "
+            "vòng 2"
+        )
     return ""
 
 

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from appraisal.assessments.layers import entry_points_for, entry_record_layer
 from appraisal.assessments.models import (
@@ -57,6 +58,7 @@ from .lifecycle import (
     finalise_refusal,
     notice_issue,
     round1_refusal,
+    round2_item_refusal,
     round2_refusal,
 )
 from .models import Assignment
@@ -553,10 +555,15 @@ def round2_record(
         raise ServiceError("Phải nêu lý do của kết luận vòng 2.")
     with transaction.atomic():
         assessment = assessment_locked(pk=entry.assessment_id)
-        _require_state(assessment, {S.EXPLAINED, S.REAPPRAISED}, "thẩm định vòng 2")
         current = ItemEntry.objects.select_related("node").get(pk=entry.pk)
-        if assessment.state == S.EXPLAINED and not current.explanation:
-            raise ServiceError("Mục {c} không có giải trình: kết quả vòng 1 được giữ.".format(c=node.code))
+        refusal = round2_item_refusal(
+            state=assessment.state,
+            unit=assessment.unit.name,
+            item_code=node.code,
+            explanation=current.explanation,
+        )
+        if refusal:
+            raise ServiceError(capfirst(refusal) + ".")
         if decision == Round2Decision.ACCEPT:
             if not current.self_value:
                 raise ServiceError(

@@ -49,7 +49,7 @@ from .forms import (
     ScoresImportForm,
 )
 from .importing import scores_import
-from .lifecycle import round1_refusal, round2_refusal
+from .lifecycle import round1_refusal, round2_item_refusal, round2_refusal
 from .models import OutboxMessage, SurveyImport
 from .notice import notice_data
 from .sheet import Sheet, appraisal_sheet
@@ -207,7 +207,12 @@ def _entry_context(request: HttpRequest, entry: ItemEntry, **extra: Any) -> dict
     round2_open = (
         can_write
         and appraised_item
-        and ((state == S.EXPLAINED and bool(entry.explanation)) or state == S.REAPPRAISED)
+        and not round2_item_refusal(
+            state=state,
+            unit=entry.assessment.unit.name,
+            item_code=entry.node.code,
+            explanation=entry.explanation,
+        )
         and not round2_refusal(entry.assessment)
     )
     rule = rule_for(entry.node.rule, entry.node.max_points, entry.node.method)

@@ -146,3 +146,28 @@ def appraise_all(assessment, by, overrides=None, reasons=None) -> None:
             by=by,
             expected_version=entry.version,
         )
+
+
+@pytest.fixture
+def explained(world, member, chair, editor, head):
+    """skhcn in round 2: 1.4 claims 90 % (0,9), round 1 gave 60 % (0,6); 2.2 claims 80 % (0,8), round 1 gave
+    50 % (0,5); both explained and sent, nothing else explained (the round-2 imports' tests)."""
+    from appraisal.council import services
+
+    a = world["skhcn"]
+    appraise_all(
+        a,
+        member,
+        overrides={"1.4": "60%", "2.2": "50%"},
+        reasons={"1.4": "Thiếu sổ theo dõi.", "2.2": "Thiếu số liệu."},
+    )
+    services.assessment_mark_appraised(assessment=a, by=chair)
+    set_phase(world["period"], Phase.EXPLANATION)
+    for code in ("1.4", "2.2"):
+        entry = entry_of(a, code)
+        services.explanation_record(
+            entry=entry, text="Có số liệu.", by=editor, expected_version=entry.version
+        )
+    services.explanation_submit(assessment=a, by=head)
+    set_phase(world["period"], Phase.REAPPRAISAL)
+    return a

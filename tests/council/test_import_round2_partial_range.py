@@ -9,34 +9,7 @@ from decimal import Decimal
 import pytest
 
 from appraisal.assessments.models import ItemEntry, ItemHistory
-from appraisal.council import services
 from appraisal.council.importing import scores_import
-from appraisal.registry.models import Phase
-from tests.council.conftest import appraise_all, entry_of, set_phase
-
-
-@pytest.fixture
-def explained(world, member, chair, editor, head):
-    """skhcn in round 2: 1.4 claims 90 % (0,9), round 1 gave 60 % (0,6); 2.2 claims 80 % (0,8), round 1 gave
-    50 % (0,5); both explained and sent."""
-    a = world["skhcn"]
-    appraise_all(
-        a,
-        member,
-        overrides={"1.4": "60%", "2.2": "50%"},
-        reasons={"1.4": "Thiếu sổ theo dõi.", "2.2": "Thiếu số liệu."},
-    )
-    services.assessment_mark_appraised(assessment=a, by=chair)
-    set_phase(world["period"], Phase.EXPLANATION)
-    for code in ("1.4", "2.2"):
-        entry = entry_of(a, code)
-        services.explanation_record(
-            entry=entry, text="Có số liệu.", by=editor, expected_version=entry.version
-        )
-    services.explanation_submit(assessment=a, by=head)
-    set_phase(world["period"], Phase.REAPPRAISAL)
-    return a
-
 
 ABOVE_CLAIM_14 = (
     "tiêu chí «1.4»: chấp nhận một phần với giá trị «95%» cho 0,95 điểm, ngoài khoảng từ 0,6 điểm (vòng 1) đến "
@@ -62,8 +35,7 @@ def test_round2_import_reports_every_partial_acceptance_outside_the_range_and_wr
     report = _import(
         world,
         secretariat,
-        # 1.1 was not lowered nor explained: any value stands, as on the form
-        "skhcn,1.4,95%,Vượt\nskhcn,2.2,75%,Trong khoảng\nskhcn,1.1,Không,Không giải trình\n",
+        "skhcn,1.4,95%,Vượt\nskhcn,2.2,75%,Trong khoảng\n",
     )
     assert report.ok is False
     assert [(p.row, p.message) for p in report.problems] == [(2, ABOVE_CLAIM_14)]
@@ -110,7 +82,12 @@ def test_round2_import_checks_the_range_again_on_the_rows_read_under_lock(
     """Round 1 may change between the check and the write: the write measures again and writes nothing."""
     from appraisal.council import importing
 
-    monkeypatch.setattr(importing._Context, "explained", lambda self, unit, node: None)
+    explained = importing._Context.explained  # as read before round 1 changed: no range to measure yet
+
+    def before(self, unit, node):
+        return explained(self, unit, node)._replace(round1_value="")
+
+    monkeypatch.setattr(importing._Context, "explained", before)
     report = _import(world, secretariat, "skhcn,2.2,75%,Trong khoảng\nskhcn,1.4,95%,Vượt\n")
     assert [(p.row, p.message) for p in report.problems] == [(3, ABOVE_CLAIM_14)]
     assert (report.written, report.unchanged) == (0, 0)

@@ -116,6 +116,10 @@ def test_import_creates_missing_assessment_and_round2_decisions(world, secretari
         content=csv_bytes('unit,item,value,lý do\nsnv,1.1,Không,Chưa ban hành\nsnv,2.1,"1,0",Thiếu\n'),
         by=secretariat,
     )
+    # Round 2 takes the items the unit explained, once it sent its explanation (as the web form).
+    assessment = Assessment.objects.get(unit=fresh_unit)
+    assessment.entries.filter(node__code__in=["1.1", "2.1"]).update(explanation="Đã bổ sung.")
+    Assessment.objects.filter(pk=assessment.pk).update(state="explained")
     report = scores_import(
         period=period,
         layer="round2",
