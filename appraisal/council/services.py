@@ -48,7 +48,7 @@ from appraisal.registry.models import (
     Unit,
 )
 from appraisal.registry.phases import period_require_open
-from appraisal.registry.selectors import secretariat_require
+from appraisal.registry.selectors import secretariat_require, unit_role_require
 
 from .access import can_write_entry, council_access, forget_council_access
 from .lifecycle import (
@@ -384,6 +384,9 @@ def assessment_mark_appraised(*, assessment: Assessment, by: Any) -> Assessment:
 # -- explanation ---------------------------------------------------------------------------------------------
 
 
+UNIT_EXPLAINS = "Chỉ cán bộ của đơn vị được giải trình."
+
+
 def explanation_record(
     *,
     entry: ItemEntry,
@@ -396,8 +399,7 @@ def explanation_record(
     """The unit's explanation (giải trình) of a lowered item, during the explanation window, by the unit's
     editor or head. Version compare-and-set and an ItemHistory row (layer 'explanation'), like every layer."""
     assessment = entry.assessment
-    if not roles.can_edit_unit(by, assessment.unit_id):
-        raise PermissionDenied("Chỉ cán bộ của đơn vị được giải trình.")
+    unit_role_require(by, assessment.unit, assessment.period, UNIT_EXPLAINS)
     text = (text or "").strip()
     with transaction.atomic():
         current_assessment = assessment_locked(pk=assessment.pk)
@@ -434,8 +436,9 @@ def explanation_record(
 
 def explanation_submit(*, assessment: Assessment, by: Any, now: datetime | None = None) -> Assessment:
     """The unit head sends the explanation (appraised → explained) during the explanation window."""
-    if not roles.is_unit_head(by, assessment.unit_id):
-        raise PermissionDenied("Chỉ lãnh đạo đơn vị được gửi giải trình.")
+    unit_role_require(
+        by, assessment.unit, assessment.period, "Chỉ lãnh đạo đơn vị được gửi giải trình.", head=True
+    )
     with transaction.atomic():
         current = assessment_locked(pk=assessment.pk)
         _require_explanation_open(current, now)
@@ -467,8 +470,13 @@ def explanation_submit(*, assessment: Assessment, by: Any, now: datetime | None 
 def explanation_waive(*, assessment: Assessment, by: Any, now: datetime | None = None) -> Assessment:
     """The unit head declares that the unit will not explain (không giải trình): the round-1 results stand and
     the unit can be finalised before its window closes. Recorded in the unit's history."""
-    if not roles.is_unit_head(by, assessment.unit_id):
-        raise PermissionDenied("Chỉ lãnh đạo đơn vị được xác nhận không giải trình.")
+    unit_role_require(
+        by,
+        assessment.unit,
+        assessment.period,
+        "Chỉ lãnh đạo đơn vị được xác nhận không giải trình.",
+        head=True,
+    )
     with transaction.atomic():
         current = assessment_locked(pk=assessment.pk)
         _require_explanation_open(current, now)
@@ -503,8 +511,7 @@ def explanation_evidence_upload(
     """New evidence for an explanation: stored in the unit's library by the self-assessment's upload service
     (content-checked, deduplicated) and attached to the item on the 'explanation' layer."""
     assessment = entry.assessment
-    if not roles.can_edit_unit(by, assessment.unit_id):
-        raise PermissionDenied("Chỉ cán bộ của đơn vị được giải trình.")
+    unit_role_require(by, assessment.unit, assessment.period, UNIT_EXPLAINS)
     with transaction.atomic():
         current_assessment = assessment_locked(pk=assessment.pk)
         _require_explanation_open(current_assessment, now)
