@@ -40,6 +40,7 @@ from appraisal.registry.selectors import (
     adjustment_groups_input,
     period_current,
     secretariat_require,
+    unit_role_require,
 )
 
 from .layers import leaf_exclusions
@@ -77,7 +78,7 @@ def evidence_download_check(user: Any, evidence: Evidence) -> None:
     rules registered in ``EVIDENCE_DOWNLOAD_RULES``, which read each linking assessment's period and moment.
     Raises PermissionDenied with the first refusal a rule gave, else Http404."""
     current = period_current()
-    if current is not None and roles.is_unit_person_in_period(user, evidence.unit_id, current.pk):
+    if current is not None and roles.can_edit_unit(user, evidence.unit_id, current.pk):
         return
     if not evidence.links.filter(removed_at__isnull=True).exists():
         if current is not None and roles.holds_in_period(user, roles.SECRETARIAT, current.pk):
@@ -114,6 +115,9 @@ SECRETARIAT_ACTIONS = {
 }
 
 
+READ_ONLY = "Bạn chỉ có quyền xem bản tự đánh giá này."
+
+
 def assessment_get_for_user(user: Any, pk: int, *, write: bool = False, action: str = "view") -> Assessment:
     """The assessment, if ``user`` may see it (404 otherwise); with ``write``, may also edit it (403); with a
     secretariat ``action`` (:data:`SECRETARIAT_ACTIONS`), holds the secretariat's role in its period (403)."""
@@ -127,8 +131,8 @@ def _assessment_allowed(
     if assessment is None:
         raise Http404("Không tìm thấy bản tự đánh giá.")
     assessment_require_view(user, assessment)
-    if write and not roles.can_edit_unit(user, assessment.unit_id):
-        raise PermissionDenied("Bạn chỉ có quyền xem bản tự đánh giá này.")
+    if write:
+        unit_role_require(user, assessment.unit, assessment.period, READ_ONLY)
     if action in SECRETARIAT_ACTIONS:
         secretariat_require(user, assessment.period, SECRETARIAT_ACTIONS[action])
     return assessment
@@ -166,8 +170,8 @@ def unit_page_check(user: Any, *, period: Period, unit: Unit, assessment: Assess
 
 def entry_get_for_user(user: Any, assessment: Assessment, pk: int, *, write: bool = False) -> ItemEntry:
     """An entry of an assessment already fetched with :func:`assessment_get_for_user`."""
-    if write and not roles.can_edit_unit(user, assessment.unit_id):
-        raise PermissionDenied("Bạn chỉ có quyền xem bản tự đánh giá này.")
+    if write:
+        unit_role_require(user, assessment.unit, assessment.period, READ_ONLY)
     entry = ItemEntry.objects.select_related("node").filter(pk=pk, assessment=assessment).first()
     if entry is None:
         raise Http404("Không tìm thấy mục này.")
@@ -192,15 +196,18 @@ def entry_get_for_save(user: Any, *, assessment_pk: int, pk: int) -> ItemEntry:
     return entry
 
 
-def evidence_get_for_user(user: Any, pk: int, *, write: bool = False) -> Evidence:
+def evidence_get_for_user(user: Any, pk: int, *, editing: Assessment | None = None) -> Evidence:
     """Evidence the person may download (:func:`evidence_download_check`: 404, or 403 with the reason); with
-    ``write``, one of the unit's editors (403)."""
+    ``editing``, evidence of that assessment's unit (404) whose editor or head the person is in the
+    assessment's period (403: a library has no period, the assessment being edited gives it one)."""
     evidence = Evidence.objects.select_related("file", "unit").filter(pk=pk).first()
     if evidence is None:
         raise Http404(EVIDENCE_NOT_FOUND)
     evidence_download_check(user, evidence)
-    if write and not roles.can_edit_unit(user, evidence.unit_id):
-        raise PermissionDenied("Bạn chỉ có quyền xem tài liệu này.")
+    if editing is not None:
+        if evidence.unit_id != editing.unit_id:
+            raise Http404(EVIDENCE_NOT_FOUND)
+        unit_role_require(user, editing.unit, editing.period, "Bạn chỉ có quyền xem tài liệu này.")
     return evidence
 
 
@@ -303,11 +310,12 @@ def assessment_actions(user: Any, assessment: Assessment) -> frozenset[str]:
     state = assessment.state
     if assessment.period.is_closed:
         return frozenset()
-    if roles.can_edit_unit(user, assessment.unit_id) and state in EDITABLE_BY_UNIT:
+    unit_person = roles.can_edit_unit(user, assessment.unit_id, assessment.period_id)  # SPEC §6a
+    if unit_person and state in EDITABLE_BY_UNIT:
         actions.add("edit")
-        if roles.is_unit_head(user, assessment.unit_id):
+        if roles.is_unit_head(user, assessment.unit_id, assessment.period_id):
             actions.add("submit")
-    if roles.can_edit_unit(user, assessment.unit_id) and state == AssessmentState.SUBMITTED:
+    if unit_person and state == AssessmentState.SUBMITTED:
         actions.add("withdraw")
     if state == AssessmentState.SUBMITTED and roles.holds_in_period(
         user, roles.SECRETARIAT, assessment.period_id
@@ -318,8 +326,10 @@ def assessment_actions(user: Any, assessment: Assessment) -> frozenset[str]:
 
 def assessment_edit_refusal(user: Any, assessment: Assessment) -> str:
     """Why ``user`` cannot change the unit's entries now ('' when they can)."""
-    if not roles.can_edit_unit(user, assessment.unit_id):
-        return "Bạn chỉ có quyền xem bản tự đánh giá này."
+    try:
+        unit_role_require(user, assessment.unit, assessment.period, READ_ONLY)
+    except PermissionDenied as refused:
+        return str(refused)
     if assessment.state not in EDITABLE_BY_UNIT:
         return "Bản tự đánh giá đang ở trạng thái «{s}»: không sửa được.{hint}".format(
             s=AssessmentState(assessment.state).label,
@@ -363,7 +373,7 @@ def assessment_start_info(user: Any, *, period: Period, unit: Unit, now: datetim
             refusal = ""
         except PhaseError as error:
             refusal = error.message
-    allowed = roles.can_edit_unit(user, unit.pk) or secretariat
+    allowed = roles.can_edit_unit(user, unit.pk, period.pk) or secretariat
     return StartInfo(refusal=refusal, allowed=allowed, preparing=period.phase == Phase.PREPARING, opens=opens)
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -25,7 +24,7 @@ from appraisal.core.workflow import check_transition
 from appraisal.engine import InputError
 from appraisal.registry.models import PHASE_ORDER, Method, Period, PeriodEventKind, Phase, Unit
 from appraisal.registry.phases import period_event_log, period_require_open, phase_deadline
-from appraisal.registry.selectors import secretariat_require
+from appraisal.registry.selectors import secretariat_require, unit_role_require
 
 from . import excel, selectors
 from .evidence import check_upload, stored_file_for
@@ -89,8 +88,7 @@ def _check_self_phase(assessment: Assessment) -> None:
 
 def assessment_check_editable(*, assessment: Assessment, by: Any) -> None:
     """The unit's people may change entries and evidence only in draft/returned, while the phase is open."""
-    if not roles.can_edit_unit(by, assessment.unit_id):
-        raise PermissionDenied("Bạn chỉ có quyền xem bản tự đánh giá này.")
+    unit_role_require(by, assessment.unit, assessment.period, "Bạn chỉ có quyền xem bản tự đánh giá này.")
     if assessment.state not in EDITABLE_BY_UNIT:
         raise ServiceError(selectors.assessment_edit_refusal(by, assessment))
     _check_self_phase(assessment)
@@ -108,7 +106,9 @@ def assessment_start(*, period: Period, unit: Unit, by: Any) -> Assessment:
     if not start.allowed:
         if roles.is_secretariat(by):  # a secretariat of other periods only: its role does not apply here
             secretariat_require(by, period, selectors.SECRETARIAT_ACTIONS["start"])
-        raise PermissionDenied("Chỉ người của đơn vị hoặc Tổ thư ký được bắt đầu bản tự đánh giá.")
+        unit_role_require(
+            by, unit, period, "Chỉ người của đơn vị hoặc Tổ thư ký được bắt đầu bản tự đánh giá."
+        )
     existing = Assessment.objects.filter(period=period, unit=unit).first()
     if existing is not None:
         return existing
@@ -189,10 +189,14 @@ def entry_save_self(
 def assessment_submit(*, assessment: Assessment, by: Any) -> Assessment:
     """Chốt: only the unit head, before the deadline, when every appraised leaf has an input and every
     claimed point has evidence or a written explanation (SPEC §5, completeness)."""
-    if not roles.is_unit_head(by, assessment.unit_id):
-        raise ServiceError(
-            "Chỉ lãnh đạo đơn vị mới được chốt bản tự đánh giá; hãy đề nghị lãnh đạo đơn vị chốt."
-        )
+    unit_role_require(
+        by,
+        assessment.unit,
+        assessment.period,
+        "Chỉ lãnh đạo đơn vị mới được chốt bản tự đánh giá; hãy đề nghị lãnh đạo đơn vị chốt.",
+        head=True,
+        error=ServiceError,
+    )
     check_transition(ASSESSMENT_TRANSITIONS, assessment.state, S.SUBMITTED, AssessmentState)
     _check_self_phase(assessment)
     missing = selectors.assessment_missing(assessment)
@@ -208,8 +212,9 @@ def assessment_submit(*, assessment: Assessment, by: Any) -> Assessment:
 def assessment_withdraw(*, assessment: Assessment, by: Any) -> Assessment:
     """Rút lại a submission back to draft: the unit's editor or head, until the deadline (or extension) and
     only while the self-assessment phase lasts (not once appraisal has started)."""
-    if not roles.can_edit_unit(by, assessment.unit_id):
-        raise PermissionDenied("Bạn không có quyền rút lại bản tự đánh giá này.")
+    unit_role_require(
+        by, assessment.unit, assessment.period, "Bạn không có quyền rút lại bản tự đánh giá này."
+    )
     if assessment.state != S.SUBMITTED:
         raise ServiceError(
             "Chỉ rút lại được bản đã chốt; bản này đang ở trạng thái «{s}».".format(

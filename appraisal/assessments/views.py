@@ -105,7 +105,7 @@ def open_unit(request: HttpRequest, code: str, year: int | None = None) -> HttpR
             assessment = services.assessment_start(period=period, unit=unit, by=request.user)
         except ServiceError as error:  # the page states the refusal
             return _start_page(request, period, unit, status=_status_for(error))
-        if roles.can_edit_unit(request.user, unit.pk):
+        if roles.can_edit_unit(request.user, unit.pk, period.pk):
             return redirect("assessments:form", pk=assessment.pk)
         return redirect("assessments:detail", pk=assessment.pk)
     if assessment is not None:
@@ -119,7 +119,7 @@ def _start_page(request: HttpRequest, period: Period, unit: Unit, status: int = 
         "period": period,
         "unit": unit,
         "start": start,
-        "can_edit_unit": roles.can_edit_unit(request.user, unit.pk),
+        "can_edit_unit": roles.can_edit_unit(request.user, unit.pk, period.pk),
     }
     return render(request, "assessments/assessment_start.html", context, status=status)
 
@@ -134,8 +134,8 @@ def _detail_context(request: HttpRequest, assessment: Assessment) -> dict[str, A
         "form": form,
         "deadline": selectors.assessment_deadline(assessment),
         "edit_refusal": selectors.assessment_edit_refusal(user, assessment),
-        "can_edit_unit": roles.can_edit_unit(user, unit_id),
-        "is_head": roles.is_unit_head(user, unit_id),
+        "can_edit_unit": roles.can_edit_unit(user, unit_id, assessment.period_id),
+        "is_head": roles.is_unit_head(user, unit_id, assessment.period_id),
         "is_secretariat": secretariat,
         "events": selectors.assessment_events(assessment, user),
         "return_form": ReturnForm(),
@@ -426,7 +426,9 @@ def entry_attach(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     form = AttachForm(request.POST)
     if not form.is_valid():
         return _evidence_failed(request, assessment, entry, _form_errors(form))
-    evidence = selectors.evidence_get_for_user(request.user, form.cleaned_data["evidence"], write=True)
+    evidence = selectors.evidence_get_for_user(
+        request.user, form.cleaned_data["evidence"], editing=assessment
+    )
     try:
         services.evidence_attach(entry=entry, evidence=evidence, by=request.user)
     except ServiceError as error:
@@ -498,9 +500,7 @@ def library_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evidence_replace(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_user(request.user, pk, write=True)
-    evidence = selectors.evidence_get_for_user(request.user, evidence_pk, write=True)
-    if evidence.unit_id != assessment.unit_id:
-        raise Http404("Không tìm thấy tài liệu.")
+    evidence = selectors.evidence_get_for_user(request.user, evidence_pk, editing=assessment)
     form = ReplaceForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _form_errors(form))

@@ -22,8 +22,6 @@ COUNCIL = frozenset({CHAIR, VICE_CHAIR, MEMBER})
 @dataclass(frozen=True)
 class Roles:
     roles: frozenset[str] = frozenset()
-    editor_units: frozenset[int] = frozenset()  # unit ids the person edits (editor or head)
-    head_units: frozenset[int] = frozenset()
     own_units: frozenset[int] = field(default_factory=frozenset)  # every unit the person belongs to
     superuser: bool = False
     # (role, unit id, period id) of every assignment, for period-scoped questions (the period switcher).
@@ -36,21 +34,12 @@ def roles_of(user: Any) -> Roles:
     cached = getattr(user, "_parindex_roles", None)
     if cached is not None:
         return cached
-    roles: set[str] = set()
-    editor: set[int] = set()
-    head: set[int] = set()
-    own: set[int] = set()
     rows = tuple(user.role_assignments.values_list("role", "unit_id", "period_id"))
-    for role, unit_id, _period_id in rows:
-        roles.add(role)
-        if unit_id is not None:
-            own.add(unit_id)
-            if role in (UNIT_EDITOR, UNIT_HEAD):
-                editor.add(unit_id)
-            if role == UNIT_HEAD:
-                head.add(unit_id)
     result = Roles(
-        frozenset(roles), frozenset(editor), frozenset(head), frozenset(own), bool(user.is_superuser), rows
+        frozenset(role for role, _unit, _period in rows),
+        frozenset(unit for _role, unit, _period in rows if unit is not None),
+        bool(user.is_superuser),
+        rows,
     )
     user._parindex_roles = result
     return result
@@ -79,13 +68,28 @@ def holds_in_period(user: Any, role: str, period_id: int) -> bool:
     return any(name == role and p in (None, period_id) for name, _unit, p in r.assignments)
 
 
-def is_unit_person_in_period(user: Any, unit_id: int, period_id: int) -> bool:
-    """The person is the unit's editor or head in that period (a role without a period counts for every
-    period)."""
-    return any(
-        name in (UNIT_EDITOR, UNIT_HEAD) and unit == unit_id and p in (None, period_id)
+def unit_ids_held(user: Any, period_id: int | None, *, head: bool = False) -> frozenset[int]:
+    """The units whose editor or head (with ``head``: whose head) the person is in that period, a role without
+    a period counting for every period (SPEC §6a). ``period_id`` None asks "in some period": only for what
+    does not belong to one period (the menu's «Đơn vị», a refusal saying the role is of another period);
+    every question about one period's objects names that period."""
+    names = (UNIT_HEAD,) if head else (UNIT_EDITOR, UNIT_HEAD)
+    return frozenset(
+        unit
         for name, unit, p in roles_of(user).assignments
+        if name in names and unit is not None and (period_id is None or p in (None, period_id))
     )
+
+
+def can_edit_unit(user: Any, unit_id: int, period_id: int | None) -> bool:
+    """The unit's people (its editor or head) in that period: who writes its self-assessment, evidence and
+    explanation, and who reads the unit's pages as its own (:func:`unit_ids_held`)."""
+    return unit_id in unit_ids_held(user, period_id)
+
+
+def is_unit_head(user: Any, unit_id: int, period_id: int | None) -> bool:
+    """The unit's head in that period: who submits the self-assessment, sends or waives the explanation."""
+    return unit_id in unit_ids_held(user, period_id, head=True)
 
 
 def periods_held(user: Any, role: str) -> frozenset[int] | None:
@@ -130,18 +134,10 @@ def can_view_unit(user: Any, unit_id: int, period_id: int) -> bool:
     the role in that period (SPEC §6a). Council access goes through assignments and conflict checks in the
     council selectors, not here."""
     return (
-        is_unit_person_in_period(user, unit_id, period_id)
+        can_edit_unit(user, unit_id, period_id)
         or holds_in_period(user, SECRETARIAT, period_id)
         or holds_in_period(user, OBSERVER, period_id)
     )
-
-
-def can_edit_unit(user: Any, unit_id: int) -> bool:
-    return unit_id in roles_of(user).editor_units
-
-
-def is_unit_head(user: Any, unit_id: int) -> bool:
-    return unit_id in roles_of(user).head_units
 
 
 def own_unit_ids(user: Any) -> frozenset[int]:

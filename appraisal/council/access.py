@@ -42,6 +42,7 @@ from appraisal.assessments.selectors import COUNCIL_MOVES, COUNCIL_NAME
 from appraisal.core import roles
 from appraisal.core.access import EXPLAINED, TABLE, WHATS, Moment, Persona, visible
 from appraisal.registry.models import Period, Phase, RoleAssignment, Unit, UnitMembership
+from appraisal.registry.selectors import unit_role_elsewhere
 
 from .models import Assignment
 from .selectors import COUNCIL_ROLE_NAMES, COUNCIL_STATES, NOTICE_STATES, field_code_of, field_q
@@ -570,12 +571,9 @@ def explanation_get_for_user(user: Any, pk: int, action: str = "read") -> Assess
     """The unit's explanation page (``read``: its people, a council member of the unit as they, the secretariat
     and observers, once the notice is issued) or sending it (``submit``: its editor or head)."""
     assessment = _assessment_or_404(pk)
-    allowed = (
-        roles.can_edit_unit(user, assessment.unit_id)
-        if action == "submit"
-        else _reads_as_unit(user, assessment)
-    )
-    if not allowed:
+    if action == "submit":
+        _require_unit_writer(user, assessment, "Không tìm thấy bản đánh giá.")
+    elif not _reads_as_unit(user, assessment):
         raise Http404("Không tìm thấy bản đánh giá.")
     if action == "read":
         subject = Subject.of(assessment)
@@ -584,6 +582,17 @@ def explanation_get_for_user(user: Any, pk: int, action: str = "read") -> Assess
         if not (can_see(user, "round1", subject) and can_see(user, "explanation", subject)):
             raise PermissionDenied(REFUSALS["explanation"])
     return assessment
+
+
+def _require_unit_writer(user: Any, assessment: Assessment, not_found: str) -> None:
+    """The unit's editor or head in the assessment's period (SPEC §6a), else 404; a person who reads the unit's
+    pages and holds that role at the unit in other periods only is told why (403)."""
+    if roles.can_edit_unit(user, assessment.unit_id, assessment.period_id):
+        return
+    elsewhere = unit_role_elsewhere(user, assessment.unit, assessment.period)
+    if elsewhere and _reads_as_unit(user, assessment):
+        raise PermissionDenied(elsewhere)
+    raise Http404(not_found)
 
 
 def _reads_as_unit(user: Any, assessment: Assessment) -> bool:
@@ -602,10 +611,8 @@ def entry_get_for_user(user: Any, pk: int, action: str) -> ItemEntry:
     if action in ("view", "appraise"):
         return _council_entry(user, pk, write=action == "appraise")
     entry = _entry_or_404(pk)
-    unit_id = entry.assessment.unit_id
     if action == "explain":
-        if not roles.can_edit_unit(user, unit_id):
-            raise Http404("Không tìm thấy mục.")
+        _require_unit_writer(user, entry.assessment, "Không tìm thấy mục.")
         return entry
     assert action == "history", action
     if not _reads_as_unit(user, entry.assessment):
@@ -669,8 +676,12 @@ def unit_can_explain(user: Any, assessment: Assessment) -> bool:
     """The unit's editor or head may write explanations now (window open, round 1 closed, not yet sent)."""
     from .lifecycle import explanation_refusal  # the unit's own clock lives with the period's life
 
-    return roles.can_edit_unit(user, assessment.unit_id) and not explanation_refusal(assessment)
+    return roles.can_edit_unit(user, assessment.unit_id, assessment.period_id) and not explanation_refusal(
+        assessment
+    )
 
 
 def unit_can_submit_explanation(user: Any, assessment: Assessment) -> bool:
-    return unit_can_explain(user, assessment) and roles.is_unit_head(user, assessment.unit_id)
+    return unit_can_explain(user, assessment) and roles.is_unit_head(
+        user, assessment.unit_id, assessment.period_id
+    )

@@ -252,7 +252,7 @@ def progress_for_council(user: Any, period: Period) -> list[AssessmentProgress]:
 
 def unit_assessments_for_user(user: Any, period: Period) -> list[Assessment]:
     """The assessments of the units the person works for (editor or head), for the unit side of the council."""
-    units = roles.roles_of(user).editor_units
+    units = roles.unit_ids_held(user, period.pk)  # SPEC §6a: their units in this period
     if not units:
         return []
     return list(Assessment.objects.filter(period=period, unit_id__in=units).select_related("unit", "period"))

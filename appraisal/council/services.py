@@ -50,7 +50,7 @@ from appraisal.registry.models import (
     Unit,
 )
 from appraisal.registry.phases import period_require_open
-from appraisal.registry.selectors import secretariat_require
+from appraisal.registry.selectors import secretariat_require, unit_role_require
 
 from .access import can_write_entry, council_access, forget_council_access
 from .lifecycle import (
@@ -387,6 +387,9 @@ def assessment_mark_appraised(*, assessment: Assessment, by: Any) -> Assessment:
 # -- explanation ---------------------------------------------------------------------------------------------
 
 
+UNIT_EXPLAINS = "Chỉ cán bộ của đơn vị được giải trình."
+
+
 def explanation_record(
     *,
     entry: ItemEntry,
@@ -401,8 +404,7 @@ def explanation_record(
     a save from an older version than the stored one raises EntryConflict carrying the stored text (who saved
     it, when) and the typed one, unless the stored text is already what was typed."""
     assessment = entry.assessment
-    if not roles.can_edit_unit(by, assessment.unit_id):
-        raise PermissionDenied("Chỉ cán bộ của đơn vị được giải trình.")
+    unit_role_require(by, assessment.unit, assessment.period, UNIT_EXPLAINS)
     text = (text or "").strip()
     with transaction.atomic():
         current_assessment = assessment_locked(pk=assessment.pk)
@@ -441,8 +443,9 @@ def explanation_record(
 
 def explanation_submit(*, assessment: Assessment, by: Any, now: datetime | None = None) -> Assessment:
     """The unit head sends the explanation (appraised → explained) during the explanation window."""
-    if not roles.is_unit_head(by, assessment.unit_id):
-        raise PermissionDenied("Chỉ lãnh đạo đơn vị được gửi giải trình.")
+    unit_role_require(
+        by, assessment.unit, assessment.period, "Chỉ lãnh đạo đơn vị được gửi giải trình.", head=True
+    )
     with transaction.atomic():
         current = assessment_locked(pk=assessment.pk)
         _require_explanation_open(current, now)
@@ -474,8 +477,13 @@ def explanation_submit(*, assessment: Assessment, by: Any, now: datetime | None 
 def explanation_waive(*, assessment: Assessment, by: Any, now: datetime | None = None) -> Assessment:
     """The unit head declares that the unit will not explain (không giải trình): the round-1 results stand and
     the unit can be finalised before its window closes. Recorded in the unit's history."""
-    if not roles.is_unit_head(by, assessment.unit_id):
-        raise PermissionDenied("Chỉ lãnh đạo đơn vị được xác nhận không giải trình.")
+    unit_role_require(
+        by,
+        assessment.unit,
+        assessment.period,
+        "Chỉ lãnh đạo đơn vị được xác nhận không giải trình.",
+        head=True,
+    )
     with transaction.atomic():
         current = assessment_locked(pk=assessment.pk)
         _require_explanation_open(current, now)
@@ -510,8 +518,7 @@ def explanation_evidence_upload(
     """New evidence for an explanation: stored in the unit's library by the self-assessment's upload service
     (content-checked, deduplicated) and attached to the item on the 'explanation' layer."""
     assessment = entry.assessment
-    if not roles.can_edit_unit(by, assessment.unit_id):
-        raise PermissionDenied("Chỉ cán bộ của đơn vị được giải trình.")
+    unit_role_require(by, assessment.unit, assessment.period, UNIT_EXPLAINS)
     with transaction.atomic():
         current_assessment = assessment_locked(pk=assessment.pk)
         _require_explanation_open(current_assessment, now)

@@ -119,11 +119,11 @@ def _unit_items(user: Any, period: Period, unit_ids: set[int]) -> list[Todo]:
 def todo_for_user(user: Any, period: Period) -> TodoList:
     """What ``user`` should do next in ``period``, and the last announcements sent to their units."""
     result = TodoList()
-    r = roles.roles_of(user)
-    if r.editor_units:
-        result.items += _unit_items(user, period, set(r.editor_units))
+    units = roles.unit_ids_held(user, period.pk)  # SPEC §6a: the units whose people they are in this period
+    if units:
+        result.items += _unit_items(user, period, set(units))
         result.announcements = list(
-            OutboxMessage.objects.filter(period=period, unit_id__in=r.editor_units, member__isnull=True)
+            OutboxMessage.objects.filter(period=period, unit_id__in=units, member__isnull=True)
             .select_related("unit")
             .order_by("-created_at", "-pk")[:8]
         )

@@ -114,7 +114,7 @@ def dashboard(request: HttpRequest, year: int) -> HttpResponse:
     own = queues.unit_assessments_for_user(request.user, period)
     # A unit's people open their side in every year (the menu's «Thông báo, giải trình» does not come and go with
     # the years): a year in which their unit has nothing yet says so.
-    unit_side = bool(roles.roles_of(request.user).editor_units)
+    unit_side = bool(roles.unit_ids_held(request.user, None))
     if not access.any and not unit_side:
         raise PermissionDenied("Bạn không có việc nào trong thẩm định kỳ này.")
     progress = queues.progress_for_council(request.user, period) if access.any else []

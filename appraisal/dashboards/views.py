@@ -134,7 +134,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 "message": f"Kết quả năm {period.year} được xem khi Hội đồng chốt kết quả.",
             },
         )
-    units = roles.roles_of(request.user).editor_units
+    units = roles.unit_ids_held(request.user, period.pk)  # SPEC §6a: their units in the period shown
     if units:
         return _unit_landing(
             request, period, periods, list(Unit.objects.filter(pk__in=units).order_by("name"))

@@ -66,16 +66,17 @@ def _menu_urls(year: int | None) -> dict[str, str]:
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     r = roles.roles_of(user)
+    unit_side = bool(roles.unit_ids_held(user, None))  # the menu does not come and go with the years
     context: dict[str, Any] = {
         "nav": {
             "secretariat": roles.is_secretariat(user),
             "council": roles.is_council(user),
             "chair": roles.is_chair(user),
             "observer": roles.is_observer(user),
-            "unit": bool(r.editor_units),
+            "unit": unit_side,
             # A unit's self-assessment: its people, and a council member of the unit, who reads it as they do.
             "self_assessment": bool(r.own_units),
-            "results": roles.can_view_all_results(user) or bool(r.editor_units),
+            "results": roles.can_view_all_results(user) or unit_side,
             "admin": r.superuser,
         }
     }

@@ -23,6 +23,7 @@ from appraisal.core.roles import (
     holds_in_period,
     is_secretariat,
     roles_of,
+    unit_ids_held,
 )
 
 from .models import (
@@ -132,6 +133,37 @@ def secretariat_require(
         raise error(f"Chỉ Tổ thư ký {action}.")
     raise error(
         f"Vai trò Tổ thư ký của bạn không áp dụng cho {period.name}: chỉ Tổ thư ký của kỳ này {action}."
+    )
+
+
+def unit_role_require(
+    user: Any,
+    unit: Unit,
+    period: Period,
+    refusal: str,
+    *,
+    head: bool = False,
+    error: Callable[[str], Exception] = PermissionDenied,
+) -> None:
+    """An action of the unit's own people on one period's objects (SPEC §6a, as :func:`secretariat_require`):
+    its editor or head (with ``head``: its head) holding the role in ``period``, a role without a period
+    holding in every period. ``refusal`` for anyone else; a person holding that role at the unit in other
+    periods only is told that it does not apply to this one, and what to do."""
+    if unit.pk not in unit_ids_held(user, period.pk, head=head):
+        raise error(unit_role_elsewhere(user, unit, period, head=head) or refusal)
+
+
+def unit_role_elsewhere(user: Any, unit: Unit, period: Period, *, head: bool = False) -> str:
+    """Why the person's role at ``unit`` (editor or head; with ``head``, head) does not let them act in
+    ``period``: it was given for other periods only. '' when they hold it in ``period`` or nowhere."""
+    if unit.pk in unit_ids_held(user, period.pk, head=head) or unit.pk not in unit_ids_held(
+        user, None, head=head
+    ):
+        return ""
+    role = "Vai trò lãnh đạo đơn vị" if head else "Vai trò"
+    return (
+        f"{role} của bạn tại {unit.name} không áp dụng cho {period.name}: "
+        "hãy đề nghị Tổ thư ký phân quyền cho bạn trong kỳ này."
     )
 
 

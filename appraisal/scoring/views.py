@@ -84,7 +84,7 @@ def index(request: HttpRequest) -> HttpResponse:
         raise Http404("Chưa có kỳ đánh giá.")
     if request.user.has_perm("parindex.view_ranks", Subject(period)):
         return redirect("scoring:period", year=period.year)
-    units = roles.roles_of(request.user).editor_units
+    units = roles.unit_ids_held(request.user, period.pk)  # SPEC §6a: their units in the period shown
     if units:
         unit = Unit.objects.filter(pk__in=units).order_by("name").first()
         return redirect("scoring:unit_detail", year=period.year, code=unit.code)
