@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from appraisal import engine
 from appraisal.core.cells import Column, FileRejected, Problem, parse_number, read_table
@@ -93,6 +94,19 @@ def published_results_import(*, year: int, file_name: str, content: bytes, by: A
     report = PublishedReport(file_name=file_name, year=year)
     if not 2000 <= year <= 2100:
         report.problems.append(Problem(None, f"Năm {year} không hợp lệ."))
+        return report
+    if year > timezone.localdate().year:
+        report.problems.append(Problem(None, f"Năm {year} chưa đến: chỉ nhập kết quả của năm đã công bố."))
+        return report
+    own = Period.objects.filter(year=year).exclude(phase=Phase.PREPARING).first()
+    if own is not None:  # a final run inside ParIndex is that year's table (adapters.previous_results)
+        report.problems.append(
+            Problem(
+                None,
+                f"Năm {year} là kỳ đánh giá thực hiện trên ParIndex ({own.name}): kết quả của năm này lấy từ "
+                "lần tính chính thức khi Hội đồng chốt, không nhập từ tệp.",
+            )
+        )
         return report
     signed = Period.objects.filter(year=year + 1, phase=Phase.APPROVED).first()
     if signed is not None:  # its decision states rank changes against this table (adapters.rank_changes_sign)

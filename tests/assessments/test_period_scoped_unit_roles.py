@@ -318,3 +318,21 @@ def test_a_2022_only_editor_does_not_find_an_item_to_explain(client_for, noticed
     )
     assert response.status_code == 404
     assert _explanation_rows(noticed) == 0
+
+
+def test_a_2022_only_editor_cannot_attach_a_file_to_a_2023_explanation(client_for, noticed, editor_2022):
+    """QA2 (critical): the explanation's file upload, as its text, reads the editor's role in the period."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from appraisal.assessments.models import EvidenceLink
+
+    entry = entry_of(noticed, "1.4")
+    response = client_for(editor_2022).post(
+        reverse("council:explanation_upload", args=[entry.pk]),
+        {
+            f"f{entry.pk}-file": SimpleUploadedFile("gt.pdf", b"%PDF-1.4 giai trinh", "application/pdf"),
+            f"f{entry.pk}-title": "Tệp của người năm 2022",
+        },
+    )
+    assert response.status_code == 404
+    assert not EvidenceLink.objects.filter(entry=entry).exists()

@@ -255,3 +255,20 @@ def test_approval_fixes_the_rank_change_the_signed_decision_shows(scored, secret
     assert {row[-1]: row[column] for row in results_csv[1:]} == {"skhcn": "1", "stp": "-1"}
     page = client.get(reverse("scoring:period", args=[2023])).content.decode()
     assert "Tăng 1 bậc" in page and "Giảm 1 bậc" in page
+
+
+def test_published_table_is_refused_for_a_year_run_in_parindex_or_still_to_come(scored, secretariat):
+    """QA2: a «published table» for 2023, a period still running in ParIndex, was accepted and then gave 2024 its
+    rank changes; so was 2030. A year run in ParIndex takes its results from its own official run."""
+    report = published_results_import(
+        year=2023, file_name="qd-2023.xlsx", content=xlsx_bytes(TABLE_2022), by=secretariat
+    )
+    assert [p.message for p in report.problems] == [
+        "Năm 2023 là kỳ đánh giá thực hiện trên ParIndex (Chỉ số CCHC năm 2023): kết quả của năm này lấy "
+        "từ lần tính chính thức khi Hội đồng chốt, không nhập từ tệp."
+    ]
+    future = published_results_import(
+        year=2099, file_name="qd-2099.xlsx", content=xlsx_bytes(TABLE_2022), by=secretariat
+    )
+    assert [p.message for p in future.problems] == ["Năm 2099 chưa đến: chỉ nhập kết quả của năm đã công bố."]
+    assert not PublishedResult.objects.exists()
