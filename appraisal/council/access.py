@@ -370,6 +370,24 @@ def council_access(user: Any, period: Period) -> CouncilAccess:
     return access
 
 
+def council_pages_open(user: Any, period: Period) -> bool:
+    """Whether the council's pages of ``period`` (its queues, workload) open for the person: the secretariat,
+    the chair or vice-chair, or a member with an assignment there (a member of the council in every period has
+    nothing to open in a year they are not assigned in)."""
+    return council_access(user, period).any
+
+
+def council_dashboard_opens(user: Any, period: Period) -> bool:
+    """Whether the council's dashboard of ``period`` opens: :func:`council_pages_open`, or a unit's people, who
+    open their side in every year (the menu's «Thông báo, giải trình» does not come and go with the years)."""
+    return council_pages_open(user, period) or bool(roles.unit_ids_held(user, None))
+
+
+def not_assigned(period: Period) -> str:
+    """The council landing's empty state for a person whose council pages of ``period`` do not open."""
+    return f"Bạn chưa được phân công thẩm định trong {period.name}."
+
+
 def forget_council_access(user: Any) -> None:
     if hasattr(user, "_council_access"):
         del user._council_access
