@@ -178,13 +178,24 @@ def explanation_sent_q(prefix: str = "assessment__") -> Q:
     )
 
 
+# Rows of SPEC §6a that compare a unit with the others: their moment is the period's, never the unit's own (QA: a
+# unit finalised while the period is still in explanation showed «Xếp hạng 13», a rank computed live against
+# units still being appraised). Read here, where every page and letter asks (results page, dashboards, the
+# final-result letter), rather than in each of them.
+PERIOD_WIDE = frozenset({"ranks"})
+
+
 def can_see(user: Any, what: str, subject: Subject) -> bool:
-    """SPEC §6a for one question: may ``user`` see ``what`` of ``subject`` now."""
+    """SPEC §6a for one question: may ``user`` see ``what`` of ``subject`` now. The persona is read for the
+    unit; the moment of a period-wide row (:data:`PERIOD_WIDE`) is the period's."""
     a = subject.assessment
+    moment = moment_of(subject)
+    if what in PERIOD_WIDE and subject.unit is not None:
+        moment = min(moment, moment_of(Subject(subject.period)))
     return visible(
         what,
         persona_of(user, subject),
-        moment_of(subject),
+        moment,
         submitted=a is not None and a.state not in NOT_SUBMITTED_YET,
         explained=a is not None and explanation_sent(a),
     )
