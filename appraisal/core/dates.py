@@ -4,6 +4,7 @@ date alone meaning the end of that day."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -35,6 +36,25 @@ def start_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0, 0), tzinfo=LOCAL_TZ)
 
 
+# A day typed as people write it (dd/mm/yyyy, an optional time after it): when its numbers name no day of the
+# calendar (31/02, month 13), the person is told to check the day and month, not that the format is wrong (QA).
+TYPED_DAY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+
+
+def no_such_day(text: str) -> str:
+    """The refusal of a date written dd/mm/yyyy whose day does not exist, else ''."""
+    match = TYPED_DAY.match(text)
+    if match is None:
+        return ""
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        written = text.split()[0]
+        return f"Ngày {written} không có thật: hãy kiểm tra lại ngày, tháng."
+    return ""
+
+
 class LocalDateTimeField(forms.DateTimeField):
     """A date and time in Asia/Ho_Chi_Minh, typed 'dd/mm/yyyy hh:mm' (or as the browser's datetime-local
     sends it). A date alone is accepted: 23:59 of that day for a deadline (``date_only="end"``), 00:00 for an
@@ -48,6 +68,9 @@ class LocalDateTimeField(forms.DateTimeField):
     def to_python(self, value: Any) -> dt.datetime | None:
         if isinstance(value, str):
             text = value.strip()
+            missing = no_such_day(text)
+            if missing:
+                raise forms.ValidationError(missing, code="no_such_day")
             for fmt in DATE_ONLY_FORMATS:
                 try:
                     day = dt.datetime.strptime(text, fmt).date()

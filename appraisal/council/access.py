@@ -178,13 +178,24 @@ def explanation_sent_q(prefix: str = "assessment__") -> Q:
     )
 
 
+# Rows of SPEC §6a that compare a unit with the others: their moment is the period's, never the unit's own (QA: a
+# unit finalised while the period is still in explanation showed «Xếp hạng 13», a rank computed live against
+# units still being appraised). Read here, where every page and letter asks (results page, dashboards, the
+# final-result letter), rather than in each of them.
+PERIOD_WIDE = frozenset({"ranks"})
+
+
 def can_see(user: Any, what: str, subject: Subject) -> bool:
-    """SPEC §6a for one question: may ``user`` see ``what`` of ``subject`` now."""
+    """SPEC §6a for one question: may ``user`` see ``what`` of ``subject`` now. The persona is read for the
+    unit; the moment of a period-wide row (:data:`PERIOD_WIDE`) is the period's."""
     a = subject.assessment
+    moment = moment_of(subject)
+    if what in PERIOD_WIDE and subject.unit is not None:
+        moment = min(moment, moment_of(Subject(subject.period)))
     return visible(
         what,
         persona_of(user, subject),
-        moment_of(subject),
+        moment,
         submitted=a is not None and a.state not in NOT_SUBMITTED_YET,
         explained=a is not None and explanation_sent(a),
     )
@@ -368,6 +379,24 @@ def council_access(user: Any, period: Period) -> CouncilAccess:
     access = CouncilAccess(period.pk, names, secretariat, roles.own_unit_ids(user), assignments)
     cache[period.pk] = access
     return access
+
+
+def council_pages_open(user: Any, period: Period) -> bool:
+    """Whether the council's pages of ``period`` (its queues, workload) open for the person: the secretariat,
+    the chair or vice-chair, or a member with an assignment there (a member of the council in every period has
+    nothing to open in a year they are not assigned in)."""
+    return council_access(user, period).any
+
+
+def council_dashboard_opens(user: Any, period: Period) -> bool:
+    """Whether the council's dashboard of ``period`` opens: :func:`council_pages_open`, or a unit's people, who
+    open their side in every year (the menu's «Thông báo, giải trình» does not come and go with the years)."""
+    return council_pages_open(user, period) or bool(roles.unit_ids_held(user, None))
+
+
+def not_assigned(period: Period) -> str:
+    """The council landing's empty state for a person whose council pages of ``period`` do not open."""
+    return f"Bạn chưa được phân công thẩm định trong {period.name}."
 
 
 def forget_council_access(user: Any) -> None:

@@ -33,7 +33,7 @@ from appraisal.documents.pdf import PdfUnavailable, to_pdf
 from appraisal.registry.audit import audit_export
 from appraisal.registry.models import Organisation, Period, Phase
 from appraisal.registry.phases import phase_deadline, phase_is_open
-from appraisal.registry.switcher import landing_period
+from appraisal.registry.switcher import landing_period, year_page
 
 from . import access as policy
 from . import exports, history, queues, services
@@ -96,26 +96,48 @@ def _links_for(entries: list[ItemEntry]) -> dict[int, dict[str, list[EvidenceLin
 # -- landing and dashboards ----------------------------------------------------------------------------------
 
 
+# The period switcher's checks (QA): the same question each view asks before it reads; a year whose page does
+# not open for the person is linked to that year's landing (:func:`index`), which says why.
+def _opens_dashboard(user: Any, period: Period, kwargs: dict[str, Any]) -> bool:
+    return policy.council_dashboard_opens(user, period)
+
+
+def _opens_council(user: Any, period: Period, kwargs: dict[str, Any]) -> bool:
+    return policy.council_pages_open(user, period)
+
+
+def _opens_secretariat(user: Any, period: Period, kwargs: dict[str, Any]) -> bool:
+    return policy.council_access(user, period).secretariat
+
+
 def index(request: HttpRequest) -> HttpResponse:
     """The council's pages of a period (``?ky=YEAR``, when the person has something in it), else of the
-    person's default period."""
+    person's default period; a period where they open nothing (a member not assigned there) says so (200: the
+    landing never refuses nor leads to a refusal)."""
     period = landing_period(request)
     if period is None:
         messages.info(request, "Chưa có kỳ đánh giá nào.")
         return redirect("core:home")
-    return redirect("council:dashboard", year=period.year)
+    if policy.council_dashboard_opens(request.user, period):
+        return redirect("council:dashboard", year=period.year)
+    request.parindex_year = period.year  # the switcher and the menu stay in the year shown
+    return render(
+        request,
+        "dashboards/no_results.html",
+        {"period": period, "heading": "Thẩm định", "message": policy.not_assigned(period)},
+    )
 
 
+@year_page(_opens_dashboard)
 def dashboard(request: HttpRequest, year: int) -> HttpResponse:
     """Council side: the assessments the person works on with progress; unit side: the unit's notice and
     explanation."""
     period = _period(year)
     access = policy.council_access(request.user, period)
     own = queues.unit_assessments_for_user(request.user, period)
-    # A unit's people open their side in every year (the menu's «Thông báo, giải trình» does not come and go with
-    # the years): a year in which their unit has nothing yet says so.
+    # A unit's people open their side in every year: a year in which their unit has nothing yet says so.
     unit_side = bool(roles.unit_ids_held(request.user, None))
-    if not access.any and not unit_side:
+    if not policy.council_dashboard_opens(request.user, period):
         raise PermissionDenied("Bạn không có việc nào trong thẩm định kỳ này.")
     progress = queues.progress_for_council(request.user, period) if access.any else []
     # What blocks the period's finalisation, where its refusal links to (SPEC §3a).
@@ -186,11 +208,13 @@ def _queue(request: HttpRequest, year: int, round_no: int) -> HttpResponse:
     )
 
 
+@year_page(_opens_council)
 def queue(request: HttpRequest, year: int) -> HttpResponse:
     """A member's round-1 queue: the assigned items of submitted assessments, done or still to do."""
     return _queue(request, year, 1)
 
 
+@year_page(_opens_council)
 def queue_round2(request: HttpRequest, year: int) -> HttpResponse:
     """A member's round-2 queue: explained items of the assigned fields (and any item of a reopened unit)."""
     return _queue(request, year, 2)
@@ -793,6 +817,7 @@ def explanation_submit(request: HttpRequest, assessment_pk: int) -> HttpResponse
 # -- secretariat: setup, workload, survey, outbox, audit -----------------------------------------------------
 
 
+@year_page(_opens_secretariat)
 def council_setup(request: HttpRequest, year: int) -> HttpResponse:
     """The period's council: chair, vice-chair, members with their unit, secretariat."""
     period = _period(year)
@@ -832,6 +857,7 @@ def council_role_remove(request: HttpRequest, year: int, role_pk: int) -> HttpRe
     return redirect("council:setup", year=year)
 
 
+@year_page(_opens_secretariat)
 def assignments(request: HttpRequest, year: int) -> HttpResponse:
     """Assignments of members to fields across groups, created in bulk."""
     period = _period(year)
@@ -870,6 +896,7 @@ def assignment_remove(request: HttpRequest, year: int, assignment_pk: int) -> Ht
     return redirect("council:assignments", year=year)
 
 
+@year_page(_opens_council)
 def workload(request: HttpRequest, year: int) -> HttpResponse:
     """Items to appraise, done and left: every member for the secretariat and the council's leaders, one's
     own line for a member."""
@@ -884,6 +911,7 @@ def workload(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
+@year_page(_opens_secretariat)
 def survey(request: HttpRequest, year: int) -> HttpResponse:
     """Upload survey (XHH) results; list earlier imports with their files."""
     period = _period(year)
@@ -933,6 +961,7 @@ def survey_download(request: HttpRequest, import_pk: int) -> HttpResponse:
     return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.file_name)
 
 
+@year_page(_opens_secretariat)
 def outbox(request: HttpRequest, year: int) -> HttpResponse:
     period = _period(year)
     _require_secretariat(request, period)
@@ -953,6 +982,7 @@ def outbox_detail(request: HttpRequest, message_pk: int) -> HttpResponse:
     )
 
 
+@year_page(_opens_secretariat)
 def period_audit(request: HttpRequest, year: int) -> HttpResponse:
     """The period's latest score and state changes across every unit (secretariat)."""
     period = _period(year)
@@ -965,6 +995,7 @@ def period_audit(request: HttpRequest, year: int) -> HttpResponse:
 # -- the period's phase change (the secretariat), after seeing what is still running ---------------------------
 
 
+@year_page(_opens_secretariat)
 def period_advance(request: HttpRequest, year: int) -> HttpResponse:
     """GET: what is still running and the reason to give; POST: the change, confirmed (SPEC §3a)."""
     from appraisal.registry.forms import PeriodAdvanceForm

@@ -141,6 +141,9 @@ def index(request: HttpRequest) -> HttpResponse:
         )
     if access.can_see(request.user, "ranks", subject):
         return redirect("dashboards:results", year=period.year)
+    if not access.council_dashboard_opens(request.user, period):
+        # A council member not assigned in this year: the council's landing says so (never a link to a 403).
+        return redirect(f"{reverse('council:index')}?ky={period.year}")
     # A council member before finalisation: their work is on the council's pages.
     messages.info(
         request, "Biểu đồ kết quả được mở khi Hội đồng chốt kết quả; đây là các việc thẩm định của bạn."

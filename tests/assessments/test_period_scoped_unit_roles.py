@@ -336,3 +336,22 @@ def test_a_2022_only_editor_cannot_attach_a_file_to_a_2023_explanation(client_fo
     )
     assert response.status_code == 404
     assert not EvidenceLink.objects.filter(entry=entry).exists()
+
+
+def test_a_2022_only_editor_with_a_stale_version_does_not_find_an_item_to_explain(
+    client_for, noticed, editor_2022
+):
+    """QA: the access check comes before the version's: a wrong version does not tell them the item exists."""
+    entry = entry_of(noticed, "1.4")
+    response = client_for(editor_2022).post(
+        reverse("council:explanation_save", args=[entry.pk]),
+        {f"e{entry.pk}-text": "Có sổ theo dõi.", f"e{entry.pk}-version": entry.version + 7},
+    )
+    assert response.status_code == 404
+    assert _explanation_rows(noticed) == 0
+
+
+def test_a_2022_only_head_does_not_find_the_explanation_to_send(client_for, noticed, head_2022):
+    response = client_for(head_2022).post(reverse("council:explanation_submit", args=[noticed.pk]))
+    assert response.status_code == 404
+    assert Assessment.objects.get(pk=noticed.pk).state == AssessmentState.APPRAISED

@@ -43,13 +43,26 @@ def assert_nothing_written(assessment):
 @pytest.mark.parametrize(
     ("until", "reason", "message", "field"),
     [
-        ("31/02/2026", REASON, FORMAT, "until"),
+        # QA: a day that does not exist is not a format mistake; the message says which part to check.
+        ("31/02/2026", REASON, "Ngày 31/02/2026 không có thật: hãy kiểm tra lại ngày, tháng.", "until"),
+        ("31/04/2099 17:00", REASON, "Ngày 31/04/2099 không có thật: hãy kiểm tra lại ngày, tháng.", "until"),
+        ("1/13/2099", REASON, "Ngày 1/13/2099 không có thật: hãy kiểm tra lại ngày, tháng.", "until"),
+        ("01.03.2099", REASON, FORMAT, "until"),
         ("01/03/2099 25:00", REASON, FORMAT, "until"),
         ("01/01/2020 10:00", REASON, "Thời hạn gia hạn phải ở tương lai.", "until"),
         ("01/03/2099 17:00", "", "Hãy ghi lý do gia hạn.", "reason"),
         ("01/03/2099 17:00", "   ", "Hãy ghi lý do gia hạn.", "reason"),
     ],
-    ids=["no-such-day", "no-such-hour", "past", "empty-reason", "blank-reason"],
+    ids=[
+        "no-such-day",
+        "no-such-day-with-time",
+        "no-such-month",
+        "bad-format",
+        "no-such-hour",
+        "past",
+        "empty-reason",
+        "blank-reason",
+    ],
 )
 def test_refused_extension_keeps_what_was_typed(
     client_for, secretariat, assessment, until, reason, message, field

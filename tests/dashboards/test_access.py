@@ -195,8 +195,15 @@ def test_a_council_member_lands_on_the_charts_once_results_are_out_else_on_the_c
 
 
 def test_the_unit_page_shows_the_rank_to_whoever_the_policy_lets_see_it(demo, as_user):
-    """QA 24: the observer sees stp's rank from its finalisation (SPEC §6a), as on /ket-qua/2023/don-vi/stp/;
-    the unit's people from publication, and the page says so for them only."""
+    """QA 24: the observer sees stp's rank from finalisation (SPEC §6a), as on /ket-qua/2023/don-vi/stp/;
+    the unit's people from publication, and the page says so for them only. A rank compares units: it waits
+    for the PERIOD's finalisation, not stp's own (QA: «Xếp hạng 13» was shown while 2023 was still in
+    explanation, ranked live against units still being appraised)."""
+    result = as_user("observer").get("/ket-qua/2023/don-vi/stp/").content.decode()
+    assert "Xếp hạng 13" not in result
+    page = as_user("observer").get("/bang-dieu-khien/2023/don-vi/stp/").content.decode()
+    assert 'id="unit-rank">–</div><div class="small">Công bố khi Hội đồng chốt kết quả.</div>' in page
+    Period.objects.filter(pk=demo[2023].pk).update(phase="finalised")
     result = as_user("observer").get("/ket-qua/2023/don-vi/stp/").content.decode()
     assert "Xếp hạng 13" in result
     page = as_user("observer").get("/bang-dieu-khien/2023/don-vi/stp/").content.decode()

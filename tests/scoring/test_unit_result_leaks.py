@@ -126,3 +126,29 @@ def test_final_result_letter_names_the_rank_only_from_publication(scored, head, 
     Period.objects.filter(year=2023).update(phase=Phase.APPROVED)
     text = _docx_text(client.get(reverse("scoring:unit_doc", args=[2023, "skhcn", "result"])).content)
     assert "xếp thứ 1 trong các sở, ban, ngành" in text
+
+
+@pytest.mark.parametrize("who", ["observer", "member"])
+def test_a_finalised_unit_of_a_running_period_shows_no_rank_until_the_period_is_finalised(
+    who, request, scored, secretariat, client_for
+):
+    """QA: stp finalised while 2023 is still in explanation showed «Xếp hạng 13», computed live against units
+    still being appraised. A rank compares units: it is shown only once the period's results are finalised."""
+    from appraisal.assessments.models import Assessment, AssessmentState
+    from appraisal.council.models import Assignment
+
+    period = scored[0].period
+    Assignment.objects.create(period=period, member=request.getfixturevalue("member"), field_code="1",
+                              created_by=secretariat)  # fmt: skip
+    Assessment.objects.filter(pk=scored[0].pk).update(state=AssessmentState.FINALISED)
+    Period.objects.filter(pk=period.pk).update(phase=Phase.EXPLANATION)
+    client = client_for(request.getfixturevalue(who))
+    url = reverse("scoring:unit_detail", args=[2023, "skhcn"])
+    body = client.get(url).content.decode()
+    assert "94,00%" in body  # the unit's own result, finalised: seen from F
+    assert "Xếp hạng 1" not in body and "Xếp hạng trong khối" not in body
+    dashboard = client.get(reverse("dashboards:unit", args=[2023, "skhcn"])).content.decode()
+    assert 'id="unit-rank">–</div><div class="small">Công bố khi Hội đồng chốt kết quả.</div>' in dashboard
+    _at(scored, Phase.FINALISED)
+    body = client.get(url).content.decode()
+    assert "Xếp hạng 1" in body and RANK_LINE in body
