@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
-from appraisal.core.dates import LocalDateTimeField
+from appraisal.core.dates import DayField, LocalDateTimeField
 
 from .evidence import format_size
 
@@ -58,7 +58,7 @@ class DocumentForm(forms.Form):
         error_messages={"required": "Hãy nhập số/ký hiệu văn bản, ví dụ 125/KH-SKHCN."},
         widget=forms.TextInput(attrs={"placeholder": "125/KH-SKHCN"}),
     )
-    doc_date = forms.DateField(
+    doc_date = DayField(
         label="Ngày ban hành",
         input_formats=DATE_FORMATS,
         error_messages={
@@ -87,7 +87,7 @@ class LibraryAddForm(forms.Form):
     file = forms.FileField(label="Tệp tài liệu", required=False, allow_empty_file=True)
     title = forms.CharField(label="Tên tài liệu", required=False, max_length=255)
     doc_number = forms.CharField(label="Số/ký hiệu", required=False, max_length=100)
-    doc_date = forms.DateField(
+    doc_date = DayField(
         label="Ngày ban hành (dd/mm/yyyy)",
         required=False,
         input_formats=DATE_FORMATS,

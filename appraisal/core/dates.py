@@ -55,6 +55,18 @@ def no_such_day(text: str) -> str:
     return ""
 
 
+class DayField(forms.DateField):
+    """A day typed dd/mm/yyyy: a day that does not exist (31/02/2024, month 13) is refused as such
+    (:func:`no_such_day`), not as a format error."""
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if isinstance(value, str):
+            missing = no_such_day(value.strip())
+            if missing:
+                raise forms.ValidationError(missing, code="no_such_day")
+        return super().to_python(value)
+
+
 class LocalDateTimeField(forms.DateTimeField):
     """A date and time in Asia/Ho_Chi_Minh, typed 'dd/mm/yyyy hh:mm' (or as the browser's datetime-local
     sends it). A date alone is accepted: 23:59 of that day for a deadline (``date_only="end"``), 00:00 for an

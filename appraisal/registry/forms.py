@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from appraisal.core.dates import LocalDateTimeField
+from appraisal.core.dates import DayField, LocalDateTimeField
 from appraisal.core.uploads import ImportFileField
 
 from .codes import code_refusal
@@ -388,7 +388,7 @@ class PeriodSettingsForm(forms.Form):
     decision_number = forms.CharField(
         label="Số quyết định", max_length=50, required=False, help_text="Ví dụ 519/QĐ-UBND"
     )
-    decision_date = forms.DateField(
+    decision_date = DayField(
         label="Ngày quyết định",
         required=False,
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
@@ -402,7 +402,7 @@ class PeriodSettingsForm(forms.Form):
     proposal_number = forms.CharField(
         label="Số Tờ trình của Sở Nội vụ", max_length=50, required=False, help_text="Ví dụ 45/TTr-SNV"
     )
-    proposal_date = forms.DateField(
+    proposal_date = DayField(
         label="Ngày Tờ trình",
         required=False,
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],

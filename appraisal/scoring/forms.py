@@ -1,5 +1,6 @@
 from django import forms
 
+from appraisal.core.dates import DayField
 from appraisal.core.uploads import ImportFileField
 
 
@@ -18,7 +19,7 @@ class ApproveForm(forms.Form):
             "max_length": "Số quyết định phê duyệt dài quá %(limit_value)d ký tự.",
         },
     )
-    date = forms.DateField(
+    date = DayField(
         label="Ngày ký",
         help_text="dd/mm/yyyy",
         error_messages={

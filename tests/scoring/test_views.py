@@ -359,5 +359,11 @@ def test_approve_with_a_wrong_date_says_which_field_is_wrong(scored, secretariat
     )
 
     assert [str(m) for m in response.context["messages"]] == [
+        "Ngày 31/02/2024 không có thật: hãy kiểm tra lại ngày, tháng.",
+    ]
+    response = client_for(secretariat).post(
+        reverse("scoring:approve", args=[2023]), {"number": "519/QĐ-UBND", "date": "5 tháng 2"}, follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == [
         "Ngày ký quyết định phê duyệt không hợp lệ: ghi dạng dd/mm/yyyy, ví dụ 05/02/2024.",
     ]
