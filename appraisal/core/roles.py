@@ -92,6 +92,12 @@ def is_unit_head(user: Any, unit_id: int, period_id: int | None) -> bool:
     return unit_id in unit_ids_held(user, period_id, head=True)
 
 
+def is_province_secretariat(user: Any) -> bool:
+    """The secretariat of every period (a role without a period, or the administrator): who changes what every
+    year shares — a new period, units, groups, the organisation (``registry.selectors.province_require``)."""
+    return is_secretariat(user) and periods_held(user, SECRETARIAT) is None
+
+
 def periods_held(user: Any, role: str) -> frozenset[int] | None:
     """The periods in which the person holds ``role``: None for every period (a role without a period, or the
     administrator for the secretariat), else the ids of the periods it was given for (empty: none)."""

@@ -144,11 +144,19 @@ def dashboard(request: HttpRequest, year: int) -> HttpResponse:
     filtered = request.GET.get("loc") == queues.NOT_FINALISED_FILTER and (access.chair or access.secretariat)
     not_finalised = queues.units_not_finalised(period) if filtered else None
     unit_rows = [{"assessment": a, "notice_open": policy.notice_is_open(a)} for a in own]
+    # A unit role of other years only: say so, not that the unit has no notice (its notice may exist).
+    role_elsewhere = (
+        f"Vai trò của bạn tại đơn vị không áp dụng cho {period.name}: hãy đề nghị Tổ thư ký phân quyền cho bạn "
+        "trong kỳ này."
+        if unit_side and not roles.unit_ids_held(request.user, period.pk)
+        else ""
+    )
     return render(
         request,
         "council/period_dashboard.html",
         {
             "period": period,
+            "role_elsewhere": role_elsewhere,
             "access": access,
             "progress": progress,
             "unit_rows": unit_rows,

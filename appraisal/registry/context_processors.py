@@ -70,6 +70,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     context: dict[str, Any] = {
         "nav": {
             "secretariat": roles.is_secretariat(user),
+            # Creates periods and edits what every year shares (registry.selectors.province_require).
+            "province": roles.is_province_secretariat(user),
             "council": roles.is_council(user),
             "chair": roles.is_chair(user),
             "observer": roles.is_observer(user),

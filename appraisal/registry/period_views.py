@@ -23,7 +23,7 @@ from .views import _file_response
 @require_http_methods(["GET", "POST"])
 def period_rollover(request: HttpRequest) -> HttpResponse:
     """GET: choose the source and the year, see the preview. POST (the preview's one button): create."""
-    selectors.registry_require(request.user)
+    selectors.province_require(request.user)
     data = request.POST if request.method == "POST" else (request.GET if "source" in request.GET else None)
     initial = {}
     current = selectors.period_current()

@@ -21,6 +21,7 @@ from appraisal.core.roles import (
     UNIT_HEAD,
     can_manage_registry,
     holds_in_period,
+    is_province_secretariat,
     is_secretariat,
     roles_of,
     unit_ids_held,
@@ -117,6 +118,21 @@ def registry_require(user: Any) -> None:
     """Registry pages are for the secretariat and the administrator only."""
     if not can_manage_registry(user):
         raise PermissionDenied("Chỉ Tổ thư ký và quản trị hệ thống được quản lý danh mục.")
+
+
+def province_require(user: Any, action: str = "được tạo kỳ đánh giá mới và sửa danh mục dùng chung") -> None:
+    """What every year shares (a new period, units, groups, the organisation): the secretariat of every period
+    (a role without a period, or the administrator). A role given for some periods only changes those periods'
+    objects (SPEC §6a), never what the other years read too (QA: a role for 2022 created 2025 and renamed a unit
+    in every year)."""
+    registry_require(user)
+    if is_province_secretariat(user):
+        return
+    raise PermissionDenied(
+        "Vai trò Tổ thư ký của bạn chỉ áp dụng cho một số kỳ đánh giá: chỉ Tổ thư ký của mọi kỳ "
+        + action
+        + "."
+    )
 
 
 def secretariat_require(

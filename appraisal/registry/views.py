@@ -85,7 +85,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
 
 def group_create(request: HttpRequest) -> HttpResponse:
-    selectors.registry_require(request.user)
+    selectors.province_require(request.user)
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -102,6 +102,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
 
 
 def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    selectors.province_require(request.user)
     group = selectors.group_get_for_user(request.user, pk)
     initial = {"code": group.code, "name": group.name, "title_noun": group.title_noun, "order": group.order}
     form = GroupForm(request.POST or None, initial=initial, editing=True)
@@ -178,7 +179,7 @@ def _unit_values(form: UnitForm, user: Any) -> dict[str, Any]:
 
 
 def unit_create(request: HttpRequest) -> HttpResponse:
-    selectors.registry_require(request.user)
+    selectors.province_require(request.user)
     current = selectors.period_current()
     form = UnitForm(request.POST or None, initial={"period": current.pk if current else None})
     if request.method == "POST" and form.is_valid():
@@ -195,6 +196,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 
 
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    selectors.province_require(request.user)
     unit = selectors.unit_get_for_user(request.user, pk)
     form = UnitForm(request.POST or None, initial=_unit_form_initial(unit), editing=True)
     if request.method == "POST" and form.is_valid():
@@ -238,6 +240,7 @@ def unit_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def unit_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    selectors.province_require(request.user)
     unit = selectors.unit_get_for_user(request.user, pk)
     services.unit_set_active(unit=unit, active=True, by=request.user)
     messages.success(request, f"Đã kích hoạt lại đơn vị «{unit.name}».")
@@ -416,7 +419,7 @@ def period_list(request: HttpRequest) -> HttpResponse:
 
 
 def period_create(request: HttpRequest) -> HttpResponse:
-    selectors.registry_require(request.user)
+    selectors.province_require(request.user)
     form = PeriodCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -531,7 +534,7 @@ def period_set_current(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def organisation_edit(request: HttpRequest) -> HttpResponse:
-    selectors.registry_require(request.user)
+    selectors.province_require(request.user)
     org = Organisation.current()
     form = OrganisationForm(request.POST or None, instance=org)
     if request.method == "POST" and form.is_valid():

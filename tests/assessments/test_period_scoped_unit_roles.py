@@ -355,3 +355,13 @@ def test_a_2022_only_head_does_not_find_the_explanation_to_send(client_for, noti
     response = client_for(head_2022).post(reverse("council:explanation_submit", args=[noticed.pk]))
     assert response.status_code == 404
     assert Assessment.objects.get(pk=noticed.pk).state == AssessmentState.APPRAISED
+
+
+def test_the_unit_side_of_a_year_tells_a_2022_editor_their_role_is_of_another_year(
+    client_for, noticed, editor_2022
+):
+    """QA3: the council page of 2023 told an editor of 2022 only «Chưa có thông báo…», although the unit's 2023
+    notice exists: it now says their role does not apply to the year."""
+    body = client_for(editor_2022).get(reverse("council:dashboard", args=[2023])).content.decode()
+    assert "Vai trò của bạn tại đơn vị không áp dụng cho Chỉ số CCHC năm 2023" in body
+    assert "Chưa có thông báo kết quả thẩm định" not in body

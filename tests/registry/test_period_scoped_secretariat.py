@@ -76,7 +76,10 @@ def test_actions_of_another_year_refused_and_nothing_changes(client_for, years, 
 def test_rollover_from_another_year_refused(client_for, years, sec_2022_only):
     before = snapshot()
     data = {"source": str(years[2023].pk), "year": "2025", "include_council": "on"}
-    _refused(client_for(sec_2022_only).post(reverse("registry:period_rollover"), data), years[2023])
+    response = client_for(sec_2022_only).post(reverse("registry:period_rollover"), data)
+    # A new period belongs to every year: refused for a role of one period before its source is even read.
+    assert response.status_code == 403
+    assert PROVINCE_WIDE in response.content.decode()
     assert snapshot() == before
     assert not Period.objects.filter(year=2025).exists()
 
@@ -86,9 +89,44 @@ def test_own_year_still_open(client_for, years, sec_2022_only):
     p = years[2022]
     assert c.get(reverse("registry:period_edit", args=[p.pk])).status_code == 200
     assert c.get(reverse("registry:period_detail", args=[p.pk])).status_code == 200
-    response = c.get(reverse("registry:period_rollover"), {"source": p.pk, "year": "2025"})
-    assert response.status_code == 200
-    assert response.context["preview"] is not None
+
+
+PROVINCE_WIDE = "Vai trò Tổ thư ký của bạn chỉ áp dụng cho một số kỳ đánh giá: chỉ Tổ thư ký của mọi kỳ"
+
+
+def test_a_secretariat_of_one_period_neither_creates_periods_nor_changes_what_every_year_shares(
+    client_for, years, sec_2022_only, unit, group
+):
+    """QA3 (major): a role for 2022 only created the periods 2025 and 2026 (roll-over from 2022, «Thêm kỳ») and
+    renamed a unit for every year. A new period, a unit, a group and the organisation belong to every year: only
+    a secretariat of every period (a role without a period, or the administrator) changes them."""
+    c = client_for(sec_2022_only)
+    before = snapshot()
+    attempts = [
+        c.get(reverse("registry:period_create")),
+        c.post(reverse("registry:period_create"), {"year": "2026", "name": ""}),
+        c.get(reverse("registry:period_rollover"), {"source": years[2022].pk, "year": "2025"}),
+        c.post(
+            reverse("registry:period_rollover"),
+            {"source": str(years[2022].pk), "year": "2025", "include_council": "on"},
+        ),
+        c.post(reverse("registry:unit_create"), {"code": "moi", "name": "Đơn vị mới"}),
+        c.post(reverse("registry:unit_edit", args=[unit.pk]), {"name": "Sở Y tế HACK"}),
+        c.post(reverse("registry:unit_activate", args=[unit.pk])),
+        c.post(reverse("registry:group_create"), {"code": "moi", "name": "Khối mới"}),
+        c.post(reverse("registry:group_edit", args=[group.pk]), {"name": "Khối đổi tên"}),
+        c.post(reverse("registry:organisation_edit"), {"name": "UBND HACK"}),
+    ]
+    assert [r.status_code for r in attempts] == [403] * len(attempts)
+    assert all(PROVINCE_WIDE in r.content.decode() for r in attempts)
+    assert snapshot() == before
+    assert Organisation.current().name != "UBND HACK"
+
+
+def test_a_secretariat_of_every_period_creates_a_period(client_for, years, secretariat):
+    response = client_for(secretariat).post(reverse("registry:period_create"), {"year": "2026", "name": ""})
+    assert response.status_code == 302
+    assert Period.objects.filter(year=2026).exists()
 
 
 def test_secretariat_without_period_holds_everywhere(client_for, years, secretariat):
@@ -131,3 +169,28 @@ def test_lifecycle_services_ask_the_period_too(years, sec_2022_only):
     with pytest.raises(PermissionDenied, match="không áp dụng cho"):
         lifecycle.period_delete(period=years[2024], by=sec_2022_only)
     assert snapshot() == before
+
+
+def test_a_secretariat_of_one_period_is_offered_no_link_to_what_every_year_shares(
+    client_for, years, sec_2022_only, secretariat
+):
+    """A link shown opens: the create, roll-over, unit and group edit and organisation links are offered only
+    to the secretariat of every period."""
+    shared = [
+        reverse("registry:period_create"),
+        reverse("registry:period_rollover"),
+        reverse("registry:unit_create"),
+        reverse("registry:group_create"),
+        reverse("registry:organisation_edit"),
+    ]
+    pages = [
+        reverse("registry:index"),
+        reverse("registry:period_list"),
+        reverse("registry:unit_list"),
+        reverse("registry:group_list"),
+        reverse("registry:period_detail", args=[years[2022].pk]),
+    ]
+    limited = "".join(client_for(sec_2022_only).get(p).content.decode() for p in pages)
+    assert [u for u in shared if f'href="{u}' in limited] == []
+    full = "".join(client_for(secretariat).get(p).content.decode() for p in pages)
+    assert [u for u in shared if f'href="{u}' in full] == shared
