@@ -120,6 +120,9 @@ def registry_require(user: Any) -> None:
         raise PermissionDenied("Chỉ Tổ thư ký và quản trị hệ thống được quản lý danh mục.")
 
 
+UNITS_IMPORT = "được nhập danh sách đơn vị (đơn vị, khối dùng chung cho mọi năm)"
+
+
 def province_require(user: Any, action: str = "được tạo kỳ đánh giá mới và sửa danh mục dùng chung") -> None:
     """What every year shares (a new period, units, groups, the organisation): the secretariat of every period
     (a role without a period, or the administrator). A role given for some periods only changes those periods'

@@ -251,7 +251,9 @@ def unit_activate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def units_import(request: HttpRequest) -> HttpResponse:
-    selectors.registry_require(request.user)
+    selectors.province_require(
+        request.user, "được nhập danh sách đơn vị (đơn vị, khối dùng chung cho mọi năm)"
+    )
     form = UnitsImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():

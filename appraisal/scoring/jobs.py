@@ -34,7 +34,9 @@ from appraisal.registry.audit import audit_export
 from appraisal.registry.models import Period, Unit
 from appraisal.registry.selectors import (
     PERIOD_PAGES,
+    UNITS_IMPORT,
     period_require,
+    province_require,
     registry_require,
     secretariat_require,
     year_require,
@@ -59,7 +61,9 @@ def _require_import(by: Any, what: str, period: Period, year: int | None) -> Non
     if what == "survey":
         if not council_access(by, period).secretariat:
             raise PermissionDenied("Trang này dành cho Tổ thư ký.")
-    elif what in ("units", "index_set"):
+    elif what == "units":  # units and groups are every year's, as on the import page
+        province_require(by, UNITS_IMPORT)
+    elif what == "index_set":
         registry_require(by)
         year_require(by, year if year is not None else period.year, PERIOD_PAGES)
     elif what == "results":

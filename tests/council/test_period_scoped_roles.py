@@ -252,7 +252,6 @@ def test_published_table_of_a_year_reads_the_secretariat_of_that_year(world, sec
     ("kind", "params"),
     [
         (JobKind.IMPORT, {"what": "results", "year": 2023}),
-        (JobKind.IMPORT, {"what": "units", "year": 2023}),
         (JobKind.IMPORT, {"what": "index_set", "year": 2023, "group": "so"}),
         (JobKind.EVIDENCE_ZIP, {}),
     ],
@@ -261,6 +260,21 @@ def test_secretariat_jobs_read_the_role_in_the_period(world, sec_2022, kind, par
     source = ("tep.xlsx", xlsx_bytes(TABLE)) if kind == JobKind.IMPORT else None
     with pytest.raises(PermissionDenied, match=f"^{NOT_HERE} "):
         job_start(kind=kind, period=world["period"], by=sec_2022, params=params, source=source)
+    assert not BackgroundJob.objects.exists()
+
+
+def test_units_import_job_needs_the_secretariat_of_every_period(world, sec_2022, sec_2023):
+    """Units and groups are every year's: a role of any one period, even the year imported into, is refused."""
+    source = ("tep.xlsx", xlsx_bytes(TABLE))
+    for user in (sec_2022, sec_2023):
+        with pytest.raises(PermissionDenied, match="^Vai trò Tổ thư ký của bạn chỉ áp dụng cho một số kỳ"):
+            job_start(
+                kind=JobKind.IMPORT,
+                period=world["period"],
+                by=user,
+                params={"what": "units", "year": 2023},
+                source=source,
+            )
     assert not BackgroundJob.objects.exists()
 
 

@@ -116,6 +116,7 @@ def test_a_secretariat_of_one_period_neither_creates_periods_nor_changes_what_ev
         c.post(reverse("registry:group_create"), {"code": "moi", "name": "Khối mới"}),
         c.post(reverse("registry:group_edit", args=[group.pk]), {"name": "Khối đổi tên"}),
         c.post(reverse("registry:organisation_edit"), {"name": "UBND HACK"}),
+        c.get(reverse("registry:units_import")),
     ]
     assert [r.status_code for r in attempts] == [403] * len(attempts)
     assert all(PROVINCE_WIDE in r.content.decode() for r in attempts)
@@ -182,6 +183,7 @@ def test_a_secretariat_of_one_period_is_offered_no_link_to_what_every_year_share
         reverse("registry:unit_create"),
         reverse("registry:group_create"),
         reverse("registry:organisation_edit"),
+        reverse("registry:units_import"),
     ]
     pages = [
         reverse("registry:index"),
@@ -194,3 +196,23 @@ def test_a_secretariat_of_one_period_is_offered_no_link_to_what_every_year_share
     assert [u for u in shared if f'href="{u}' in limited] == []
     full = "".join(client_for(secretariat).get(p).content.decode() for p in pages)
     assert [u for u in shared if f'href="{u}' in full] == shared
+
+
+def test_a_secretariat_of_one_period_cannot_import_units_which_every_year_shares(years, sec_2022_only):
+    """Units and groups are every year's: the import page (above) and its background job refuse a role of one
+    period."""
+    from appraisal.scoring.jobs import job_start
+    from appraisal.scoring.models import JobKind
+    from tests.registry.helpers import xlsx_bytes
+
+    before = snapshot()
+    content = xlsx_bytes([["Mã đơn vị", "Tên đơn vị", "Khối"], ["skhcn", "Sở HACK", "so"]])
+    with pytest.raises(PermissionDenied, match=PROVINCE_WIDE):
+        job_start(
+            kind=JobKind.IMPORT,
+            period=years[2022],
+            by=sec_2022_only,
+            params={"what": "units", "year": 2022},
+            source=("dv.xlsx", content),
+        )
+    assert snapshot() == before
