@@ -23,7 +23,7 @@ from appraisal.council.sheet import sheets_open_to
 from appraisal.registry.models import Period, Phase, Unit
 from appraisal.registry.selectors import period_list_for_request
 from appraisal.registry.switcher import landing_period, year_page
-from appraisal.scoring.selectors import redact_row
+from appraisal.scoring.selectors import redact_row, unit_docs_seen, unit_letters_ready
 
 from .cache import (
     TIMEOUT,
@@ -413,6 +413,8 @@ def _unit(request: HttpRequest, year: int, code: str) -> dict[str, Any]:
         trend_chart(period, unit, trend),
     ]
     reasons_seen = "round1" in seen
+    # The unit's letters, linked by the results page's rule (a link shown opens: built from a run, QA).
+    letters = unit_docs_seen(seen)
     return {
         "period": period,
         "unit": unit,
@@ -425,6 +427,7 @@ def _unit(request: HttpRequest, year: int, code: str) -> dict[str, Any]:
         "shortfalls": shortfalls(row) if "inputs" in seen else None,
         "reasons_seen": reasons_seen,
         "can_report": "total" in seen,
+        "letters": letters if unit_letters_ready(period, unit.code, letters) else frozenset(),
         "trend": trend,
     }
 

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from appraisal.core import roles
 from appraisal.core.exceptions import ServiceError
 from appraisal.core.jobs import import_in_background
 
@@ -54,17 +55,26 @@ def _file_response(file: Any) -> HttpResponse:
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    """Periods, groups, units and index sets at a glance."""
+    """Periods, groups, units and index sets at a glance. A link shown opens (QA): a period and its index sets
+    are linked to a secretariat holding its role in that period (a role without a period: every one), the
+    others are named in plain text."""
     selectors.registry_require(request.user)
     current = selectors.period_current()
+    held = roles.periods_held(request.user, roles.SECRETARIAT)
+    periods = list(selectors.period_list())
+    index_sets = list(selectors.index_set_list())
+    for p in periods:
+        p.held = held is None or p.pk in held
+    for s in index_sets:
+        s.held = held is None or s.period_id in held
     return render(
         request,
         "registry/registry_index.html",
         {
             "current": current,
-            "periods": list(selectors.period_list()),
+            "periods": periods,
             "groups": list(selectors.group_list_with_units(current)),
-            "index_sets": list(selectors.index_set_list()),
+            "index_sets": index_sets,
             "unit_total": selectors.unit_list(period=None).count(),
             "organisation": Organisation.current(),
         },

@@ -16,7 +16,7 @@ from appraisal.core.access import Persona
 from appraisal.council import access
 from appraisal.council.access import Subject
 from appraisal.documents.data import UnitDocData
-from appraisal.registry.models import Period, Unit
+from appraisal.registry.models import IndexSet, Period, Unit, UnitMembership
 
 from .adapters import (
     PeriodData,
@@ -29,7 +29,7 @@ from .adapters import (
     with_rank_change,
 )
 from .models import ScoreRun
-from .services import final_run, results_compute
+from .services import final_run, results_compute, run_for_documents
 
 
 @dataclass
@@ -225,6 +225,21 @@ def unit_result_rows(*, period: Period, code: str) -> tuple[UnitView, ResultsVie
     raise Http404
 
 
+def unit_has_result(*, period: Period, code: str) -> bool:
+    """Whether :func:`unit_result_rows` finds the unit in the period, without computing the results: a row of
+    the official run, else a tracked membership in a group with an index set (what the engine is given). A
+    period just created has none (the period switcher links its landing instead, QA)."""
+    run = final_run(period)
+    if run is not None:
+        return run.unit_rows.filter(unit_code=code).exists()
+    return UnitMembership.objects.filter(
+        period=period,
+        tracked=True,
+        unit__code=code,
+        group__in=IndexSet.objects.filter(period=period).values("group"),
+    ).exists()
+
+
 # Which row of SPEC §6a each item key belongs to: a key whose row the person does not see is emptied.
 _ITEM_LAYERS = {
     "self_value": "inputs",
@@ -346,6 +361,16 @@ def unit_doc_get_for_user(user: Any, *, period: Period, code: str, kind: str) ->
             access.refuse(user, subject, OTHER_UNITS_LETTERS)
         access.require(user, missing[0], subject)
     return unit, seen
+
+
+def unit_letters_ready(period: Period, code: str, docs: frozenset[str]) -> bool:
+    """Whether the unit's letters ``docs`` (:func:`unit_docs_seen`) may be linked: they are built from a run
+    holding the unit, which only the secretariat makes («Tính tạm»); without one each answers 409 (QA: a link
+    shown opens)."""
+    if not docs:
+        return False
+    run = run_for_documents(period)
+    return run is not None and run.unit_rows.filter(unit_code=code).exists()
 
 
 def redact_unit_doc(data: UnitDocData, seen: frozenset[str]) -> UnitDocData:

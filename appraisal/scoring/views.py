@@ -48,6 +48,8 @@ from .selectors import (
     redact_unit_doc,
     results_view,
     unit_doc_get_for_user,
+    unit_has_result,
+    unit_letters_ready,
     unit_result_get_for_user,
     unit_subject_get_for_user,
 )
@@ -148,7 +150,10 @@ def period_results(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @year_page(
-    lambda user, period, kw: opens(lambda: unit_subject_get_for_user(user, period=period, code=kw["code"]))
+    lambda user, period, kw: (
+        opens(lambda: unit_subject_get_for_user(user, period=period, code=kw["code"]))
+        and unit_has_result(period=period, code=kw["code"])
+    )
 )
 def unit_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
     """A unit's result, showing exactly the layers SPEC §6a allows the person now: what is hidden is not in
@@ -168,7 +173,7 @@ def unit_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "seen": result.seen,
             "docs": result.docs,
             # A link shown opens: the letters are built from a run, which only the secretariat makes (QA).
-            "has_run": bool(result.docs) and services.run_for_documents(period) is not None,
+            "has_run": unit_letters_ready(period, code, result.docs),
         },
     )
 
@@ -307,8 +312,9 @@ def download_unit_doc(request: HttpRequest, year: int, code: str, kind: str, fmt
 
 
 @year_page(
-    lambda user, period, kw: opens(
-        lambda: unit_doc_get_for_user(user, period=period, code=kw["code"], kind=kw["kind"])
+    lambda user, period, kw: (
+        opens(lambda: unit_doc_get_for_user(user, period=period, code=kw["code"], kind=kw["kind"]))
+        and unit_letters_ready(period, kw["code"], frozenset([kw["kind"]]))
     )
 )
 def unit_report(request: HttpRequest, year: int, code: str, kind: str) -> HttpResponse:

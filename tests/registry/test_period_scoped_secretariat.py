@@ -4,6 +4,8 @@ audit log ask the role in the period concerned. A role without a period holds in
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -216,3 +218,31 @@ def test_a_secretariat_of_one_period_cannot_import_units_which_every_year_shares
             source=("dv.xlsx", content),
         )
     assert snapshot() == before
+
+
+def test_catalogue_overview_links_only_the_periods_and_index_sets_the_secretariat_holds(
+    client_for, years, sec_2022_only
+):
+    """A link shown opens (QA): a secretariat of 2022 only finds 2022's period and index set linked on
+    /danh-muc/, the other years named without a link."""
+    c = client_for(sec_2022_only)
+    body = c.get(reverse("registry:index")).content.decode()
+    assert f'<a href="{reverse("registry:period_detail", args=[years[2022].pk])}">' in body
+    for year in (2023, 2024):
+        p = years[year]
+        assert reverse("registry:period_detail", args=[p.pk]) not in body
+        assert reverse("registry:index_set_detail", args=[p.index_sets.get().pk]) not in body
+        assert f"<td>{p.name}</td>" in body
+    assert reverse("registry:index_set_detail", args=[years[2022].index_sets.get().pk]) in body
+    main = body.split("<main", 1)[1] if "<main" in body else body
+    for href in re.findall(r'href="(/danh-muc/[^"#]*)"', main):
+        assert c.get(href.replace("&amp;", "&")).status_code == 200, href
+
+
+def test_catalogue_overview_links_every_period_for_a_secretariat_of_every_period(client_for, years):
+    user = UserFactory(username="sec.all")
+    grant(user, roles.SECRETARIAT)
+    body = client_for(user).get(reverse("registry:index")).content.decode()
+    for p in years.values():
+        assert f'<a href="{reverse("registry:period_detail", args=[p.pk])}">' in body
+        assert reverse("registry:index_set_detail", args=[p.index_sets.get().pk]) in body

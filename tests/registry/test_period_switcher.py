@@ -9,7 +9,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from appraisal.registry.models import Phase
+from appraisal.scoring.models import ScoreRun
 from tests.council.test_demo import demo  # noqa: F401  (the demo province, seeded once per module)
+from tests.factories import PeriodFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
@@ -83,3 +86,35 @@ def test_the_period_switcher_links_each_year_to_a_page_the_person_may_open(who, 
             )
             or "được xem khi Hội đồng chốt kết quả" in response.content.decode()
         ), (year, href, landed)
+
+
+def _opens_each(client: Client, links: dict[str, str]) -> None:
+    for year, href in links.items():
+        assert client.get(href, follow=True).status_code == 200, (year, href)
+
+
+def test_a_new_empty_period_is_linked_to_its_landing_from_a_units_results_page():
+    """A period just created (the unit not a member, nothing entered) has no page of the unit's result: the
+    switcher links that year's results landing, which opens, never the unit's page there (404)."""
+    PeriodFactory(year=2026, phase=Phase.PREPARING)
+    client = _client("secretariat")
+    page = client.get("/ket-qua/2023/don-vi/skhcn/")
+    assert page.status_code == 200
+    links = switcher(page.content.decode())
+    assert links["2026"] == "/ket-qua/?ky=2026"
+    assert links["2024"] == "/ket-qua/2024/don-vi/skhcn/"  # rolled over: the unit is a member
+    _opens_each(client, links)
+
+
+@pytest.mark.parametrize("kind", ["notice", "result", "shortcomings"])
+def test_a_year_without_a_run_is_linked_to_its_landing_from_a_print_page(demo, kind):  # noqa: F811
+    """A unit's letter is built from a run: the print page of a year that has none answers 409, so the
+    switcher links that year's landing instead."""
+    ScoreRun.objects.filter(period=demo[2023]).delete()
+    client = _client("secretariat")
+    page = client.get(f"/ket-qua/2022/don-vi/stp/{kind}/in/")
+    assert page.status_code == 200
+    links = switcher(page.content.decode())
+    assert links["2023"] == "/ket-qua/?ky=2023"
+    assert links["2022"] == f"/ket-qua/2022/don-vi/stp/{kind}/in/"
+    _opens_each(client, links)
