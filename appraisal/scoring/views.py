@@ -263,10 +263,26 @@ def _documents_run(request: HttpRequest, year: int) -> Any:
     return services.run_for_documents(period) or _draft_missing(request, period)
 
 
-def _draft_missing(request: HttpRequest, period: Period) -> HttpResponse:
-    """409: no official and no provisional run yet; the secretariat makes one with «Tính tạm»."""
+def _draft_missing(request: HttpRequest, period: Period, *, unit_missing: bool = False) -> HttpResponse:
+    """409: no official and no provisional run yet (or, ``unit_missing``, the last one does not hold the unit:
+    it joined the period after it); the secretariat makes one with «Tính tạm»."""
     empty = services.results_empty_reason(period)
-    return render(request, "scoring/draft_missing.html", {"period": period, "empty": empty}, status=409)
+    return render(
+        request,
+        "scoring/draft_missing.html",
+        {"period": period, "empty": empty, "unit_missing": unit_missing},
+        status=409,
+    )
+
+
+def _unit_run(request: HttpRequest, period: Period, code: str) -> Any:
+    """The run a unit's letters come from, or the 409 that says why there is none for the unit."""
+    run = services.run_for_documents(period)
+    if run is None:
+        return _draft_missing(request, period)
+    if not run.unit_rows.filter(unit_code=code).exists():
+        return _draft_missing(request, period, unit_missing=True)
+    return run
 
 
 def _document(request: HttpRequest, year: int, build: Any, fmt: str = "") -> HttpResponse:
@@ -299,9 +315,9 @@ def download_unit_doc(request: HttpRequest, year: int, code: str, kind: str, fmt
     notice signer of the organisation settings (not the province's decision signer)."""
     period = _period(request, year)
     unit, seen = unit_doc_get_for_user(request.user, period=period, code=code, kind=kind)
-    run = services.run_for_documents(period)
-    if run is None:
-        return _draft_missing(request, period)
+    run = _unit_run(request, period, code)
+    if isinstance(run, HttpResponse):
+        return run
     data = redact_unit_doc(unit_doc_data(run, code, kind), seen)
     return _file_response(
         build_unit_notice(data, notice_org(Organisation.current()), kind=kind),
@@ -322,9 +338,9 @@ def unit_report(request: HttpRequest, year: int, code: str, kind: str) -> HttpRe
     as the .docx)."""
     period = _period(request, year)
     unit, seen = unit_doc_get_for_user(request.user, period=period, code=code, kind=kind)
-    run = services.run_for_documents(period)
-    if run is None:
-        return _draft_missing(request, period)
+    run = _unit_run(request, period, code)
+    if isinstance(run, HttpResponse):
+        return run
     data = redact_unit_doc(unit_doc_data(run, code, kind), seen)
     fields: dict[str, list] = {}
     for item in data.items:

@@ -52,3 +52,18 @@ def test_results_page_offers_documents_only_once_a_run_exists(world, member, sec
     assert NO_RUN_PERIOD not in body
     assert reverse("scoring:csv", args=[2023]) in body
     assert client.get(reverse("scoring:csv", args=[2023])).status_code == 200
+
+
+def test_a_letter_of_a_unit_the_last_run_does_not_hold_answers_409_not_500(
+    world, member, secretariat, editor, client_for
+):
+    """A unit that joined after the last «Tính tạm»: its letters say so (409) instead of failing (500)."""
+    from appraisal.scoring.models import UnitResultRow
+
+    _notified(world, member, secretariat)
+    client_for(secretariat).post(reverse("scoring:snapshot", args=[2023]))
+    UnitResultRow.objects.filter(unit_code="skhcn").delete()
+    for name in ("scoring:unit_doc", "scoring:unit_report"):
+        response = client_for(editor).get(reverse(name, args=[2023, "skhcn", "notice"]))
+        assert response.status_code == 409
+        assert "chưa có đơn vị này" in response.content.decode()
