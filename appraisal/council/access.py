@@ -271,6 +271,13 @@ REFUSALS = {
 }
 
 
+def final_points_seen(entry: ItemEntry, seen: frozenset[str]) -> bool:
+    """Whether an item's final points may be shown to a reader who sees the rows ``seen`` of SPEC §6a: they are
+    the survey result of a survey item, else round 2's (or round 1's) points, so they follow that row (the
+    unit's people read them from finalisation, though the notice shows round 1 earlier)."""
+    return ("survey" if entry.node.method == "survey" else "round2") in seen
+
+
 EXPLANATION_NOT_SENT = "Giải trình của đơn vị chỉ được xem sau khi đơn vị gửi giải trình."
 
 

@@ -31,8 +31,9 @@ from appraisal.core.exceptions import ConcurrencyError, ServiceError
 from appraisal.core.jobs import import_in_background
 from appraisal.documents.pdf import PdfUnavailable, to_pdf
 from appraisal.registry.audit import audit_export
-from appraisal.registry.models import Organisation, Period, Phase
+from appraisal.registry.models import Organisation, Period, Phase, Unit
 from appraisal.registry.phases import phase_deadline, phase_is_open
+from appraisal.registry.selectors import unit_role_elsewhere
 from appraisal.registry.switcher import landing_period, year_page
 
 from . import access as policy
@@ -145,12 +146,10 @@ def dashboard(request: HttpRequest, year: int) -> HttpResponse:
     not_finalised = queues.units_not_finalised(period) if filtered else None
     unit_rows = [{"assessment": a, "notice_open": policy.notice_is_open(a)} for a in own]
     # A unit role of other years only: say so, not that the unit has no notice (its notice may exist).
-    role_elsewhere = (
-        f"Vai trò của bạn tại đơn vị không áp dụng cho {period.name}: hãy đề nghị Tổ thư ký phân quyền cho bạn "
-        "trong kỳ này."
-        if unit_side and not roles.unit_ids_held(request.user, period.pk)
-        else ""
-    )
+    role_elsewhere = ""
+    if unit_side and not roles.unit_ids_held(request.user, period.pk):
+        unit = Unit.objects.filter(pk__in=roles.unit_ids_held(request.user, None)).order_by("name").first()
+        role_elsewhere = unit_role_elsewhere(request.user, unit, period) if unit is not None else ""
     return render(
         request,
         "council/period_dashboard.html",
@@ -538,7 +537,7 @@ def assessment_layers(request: HttpRequest, assessment_pk: int) -> HttpResponse:
             "entry": e,
             "lowered": sel.entry_is_lowered(e),
             "final": sel.final_points(e),
-            "final_seen": ("survey" if e.node.method == "survey" else "round2") in seen,
+            "final_seen": policy.final_points_seen(e, seen),
             "links": links.get(e.pk, {}),
         }
         for e in entries

@@ -363,14 +363,20 @@ def unit_doc_get_for_user(user: Any, *, period: Period, code: str, kind: str) ->
     return unit, seen
 
 
-def unit_letters_ready(period: Period, code: str, docs: frozenset[str]) -> bool:
-    """Whether the unit's letters ``docs`` (:func:`unit_docs_seen`) may be linked: they are built from a run
-    holding the unit, which only the secretariat makes («Tính tạm»); without one each answers 409 (QA: a link
-    shown opens)."""
-    if not docs:
-        return False
+def unit_letters_run(period: Period, code: str) -> tuple[ScoreRun | None, bool]:
+    """The run a unit's letters are built from (the official run, else the last «Tính tạm»), and whether the
+    period has a run at all: (run, True); (None, True) when the last run does not hold the unit (it joined the
+    period after it); (None, False) when there is none. Only the secretariat makes one."""
     run = run_for_documents(period)
-    return run is not None and run.unit_rows.filter(unit_code=code).exists()
+    if run is None:
+        return None, False
+    return (run if run.unit_rows.filter(unit_code=code).exists() else None), True
+
+
+def unit_letters_ready(period: Period, code: str, docs: frozenset[str]) -> bool:
+    """Whether the unit's letters ``docs`` (:func:`unit_docs_seen`) may be linked: a run holds the unit
+    (:func:`unit_letters_run`); without one each answers 409 (QA: a link shown opens)."""
+    return bool(docs) and unit_letters_run(period, code)[0] is not None
 
 
 def redact_unit_doc(data: UnitDocData, seen: frozenset[str]) -> UnitDocData:

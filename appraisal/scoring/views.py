@@ -50,6 +50,7 @@ from .selectors import (
     unit_doc_get_for_user,
     unit_has_result,
     unit_letters_ready,
+    unit_letters_run,
     unit_result_get_for_user,
     unit_subject_get_for_user,
 )
@@ -276,13 +277,9 @@ def _draft_missing(request: HttpRequest, period: Period, *, unit_missing: bool =
 
 
 def _unit_run(request: HttpRequest, period: Period, code: str) -> Any:
-    """The run a unit's letters come from, or the 409 that says why there is none for the unit."""
-    run = services.run_for_documents(period)
-    if run is None:
-        return _draft_missing(request, period)
-    if not run.unit_rows.filter(unit_code=code).exists():
-        return _draft_missing(request, period, unit_missing=True)
-    return run
+    """The run a unit's letters come from (:func:`unit_letters_run`), or the 409 that says why there is none."""
+    run, any_run = unit_letters_run(period, code)
+    return run if run is not None else _draft_missing(request, period, unit_missing=any_run)
 
 
 def _document(request: HttpRequest, year: int, build: Any, fmt: str = "") -> HttpResponse:

@@ -363,5 +363,8 @@ def test_the_unit_side_of_a_year_tells_a_2022_editor_their_role_is_of_another_ye
     """QA3: the council page of 2023 told an editor of 2022 only «Chưa có thông báo…», although the unit's 2023
     notice exists: it now says their role does not apply to the year."""
     body = client_for(editor_2022).get(reverse("council:dashboard", args=[2023])).content.decode()
-    assert "Vai trò của bạn tại đơn vị không áp dụng cho Chỉ số CCHC năm 2023" in body
+    assert (
+        f"Vai trò của bạn tại {noticed.unit.name} không áp dụng cho Chỉ số CCHC năm 2023: hãy đề nghị Tổ thư ký "
+        "phân quyền cho bạn trong kỳ này." in body
+    )
     assert "Chưa có thông báo kết quả thẩm định" not in body
